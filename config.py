@@ -1,0 +1,84 @@
+"""Configuration, read from environment variables with defaults that suit the embedded demo."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development and demo defaults: SQLite in instance/, in-process cache and limits."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'learnhub.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    # Requests larger than this are refused with 413 before a view runs.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))
+    MAX_FORM_PARTS = 2000
+    IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    IMPORT_MAX_ROWS = 5000
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "learnhub_session"
+    PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
+    FORCE_HTTPS = False
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+
+    # Rate limits: memory in one process, Redis when several processes share the load.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 10 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
+    REGISTER_LIMIT_PER_ADDRESS = "20 per hour"
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    PEOPLE_PER_PAGE = 25
+
+
+class ProductionConfig(Config):
+    """Behind HTTPS: secure cookies, HSTS, and a secret key that must be given."""
+
+    SESSION_COOKIE_SECURE = True
+    FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
+
+    def __init__(self):
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+
+class TestConfig(Config):
+    """The test suite: its own database, fast password hashing, no real limits storage."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+def config_from_env():
+    """The configuration class named by LEARNHUB_CONFIG (development by default)."""
+    name = os.environ.get("LEARNHUB_CONFIG", "development").lower()
+    if name == "production":
+        return ProductionConfig()
+    return Config()

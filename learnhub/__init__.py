@@ -1,0 +1,59 @@
+"""LearnHub: the learning platform of the trade unions for industrial workers."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import config_from_env
+
+
+def create_app(config=None):
+    """Build the application: config, extensions, blueprints, CLI, error handlers."""
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
+    app.config.from_object(config if config is not None else config_from_env())
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_error_handlers(app)
+    return app
+
+
+def register_extensions(app):
+    from learnhub.core import i18n, security, templating
+    from learnhub.core.db import init_db
+    from learnhub.extensions import csrf, db, limiter, login_manager, migrate
+
+    init_db(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+
+def register_blueprints(app):
+    from learnhub.accounts import bp as accounts_bp
+    from learnhub.core import bp as core_bp
+    from learnhub.home import bp as home_bp
+    from learnhub.orgs import bp as orgs_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(orgs_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(home_bp)
+
+
+def register_cli(app):
+    from learnhub import demo
+    from learnhub.accounts import cli as accounts_cli
+
+    app.cli.add_command(accounts_cli.accounts_cli)
+    app.cli.add_command(demo.demo_cli)
+
+
+def register_error_handlers(app):
+    from learnhub.core import errors
+
+    errors.init_app(app)

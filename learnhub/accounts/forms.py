@@ -1,0 +1,122 @@
+"""Forms check the shape of input; rules that need the database live in services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+
+from learnhub.accounts.models import ROLES
+from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
+
+
+def _occupation_choices(blank=True):
+    choices = [(code, label) for code, label in OCCUPATIONS]
+    return [("", _l("Choose your occupation"))] + choices if blank else choices
+
+
+class RegisterForm(FlaskForm):
+    login = StringField(
+        _l("Mobile number or username"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("You will log in with it. A mobile number is easiest."),
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)],
+                       render_kw={"autocomplete": "name"})
+    org_query = StringField(
+        _l("Your enterprise union"),
+        validators=[Length(max=60)],
+        description=_l("Type part of its name, e.g. the name of your factory."),
+        render_kw={"autocomplete": "off"},
+    )
+    org_id = RadioField(_l("Choose your union"), choices=[], coerce=str, validate_choice=False,
+                        validators=[Optional()])
+    occupation = SelectField(_l("Occupation"), choices=_occupation_choices(), validators=[DataRequired()])
+    skill_level = SelectField(_l("Skill level"), choices=SKILL_LEVELS, default="none",
+                              validators=[DataRequired()])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("At least 8 characters. A short sentence is easy to remember and hard to guess."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password2 = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    consent = BooleanField(_l("I have read the privacy notice and agree that my data is used as it says."),
+                           validators=[DataRequired(message=_l("Please accept the privacy notice to register."))])
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Mobile number or username"), validators=[DataRequired(), Length(max=40)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)],
+                             description=_l("At least 8 characters."),
+                             render_kw={"autocomplete": "new-password"})
+    password2 = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)])
+    phone = StringField(_l("Mobile number"), validators=[Optional(), Length(max=20)],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    occupation = SelectField(_l("Occupation"), choices=_occupation_choices(), validators=[Optional()])
+    skill_level = SelectField(_l("Skill level"), choices=SKILL_LEVELS, validators=[DataRequired()])
+
+
+class LanguageForm(FlaskForm):
+    locale = HiddenField(validators=[InputRequired()])
+    next = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token, for actions that need nothing else."""
+
+
+class PeopleFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search, no state changes
+
+    q = StringField(_l("Name, username or phone"), validators=[Optional(), Length(max=50)])
+    union = StringField(_l("Union"), validators=[Optional(), Length(max=60)])
+    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + list(ROLES.items()),
+                       validators=[Optional()])
+    occupation = SelectField(_l("Occupation"), choices=[("", _l("All occupations"))] + OCCUPATIONS,
+                             validators=[Optional()])
+    skill_level = SelectField(_l("Skill level"), choices=[("", _l("All levels"))] + SKILL_LEVELS,
+                              validators=[Optional()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=list(ROLES.items()), validators=[DataRequired()])
+
+
+class MoveForm(FlaskForm):
+    org_query = StringField(_l("Move to union"), validators=[Length(max=60)],
+                            description=_l("Type part of the union's name."))
+    org_id = RadioField(_l("Choose the union"), choices=[], coerce=str, validate_choice=False,
+                        validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or Excel file of workers"), validators=[FileRequired()])
+
+
+class ImportConfirmForm(FlaskForm):
+    payload = HiddenField(validators=[DataRequired()])
+    filename = HiddenField()

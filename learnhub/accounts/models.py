@@ -1,0 +1,123 @@
+"""People, their consent to the privacy notice, and their login sessions."""
+
+import hashlib
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.text import mask_phone
+from learnhub.core.vocab import occupation_label, skill_level_label
+from learnhub.extensions import db
+from learnhub.orgs.models import Org
+
+ROLES = {
+    "worker": _l("Worker"),
+    "trainer": _l("Trainer"),
+    "admin": _l("Union admin"),
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint("role IN ('worker', 'trainer', 'admin')", name="role"),
+        CheckConstraint("username IS NOT NULL OR phone IS NOT NULL", name="has_login"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str | None] = mapped_column(String(32), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(11), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default="worker", index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    occupation: Mapped[str | None] = mapped_column(String(40), index=True)
+    skill_level: Mapped[str] = mapped_column(String(20), default="none")
+    locale: Mapped[str | None] = mapped_column(String(10))
+    is_active_account: Mapped[bool] = mapped_column("is_active", default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    org: Mapped[Org] = relationship(lazy="joined")
+
+    # Flask-Login reads `is_active`; the column is named so, the attribute kept apart from the
+    # mixin's property so it stays a plain boolean we can query on.
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    # Set by the user loader: the login session this request runs under.
+    current_session = None
+
+    def get_id(self):
+        if self.current_session is None:
+            return None
+        return self.current_session.token
+
+    @property
+    def login(self):
+        """What this person types to log in."""
+        return self.username or self.phone
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
+
+    @property
+    def role_label(self):
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def occupation_label(self):
+        return occupation_label(self.occupation)
+
+    @property
+    def skill_level_label(self):
+        return skill_level_label(self.skill_level)
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    def __repr__(self):
+        return f"<User {self.id} {self.login} {self.role}>"
+
+
+class Consent(db.Model):
+    """One consent to one version of the privacy notice; withdrawing keeps the record."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    notice_version: Mapped[str] = mapped_column(String(20))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginSession(db.Model):
+    """A signed-in browser. The cookie carries a random token; we keep only its hash.
+
+    Deleting the row ends the session everywhere at once, whichever server serves the
+    next request.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    # The token itself, only known in the request that created the session or presented it.
+    token = None
+
+    @staticmethod
+    def hash_token(token):
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,118 @@
+"""The people screens of union admins: everyone in my union and the unions below it."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnhub.accounts import bp
+from learnhub.accounts import services as accounts
+from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error
+from learnhub.core.permissions import role_required
+from learnhub.extensions import db
+from learnhub.orgs.services import OrgChoiceNeeded, choose_org, get_org_in_scope, org_label
+
+
+def _person_or_404(user_id):
+    try:
+        return accounts.get_person_in_scope(current_user, user_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/people/")
+@role_required("admin")
+def people():
+    form = PeopleFilterForm(request.args)
+    form.validate()
+    org = None
+    if request.args.get("org"):
+        try:
+            org = get_org_in_scope(request.args.get("org"), current_user.org)
+        except NotFound:
+            org = None
+    stmt = accounts.people_query(
+        current_user, text=form.q.data, union_text=form.union.data, org=org,
+        role=form.role.data, occupation=form.occupation.data, skill_level=form.skill_level.data,
+    )
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config["PEOPLE_PER_PAGE"], error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("accounts/people.html", form=form, page=page, org=org, args=args)
+
+
+def _render_person(person, role_form=None, move_form=None, status=200):
+    role_form = role_form or RoleForm(role=person.role)
+    move_form = move_form or MoveForm()
+    return render_template("accounts/person.html", person=person, role_form=role_form,
+                           move_form=move_form, confirm_form=ConfirmForm(),
+                           org_label=org_label), status
+
+
+@bp.get("/people/<int:user_id>")
+@role_required("admin")
+def person(user_id):
+    return _render_person(_person_or_404(user_id))
+
+
+@bp.post("/people/<int:user_id>/role")
+@role_required("admin")
+def person_role(user_id):
+    person = _person_or_404(user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_role(current_user, person, form.role.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now: %(role)s.", name=person.name, role=person.role_label), "success")
+            return redirect(url_for("accounts.person", user_id=person.id))
+    return _render_person(person, role_form=form, status=400)
+
+
+@bp.post("/people/<int:user_id>/union")
+@role_required("admin")
+def person_union(user_id):
+    person = _person_or_404(user_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        kinds = {"enterprise"} if person.role == "worker" else None
+        try:
+            org = choose_org(form.org_id.data, form.org_query.data, current_user.org, kinds)
+            accounts.move_person(current_user, person, org.id)
+        except OrgChoiceNeeded as error:
+            form.org_id.choices = [(str(o.id), org_label(o)) for o in error.candidates]
+            apply_error(form, error)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s now belongs to %(union)s.", name=person.name, union=person.org.name),
+                  "success")
+            return redirect(url_for("accounts.person", user_id=person.id))
+    return _render_person(person, move_form=form, status=400)
+
+
+@bp.post("/people/<int:user_id>/active")
+@role_required("admin")
+def person_active(user_id):
+    person = _person_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        active = request.form.get("active") == "1"
+        try:
+            accounts.set_active(current_user, person, active)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s can log in again.", name=person.name) if active
+                  else _("%(name)s is deactivated and has been logged out everywhere.", name=person.name),
+                  "success")
+    return redirect(url_for("accounts.person", user_id=person.id))

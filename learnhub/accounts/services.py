@@ -1,0 +1,303 @@
+"""Accounts: registration, sign-in sessions, profile, and what admins do to people.
+
+Services flush and never commit; the request or command commits once.
+"""
+
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, or_, select
+
+from learnhub.accounts.models import ROLES, Consent, LoginSession, User
+from learnhub.accounts.passwords import check_password_rule, hash_password, verify_password
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.text import (
+    clean_line,
+    clean_person_name,
+    looks_like_phone,
+    normalise_phone,
+    normalise_username,
+)
+from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
+from learnhub.extensions import db
+from learnhub.orgs.models import Org
+from learnhub.orgs.services import get_org_in_scope, subtree_filter
+
+# ---------------------------------------------------------------- looking people up
+
+
+def split_login(login):
+    """('phone', '13812345678') or ('username', 'li.ming') for what someone typed to log in."""
+    if looks_like_phone(login):
+        return "phone", normalise_phone(login)
+    return "username", normalise_username(login)
+
+
+def find_by_login(login):
+    """The account for a phone number or username, or None."""
+    try:
+        kind, value = split_login(login)
+    except DomainError:
+        return None
+    column = User.phone if kind == "phone" else User.username
+    return db.session.scalar(select(User).where(column == value))
+
+
+def _check_unique(username=None, phone=None, exclude_id=None):
+    for column, value, message, field in (
+        (User.username, username, _("This username is taken."), "username"),
+        (User.phone, phone, _("An account with this phone number already exists."), "phone"),
+    ):
+        if value is None:
+            continue
+        stmt = select(User.id).where(column == value)
+        if exclude_id is not None:
+            stmt = stmt.where(User.id != exclude_id)
+        if db.session.scalar(stmt) is not None:
+            raise DomainError(message, field)
+
+
+def check_occupation(occupation):
+    if occupation not in OCCUPATION_CODES:
+        raise DomainError(_("Choose an occupation from the list."), "occupation")
+    return occupation
+
+
+def check_skill_level(level):
+    if level not in SKILL_LEVEL_CODES:
+        raise DomainError(_("Choose a skill level from the list."), "skill_level")
+    return level
+
+
+def check_enterprise(org):
+    if org is None or org.kind != "enterprise":
+        raise DomainError(_("A worker belongs to an enterprise union. Choose one."), "org")
+    return org
+
+
+# ---------------------------------------------------------------- registration
+
+
+def register_worker(*, login, name, org, occupation, skill_level, password, consent,
+                    notice_version, locale=None):
+    """Create a worker account with its consent record; refuse anything not in order."""
+    if not consent:
+        raise DomainError(_("Please read and accept the privacy notice to register."), "consent")
+    kind, value = split_login(login)
+    username = value if kind == "username" else None
+    phone = value if kind == "phone" else None
+    _check_unique(username=username, phone=phone)
+    check_password_rule(password, username, phone)
+    user = User(
+        username=username,
+        phone=phone,
+        name=clean_person_name(name),
+        org=check_enterprise(org),
+        occupation=check_occupation(occupation),
+        skill_level=check_skill_level(skill_level),
+        role="worker",
+        locale=locale,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_consent(user, notice_version)
+    return user
+
+
+def record_consent(user, notice_version):
+    """Record that `user` accepted this version of the privacy notice, now."""
+    consent = Consent(user_id=user.id, notice_version=notice_version)
+    db.session.add(consent)
+    db.session.flush()
+    return consent
+
+
+def has_consented(user, notice_version):
+    """True if `user` accepted this notice version and has not withdrawn it."""
+    stmt = select(Consent.id).where(
+        Consent.user_id == user.id,
+        Consent.notice_version == notice_version,
+        Consent.withdrawn_at.is_(None),
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+# ---------------------------------------------------------------- signing in and out
+
+
+def authenticate(login, password):
+    """The active account matching login and password; one answer for every failure."""
+    user = find_by_login(login)
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or not user.is_active:
+        raise DomainError(_("The account or password is not right."), "password")
+    return user
+
+
+def start_session(user):
+    """Open a new login session for `user` and return it, its token set."""
+    token = secrets.token_urlsafe(32)
+    session = LoginSession(token_hash=LoginSession.hash_token(token), user_id=user.id)
+    db.session.add(session)
+    db.session.flush()
+    session.token = token
+    user.current_session = session
+    return session
+
+
+def load_session_user(token):
+    """The active user holding this session token, or None. One query."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.execute(
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == LoginSession.hash_token(token))
+    ).first()
+    if row is None:
+        return None
+    session, user = row
+    if not user.is_active:
+        return None
+    session.token = token
+    user.current_session = session
+    return user
+
+
+def end_session(user):
+    """End the session this request runs under."""
+    if user.current_session is not None:
+        db.session.delete(user.current_session)
+        user.current_session = None
+        db.session.flush()
+
+
+def end_all_sessions(user, keep=None):
+    """End every session of `user` (but `keep`), on every device and every server."""
+    stmt = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep is not None:
+        stmt = stmt.where(LoginSession.id != keep.id)
+    db.session.execute(stmt)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- my own account
+
+
+def change_password(user, current_password, new_password):
+    """Set a new password after checking the current one; other devices are signed out."""
+    if not verify_password(user.password_hash, current_password or ""):
+        raise DomainError(_("The current password is not right."), "current_password")
+    check_password_rule(new_password, user.username, user.phone)
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    end_all_sessions(user, keep=user.current_session)
+    db.session.flush()
+
+
+def update_profile(user, *, name, phone, occupation, skill_level):
+    """Change my own name, phone, occupation and skill level."""
+    user.name = clean_person_name(name)
+    phone = normalise_phone(phone) if clean_line(phone) else None
+    if phone is None and user.username is None:
+        raise DomainError(_("You log in with your phone number, so it cannot be removed."), "phone")
+    _check_unique(phone=phone, exclude_id=user.id)
+    user.phone = phone
+    if user.role == "worker" or occupation:
+        user.occupation = check_occupation(occupation)
+    user.skill_level = check_skill_level(skill_level)
+    db.session.flush()
+    return user
+
+
+def set_locale(user, locale):
+    """Remember the language this person reads."""
+    user.locale = locale
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- people of my union subtree
+
+
+def people_query(admin, *, text=None, union_text=None, org=None, role=None, occupation=None,
+                 skill_level=None):
+    """A SELECT of the people in `admin`'s subtree matching the filters, in a stable order."""
+    scope = org if org is not None and admin.org.contains(org) else admin.org
+    stmt = select(User).join(User.org).where(subtree_filter(scope))
+    union_text = clean_line(union_text)
+    if union_text:
+        stmt = stmt.where(Org.name.icontains(union_text, autoescape=True))
+    text = clean_line(text)
+    if text:
+        like = User.name.icontains(text, autoescape=True)
+        stmt = stmt.where(or_(like, User.username.icontains(text, autoescape=True),
+                              User.phone.contains(text, autoescape=True)))
+    if role in ROLES:
+        stmt = stmt.where(User.role == role)
+    if occupation in OCCUPATION_CODES:
+        stmt = stmt.where(User.occupation == occupation)
+    if skill_level in SKILL_LEVEL_CODES:
+        stmt = stmt.where(User.skill_level == skill_level)
+    return stmt.order_by(User.name, User.id)
+
+
+def get_person_in_scope(admin, user_id):
+    """The person with this id if they are in `admin`'s subtree; otherwise NotFound."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Person not found.")) from None
+    person = db.session.get(User, user_id)
+    if person is None or not admin.org.contains(person.org):
+        raise NotFound(_("Person not found."))
+    return person
+
+
+def _not_myself(admin, person):
+    if person.id == admin.id:
+        raise DomainError(_("You cannot change your own role, union or status here."))
+
+
+def change_role(admin, person, role):
+    """Give a person of my subtree another role; a worker must sit in an enterprise union."""
+    _not_myself(admin, person)
+    if role not in ROLES:
+        raise DomainError(_("Unknown role."), "role")
+    if role == "worker":
+        check_enterprise(person.org)
+        if person.occupation is None:
+            raise DomainError(_("Set this person's occupation before making them a worker."), "role")
+    person.role = role
+    db.session.flush()
+    return person
+
+
+def move_person(admin, person, org_id):
+    """Move a person of my subtree to another union of my subtree."""
+    _not_myself(admin, person)
+    org = get_org_in_scope(org_id, admin.org)
+    if person.role == "worker":
+        check_enterprise(org)
+    person.org = org
+    db.session.flush()
+    return person
+
+
+def set_active(admin, person, active):
+    """Deactivate (ending every session at once) or reactivate a person of my subtree."""
+    _not_myself(admin, person)
+    person.is_active_account = bool(active)
+    if not active:
+        end_all_sessions(person)
+    db.session.flush()
+    return person
+
+
+def scope_orgs(admin, kinds=None):
+    """A SELECT of the unions in `admin`'s subtree."""
+    stmt = select(Org).where(subtree_filter(admin.org)).order_by(Org.path)
+    if kinds:
+        stmt = stmt.where(Org.kind.in_(list(kinds)))
+    return stmt
+

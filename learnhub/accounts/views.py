@@ -1,0 +1,143 @@
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from learnhub.accounts import bp
+from learnhub.accounts import services as accounts
+from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import apply_error
+from learnhub.core.i18n import normalise_locale
+from learnhub.core.security import safe_next_url
+from learnhub.core.text import clean_line
+from learnhub.extensions import db, limiter
+from learnhub.orgs.services import OrgChoiceNeeded, choose_org, org_label
+
+
+def _login_key():
+    return "login:" + clean_line(request.form.get("login", "")).lower()[:40]
+
+
+def _failed(response):
+    # Only failed attempts count: a person who knows their password is never held up.
+    return response.status_code != 302
+
+
+def _begin_session(user):
+    session.clear()  # a fresh session at every login
+    accounts.start_session(user)
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=lambda response: response.status_code == 302)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            org = choose_org(form.org_id.data, form.org_query.data, kinds={"enterprise"})
+            user = accounts.register_worker(
+                login=form.login.data, name=form.name.data, org=org,
+                occupation=form.occupation.data, skill_level=form.skill_level.data,
+                password=form.password.data, consent=form.consent.data,
+                notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                locale=normalise_locale(session.get("locale")),
+            )
+        except OrgChoiceNeeded as error:
+            form.org_id.choices = [(str(o.id), org_label(o)) for o in error.candidates]
+            apply_error(form, error)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            _begin_session(user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s! Your learning account is open.", name=user.name), "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
+               methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
+def login():
+    form = LoginForm(next=request.args.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            _begin_session(user)
+            db.session.commit()
+            return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    if current_user.is_authenticated:
+        accounts.end_session(current_user)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, name=form.name.data, phone=form.phone.data,
+                                    occupation=form.occupation.data, skill_level=form.skill_level.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    locale = normalise_locale(form.locale.data) if form.validate_on_submit() else None
+    if locale:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user, locale)
+            db.session.commit()
+    return redirect(safe_next_url(form.next.data) or url_for("home.index"))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("accounts/privacy.html",
+                           version=current_app.config["PRIVACY_NOTICE_VERSION"])

@@ -1,0 +1,80 @@
+"""Domain errors raised by services, and the error pages every user may meet."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """Something a user got wrong; the message is translated and safe to show them.
+
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """A record that does not exist, or that this user may not see (both look the same)."""
+
+
+def _wants_json():
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def _render(status, title, message):
+    if _wants_json():
+        return jsonify({"error": title, "message": message}), status
+    return render_template("core/error.html", status=status, title=title, message=message), status
+
+
+def handle_http(error):
+    messages = {
+        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        403: (_("Not allowed"), _("You do not have permission to open this page.")),
+        404: (_("Page not found"), _("This page does not exist, or you cannot see it.")),
+        405: (_("Not allowed"), _("This address cannot be used that way.")),
+        413: (
+            _("Too large"),
+            _("What you sent is too large. The limit is %(mb)s MB; please send a smaller file.",
+              mb=_limit_mb()),
+        ),
+        429: (_("Too many attempts"), _("Too many attempts. Please wait a few minutes and try again.")),
+    }
+    title, message = messages.get(error.code, (error.name, _("Something went wrong.")))
+    return _render(error.code or 500, title, message)
+
+
+def _limit_mb():
+    from flask import current_app
+
+    size = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return f"{size / 1024 / 1024:.0f}"
+
+
+def handle_csrf(error):
+    return _render(
+        400,
+        _("The form has expired"),
+        _("For your security the form has expired. Please go back, reload the page and try again."),
+    )
+
+
+def handle_500(error):
+    from learnhub.extensions import db
+
+    db.session.rollback()
+    return _render(500, _("Something went wrong"),
+                   _("Something went wrong on our side. It has been recorded; please try again in a moment."))
+
+
+def init_app(app):
+    """Register the handlers for HTTP errors, CSRF failures and unexpected exceptions."""
+    from flask_wtf.csrf import CSRFError
+
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(500, handle_500)

@@ -1,0 +1,59 @@
+"""Languages and time zones: Chinese by default, English second, chosen per request."""
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from learnhub.extensions import babel
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def normalise_locale(value):
+    """Map what a browser or a user says ('zh-Hans', 'en-GB', 'zh_CN') to a locale we serve."""
+    if not value:
+        return None
+    value = value.replace("-", "_").lower()
+    if value.startswith("zh"):
+        return "zh_CN"
+    if value.startswith("en"):
+        return "en"
+    return None
+
+
+def select_locale():
+    """The user's saved choice, else this browser's choice, else Accept-Language, else Chinese."""
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return normalise_locale(current_user.locale) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = normalise_locale(session.get("locale"))
+    if chosen:
+        return chosen
+    for language, _quality in request.accept_languages:
+        chosen = normalise_locale(language)
+        if chosen:
+            return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone():
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def html_lang(locale):
+    """The BCP 47 tag for <html lang>."""
+    return "zh-CN" if str(locale) == "zh_CN" else str(locale)
+
+
+def init_app(app):
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(app.root_path + "/translations"),
+    )
+    app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
+        format_datetime(value, fmt) if value else ""
+    )

@@ -1,0 +1,39 @@
+/* Progressive help only: every page works without this file. */
+(function () {
+  "use strict";
+  // Union picker: suggest matching unions while typing, as radio buttons the form already knows.
+  document.querySelectorAll("[data-org-picker]").forEach(function (picker) {
+    var input = picker.querySelector("input[type=text]");
+    var box = picker.querySelector("[data-org-choices]");
+    if (!input || !box || !window.fetch) return;
+    var legend = box.querySelector("legend");
+    var timer = null, last = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (q === last) return;
+        last = q;
+        if (q.length < 1) { box.hidden = true; return; }
+        fetch(picker.dataset.searchUrl + "?q=" + encodeURIComponent(q), {credentials: "same-origin"})
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (items) {
+            box.querySelectorAll("label").forEach(function (l) { l.remove(); });
+            items.forEach(function (item, i) {
+              var label = document.createElement("label");
+              label.className = "check";
+              var radio = document.createElement("input");
+              radio.type = "radio"; radio.name = "org_id"; radio.value = item.id;
+              if (items.length === 1 || i === 0) radio.checked = items.length === 1;
+              label.appendChild(radio);
+              label.appendChild(document.createTextNode(" " + item.label));
+              box.appendChild(label);
+            });
+            box.hidden = items.length === 0;
+            if (legend) box.insertBefore(legend, box.firstChild);
+          })
+          .catch(function () { box.hidden = true; });
+      }, 250);
+    });
+  });
+})();

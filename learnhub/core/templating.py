@@ -1,0 +1,22 @@
+"""Jinja set-up: the `do` statement for form macros, and cache-busting static URLs."""
+
+import hashlib
+from pathlib import Path
+
+from flask import url_for
+
+
+def init_app(app):
+    app.jinja_env.add_extension("jinja2.ext.do")
+    # Static files are cached for a year; the content hash in the URL tells when they change.
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 365 * 24 * 3600)
+    static_dir = Path(app.root_path) / "core" / "static"
+    versions = {}
+
+    def static_url(filename):
+        if filename not in versions or app.debug:
+            path = static_dir / filename
+            versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "0"
+        return url_for("core.static", filename=filename, v=versions[filename])
+
+    app.jinja_env.globals["static_url"] = static_url

@@ -1,0 +1,11 @@
+from flask import render_template
+from flask_login import current_user
+
+from learnhub.home import bp
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    return render_template("home/index.html")
