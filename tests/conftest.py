@@ -6,6 +6,8 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 import re
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
 from sqlalchemy import text
@@ -30,13 +32,29 @@ def _empty_database():
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class _Client(FlaskClient):
+    """A test client whose every request starts with an empty `g`.
+
+    Requests made while a test holds an app context share that context; without this,
+    what one request cached in `g` (the logged-in user, the CSRF token) would leak into
+    the next, and a test could pass that fails in a real browser.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig())
+    app.test_client_class = _Client
     with app.app_context():
         _empty_database()
         upgrade()
     yield app
+    with app.app_context():
+        db.engine.dispose()  # close pooled connections before the interpreter does
 
 
 class _TestSession(Session):

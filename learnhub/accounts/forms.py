@@ -7,12 +7,12 @@ from wtforms import BooleanField, HiddenField, PasswordField, RadioField, Select
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from learnhub.accounts.models import ROLES
+from learnhub.core.forms import as_choices
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 
 
-def _occupation_choices(blank=True):
-    choices = [(code, label) for code, label in OCCUPATIONS]
-    return [("", _l("Choose your occupation"))] + choices if blank else choices
+def _occupation_choices():
+    return as_choices([("", _l("Choose your occupation"))] + OCCUPATIONS)
 
 
 class RegisterForm(FlaskForm):
@@ -33,7 +33,7 @@ class RegisterForm(FlaskForm):
     org_id = RadioField(_l("Choose your union"), choices=[], coerce=str, validate_choice=False,
                         validators=[Optional()])
     occupation = SelectField(_l("Occupation"), choices=_occupation_choices(), validators=[DataRequired()])
-    skill_level = SelectField(_l("Skill level"), choices=SKILL_LEVELS, default="none",
+    skill_level = SelectField(_l("Skill level"), choices=as_choices(SKILL_LEVELS), default="none",
                               validators=[DataRequired()])
     password = PasswordField(
         _l("Password"),
@@ -76,7 +76,7 @@ class ProfileForm(FlaskForm):
     phone = StringField(_l("Mobile number"), validators=[Optional(), Length(max=20)],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     occupation = SelectField(_l("Occupation"), choices=_occupation_choices(), validators=[Optional()])
-    skill_level = SelectField(_l("Skill level"), choices=SKILL_LEVELS, validators=[DataRequired()])
+    skill_level = SelectField(_l("Skill level"), choices=as_choices(SKILL_LEVELS), validators=[DataRequired()])
 
 
 class LanguageForm(FlaskForm):
@@ -94,16 +94,16 @@ class PeopleFilterForm(FlaskForm):
 
     q = StringField(_l("Name, username or phone"), validators=[Optional(), Length(max=50)])
     union = StringField(_l("Union"), validators=[Optional(), Length(max=60)])
-    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + list(ROLES.items()),
+    role = SelectField(_l("Role"), choices=as_choices([("", _l("All roles"))] + list(ROLES.items())),
                        validators=[Optional()])
-    occupation = SelectField(_l("Occupation"), choices=[("", _l("All occupations"))] + OCCUPATIONS,
+    occupation = SelectField(_l("Occupation"), choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS),
                              validators=[Optional()])
-    skill_level = SelectField(_l("Skill level"), choices=[("", _l("All levels"))] + SKILL_LEVELS,
+    skill_level = SelectField(_l("Skill level"), choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS),
                               validators=[Optional()])
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=list(ROLES.items()), validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=as_choices(ROLES.items()), validators=[DataRequired()])
 
 
 class MoveForm(FlaskForm):

@@ -1,12 +1,21 @@
 """The password rule: long enough, not among the passwords everybody tries first."""
 
 import functools
+import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnhub.core.errors import DomainError
+
+# Initial passwords (bulk onboarding, resets) are random and easy to read out: no 0/o, 1/l/i,
+# one case only. About 50 random bits, valid until the first login, they need far less
+# stretching than a chosen password; scrypt (0.1 s each) would keep a 5,000-row import busy
+# for ten minutes.
+INITIAL_PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+INITIAL_PASSWORD_LENGTH = 10
+INITIAL_PASSWORD_HASH = "pbkdf2:sha256:5000"
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -63,3 +72,13 @@ def _dummy_hash():
     if key not in current_app.extensions:
         current_app.extensions[key] = hash_password("not-a-real-password-0")
     return current_app.extensions[key]
+
+
+def generate_initial_password():
+    """A random one-time password that is easy to read out and type on a phone."""
+    return "".join(secrets.choice(INITIAL_PASSWORD_ALPHABET) for _i in range(INITIAL_PASSWORD_LENGTH))
+
+
+def hash_initial_password(password):
+    """The hash of a random initial password (see INITIAL_PASSWORD_HASH for why it is lighter)."""
+    return generate_password_hash(password, method=INITIAL_PASSWORD_HASH)

@@ -8,7 +8,7 @@ from learnhub.accounts import bp
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.forms import apply_error, as_choices
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.services import OrgChoiceNeeded, choose_org, get_org_in_scope, org_label
@@ -42,12 +42,12 @@ def people():
     return render_template("accounts/people.html", form=form, page=page, org=org, args=args)
 
 
-def _render_person(person, role_form=None, move_form=None, status=200):
+def _render_person(person, role_form=None, move_form=None, status=200, new_password=None):
     role_form = role_form or RoleForm(role=person.role)
     move_form = move_form or MoveForm()
     return render_template("accounts/person.html", person=person, role_form=role_form,
                            move_form=move_form, confirm_form=ConfirmForm(),
-                           org_label=org_label), status
+                           org_label=org_label, new_password=new_password), status
 
 
 @bp.get("/people/<int:user_id>")
@@ -85,7 +85,7 @@ def person_union(user_id):
             org = choose_org(form.org_id.data, form.org_query.data, current_user.org, kinds)
             accounts.move_person(current_user, person, org.id)
         except OrgChoiceNeeded as error:
-            form.org_id.choices = [(str(o.id), org_label(o)) for o in error.candidates]
+            form.org_id.choices = as_choices((o.id, org_label(o)) for o in error.candidates)
             apply_error(form, error)
         except DomainError as error:
             db.session.rollback()
@@ -116,3 +116,21 @@ def person_active(user_id):
                   else _("%(name)s is deactivated and has been logged out everywhere.", name=person.name),
                   "success")
     return redirect(url_for("accounts.person", user_id=person.id))
+
+
+@bp.post("/people/<int:user_id>/password")
+@role_required("admin")
+def person_password(user_id):
+    person = _person_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        password = accounts.reset_password(current_user, person)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.person", user_id=person.id))
+    db.session.commit()
+    # Shown once, in this response only: never in a flash message, which lives in the cookie.
+    response, status = _render_person(person, new_password=password)
+    return response, status, {"Cache-Control": "no-store"}

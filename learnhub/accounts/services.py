@@ -9,7 +9,13 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from learnhub.accounts.models import ROLES, Consent, LoginSession, User
-from learnhub.accounts.passwords import check_password_rule, hash_password, verify_password
+from learnhub.accounts.passwords import (
+    check_password_rule,
+    generate_initial_password,
+    hash_initial_password,
+    hash_password,
+    verify_password,
+)
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.text import (
     clean_line,
@@ -292,6 +298,17 @@ def set_active(admin, person, active):
         end_all_sessions(person)
     db.session.flush()
     return person
+
+
+def reset_password(admin, person):
+    """Give a person of my subtree a one-time password; they choose their own at next login."""
+    _not_myself(admin, person)
+    password = generate_initial_password()
+    person.password_hash = hash_initial_password(password)
+    person.must_change_password = True
+    end_all_sessions(person)
+    db.session.flush()
+    return password
 
 
 def scope_orgs(admin, kinds=None):

@@ -6,7 +6,7 @@ from learnhub.accounts import bp
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from learnhub.core.errors import DomainError
-from learnhub.core.forms import apply_error
+from learnhub.core.forms import apply_error, as_choices
 from learnhub.core.i18n import normalise_locale
 from learnhub.core.security import safe_next_url
 from learnhub.core.text import clean_line
@@ -48,7 +48,7 @@ def register():
                 locale=normalise_locale(session.get("locale")),
             )
         except OrgChoiceNeeded as error:
-            form.org_id.choices = [(str(o.id), org_label(o)) for o in error.candidates]
+            form.org_id.choices = as_choices((o.id, org_label(o)) for o in error.candidates)
             apply_error(form, error)
         except DomainError as error:
             apply_error(form, error)

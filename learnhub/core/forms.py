@@ -10,3 +10,10 @@ def apply_error(form, error):
     else:
         form.form_errors.append(error.message)
 
+
+
+def as_choices(pairs):
+    """(value, label) pairs as the SelectChoice objects WTForms wants."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(str(value), label) for value, label in pairs]

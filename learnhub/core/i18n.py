@@ -1,6 +1,6 @@
 """Languages and time zones: Chinese by default, English second, chosen per request."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -23,6 +23,8 @@ def normalise_locale(value):
 
 def select_locale():
     """The user's saved choice, else this browser's choice, else Accept-Language, else Chinese."""
+    if not has_request_context():  # CLI commands and services run outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale:
         return normalise_locale(current_user.locale) or current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = normalise_locale(session.get("locale"))
@@ -41,7 +43,12 @@ def select_timezone():
 
 def html_lang(locale):
     """The BCP 47 tag for <html lang>."""
-    return "zh-CN" if str(locale) == "zh_CN" else str(locale)
+    return "zh-CN" if str(locale).startswith("zh") else str(locale)
+
+
+def current_language():
+    """'zh_CN' or 'en': the catalogue this request is served in."""
+    return normalise_locale(str(get_locale())) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_app(app):
@@ -53,6 +60,7 @@ def init_app(app):
     )
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
         format_datetime(value, fmt) if value else ""

@@ -1,0 +1,390 @@
+"""Bulk onboarding (集体开户): read a sheet of workers, plan what it would do, then do it.
+
+A plan writes nothing. Applying it opens the rows marked new and skips the others, and a row
+whose phone and name already belong to an account of the admin's subtree counts as done, so
+the same file uploaded twice opens each account once. Services flush; the caller commits.
+"""
+
+import csv
+import functools
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from learnhub.accounts.models import User
+from learnhub.accounts.passwords import generate_initial_password, hash_initial_password
+from learnhub.core.errors import DomainError
+from learnhub.core.tables import csv_for_excel
+from learnhub.core.text import (clean_line, clean_person_name, looks_like_phone, mask_phone,
+                                normalise_phone, normalise_username)
+from learnhub.core.vocab import find_occupation, find_skill_level, occupation_label
+from learnhub.extensions import db
+from learnhub.orgs.models import Org
+from learnhub.orgs.services import subtree_filter
+
+# Accepted header names per column, compared after _header_key; the first is the template's.
+COLUMNS = {
+    "name": ("姓名", "name", "名字"),
+    "phone": ("手机号", "phone", "手机号码", "手机", "mobile"),
+    "union": ("工会", "union", "所属工会"),
+    "occupation": ("工种", "occupation", "职业"),
+    "skill_level": ("技能等级", "skill_level", "职业技能等级"),
+    "username": ("用户名", "username"),
+}
+REQUIRED = ("name", "phone", "union", "occupation")
+FIELD_LABELS = {"name": _l("Name"), "phone": _l("Mobile number"), "union": _l("Union"),
+                "occupation": _l("Occupation")}
+STATUS_LABELS = {"new": _l("New"), "exists": _l("Already registered"), "error": _l("Error")}
+
+# The national names of the skill levels, which sheets use whatever language the site shows.
+_LEVEL_NAMES = {"无": "none", "学徒": "apprentice", "五级": "level5", "初级工": "level5",
+                "四级": "level4", "中级工": "level4", "三级": "level3", "高级工": "level3",
+                "二级": "level2", "技师": "level2", "一级": "level1", "高级技师": "level1",
+                "特级技师": "special", "首席技师": "chief"}
+
+EXAMPLE_PHONE = "13800000000"  # the template's example row; refused so it is never imported
+_HEADER_SEARCH_ROWS = 10  # a title line or two above the header row is common
+_MAX_COLUMNS = 50
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
+
+
+def _header_key(text):
+    text = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    text = re.sub(r"\(.*?\)", "", text)  # "手机号（必填）", "Name (required)"
+    return re.sub(r"[\s*_\-:]", "", text)
+
+
+_HEADERS = {_header_key(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def read_table(filename, data):
+    """The data rows of a CSV or XLSX file as dicts of column -> text, each with its 'row'."""
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    if len(data) > limit:
+        raise DomainError(_("The file is larger than %(mb)s MB. Split it into smaller files.",
+                            mb=f"{limit / 1024 / 1024:g}"), "file")
+    suffix = PurePath(filename or "").suffix.lower()
+    if suffix == ".csv":
+        records = _csv_records(data)
+    elif suffix == ".xlsx":
+        records = _xlsx_records(data)
+    else:
+        raise DomainError(_("Upload a .csv or .xlsx file. In Excel or WPS, use “Save as” to get one."),
+                          "file")
+    return _rows(records)
+
+
+def _csv_records(data):
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(_("The file's text could not be read. Save it as “CSV UTF-8” and try again."),
+                          "file")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count) if first_line else ","
+    try:
+        return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+    except csv.Error as error:
+        raise DomainError(_("The CSV file is damaged: %(error)s", error=str(error)), "file") from None
+
+
+def _xlsx_records(data):
+    from openpyxl import load_workbook
+
+    unreadable = DomainError(_("The file could not be read as an Excel workbook (.xlsx)."), "file")
+    try:
+        # A small zip can unpack to gigabytes; the sizes in its directory are checked on read.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > 25 * len(data) + 10**6:
+                raise unreadable
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it skips; values are all we read.
+            warnings.simplefilter("ignore")
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = book.active or book.worksheets[0]
+            sheet.reset_dimensions()  # some programs write a wrong sheet size
+            rows = [(n, [_cell_text(v) for v in values]) for n, values in
+                    enumerate(sheet.iter_rows(max_col=_MAX_COLUMNS, values_only=True), start=1)]
+            book.close()
+    except DomainError:
+        raise
+    except Exception:  # a damaged or hostile file fails in many ways inside openpyxl
+        raise unreadable from None
+    return rows
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number stored as a number
+    return str(value)
+
+
+def _rows(records):
+    records = [(n, cells) for n, cells in records if any(clean_line(c) for c in cells)]
+    header_at, columns = None, {}
+    for index, (_n, cells) in enumerate(records[:_HEADER_SEARCH_ROWS]):
+        found = {}
+        for position, cell in enumerate(cells):
+            key = _HEADERS.get(_header_key(cell))
+            if key and key not in found:
+                found[key] = position
+        if all(key in found for key in REQUIRED):
+            header_at, columns = index, found
+            break
+    if header_at is None:
+        expected = "、".join(f"{COLUMNS[key][0]} ({COLUMNS[key][1]})" for key in REQUIRED)
+        raise DomainError(_("No header row with the columns %(columns)s was found. "
+                            "Download the template to see how the file should look.",
+                            columns=expected), "file")
+    body = records[header_at + 1:]
+    limit = current_app.config["IMPORT_MAX_ROWS"]
+    if len(body) > limit:
+        raise DomainError(_("The file has %(count)d rows; at most %(limit)d can be imported at once. "
+                            "Split it into smaller files.", count=len(body), limit=limit), "file")
+    return [{"row": n, **{key: cells[pos] if pos < len(cells) else "" for key, pos in columns.items()}}
+            for n, cells in body]
+
+
+# ---------------------------------------------------------------- planning
+
+
+@dataclass
+class RowResult:
+    """What one row of the file would do, and how to show it to the admin."""
+
+    row: int
+    status: str = "new"  # new | exists | error
+    reasons: list = field(default_factory=list)
+    shown: dict = field(default_factory=dict)  # the row's values, safe to print
+    values: dict = field(default_factory=dict)  # the checked values, to open the account with
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class ImportPlan:
+    """The row-by-row report of a file, for one admin; nothing of it is written yet."""
+
+    admin_id: int
+    rows: list
+
+    def with_status(self, status):
+        return [result for result in self.rows if result.status == status]
+
+    new = property(lambda self: self.with_status("new"))
+    existing = property(lambda self: self.with_status("exists"))
+    errors = property(lambda self: self.with_status("error"))
+
+
+def visible(value, limit=60):
+    """Text safe to show in a report: hidden characters spelled out (\\u202e), long text cut."""
+    text = "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _HIDDEN else ch
+                   for ch in str(value or ""))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _check(result, key, raw, check):
+    """Run one field's check, recording a missing value or the check's reason."""
+    if not clean_line(raw):
+        if key in FIELD_LABELS:
+            result.reasons.append(_("%(field)s is missing.", field=FIELD_LABELS[key]))
+        return None
+    try:
+        return check(raw)
+    except DomainError as error:
+        result.reasons.append(error.message)
+        return None
+
+
+def _level(raw):
+    if (code := _LEVEL_NAMES.get(clean_line(raw)) or find_skill_level(raw)) is None:
+        raise DomainError(_("Unknown skill level “%(value)s”.", value=visible(raw)))
+    return code
+
+
+def _occupation(raw):
+    if (code := find_occupation(raw)) is None:
+        raise DomainError(_("Unknown occupation “%(value)s”.", value=visible(raw)))
+    return code
+
+
+def _phone(raw):
+    if _SCIENTIFIC.match(clean_line(raw)):
+        raise DomainError(_("Excel has turned this number into “%(value)s”. Format the column "
+                            "as text, type the number again and save.", value=visible(raw)))
+    phone = normalise_phone(raw)
+    if phone == EXAMPLE_PHONE:
+        raise DomainError(_("This is the template's example row. Delete it."))
+    return phone
+
+
+def _username(raw):
+    if looks_like_phone(raw):
+        raise DomainError(_("A username must contain a letter; leave it empty to log in by phone."))
+    return normalise_username(raw)
+
+
+def _chunks(items, size=500):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _unions_by_name(admin, names):
+    """{typed name: enterprise union of admin's subtree}, for names matching exactly one."""
+    # Chinese names mix ASCII and full-width brackets; accept either spelling.
+    variants = {}
+    for name in names:
+        for spelling in {name, name.replace("(", "（").replace(")", "）"),
+                         name.replace("（", "(").replace("）", ")")}:
+            variants.setdefault(spelling, set()).add(name)
+    matches = {}
+    for chunk in _chunks(variants):
+        stmt = select(Org).where(Org.name.in_(chunk), Org.kind == "enterprise", subtree_filter(admin.org))
+        for org in db.session.scalars(stmt):
+            for name in variants[org.name]:
+                matches.setdefault(name, {})[org.id] = org
+    return {name: next(iter(orgs.values())) for name, orgs in matches.items() if len(orgs) == 1}
+
+
+def _users_by(column, values):
+    found = {}
+    for chunk in _chunks(values):
+        for user in db.session.scalars(select(User).where(column.in_(chunk))):
+            found[getattr(user, column.key)] = user
+    return found
+
+
+def _row_list(numbers, most=5):
+    numbers = [str(n) for n in numbers]
+    return ", ".join(numbers[:most]) + (" …" if len(numbers) > most else "")
+
+
+def plan_import(admin, rows):
+    """Check every row against the rules and the database; report, write nothing."""
+    # Sheets repeat the same few occupations and levels; look each spelling up once.
+    occupation, level = functools.cache(_occupation), functools.cache(_level)
+    results = []
+    for row in rows:
+        result = RowResult(row=row["row"])
+        v = result.values
+        v["name"] = _check(result, "name", row.get("name"), clean_person_name)
+        v["phone"] = _check(result, "phone", row.get("phone"), _phone)
+        v["union"] = _check(result, "union", row.get("union"), clean_line)
+        v["occupation"] = _check(result, "occupation", row.get("occupation"), occupation)
+        v["skill_level"] = _check(result, "skill_level", row.get("skill_level"), level) or "none"
+        v["username"] = _check(result, "username", row.get("username"), _username)
+        result.shown = {key: visible(row.get(key)) for key in COLUMNS}
+        if v["phone"]:
+            result.shown["phone"] = mask_phone(v["phone"])
+        results.append(result)
+
+    unions = _unions_by_name(admin, {r.values["union"] for r in results if r.values["union"]})
+    by_phone = _users_by(User.phone, {r.values["phone"] for r in results if r.values["phone"]})
+    by_username = _users_by(User.username, {r.values["username"] for r in results if r.values["username"]})
+    rows_of = {}
+    for r in results:
+        for key in ("phone", "username"):
+            if r.values[key]:
+                rows_of.setdefault((key, r.values[key]), []).append(r.row)
+
+    for r in results:
+        v = r.values
+        if v["union"]:
+            v["org"] = unions.get(v["union"])
+            if v["org"] is None:
+                r.reasons.append(_("Unknown union “%(value)s”: no enterprise union of your part of "
+                                   "the union tree has this name.", value=visible(v["union"])))
+        duplicates = {key: _row_list(n for n in rows_of.get((key, v[key]), []) if n != r.row)
+                      for key in ("phone", "username")}
+        if duplicates["phone"]:
+            r.reasons.append(_("The same phone number is also on row %(rows)s.", rows=duplicates["phone"]))
+        if duplicates["username"]:
+            r.reasons.append(_("The same username is also on row %(rows)s.", rows=duplicates["username"]))
+        existing = by_phone.get(v["phone"])
+        if existing is not None and v["name"]:
+            if existing.name == v["name"] and admin.org.contains(existing.org):
+                r.status = "exists"
+            else:
+                r.reasons.append(_("An account with this phone number already exists."))
+        holder = by_username.get(v["username"])
+        if holder is not None and holder is not existing:
+            r.reasons.append(_("This username is taken."))
+        if r.reasons:
+            r.status = "error"
+    return ImportPlan(admin_id=admin.id, rows=results)
+
+
+# ---------------------------------------------------------------- opening the accounts
+
+
+def apply_import(admin, plan, progress=None):
+    """Open the plan's new rows as workers who must change their password; skip the rest.
+
+    Returns [(user, initial_password)]. `progress`, if given, is called once per account.
+    """
+    if plan.admin_id != admin.id:
+        raise ValueError("the plan was made for another admin")
+    created = []
+    for result in plan.new:
+        v = result.values
+        password = generate_initial_password()
+        user = User(name=v["name"], phone=v["phone"], username=v["username"], org=v["org"],
+                    occupation=v["occupation"], skill_level=v["skill_level"], role="worker",
+                    must_change_password=True,
+                    password_hash=hash_initial_password(password))
+        db.session.add(user)
+        created.append((user, password))
+        if progress is not None:
+            progress()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # someone opened one of these accounts meanwhile
+        raise DomainError(_("Some of these accounts were opened by someone else in the meantime. "
+                            "Nothing was saved; upload the file again.")) from error
+    return created
+
+
+def password_sheet(created):
+    """The handout of new accounts as plain dicts (read them before the session commits)."""
+    return [{"name": user.name, "phone": user.phone, "masked_phone": user.masked_phone,
+             "username": user.username or "", "union": user.org.name, "password": password}
+            for user, password in created]
+
+
+def passwords_csv(sheet):
+    """The handout as CSV for Excel: name, phone, username, union, initial password."""
+    header = [_("Name"), _("Mobile number"), _("Username"), _("Union"), _("Initial password")]
+    return csv_for_excel([header] + [[s["name"], s["phone"], s["username"], s["union"], s["password"]]
+                                 for s in sheet])
+
+
+def template_csv(admin):
+    """An empty sheet to fill in: the header row and one example row, for Excel."""
+    union = db.session.scalar(select(Org.name).where(subtree_filter(admin.org), Org.kind == "enterprise")
+                              .order_by(Org.path).limit(1))
+    example = ["张三", EXAMPLE_PHONE, union or "某某厂工会", str(occupation_label("electrician")), "四级", ""]
+    return csv_for_excel([[aliases[0] for aliases in COLUMNS.values()], example])
+
