@@ -40,6 +40,9 @@ def register():
     if form.validate_on_submit():
         try:
             org = choose_org(form.org_id.data, form.org_query.data, kinds={"enterprise"})
+            # Keep the union picked, should anything else in the form need correcting.
+            form.org_id.choices = as_choices([(org.id, org_label(org))])
+            form.org_id.data = str(org.id)
             user = accounts.register_worker(
                 login=form.login.data, name=form.name.data, org=org,
                 occupation=form.occupation.data, skill_level=form.skill_level.data,
@@ -51,7 +54,7 @@ def register():
             form.org_id.choices = as_choices((o.id, org_label(o)) for o in error.candidates)
             apply_error(form, error)
         except DomainError as error:
-            apply_error(form, error)
+            apply_error(form, error, aliases={"phone": "login", "username": "login"})
         else:
             _begin_session(user)
             db.session.commit()

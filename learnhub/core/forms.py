@@ -1,10 +1,14 @@
 """Helpers that join domain errors to forms."""
 
-def apply_error(form, error):
-    """Show a DomainError beside the field it names, or above the form when it names none."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None and error.field == "org":
-        field = getattr(form, "org_query", None)
+def apply_error(form, error, aliases=None):
+    """Show a DomainError beside the field it names, or above the form when it names none.
+
+    `aliases` maps a service's field name to the form's, where they differ.
+    """
+    name = (aliases or {}).get(error.field, error.field)
+    if name == "org":
+        name = "org_query"
+    field = getattr(form, name, None) if name else None
     if field is not None:
         field.errors = list(field.errors) + [error.message]
     else:

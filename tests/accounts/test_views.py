@@ -175,3 +175,11 @@ def test_account_opened_by_union_must_choose_a_password(client, auth, make_user)
     auth.login("li.ming")
     response = client.get("/me/profile")
     assert response.status_code == 302 and response.headers["Location"].endswith("/me/password")
+
+
+def test_a_taken_phone_is_shown_beside_the_field_and_the_union_kept(auth, tree, make_user):
+    make_user("someone", phone="13812345678")
+    page = auth.post("/register", _register_form(tree))
+    html = page.get_data(as_text=True)
+    assert 'id="login-error"' in html
+    assert f'value="{tree.ent_a1.id}" checked' in html
