@@ -9,9 +9,9 @@ TRANSLATIONS := learnhub/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install translations messages db demo clean
+.PHONY: run test install translations messages db courses demo clean
 
-run: install translations db demo
+run: install translations db courses demo
 	@echo "LearnHub is at http://127.0.0.1:5000  (Ctrl-C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
@@ -39,6 +39,9 @@ messages: install
 
 db: install
 	$(FLASK) db upgrade
+
+courses: install
+	$(FLASK) courses import courses/
 
 demo: install
 	$(FLASK) demo load

@@ -35,21 +35,25 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from learnhub.accounts import bp as accounts_bp
+    from learnhub.catalog import bp as catalog_bp
     from learnhub.core import bp as core_bp
+    from learnhub.credits import bp as credits_bp
     from learnhub.home import bp as home_bp
+    from learnhub.learning import bp as learning_bp
     from learnhub.orgs import bp as orgs_bp
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(orgs_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(home_bp)
+    # In the order of DESIGN.md: a feature may import only those registered before it.
+    for blueprint in (core_bp, orgs_bp, accounts_bp, catalog_bp, credits_bp, learning_bp, home_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_cli(app):
     from learnhub import demo
     from learnhub.accounts import cli as accounts_cli
+    from learnhub.catalog import cli as catalog_cli
 
     app.cli.add_command(accounts_cli.accounts_cli)
+    app.cli.add_command(catalog_cli.courses_cli)
     app.cli.add_command(demo.demo_cli)
 
 

@@ -81,6 +81,25 @@ def _ensure_user(username, name, role, org, occupation, level, password_hash, ph
     return user, True
 
 
+def _demo_learning(user, slug):
+    """Let `user` work through a shipped course, so that a record has something in it."""
+    from learnhub.catalog.models import Course
+    from learnhub.catalog.services import course_modules
+    from learnhub.learning import services as learning
+
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None or learning.get_enrolment(user, course) is not None:
+        return False
+    learning.enrol(user, course)
+    for module, revision in course_modules(course):
+        if module.kind == "quiz":
+            answers = {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions}
+            learning.submit_quiz(user, course, module, revision, answers)
+        else:
+            learning.complete_module(user, course, module, revision)
+    return True
+
+
 def load_demo(extra_workers=40):
     """Create what is missing of the demo tree and accounts; return (created, accounts)."""
     orgs = _ensure_tree(TREE, seen={})
@@ -102,6 +121,9 @@ def load_demo(extra_workers=40):
         _user, new = _ensure_user(f"demo-w{number:03d}", name, "worker", org, occupation, level,
                                   password_hash, phone=f"1990000{number:04d}")
         created += new
+    # demo-worker2 has finished the labour-law course (if the catalogue is loaded); demo-worker
+    # starts with a clean slate, to try the platform as a new worker would.
+    _demo_learning(accounts[1], "labour-law-basics")
     return created, accounts
 
 

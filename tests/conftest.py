@@ -69,14 +69,18 @@ class _TestSession(Session):
 
 
 @pytest.fixture(autouse=True)
-def _transaction(app):
+def _transaction(request, app):
     """Run each test inside a transaction that is rolled back, commits included."""
+    if request.node.get_closest_marker("own_database"):
+        yield  # the test builds, commits to and drops a database of its own
+        return
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession,
+             "expire_on_commit": False}
         )
         limiter.reset()
         try:
@@ -184,3 +188,63 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def make_course():
+    """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course.
+
+    A quiz module gets two questions: q1 single choice (first choice right) and q2 multiple
+    choice (first two right), pass mark 50 % and three attempts unless told otherwise.
+    """
+    from decimal import Decimal
+
+    from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
+
+    def make(slug="test-course", modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
+             pass_mark=50, max_attempts=3, **fields):
+        credits = sum(Decimal(m[2]) for m in modules)
+        fields.setdefault("title", f"课程 {slug}")
+        fields.setdefault("summary", "测试课程")
+        fields.setdefault("category", "safety")
+        fields.setdefault("status", "published")
+        fields.setdefault("credits", credits)
+        fields.setdefault("minutes", sum(m[3] for m in modules))
+        fields.setdefault("search_text", f"{fields['title']} {fields['summary']}".casefold())
+        course = Course(slug=slug, **fields)
+        db.session.add(course)
+        db.session.flush()
+        for position, (key, kind, module_credits, minutes) in enumerate(modules):
+            module = Module(course_id=course.id, key=key, position=position, kind=kind, revision=1)
+            db.session.add(module)
+            db.session.flush()
+            revision = ModuleRevision(module_id=module.id, revision=1, title=f"单元 {key}", minutes=minutes,
+                                      credits=Decimal(module_credits), body_html="<p>正文</p>",
+                                      body_source="正文", video="media/clip.mp4" if kind == "video" else None)
+            if kind == "quiz":
+                revision.pass_mark, revision.max_attempts = pass_mark, max_attempts
+                revision.questions = [
+                    Question(position=0, kind="single", text="第一题", explanation="因为甲对。",
+                             choices=[Choice(position=0, text="甲", is_correct=True),
+                                      Choice(position=1, text="乙")]),
+                    Question(position=1, kind="multiple", text="第二题", explanation="甲乙都对。",
+                             choices=[Choice(position=0, text="甲", is_correct=True),
+                                      Choice(position=1, text="乙", is_correct=True),
+                                      Choice(position=2, text="丙")]),
+                ]
+            db.session.add(revision)
+        db.session.flush()
+        return course
+
+    return make
+
+
+def quiz_answers(revision, right=True):
+    """Form data answering every question of a quiz revision, all right or all wrong."""
+    data = {}
+    for question in revision.questions:
+        wanted = [c for c in question.choices if c.is_correct == right]
+        if question.kind != "multiple":
+            wanted = wanted[:1]
+        data[f"q{question.id}"] = [str(c.id) for c in wanted]
+    return data

@@ -44,14 +44,31 @@ def _sqlite_on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
+    # IMMEDIATE takes the write lock at the start: two requests that read and then write
+    # (completing the same module at once) queue up behind busy_timeout instead of failing
+    # with "database is locked". SQLite is the embedded demo database; production runs on
+    # PostgreSQL, where this listener does nothing.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def dialect_insert(model):
+    """An INSERT for `model` that can say ON CONFLICT DO NOTHING on SQLite and PostgreSQL.
+
+    Idempotent writes (awards, enrolments, progress) use it instead of catching
+    IntegrityError, so that a lost race costs nothing and aborts no transaction.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def init_db(app):

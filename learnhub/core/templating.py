@@ -20,3 +20,19 @@ def init_app(app):
         return url_for("core.static", filename=filename, v=versions[filename])
 
     app.jinja_env.globals["static_url"] = static_url
+    app.jinja_env.filters["credits"] = format_credits
+    app.jinja_env.filters["hours"] = format_hours
+
+
+def format_credits(value):
+    """Credits as people write them: 2, 1.5, 0.25 (in the reader's locale)."""
+    from flask_babel import format_decimal
+
+    return format_decimal(value or 0, format="#,##0.##")
+
+
+def format_hours(minutes):
+    """Whole minutes as hours with at most one decimal: 150 -> 2.5."""
+    from flask_babel import format_decimal
+
+    return format_decimal((minutes or 0) / 60, format="#,##0.#")

@@ -1,0 +1,24 @@
+"""The catalogue's search form (a GET form: no CSRF token needed, nothing changes)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SearchField, SelectField
+from wtforms.validators import Length, Optional
+
+from learnhub.catalog.models import CATEGORIES
+from learnhub.core.forms import as_choices
+from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
+
+
+class CatalogueForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search courses"), validators=[Optional(), Length(max=60)])
+    category = SelectField(_l("Category"), validators=[Optional()],
+                           choices=as_choices([("", _l("All categories"))] + list(CATEGORIES.items())))
+    occupation = SelectField(_l("Occupation"), validators=[Optional()],
+                             choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS))
+    level = SelectField(_l("Skill level"), validators=[Optional()],
+                        choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS))
+    for_you = BooleanField(_l("Only courses for my occupation and level"))

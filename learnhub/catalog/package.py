@@ -1,0 +1,362 @@
+"""Course packages (courses/<slug>/): read one folder, check every field, normalise; no database.
+
+Every problem becomes a PackageError pointing at a file and line, so that a trainer can fix a
+whole package in one pass; a package with any error yields no CoursePackage at all.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from learnhub.catalog.models import CATEGORIES, LANGUAGES
+from learnhub.catalog.package_checks import INVALID, Checker, load_yaml
+from learnhub.catalog.package_checks import PackageError  # noqa: F401  (part of this module's interface)
+from learnhub.core.sanitize import clean_html
+from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVELS
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+_NUMBER_PREFIX = re.compile(r"^\d+-")
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+COURSE_KEYS = ("title", "summary", "category", "occupation", "target_level", "language", "credits",
+               "hours", "tags", "status", "modules")
+LESSON_KEYS = ("title", "kind", "minutes", "credits", "required", "video")
+QUIZ_KEYS = ("title", "kind", "minutes", "credits", "required", "pass_mark", "attempts", "questions")
+QUESTION_KEYS = ("type", "text", "choices", "explanation")
+CHOICE_KEYS = ("text", "correct")
+
+
+@dataclass
+class QuestionSpec:
+    kind: str
+    text: str
+    explanation: str
+    choices: list  # [(text, is_correct)]
+
+
+@dataclass
+class ModuleSpec:
+    key: str
+    file: str
+    kind: str
+    title: str
+    minutes: int
+    credits: Decimal
+    is_required: bool
+    video: str | None = None
+    body_source: str = ""
+    body_html: str = ""
+    pass_mark: int | None = None
+    max_attempts: int | None = None
+    questions: list = field(default_factory=list)
+    content_hash: str = ""
+
+
+@dataclass
+class CoursePackage:
+    slug: str
+    folder: Path
+    title: str
+    summary: str
+    category: str
+    occupation: str
+    target_level: str
+    language: str
+    credits: Decimal
+    minutes: int
+    tags: list
+    status: str
+    modules: list
+    media: dict  # "media/x.mp4" -> sha256 of its bytes
+    source_hash: str = ""
+
+
+def module_key(file_name):
+    """The module's stable key: its file name without extension and leading number."""
+    return _NUMBER_PREFIX.sub("", Path(file_name).stem, count=1)
+
+
+def read_package(folder, prefix=None):
+    """Read and check the package in `folder`: (CoursePackage, []) or (None, errors).
+
+    Error paths start with `prefix` (default "<slug>/"), so they read relative to the folder
+    the user named.
+    """
+    folder = Path(folder)
+    slug = folder.name
+    prefix = f"{slug}/" if prefix is None else prefix
+    errors = []
+    c = Checker(errors, prefix + "course.yaml")
+    if not SLUG.match(slug):
+        c.error(None, f"the folder name '{slug}' is the course's slug and must be 2-80 lower-case "
+                      "letters, digits or '-', starting with a letter or digit")
+    data = _load_file(c, folder / "course.yaml")
+    if data is None:
+        return None, errors
+    c.check_keys(data, COURSE_KEYS, "course.yaml")
+    values = dict(
+        title=c.text(data, "title", max_len=120, one_line=True),
+        summary=c.text(data, "summary"),
+        category=c.choice(data, "category", CATEGORIES),
+        occupation=c.choice(data, "occupation", sorted(OCCUPATION_CODES) + ["all"], "all",
+                            hint="an occupation code from learnhub/core/vocab.py, or 'all'"),
+        target_level=c.choice(data, "target_level", [code for code, _ in SKILL_LEVELS], "none"),
+        language=c.choice(data, "language", LANGUAGES, "zh_CN"),
+        credits=c.decimal(data, "credits"),
+        tags=c.tags(data, "tags"),
+        status=c.choice(data, "status", ("published", "draft"), "published"),
+    )
+    hours = c.decimal(data, "hours")
+    values["minutes"] = int((hours * 60).to_integral_value()) if hours is not None else None
+    media = _media_files(c, folder, prefix)
+    modules = _read_modules(errors, c, data, folder, prefix, media)
+    total = sum((m.credits for m in modules if m.credits is not None), Decimal(0))
+    if values["credits"] is not None and total > values["credits"]:
+        c.error(data.key_lines.get("credits"),
+                f"the modules' credits add up to {total}, more than the course's {values['credits']}")
+    if errors:
+        return None, errors
+    package = CoursePackage(slug=slug, folder=folder, modules=modules, media=media, **values)
+    package.source_hash = _source_hash(package)
+    return package, []
+
+
+def _load_file(checker, path):
+    """The YAML mapping in `path`, or None after reporting why there is none."""
+    text = _read_text(checker, path)
+    if text is None:
+        return None
+    data = load_yaml(checker, text)
+    if data is None:
+        checker.error(None, "the file is empty")
+    elif data is not INVALID and not isinstance(data, dict):
+        checker.error(1, "expected 'key: value' lines at the top of the file")
+    return data if isinstance(data, dict) else None
+
+
+def _read_text(checker, path):
+    if not path.is_file():
+        checker.error(None, "missing: the file does not exist")
+        return None
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as error:
+        checker.error(None, f"cannot be read: {error.strerror}")
+        return None
+    except UnicodeDecodeError as error:
+        checker.error(data[:error.start].count(b"\n") + 1, "not UTF-8 text")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _inside(folder, path):
+    # A symlink could point outside the package; only what really lives inside is read.
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _media_files(checker, folder, prefix):
+    media = {}
+    root = folder / "media"
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if any(part.startswith(".") for part in path.relative_to(root).parts) or path.is_dir():
+                continue
+            if not _inside(folder, path) or not path.is_file():
+                Checker(checker.errors, prefix + rel).error(None, "not a file inside the package")
+                continue
+            with path.open("rb") as file:  # videos can be large: hash in chunks
+                media[rel] = hashlib.file_digest(file, "sha256").hexdigest()
+    return media
+
+
+def _read_modules(errors, c, data, folder, prefix, media):
+    items = data.get("modules")
+    if not isinstance(items, list) or not items:
+        c.error(data.key_lines.get("modules", data.line),
+                "'modules' must list the module files in order (at least one)")
+        return []
+    modules, files, keys = [], set(), set()
+    for name, line in zip(items, items.item_lines):
+        if not isinstance(name, str) or not name.strip():
+            c.error(line, "each entry of 'modules' must be a file name")
+            continue
+        if "/" in name or "\\" in name or ".." in name or name.startswith("."):
+            c.error(line, f"'{name}' must be a plain file name in the course folder, without '/', '\\' or '..'")
+            continue
+        if not name.endswith((".md", ".yaml")):
+            c.error(line, f"'{name}': a module is a lesson (.md) or a quiz (.yaml)")
+            continue
+        key = module_key(name)
+        if name in files:
+            c.error(line, f"'{name}' is listed twice")
+            continue
+        if not _KEY.match(key):
+            c.error(line, f"'{name}': the module key '{key}' (the file name without number and extension) "
+                          "may hold only lower-case letters, digits and '-'")
+            continue
+        if key in keys:
+            c.error(line, f"'{name}': another module already has the key '{key}'")
+            continue
+        files.add(name)
+        keys.add(key)
+        path = folder / name
+        if not path.is_file() or not _inside(folder, path):
+            c.error(line, f"module file '{name}' does not exist")
+            continue
+        checker = Checker(errors, prefix + name)
+        reader = _read_lesson if name.endswith(".md") else _read_quiz
+        module = reader(checker, path, key, media)
+        if module is not None:
+            module.content_hash = content_hash(module)
+            modules.append(module)
+    return modules
+
+
+def _common(c, data, name, key, kinds):
+    kind = c.choice(data, "kind", kinds)
+    return ModuleSpec(
+        key=key, file=name, kind=kind, title=c.text(data, "title", max_len=120, one_line=True),
+        minutes=c.integer(data, "minutes", 0, 600), credits=c.decimal(data, "credits", Decimal("0.00")),
+        is_required=c.boolean(data, "required", True))
+
+
+def _read_lesson(c, path, key, media):
+    text = _read_text(c, path)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        c.error(1, "a lesson starts with a '---' line, its front matter (title, kind, minutes...), "
+                   "then another '---' line and the Markdown text")
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        c.error(1, "the front matter opened on line 1 is never closed by a '---' line")
+        return None
+    front = Checker(c.errors, c.path, offset=1)  # the front matter's YAML starts on line 2
+    data = load_yaml(front, "\n".join(lines[1:end]))
+    if not isinstance(data, dict):
+        if data is not INVALID:
+            c.error(2, "the front matter must be 'key: value' lines (title, kind, minutes...)")
+        return None
+    front.check_keys(data, LESSON_KEYS, "a lesson's front matter")
+    if data.get("kind") == "quiz":
+        front.error(data.key_lines["kind"], "a quiz is a .yaml file, not a Markdown lesson")
+        return None
+    module = _common(front, data, path.name, key, ("lesson", "video"))
+    if module.kind == "video":
+        module.video = front.video(data, "video", media)
+    elif "video" in data and module.kind:
+        front.error(data.key_lines["video"], "'video' is only for modules of kind: video")
+    body = lines[end + 1:]
+    first = end + 2  # the file's line number of body[0]
+    while body and not body[0].strip():
+        body, first = body[1:], first + 1
+    while body and not body[-1].strip():
+        body = body[:-1]
+    module.body_source = "\n".join(body)
+    if not module.body_source and module.kind == "lesson":
+        c.error(end + 1, "the lesson has no text after its front matter")
+    module.body_html = render_markdown(module.body_source, path.parent.name, c, first, media)
+    return module
+
+
+def render_markdown(source, slug, checker=None, first_line=1, media=()):
+    """Markdown as sanitised HTML; with a checker, report bad headings and missing media."""
+    tokens = _MARKDOWN.parse(source)
+    for token in tokens:
+        line = first_line + token.map[0] if token.map else None
+        if checker and token.type == "heading_open" and token.tag not in ("h2", "h3", "h4"):
+            checker.error(line, f"headings go from ## to ####, not {'#' * int(token.tag[1])} "
+                                "(the lesson's title is its page's top heading)")
+        for child in token.children or ():
+            attr = "src" if "src" in child.attrs else "href"
+            ref = str(child.attrs.get(attr, ""))
+            if ref.startswith("media/"):
+                if checker and ref not in media:
+                    checker.error(line, f"'{ref}' is not a file in the package's media/ folder")
+                # Copied to <instance>/media/<slug>/ and served by catalog.media.
+                child.attrs[attr] = f"/media/{slug}/{ref.removeprefix('media/')}"
+    return clean_html(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+
+
+def _read_quiz(c, path, key, media):
+    data = _load_file(c, path)
+    if data is None:
+        return None
+    c.check_keys(data, QUIZ_KEYS, "a quiz")
+    module = _common(c, data, path.name, key, ("quiz",))
+    module.pass_mark = c.integer(data, "pass_mark", 0, 100)
+    module.max_attempts = c.integer(data, "attempts", 0, 1000, 0)
+    items = data.get("questions")
+    if not isinstance(items, list) or not items:
+        c.error(data.key_lines.get("questions", data.line), "'questions' must list at least one question")
+        return module
+    for number, (item, line) in enumerate(zip(items, items.item_lines), 1):
+        if not isinstance(item, dict):
+            c.error(line, f"question {number} must be 'key: value' lines (type, text, choices, explanation)")
+            continue
+        module.questions.append(_read_question(c, item, number))
+    return module
+
+
+def _read_question(c, data, number):
+    where = f"question {number}"
+    c.check_keys(data, QUESTION_KEYS, where)
+    question = QuestionSpec(kind=c.choice(data, "type", ("single", "multiple", "true_false")),
+                            text=c.text(data, "text"), explanation=c.text(data, "explanation"), choices=[])
+    items = data.get("choices")
+    if not isinstance(items, list) or len(items) < 2:
+        c.error(data.key_lines.get("choices", data.line), f"{where} needs a list of at least two choices")
+        return question
+    for item, line in zip(items, items.item_lines):
+        if not isinstance(item, dict):
+            c.error(line, f"each choice of {where} must be 'text: ...' (and 'correct: true' if right)")
+            continue
+        c.check_keys(item, CHOICE_KEYS, f"a choice of {where}")
+        text = c.text(item, "text")
+        if text is not None and text in (t for t, _ in question.choices):
+            c.error(line, f"{where} has the choice '{text}' twice")
+        question.choices.append((text, c.boolean(item, "correct", False)))
+    right = sum(1 for _, correct in question.choices if correct)
+    if right == 0:
+        c.error(data.line, f"{where} has no correct answer: mark one choice with 'correct: true'")
+    elif right > 1 and question.kind in ("single", "true_false"):
+        c.error(data.line, f"{where} is {question.kind} but has {right} correct answers; it needs exactly one")
+    if question.kind == "true_false" and len(items) != 2:
+        c.error(data.line, f"{where} is true_false and needs exactly two choices, not {len(items)}")
+    return question
+
+
+def content_hash(module):
+    """A hash of what a learner sees in a module (not its position or whether it is required)."""
+    return _hash({
+        "kind": module.kind, "title": module.title, "body": module.body_source, "video": module.video,
+        "minutes": module.minutes, "credits": str(module.credits), "pass_mark": module.pass_mark,
+        "attempts": module.max_attempts,
+        "questions": [[q.kind, q.text, q.explanation, q.choices] for q in module.questions],
+    })
+
+
+def _source_hash(package):
+    # Of the normalised content, not the bytes: an export re-imports as unchanged.
+    return _hash({
+        "course": [package.title, package.summary, package.category, package.occupation,
+                   package.target_level, package.language, str(package.credits), package.minutes,
+                   package.tags, package.status],
+        "modules": [[m.key, m.is_required, m.content_hash] for m in package.modules],
+        "media": package.media,
+    })
+
+
+def _hash(value):
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

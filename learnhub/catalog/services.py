@@ -1,0 +1,85 @@
+"""The catalogue: which courses a person may see, search and filters, a course's modules."""
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from learnhub.catalog.models import ALL_OCCUPATIONS, CATEGORIES, Course, Module, ModuleRevision, Question
+from learnhub.core.errors import NotFound
+from learnhub.core.text import clean_line
+from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, SKILL_LEVELS
+from learnhub.extensions import db
+
+_LEVEL_ORDER = [code for code, _label in SKILL_LEVELS]
+
+
+def visible_filter(user):
+    """A WHERE clause: published courses for everyone, or for a union this person is under."""
+    audience_ok = Course.audience_org_id.is_(None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        audience_ok = or_(audience_ok, Course.audience_org_id.in_(user.org.ancestor_ids))
+    return and_(Course.status == "published", audience_ok)
+
+
+def levels_for(level):
+    """A person's level, the next one up, and courses for any level: what "for you" means."""
+    if level not in _LEVEL_ORDER:
+        return ["none"]
+    index = _LEVEL_ORDER.index(level)
+    return sorted({"none", level, *_LEVEL_ORDER[index + 1:index + 2]})
+
+
+def catalogue_query(user, *, text=None, category=None, occupation=None, level=None, for_you=False):
+    """A SELECT of the courses this person may see that match the search and filters."""
+    stmt = select(Course).where(visible_filter(user))
+    for word in clean_line(text).casefold().split()[:8]:
+        stmt = stmt.where(Course.search_text.contains(word, autoescape=True))
+    if category in CATEGORIES:
+        stmt = stmt.where(Course.category == category)
+    if occupation in OCCUPATION_CODES:
+        stmt = stmt.where(Course.occupation.in_([occupation, ALL_OCCUPATIONS]))
+    if level in SKILL_LEVEL_CODES:
+        stmt = stmt.where(Course.target_level.in_(levels_for(level)))
+    if for_you and user is not None and getattr(user, "is_authenticated", False):
+        stmt = stmt.where(Course.occupation.in_([user.occupation or ALL_OCCUPATIONS, ALL_OCCUPATIONS]),
+                          Course.target_level.in_(levels_for(user.skill_level)))
+        # The courses of my own trade first, then those for everyone.
+        stmt = stmt.order_by((Course.occupation == ALL_OCCUPATIONS).asc())
+    return stmt.order_by(Course.title, Course.id)
+
+
+def get_visible_course(user, slug):
+    """The published course with this slug if this person may see it; otherwise NotFound."""
+    course = db.session.scalar(select(Course).where(Course.slug == str(slug)[:80], visible_filter(user)))
+    if course is None:
+        raise NotFound(_("Course not found."))
+    return course
+
+
+def course_modules(course):
+    """The course's current modules in order, each with its current revision: one query."""
+    rows = db.session.execute(
+        select(Module, ModuleRevision)
+        .join(ModuleRevision, and_(ModuleRevision.module_id == Module.id,
+                                   ModuleRevision.revision == Module.revision))
+        .where(Module.course_id == course.id, Module.is_retired.is_(False))
+        .order_by(Module.position, Module.id)
+    ).all()
+    return [(module, revision) for module, revision in rows]
+
+
+def get_module(course, key):
+    """The current module `key` of `course` with its current revision; otherwise NotFound.
+
+    A quiz's questions and choices come along in two more queries, however many there are.
+    """
+    row = db.session.execute(
+        select(Module, ModuleRevision)
+        .options(selectinload(ModuleRevision.questions).selectinload(Question.choices))
+        .join(ModuleRevision, and_(ModuleRevision.module_id == Module.id,
+                                   ModuleRevision.revision == Module.revision))
+        .where(Module.course_id == course.id, Module.key == str(key)[:80], Module.is_retired.is_(False))
+    ).first()
+    if row is None:
+        raise NotFound(_("Module not found."))
+    return row

@@ -1,0 +1,68 @@
+from pathlib import Path
+
+from flask import abort, current_app, render_template, request, send_from_directory, url_for
+from flask_login import current_user
+
+from learnhub.catalog import bp
+from learnhub.catalog.forms import CatalogueForm
+from learnhub.catalog.services import catalogue_query, get_visible_course
+from learnhub.core.errors import NotFound
+from learnhub.extensions import db
+
+PER_PAGE = 20
+
+
+@bp.get("/courses/")
+def catalogue():
+    form = CatalogueForm(request.args)
+    form.validate()
+    page = db.paginate(
+        catalogue_query(current_user, text=form.q.data, category=form.category.data,
+                        occupation=form.occupation.data, level=form.level.data,
+                        for_you=form.for_you.data),
+        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
+    )
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("catalog/catalogue.html", form=form, page=page, args=args)
+
+
+@bp.app_template_global()
+def course_audience(course):
+    """Who a course is for, in a few words: occupation and skill level."""
+    from flask_babel import gettext as _
+
+    from learnhub.core.vocab import occupation_label, skill_level_label
+
+    occupation = _("All occupations") if course.occupation == "all" else occupation_label(course.occupation)
+    if course.target_level in (None, "", "none"):
+        return occupation
+    return f"{occupation} · {skill_level_label(course.target_level)}"
+
+
+@bp.app_template_global()
+def question_kind(question):
+    from learnhub.catalog.models import QUESTION_KINDS
+
+    return QUESTION_KINDS.get(question.kind, question.kind)
+
+
+@bp.app_template_global()
+def media_url(course, path):
+    """The address of a file of a course's media/ folder (copied to instance/media on import)."""
+    if not path:
+        return ""
+    if path.startswith("https://"):
+        return path
+    return url_for("catalog.media", slug=course.slug, filename=path.removeprefix("media/"))
+
+
+@bp.get("/media/<slug>/<path:filename>")
+def media(slug, filename):
+    """Course media, with byte ranges so that a phone can seek in a video."""
+    try:
+        course = get_visible_course(current_user, slug)
+    except NotFound:
+        abort(404)
+    folder = Path(current_app.instance_path) / "media" / course.slug
+    return send_from_directory(folder, filename, conditional=True, max_age=7 * 24 * 3600)
+

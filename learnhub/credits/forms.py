@@ -1,0 +1,9 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+
+class ReversalForm(FlaskForm):
+    reason = StringField(_l("Reason for the correction"), validators=[DataRequired(), Length(max=200)],
+                         description=_l("Shown to the worker in their learning record."))

@@ -1,0 +1,67 @@
+"""The learning account (学习账户) and its append-only ledger of credits and hours."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.extensions import db
+
+ENTRY_KINDS = {
+    "module": _l("Module completed"),
+    "course": _l("Course completed"),
+    "prior_learning": _l("Prior learning recognised"),
+    "recognition": _l("Recognition"),
+    "reversal": _l("Correction"),
+}
+
+
+class Account(db.Model):
+    """One per worker, for life."""
+
+    __tablename__ = "credit_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LedgerEntry(db.Model):
+    """One movement of credits and minutes. Never updated, never deleted.
+
+    The unique key (account, kind, source) makes every award idempotent: a double click, a
+    retry or two servers racing write one entry. A correction is a new `reversal` entry whose
+    source is the entry it reverses, so an entry can be reversed once.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", "source_type", "source_id", name="uq_ledger_entry_source"),
+        CheckConstraint(
+            "kind IN ('module', 'course', 'prior_learning', 'recognition', 'reversal')", name="kind"
+        ),
+        Index("ix_ledger_entry_account_created", "account_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("credit_account.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    source_type: Mapped[str] = mapped_column(String(30))
+    source_id: Mapped[str] = mapped_column(String(64))
+    credits: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    minutes: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+
+    account: Mapped[Account] = relationship()
+    reverses: Mapped["LedgerEntry | None"] = relationship(remote_side=[id])
+
+    @property
+    def kind_label(self):
+        return ENTRY_KINDS.get(self.kind, self.kind)

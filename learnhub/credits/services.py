@@ -1,0 +1,133 @@
+"""The learning account: awards, corrections, balances. Append-only; services flush only."""
+
+import secrets
+from datetime import UTC, datetime
+import re
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from learnhub.core.db import dialect_insert
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.text import clean_line, has_hidden_characters
+from learnhub.credits.models import Account, LedgerEntry
+from learnhub.extensions import db
+
+_CREDITS = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,2})?$", re.ASCII)
+
+
+def get_account(user):
+    """The learning account of `user`, or None if they have never earned anything."""
+    return db.session.scalar(select(Account).where(Account.user_id == user.id))
+
+
+def ensure_account(user):
+    """The learning account of `user`, opened on first use; safe when two requests race."""
+    account = get_account(user)
+    if account is not None:
+        return account
+    number = f"{datetime.now(UTC):%Y}{secrets.randbelow(10**10):010d}"
+    db.session.execute(
+        dialect_insert(Account).values(user_id=user.id, number=number, created_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["user_id"])
+    )
+    return db.session.scalars(select(Account).where(Account.user_id == user.id)).one()
+
+
+def award(user, *, kind, source_type, source_id, credits, minutes, note="", created_by=None):
+    """Pay credits and minutes into `user`'s account, once per (kind, source).
+
+    Returns (entry, created). A second call for the same source returns the first entry
+    and writes nothing, even when the two calls race on different servers.
+    """
+    credits = Decimal(credits).quantize(Decimal("0.01"))
+    if credits < 0 or minutes < 0:
+        raise DomainError(_("An award cannot be negative."))
+    account = ensure_account(user)
+    key = dict(account_id=account.id, kind=kind, source_type=source_type, source_id=str(source_id))
+    # RETURNING tells whether this call wrote the row (rowcount is not reliable here on psycopg).
+    inserted = db.session.execute(
+        dialect_insert(LedgerEntry).values(
+            **key, credits=credits, minutes=int(minutes), note=note[:200], created_at=datetime.now(UTC),
+            created_by_id=created_by.id if created_by else None,
+        ).on_conflict_do_nothing(index_elements=list(key)).returning(LedgerEntry.id)
+    ).first()
+    entry = db.session.scalars(select(LedgerEntry).filter_by(**key)).one()
+    return entry, inserted is not None
+
+
+def parse_reason(text):
+    """A correction's reason: required, one line, at most 200 characters."""
+    reason = clean_line(text)
+    if not reason or has_hidden_characters(reason):
+        raise DomainError(_("Give the reason for the correction."), "reason")
+    if len(reason) > 200:
+        raise DomainError(_("The reason has at most 200 characters."), "reason")
+    return reason
+
+
+def reverse_entry(entry, *, reason, created_by):
+    """Post a correction that cancels `entry`; an entry is reversed at most once."""
+    if entry.kind == "reversal":
+        raise DomainError(_("A correction cannot itself be reversed."))
+    reason = parse_reason(reason)
+    inserted = db.session.execute(
+        dialect_insert(LedgerEntry).values(
+            account_id=entry.account_id, kind="reversal", source_type="ledger_entry",
+            source_id=str(entry.id), credits=-entry.credits, minutes=-entry.minutes, note=reason,
+            created_at=datetime.now(UTC), created_by_id=created_by.id, reverses_id=entry.id,
+        ).on_conflict_do_nothing().returning(LedgerEntry.id)
+    ).first()
+    if inserted is None:
+        raise DomainError(_("This entry has already been corrected."))
+    return db.session.scalars(select(LedgerEntry).where(LedgerEntry.reverses_id == entry.id)).one()
+
+
+def balance(account):
+    """(credits, minutes) on the account: the sum of its entries."""
+    if account is None:
+        return Decimal("0.00"), 0
+    credits, minutes = db.session.execute(
+        select(func.coalesce(func.sum(LedgerEntry.credits), 0), func.coalesce(func.sum(LedgerEntry.minutes), 0))
+        .where(LedgerEntry.account_id == account.id)
+    ).one()
+    return Decimal(credits).quantize(Decimal("0.01")), int(minutes)
+
+
+def entries_query(account, year=None):
+    """A SELECT of the account's entries, newest first, optionally of one calendar year (UTC)."""
+    stmt = select(LedgerEntry).where(LedgerEntry.account_id == (account.id if account else -1))
+    if year is not None:
+        start = datetime(year, 1, 1, tzinfo=UTC)
+        stmt = stmt.where(LedgerEntry.created_at >= start,
+                          LedgerEntry.created_at < start.replace(year=year + 1))
+    return stmt.order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+
+
+def entry_years(account):
+    """The years in which the account has entries, newest first."""
+    if account is None:
+        return []
+    dates = db.session.scalars(select(LedgerEntry.created_at).where(LedgerEntry.account_id == account.id))
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+def get_entry(entry_id):
+    """The ledger entry with this id, or NotFound."""
+    try:
+        entry = db.session.get(LedgerEntry, int(entry_id))
+    except (TypeError, ValueError, OverflowError):
+        entry = None
+    if entry is None:
+        raise NotFound(_("Entry not found."))
+    return entry
+
+
+def parse_credits(text, field="credits"):
+    """Credits typed by a person: a plain decimal, 0 to 999999.99, two places at most."""
+    # ASCII digits only: Decimal() would also take '1_000', 'NaN', 'Infinity' and '１'.
+    text = str(text if text is not None else "").strip()
+    if not _CREDITS.match(text):
+        raise DomainError(_("Enter credits between 0 and 999999.99, with at most two decimal places."), field)
+    return Decimal(text)

@@ -1,0 +1,86 @@
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnhub.accounts.services import get_person_in_scope
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error
+from learnhub.core.permissions import role_required
+from learnhub.core.tables import csv_for_excel
+from learnhub.credits import bp
+from learnhub.credits import services as credits
+from learnhub.credits.forms import ReversalForm
+from learnhub.extensions import db
+
+
+def _year():
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else None
+
+
+def _record_context(person):
+    account = credits.get_account(person)
+    year = _year()
+    total_credits, total_minutes = credits.balance(account)
+    entries = db.session.scalars(credits.entries_query(account, year)).all()
+    return dict(person=person, account=account, year=year, years=credits.entry_years(account),
+                entries=entries, total_credits=total_credits, total_minutes=total_minutes)
+
+
+@bp.get("/me/record")
+@login_required
+def record():
+    return render_template("credits/record.html", **_record_context(current_user))
+
+
+@bp.get("/me/record.csv")
+@login_required
+def record_csv():
+    context = _record_context(current_user)
+    rows = [[_("Date"), _("What"), _("Details"), _("Credits"), _("Minutes")]]
+    rows += [[entry.created_at.date().isoformat(), str(entry.kind_label), entry.note, entry.credits,
+              entry.minutes] for entry in context["entries"]]
+    name = f"learning-record-{context['year'] or 'all'}.csv"
+    return Response(csv_for_excel(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _person_or_404(user_id):
+    try:
+        return get_person_in_scope(current_user, user_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/people/<int:user_id>/record")
+@role_required("admin")
+def person_record(user_id):
+    person = _person_or_404(user_id)
+    return render_template("credits/record.html", admin_view=True, form=ReversalForm(),
+                           **_record_context(person))
+
+
+@bp.post("/people/<int:user_id>/record/<int:entry_id>/reverse")
+@role_required("admin")
+def reverse(user_id, entry_id):
+    person = _person_or_404(user_id)
+    account = credits.get_account(person)
+    try:
+        entry = credits.get_entry(entry_id)
+    except NotFound:
+        abort(404)
+    if account is None or entry.account_id != account.id:
+        abort(404)
+    form = ReversalForm()
+    if form.validate_on_submit():
+        try:
+            credits.reverse_entry(entry, reason=form.reason.data, created_by=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The correction is recorded."), "success")
+            return redirect(url_for("credits.person_record", user_id=person.id))
+    return render_template("credits/record.html", admin_view=True, form=form, failed_entry=entry.id,
+                           **_record_context(person)), 400

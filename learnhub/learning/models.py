@@ -1,0 +1,65 @@
+"""Enrolments, progress per module, quiz attempts and active days."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnhub.catalog.models import Course, Module
+from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.extensions import db
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        Index("ix_enrolment_user_active", "user_id", "last_active_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id"))
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    last_module: Mapped[Module | None] = relationship()
+
+
+class Progress(db.Model):
+    __tablename__ = "progress"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    position_s: Mapped[int] = mapped_column(default=0)  # where a video was left, in seconds
+    best_score: Mapped[int | None] = mapped_column()  # percent, quizzes only
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (Index("ix_quiz_attempt_user_module", "user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("module_revision.id"))
+    answers: Mapped[dict] = mapped_column(JSON)  # {question_id: [choice_id, ...]}
+    score: Mapped[int] = mapped_column()  # percent
+    is_passed: Mapped[bool] = mapped_column()
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActivityDay(db.Model):
+    """A worker learned on this day: distinct active learners over any window, cheaply."""
+
+    __tablename__ = "activity_day"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)

@@ -1,0 +1,297 @@
+"""Learning: enrolment, progress, quizzes and completion. Services flush; the caller commits.
+
+One event is all or nothing: finishing a module records the progress, pays the credits
+(idempotently) and tells the features above through `module_completed`, in one transaction.
+"""
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select, update
+
+from learnhub.catalog.models import Course, Module
+from learnhub.core.db import dialect_insert
+from learnhub.core.errors import DomainError
+from learnhub.credits.services import award
+from learnhub.extensions import db
+from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt
+from learnhub.learning.signals import course_completed, module_completed
+
+MAX_POSITION_S = 24 * 3600
+_WHOLE_NUMBER = re.compile(r"^[0-9]{1,6}(\.[0-9]+)?$", re.ASCII)
+
+
+class NotEnrolled(DomainError):
+    """The person has not enrolled in the course they try to learn in."""
+
+
+def _now():
+    return datetime.now(UTC)
+
+
+# ---------------------------------------------------------------- enrolment
+
+
+def get_enrolment(user, course):
+    """This person's enrolment in the course, or None."""
+    return db.session.scalar(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    )
+
+
+def enrol(user, course):
+    """Enrol in a course (a second tap changes nothing) and return the enrolment."""
+    now = _now()
+    db.session.execute(
+        dialect_insert(Enrolment)
+        .values(user_id=user.id, course_id=course.id, enrolled_at=now, last_active_at=now)
+        .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
+    )
+    return get_enrolment(user, course)
+
+
+def require_enrolment(user, course):
+    """The enrolment, or NotEnrolled: progress from someone not enrolled is refused."""
+    enrolment = get_enrolment(user, course)
+    if enrolment is None:
+        raise NotEnrolled(_("Enrol in the course first."))
+    return enrolment
+
+
+def mark_active(user, when=None):
+    """Note that this person learned today (Beijing time: the day they would name)."""
+    from zoneinfo import ZoneInfo
+
+    day = (when or _now()).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    db.session.execute(
+        dialect_insert(ActivityDay).values(user_id=user.id, day=day).on_conflict_do_nothing()
+    )
+
+
+# ---------------------------------------------------------------- the player
+
+
+def _progress(user, module, lock=False):
+    stmt = select(Progress).where(Progress.user_id == user.id, Progress.module_id == module.id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return db.session.scalar(stmt)
+
+
+def open_module(user, course, module):
+    """Start (or return to) a module: progress row, last place in the course, active today."""
+    enrolment = require_enrolment(user, course)
+    db.session.execute(
+        dialect_insert(Progress).values(user_id=user.id, module_id=module.id, started_at=_now(), position_s=0)
+        .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
+    )
+    enrolment.last_module_id = module.id
+    enrolment.last_active_at = _now()
+    mark_active(user)
+    db.session.flush()
+    return _progress(user, module)
+
+
+def parse_position(value):
+    """A video position in seconds: a plain number from 0 to 24 hours, else a DomainError."""
+    text = str(value if value is not None else "").strip()
+    if not _WHOLE_NUMBER.match(text):
+        raise DomainError(_("The position must be a number of seconds."), "position")
+    seconds = int(float(text))
+    if seconds > MAX_POSITION_S:
+        raise DomainError(_("The position must be a number of seconds."), "position")
+    return seconds
+
+
+def save_position(user, course, module, value):
+    """Remember where a video was left, so that it resumes there."""
+    if module.kind != "video":
+        raise DomainError(_("Only a video has a position."))
+    seconds = parse_position(value)
+    progress = open_module(user, course, module)
+    progress.position_s = seconds
+    db.session.flush()
+    return progress
+
+
+def complete_module(user, course, module, revision):
+    """Mark a lesson or video done; returns True if this call finished it."""
+    if module.kind == "quiz":
+        raise DomainError(_("A quiz is finished by passing it."))
+    open_module(user, course, module)
+    return _finish(user, course, module, revision)
+
+
+def _finish(user, course, module, revision):
+    # The guarded UPDATE lets exactly one of several racing requests finish the module.
+    won = db.session.execute(
+        update(Progress)
+        .where(Progress.user_id == user.id, Progress.module_id == module.id, Progress.completed_at.is_(None))
+        .values(completed_at=_now())
+    ).rowcount == 1
+    if not won:
+        return False
+    enrolment = require_enrolment(user, course)
+    award(user, kind="module", source_type="module", source_id=module.id,
+          credits=revision.credits, minutes=revision.minutes, note=revision.title[:200])
+    module_completed.send(module, user=user, enrolment=enrolment, revision=revision)
+    _complete_course_if_done(user, course, enrolment)
+    return True
+
+
+def _complete_course_if_done(user, course, enrolment):
+    missing = db.session.scalar(
+        select(func.count(Module.id))
+        .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == user.id))
+        .where(Module.course_id == course.id, Module.is_required.is_(True), Module.is_retired.is_(False),
+               Progress.completed_at.is_(None))
+    )
+    if missing:
+        return False
+    won = db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=_now())
+    ).rowcount == 1
+    if not won:
+        return False
+    # The course pays what its modules did not: its credits and hours minus theirs.
+    paid_credits, paid_minutes = db.session.execute(
+        select(func.coalesce(func.sum(_module_credits()), 0), func.coalesce(func.sum(_module_minutes()), 0))
+        .select_from(Module).where(Module.course_id == course.id, Module.is_retired.is_(False))
+    ).one()
+    rest_credits = max(Decimal(course.credits) - Decimal(paid_credits), Decimal("0"))
+    rest_minutes = max(course.minutes - int(paid_minutes), 0)
+    award(user, kind="course", source_type="course", source_id=course.id,
+          credits=rest_credits, minutes=rest_minutes, note=course.title[:200])
+    course_completed.send(course, user=user, enrolment=enrolment)
+    return True
+
+
+def _module_credits():
+    from learnhub.catalog.models import ModuleRevision
+
+    return (select(ModuleRevision.credits)
+            .where(ModuleRevision.module_id == Module.id, ModuleRevision.revision == Module.revision)
+            .scalar_subquery())
+
+
+def _module_minutes():
+    from learnhub.catalog.models import ModuleRevision
+
+    return (select(ModuleRevision.minutes)
+            .where(ModuleRevision.module_id == Module.id, ModuleRevision.revision == Module.revision)
+            .scalar_subquery())
+
+
+# ---------------------------------------------------------------- quizzes
+
+
+def attempts_used(user, module):
+    """How many times this person has submitted this quiz."""
+    return db.session.scalar(
+        select(func.count(QuizAttempt.id)).where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)
+    )
+
+
+def attempts_left(user, module, revision):
+    """Attempts still allowed, or None when there is no limit."""
+    if not revision.max_attempts:
+        return None
+    return max(revision.max_attempts - attempts_used(user, module), 0)
+
+
+def _parse_choice_ids(values):
+    ids = []
+    for value in values:
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            raise DomainError(_("An answer was not one of the choices. Reload the quiz and try again."))
+        ids.append(int(text))
+    return ids
+
+
+def submit_quiz(user, course, module, revision, answers):
+    """Score an attempt on the server and record it; passing finishes the module.
+
+    `answers` maps question ids (as sent) to lists of choice ids (as sent). Every question
+    of this revision must be answered with its own choices, anything else is refused.
+    """
+    if module.kind != "quiz":
+        raise DomainError(_("This module is not a quiz."))
+    open_module(user, course, module)
+    progress = _progress(user, module, lock=True)  # one attempt at a time per person
+    left = attempts_left(user, module, revision)
+    if left == 0:
+        raise DomainError(_("You have used all your attempts at this quiz."))
+    chosen, correct_count = {}, 0
+    for question in revision.questions:
+        picked = _parse_choice_ids(answers.get(str(question.id), []))
+        valid = {choice.id for choice in question.choices}
+        if not picked:
+            raise DomainError(_("Answer every question before you submit."), "answers")
+        if not set(picked) <= valid:
+            raise DomainError(_("An answer was not one of the choices. Reload the quiz and try again."))
+        if question.kind != "multiple" and len(picked) > 1:
+            raise DomainError(_("Choose one answer for each single-choice question."), "answers")
+        chosen[str(question.id)] = sorted(set(picked))
+        if set(picked) == {choice.id for choice in question.choices if choice.is_correct}:
+            correct_count += 1
+    total = len(revision.questions) or 1
+    score = correct_count * 100 // total
+    is_passed = score >= (revision.pass_mark or 0)
+    attempt = QuizAttempt(user_id=user.id, module_id=module.id, revision_id=revision.id,
+                          answers=chosen, score=score, is_passed=is_passed, submitted_at=_now())
+    db.session.add(attempt)
+    progress.best_score = max(progress.best_score or 0, score)
+    db.session.flush()
+    if is_passed:
+        _finish(user, course, module, revision)
+    return attempt
+
+
+def get_attempt(user, module, attempt_id):
+    """One of this person's attempts at this quiz, or None."""
+    try:
+        attempt_id = int(attempt_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id))
+
+
+# ---------------------------------------------------------------- where I am
+
+
+def progress_by_module(user, course):
+    """{module_id: Progress} of this person in this course: one query."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {}
+    rows = db.session.scalars(
+        select(Progress).join(Module, Module.id == Progress.module_id)
+        .where(Progress.user_id == user.id, Module.course_id == course.id)
+    )
+    return {row.module_id: row for row in rows}
+
+
+def next_module(modules, progress):
+    """The first module not yet done, or None when all are."""
+    for module, _revision in modules:
+        row = progress.get(module.id)
+        if row is None or row.completed_at is None:
+            return module
+    return None
+
+
+def continue_learning(user, limit=3):
+    """(course, key of the module I was last in or None) for courses I am in the middle of."""
+    return db.session.execute(
+        select(Course, Module.key)
+        .join(Enrolment, Course.id == Enrolment.course_id)
+        .outerjoin(Module, Module.id == Enrolment.last_module_id)
+        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_(None), Course.status == "published")
+        .order_by(Enrolment.last_active_at.desc())
+        .limit(limit)
+    ).all()

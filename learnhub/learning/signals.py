@@ -1,0 +1,10 @@
+"""What learning tells the features above it. Handlers run in the same transaction."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Module; kwargs: user, enrolment, revision
+module_completed = _signals.signal("module-completed")
+# sender: the Course; kwargs: user, enrolment
+course_completed = _signals.signal("course-completed")

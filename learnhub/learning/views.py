@@ -1,0 +1,174 @@
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnhub.catalog.models import ModuleRevision
+from learnhub.catalog.services import course_modules, get_module, get_visible_course
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.credits.services import balance, get_account
+from learnhub.extensions import db
+from learnhub.learning import bp
+from learnhub.learning import services as learning
+from learnhub.learning.forms import ActionForm, PositionForm
+
+
+def _course_or_404(slug):
+    try:
+        return get_visible_course(current_user, slug)
+    except NotFound:
+        abort(404)
+
+
+def _module_or_404(course, key):
+    try:
+        return get_module(course, key)
+    except NotFound:
+        abort(404)
+
+
+def _check_form():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+@bp.get("/courses/<slug>")
+def course(slug):
+    course = _course_or_404(slug)
+    modules = course_modules(course)
+    progress = learning.progress_by_module(current_user, course)
+    enrolment = learning.get_enrolment(current_user, course) if current_user.is_authenticated else None
+    return render_template("learning/course.html", course=course, modules=modules, progress=progress,
+                           enrolment=enrolment, next_module=learning.next_module(modules, progress),
+                           form=ActionForm())
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug):
+    course = _course_or_404(slug)
+    _check_form()
+    learning.enrol(current_user, course)
+    db.session.commit()
+    first = next(iter(course_modules(course)), None)
+    if first is None:
+        return redirect(url_for("learning.course", slug=slug))
+    return redirect(url_for("learning.module", slug=slug, key=first[0].key))
+
+
+@bp.get("/courses/<slug>/<key>")
+@login_required
+def module(slug, key):
+    course = _course_or_404(slug)
+    module, revision = _module_or_404(course, key)
+    try:
+        progress = learning.open_module(current_user, course, module)
+    except learning.NotEnrolled as error:
+        flash(error.message, "info")
+        return redirect(url_for("learning.course", slug=slug))
+    db.session.commit()
+    modules = course_modules(course)
+    keys = [m.key for m, _r in modules]
+    at = keys.index(module.key)
+    return render_template(
+        "learning/module.html", course=course, module=module, revision=revision, progress=progress,
+        modules=modules, position=at + 1,
+        previous_key=keys[at - 1] if at > 0 else None, next_key=keys[at + 1] if at + 1 < len(keys) else None,
+        attempts_left=learning.attempts_left(current_user, module, revision) if module.kind == "quiz" else None,
+        form=ActionForm(), position_form=PositionForm(),
+    )
+
+
+@bp.post("/courses/<slug>/<key>/done")
+@login_required
+def done(slug, key):
+    course = _course_or_404(slug)
+    module, revision = _module_or_404(course, key)
+    _check_form()
+    try:
+        learning.complete_module(current_user, course, module, revision)
+    except learning.NotEnrolled:
+        abort(403)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("learning.module", slug=slug, key=key))
+    db.session.commit()
+    return _after_finishing(course, module)
+
+
+def _after_finishing(course, module):
+    enrolment = learning.get_enrolment(current_user, course)
+    if enrolment.completed_at is not None:
+        return redirect(url_for("learning.completed", slug=course.slug))
+    modules = course_modules(course)
+    following = learning.next_module(modules, learning.progress_by_module(current_user, course))
+    if following is None:
+        return redirect(url_for("learning.course", slug=course.slug))
+    return redirect(url_for("learning.module", slug=course.slug, key=following.key))
+
+
+@bp.post("/courses/<slug>/<key>/position")
+@login_required
+def position(slug, key):
+    """Saved by the player's script every few seconds; 204 on success."""
+    course = _course_or_404(slug)
+    module, _revision = _module_or_404(course, key)
+    form = PositionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        learning.save_position(current_user, course, module, form.position.data)
+    except learning.NotEnrolled:
+        abort(403)
+    except DomainError as error:
+        return jsonify({"error": error.message}), 400
+    db.session.commit()
+    return "", 204
+
+
+@bp.post("/courses/<slug>/<key>/quiz")
+@login_required
+def quiz(slug, key):
+    course = _course_or_404(slug)
+    module, revision = _module_or_404(course, key)
+    _check_form()
+    answers = {name[1:]: request.form.getlist(name) for name in request.form if name.startswith("q")}
+    try:
+        attempt = learning.submit_quiz(current_user, course, module, revision, answers)
+    except learning.NotEnrolled:
+        abort(403)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("learning.module", slug=slug, key=key))
+    db.session.commit()
+    return redirect(url_for("learning.attempt", slug=slug, key=key, attempt_id=attempt.id))
+
+
+@bp.get("/courses/<slug>/<key>/attempts/<int:attempt_id>")
+@login_required
+def attempt(slug, key, attempt_id):
+    course = _course_or_404(slug)
+    module, revision = _module_or_404(course, key)
+    attempt = learning.get_attempt(current_user, module, attempt_id)
+    if attempt is None:
+        abort(404)
+    modules = course_modules(course)
+    following = learning.next_module(modules, learning.progress_by_module(current_user, course))
+    enrolment = learning.get_enrolment(current_user, course)
+    return render_template(
+        "learning/attempt.html", course=course, module=module, attempt=attempt,
+        revision=db.session.get(ModuleRevision, attempt.revision_id), following=following,
+        enrolment=enrolment, attempts_left=learning.attempts_left(current_user, module, revision),
+    )
+
+
+@bp.get("/courses/<slug>/complete")
+@login_required
+def completed(slug):
+    course = _course_or_404(slug)
+    enrolment = learning.get_enrolment(current_user, course)
+    if enrolment is None or enrolment.completed_at is None:
+        return redirect(url_for("learning.course", slug=slug))
+    credits, minutes = balance(get_account(current_user))
+    return render_template("learning/completed.html", course=course, enrolment=enrolment,
+                           total_credits=credits, total_minutes=minutes)

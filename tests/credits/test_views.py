@@ -1,0 +1,73 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from learnhub.credits import services as credits
+from learnhub.credits.models import LedgerEntry
+from learnhub.extensions import db
+
+
+def _award(user, source_id, amount="1.5", minutes=30, note="单元", when=None):
+    entry, _ = credits.award(user, kind="module", source_type="module", source_id=source_id,
+                             credits=Decimal(amount), minutes=minutes, note=note)
+    if when is not None:
+        entry.created_at = when
+        db.session.flush()
+    return entry
+
+
+def test_my_record_shows_balances_entries_and_years(client, auth, make_user):
+    worker = make_user("worker1")
+    _award(worker, 1, note="去年的单元", when=datetime(2025, 5, 1, tzinfo=UTC))
+    _award(worker, 2, "0.5", 15, note="今年的单元")
+    auth.login("worker1")
+    page = client.get("/me/record").get_data(as_text=True)
+    assert "去年的单元" in page and "今年的单元" in page and ">2<" in page
+    only_2025 = client.get("/me/record?year=2025").get_data(as_text=True)
+    assert "去年的单元" in only_2025 and "今年的单元" not in only_2025
+    assert client.get("/me/record?year=abc").status_code == 200
+
+
+def test_record_csv_opens_in_excel_and_neutralises_formulas(client, auth, make_user):
+    worker = make_user("worker1")
+    _award(worker, 1, note="=HYPERLINK(\"http://evil\")")
+    auth.login("worker1")
+    response = client.get("/me/record.csv")
+    body = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and body.startswith("\ufeff")
+    assert "'=HYPERLINK" in body and ",1.50," in body
+
+
+def test_admin_reverses_an_entry_in_scope(client, auth, make_user, tree):
+    worker = make_user("worker1", org=tree.ent_a1)
+    entry = _award(worker, 1)
+    make_user("admin1", role="admin", org=tree.city_a)
+    auth.login("admin1")
+    assert "单元" in client.get(f"/people/{worker.id}/record").get_data(as_text=True)
+    response = auth.post(f"/people/{worker.id}/record/{entry.id}/reverse", {"reason": "误记"})
+    assert response.status_code == 302
+    assert credits.balance(credits.get_account(worker)) == (Decimal("0.00"), 0)
+    again = auth.post(f"/people/{worker.id}/record/{entry.id}/reverse", {"reason": "再冲一次"})
+    assert again.status_code == 400
+    empty = auth.post(f"/people/{worker.id}/record/{entry.id}/reverse", {"reason": ""})
+    assert empty.status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 2
+
+
+def test_records_outside_the_subtree_are_404(client, auth, make_user, tree):
+    far = make_user("faraway", org=tree.ent_b1)
+    entry = _award(far, 1)
+    near = make_user("worker1", org=tree.ent_a1)
+    make_user("admin1", role="admin", org=tree.city_a)
+    auth.login("admin1")
+    assert client.get(f"/people/{far.id}/record").status_code == 404
+    assert auth.post(f"/people/{far.id}/record/{entry.id}/reverse", {"reason": "x"}).status_code == 404
+    # An entry of someone else posted under a person of my subtree is no way round it either.
+    assert auth.post(f"/people/{near.id}/record/{entry.id}/reverse", {"reason": "x"}).status_code == 404
+    assert credits.balance(credits.get_account(far)) == (Decimal("1.50"), 30)
+
+
+def test_workers_cannot_reverse(client, auth, make_user):
+    worker = make_user("worker1")
+    entry = _award(worker, 1)
+    auth.login("worker1")
+    assert auth.post(f"/people/{worker.id}/record/{entry.id}/reverse", {"reason": "x"}).status_code == 404

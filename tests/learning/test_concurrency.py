@@ -1,0 +1,109 @@
+"""Twenty taps on "done" at once, over real connections: exactly one ledger entry.
+
+The usual fixtures roll every test back inside one connection; racing needs committed
+data and many connections, so this test builds its own database and its own app.
+"""
+
+import threading
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import TestConfig
+from learnhub import create_app
+from learnhub.extensions import db
+from tests.conftest import PASSWORD, csrf_token
+
+
+@pytest.fixture
+def committed_app(tmp_path):
+    base = TestConfig.SQLALCHEMY_DATABASE_URI
+    admin_engine = None
+    if base.startswith("postgresql"):
+        url = make_url(base)
+        name = f"{url.database}_race"
+        admin_engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        database_url = url.set(database=name).render_as_string(hide_password=False)
+    else:
+        database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
+
+    app = create_app(Config())
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if admin_engine is not None:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin_engine.dispose()
+
+
+@pytest.mark.own_database
+def test_twenty_concurrent_completions_write_one_entry(committed_app):
+    from decimal import Decimal
+
+    from learnhub.accounts.models import User
+    from learnhub.accounts.passwords import hash_password
+    from learnhub.catalog.models import Course, Module, ModuleRevision
+    from learnhub.credits.models import LedgerEntry
+    from learnhub.learning.models import Progress
+    from learnhub.orgs.services import create_org
+
+    app = committed_app
+    with app.app_context():
+        root = create_org("全国", "national")
+        province = create_org("省", "province", root)
+        enterprise = create_org("厂工会", "enterprise", province)
+        db.session.add(User(username="racer", name="赛跑", role="worker", org=enterprise,
+                            occupation="welder", password_hash=hash_password(PASSWORD)))
+        course = Course(slug="race", title="并发", category="safety", status="published",
+                        credits=Decimal("1"), minutes=10)
+        db.session.add(course)
+        db.session.flush()
+        module = Module(course_id=course.id, key="only", kind="lesson", position=0)
+        db.session.add(module)
+        db.session.flush()
+        db.session.add(ModuleRevision(module_id=module.id, revision=1, title="唯一", minutes=10,
+                                      credits=Decimal("1"), body_html="<p>x</p>"))
+        db.session.commit()
+
+    first = app.test_client()
+    assert first.post("/login", data={"csrf_token": csrf_token(first), "login": "racer",
+                                      "password": PASSWORD}).status_code == 302
+    assert first.post("/courses/race/enrol", data={"csrf_token": csrf_token(first, "/courses/race")}
+                      ).status_code == 302
+    token = csrf_token(first, "/courses/race/only")
+    cookie = first.get_cookie("learnhub_session").value
+
+    barrier = threading.Barrier(20)
+    statuses = []
+
+    def tap():
+        client = app.test_client()
+        client.set_cookie("learnhub_session", cookie)
+        barrier.wait()
+        statuses.append(client.post("/courses/race/only/done", data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=tap) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * 20  # every tap answered, none failed
+    with app.app_context():
+        entries = db.session.scalars(db.select(LedgerEntry)).all()
+        # One for the module, one for the course (which pays nothing more here, but is recorded).
+        assert sorted(e.kind for e in entries) == ["course", "module"]
+        assert sum(e.credits for e in entries) == Decimal("1")
+        assert db.session.scalar(db.select(db.func.count()).select_from(Progress)) == 1

@@ -1,0 +1,158 @@
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from learnhub.catalog.services import course_modules
+from learnhub.credits.models import LedgerEntry
+from learnhub.extensions import db
+from tests.conftest import quiz_answers
+
+
+@contextmanager
+def count_queries():
+    counter = {"n": 0}
+
+    def on_execute(*args, **kwargs):
+        counter["n"] += 1
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+
+
+@pytest.fixture
+def learner(make_user, auth):
+    user = make_user("worker1")
+    auth.login("worker1")
+    return user
+
+
+def _revision(course, key):
+    return {m.key: r for m, r in course_modules(course)}[key]
+
+
+def test_worker_learns_a_course_end_to_end(client, auth, learner, make_course):
+    course = make_course("fire-safety", title="消防安全")
+    page = client.get("/courses/fire-safety").get_data(as_text=True)
+    assert "消防安全" in page and "开始学习" in page
+    response = auth.post("/courses/fire-safety/enrol", {}, headers={"Accept-Language": "zh-CN"})
+    assert response.headers["Location"].endswith("/courses/fire-safety/intro")
+    assert "正文" in client.get("/courses/fire-safety/intro").get_data(as_text=True)
+    response = auth.post("/courses/fire-safety/intro/done")
+    assert response.headers["Location"].endswith("/courses/fire-safety/check")
+    quiz_page = client.get("/courses/fire-safety/check").get_data(as_text=True)
+    assert 'type="radio"' in quiz_page and 'type="checkbox"' in quiz_page
+    response = auth.post("/courses/fire-safety/check/quiz", quiz_answers(_revision(course, "check")))
+    assert "/attempts/" in response.headers["Location"]
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "100%" in result and "因为甲对。" in result
+    completed = client.get("/courses/fire-safety/complete").get_data(as_text=True)
+    assert "消防安全" in completed and "1.5" in completed
+    record = client.get("/me/record").get_data(as_text=True)
+    assert "1.5" in record and "单元 intro" in record
+
+
+def test_quiz_page_never_sends_the_answers(client, auth, learner, make_course):
+    course = make_course()
+    auth.post(f"/courses/{course.slug}/enrol")
+    html = client.get(f"/courses/{course.slug}/check").get_data(as_text=True)
+    assert "is_correct" not in html and "因为甲对" not in html and "✓" not in html
+    assert "data-correct" not in html
+
+
+def test_failed_attempt_hides_the_right_choices_until_the_last(client, auth, learner, make_course):
+    course = make_course(max_attempts=2)
+    auth.post(f"/courses/{course.slug}/enrol")
+    wrong = quiz_answers(_revision(course, "check"), right=False)
+    first = client.get(auth.post(f"/courses/{course.slug}/check/quiz", wrong).headers["Location"])
+    assert "✓" not in first.get_data(as_text=True) and "因为甲对。" in first.get_data(as_text=True)
+    last = client.get(auth.post(f"/courses/{course.slug}/check/quiz", wrong).headers["Location"])
+    assert "✓" in last.get_data(as_text=True)
+    again = auth.post(f"/courses/{course.slug}/check/quiz", quiz_answers(_revision(course, "check")))
+    assert again.status_code == 302 and "/attempts/" not in again.headers["Location"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 0
+
+
+def test_tampered_quiz_post_is_refused_with_a_message(client, auth, learner, make_course):
+    course = make_course()
+    auth.post(f"/courses/{course.slug}/enrol")
+    answers = quiz_answers(_revision(course, "check"))
+    first_key = next(iter(answers))
+    answers[first_key] = ["99999999"]
+    response = auth.post(f"/courses/{course.slug}/check/quiz", answers)
+    assert response.status_code == 302
+    assert "重新" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 0
+
+
+def test_progress_without_enrolment_is_refused(client, auth, learner, make_course):
+    course = make_course()
+    assert client.get(f"/courses/{course.slug}/intro").status_code == 302  # to the course page
+    assert auth.post(f"/courses/{course.slug}/intro/done").status_code == 403
+    assert auth.post(f"/courses/{course.slug}/check/quiz",
+                     quiz_answers(_revision(course, "check"))).status_code == 403
+    assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 0
+
+
+def test_hidden_courses_and_foreign_modules_are_404(client, auth, learner, make_course, tree):
+    make_course("draft-course", status="draft")
+    make_course("for-others", audience_org_id=tree.prov_b.id)
+    make_course("mine", audience_org_id=tree.prov_a.id)
+    other = make_course("other", modules=(("elsewhere", "lesson", "1", 5),))
+    for url in ("/courses/draft-course", "/courses/for-others", "/courses/nope",
+                "/courses/mine/elsewhere", "/courses/other/intro"):
+        assert client.get(url).status_code in (404, 302), url
+    assert client.get("/courses/draft-course").status_code == 404
+    assert client.get("/courses/for-others").status_code == 404
+    assert client.get("/courses/mine").status_code == 200
+    auth.post("/courses/mine/enrol")
+    assert client.get("/courses/mine/elsewhere").status_code == 404
+    assert auth.post("/courses/for-others/enrol").status_code == 404
+    listing = client.get("/courses/").get_data(as_text=True)
+    assert "/courses/mine" in listing and "/courses/other" in listing
+    assert "/courses/for-others" not in listing and "/courses/draft-course" not in listing
+
+
+def test_state_changes_refuse_get_and_missing_csrf(client, auth, learner, make_course):
+    course = make_course()
+    assert client.get(f"/courses/{course.slug}/enrol").status_code in (404, 405)
+    assert client.post(f"/courses/{course.slug}/enrol").status_code == 400
+    auth.post(f"/courses/{course.slug}/enrol")
+    assert client.post(f"/courses/{course.slug}/intro/done").status_code == 400
+
+
+@pytest.mark.parametrize("value", ["-5", "NaN", "1e309", "abc"])
+def test_video_position_endpoint(client, auth, learner, make_course, value):
+    course = make_course(modules=(("clip", "video", "1", 10),))
+    auth.post(f"/courses/{course.slug}/enrol")
+    assert auth.post(f"/courses/{course.slug}/clip/position", {"position": "42"}).status_code == 204
+    assert auth.post(f"/courses/{course.slug}/clip/position", {"position": value}).status_code == 400
+    assert 'data-start="42"' in client.get(f"/courses/{course.slug}/clip").get_data(as_text=True)
+
+
+def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_course):
+    small = make_course("small", modules=(("a", "lesson", "1", 5), ("q", "quiz", "1", 5)))
+    many = [(f"m{i}", "lesson", "0.5", 5) for i in range(12)] + [("q", "quiz", "1", 5)]
+    big = make_course("big", modules=many)
+    for course in (small, big):
+        auth.post(f"/courses/{course.slug}/enrol")
+        auth.post(f"/courses/{course.slug}/{course_modules(course)[0][0].key}/done")
+    for i in range(25):
+        make_course(f"filler-{i:02d}")
+    counts = {}
+    for name, url in {"catalogue": "/courses/", "small": "/courses/small", "big": "/courses/big",
+                      "small-module": "/courses/small/q", "big-module": "/courses/big/q",
+                      "home": "/", "record": "/me/record"}.items():
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        counts[name] = counter["n"]
+    assert counts["small"] == counts["big"], counts
+    assert counts["small-module"] == counts["big-module"], counts
+    # The module page also writes (progress, last place, active day); the test session adds
+    # SAVEPOINT statements of its own.
+    assert max(counts.values()) <= 16, counts
