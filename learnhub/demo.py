@@ -47,7 +47,7 @@ TREE = ("全国总工会（演示）", "national", [
 
 # username, name, role, union, occupation, skill level
 ACCOUNTS = [
-    ("demo-worker", "李明辉", "worker", "滨江重型机械厂工会", "electrician", "level4"),
+    ("demo-worker", "李明辉", "worker", "滨江重型机械厂工会", "electrician", "level5"),
     ("demo-worker2", "陈秀英", "worker", "海州造船有限公司工会", "welder", "level5"),
     ("demo-trainer", "周振华", "trainer", "江南省总工会", "electrical_maintenance", "level2"),
     ("demo-admin", "王丽娟", "admin", "滨江市总工会", None, "none"),

@@ -131,3 +131,34 @@ def parse_credits(text, field="credits"):
     if not _CREDITS.match(text):
         raise DomainError(_("Enter credits between 0 and 999999.99, with at most two decimal places."), field)
     return Decimal(text)
+
+
+def entry_links(entries):
+    """{entry id: (course slug, module key or None)} for entries that came from a course.
+
+    Two queries for the whole page, however many entries it shows.
+    """
+    from learnhub.catalog.models import Course, Module
+
+    module_ids = {int(e.source_id) for e in entries if e.source_type == "module" and e.source_id.isdigit()}
+    course_ids = {int(e.source_id) for e in entries if e.source_type == "course" and e.source_id.isdigit()}
+    modules = {}
+    if module_ids:
+        rows = db.session.execute(select(Module.id, Module.key, Course.slug).join(Course, Course.id == Module.course_id)
+                                  .where(Module.id.in_(module_ids)))
+        modules = {row.id: (row.slug, row.key) for row in rows}
+    courses = {}
+    if course_ids:
+        courses = {row.id: (row.slug, None) for row in db.session.execute(
+            select(Course.id, Course.slug).where(Course.id.in_(course_ids)))}
+    links = {}
+    for entry in entries:
+        if entry.source_type == "module":
+            found = modules.get(int(entry.source_id)) if entry.source_id.isdigit() else None
+        elif entry.source_type == "course":
+            found = courses.get(int(entry.source_id)) if entry.source_id.isdigit() else None
+        else:
+            found = None
+        if found:
+            links[entry.id] = found
+    return links

@@ -24,7 +24,8 @@ def _record_context(person):
     total_credits, total_minutes = credits.balance(account)
     entries = db.session.scalars(credits.entries_query(account, year)).all()
     return dict(person=person, account=account, year=year, years=credits.entry_years(account),
-                entries=entries, total_credits=total_credits, total_minutes=total_minutes)
+                entries=entries, links=credits.entry_links(entries),
+                total_credits=total_credits, total_minutes=total_minutes)
 
 
 @bp.get("/me/record")

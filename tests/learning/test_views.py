@@ -156,3 +156,10 @@ def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_cours
     # The module page also writes (progress, last place, active day); the test session adds
     # SAVEPOINT statements of its own.
     assert max(counts.values()) <= 16, counts
+
+
+def test_record_entries_link_to_what_earned_them(client, auth, learner, make_course):
+    course = make_course("linked")
+    auth.post("/courses/linked/enrol")
+    auth.post("/courses/linked/intro/done")
+    assert 'href="/courses/linked/intro"' in client.get("/me/record").get_data(as_text=True)
