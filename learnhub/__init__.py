@@ -19,7 +19,7 @@ def create_app(config=None):
 
 
 def register_extensions(app):
-    from learnhub.core import i18n, security, templating
+    from learnhub.core import i18n, nav, security, templating
     from learnhub.core.db import init_db
     from learnhub.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -31,6 +31,7 @@ def register_extensions(app):
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    nav.init_app(app)
 
 
 def register_blueprints(app):
@@ -41,9 +42,13 @@ def register_blueprints(app):
     from learnhub.home import bp as home_bp
     from learnhub.learning import bp as learning_bp
     from learnhub.orgs import bp as orgs_bp
+    from learnhub.recognition import bp as recognition_bp
+    from learnhub.stats import bp as stats_bp
+    from learnhub.studio import bp as studio_bp
 
     # In the order of DESIGN.md: a feature may import only those registered before it.
-    for blueprint in (core_bp, orgs_bp, accounts_bp, catalog_bp, credits_bp, learning_bp, home_bp):
+    for blueprint in (core_bp, orgs_bp, accounts_bp, catalog_bp, credits_bp, learning_bp,
+                      recognition_bp, studio_bp, stats_bp, home_bp):
         app.register_blueprint(blueprint)
 
 
@@ -51,9 +56,11 @@ def register_cli(app):
     from learnhub import demo
     from learnhub.accounts import cli as accounts_cli
     from learnhub.catalog import cli as catalog_cli
+    from learnhub.stats import cli as stats_cli
 
     app.cli.add_command(accounts_cli.accounts_cli)
     app.cli.add_command(catalog_cli.courses_cli)
+    app.cli.add_command(stats_cli.stats_cli)
     app.cli.add_command(demo.demo_cli)
 
 

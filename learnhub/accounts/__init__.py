@@ -1,7 +1,15 @@
 """People: registration, login, profile, and the people screens of union admins."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from learnhub.core.nav import home_section, nav_item
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+nav_item(bp, "accounts.people", _l("People"), roles={"admin"}, order=60)
+nav_item(bp, "accounts.profile", _l("Me"), order=90)
+nav_item(bp, "accounts.login", _l("Log in"), order=91, who="visitors")
+nav_item(bp, "accounts.register", _l("Register"), order=92, who="visitors")
+home_section(bp, "accounts/_home_admin.html", roles={"admin"}, order=10)
 
 from learnhub.accounts import auth, imports, people, views  # noqa: E402,F401  (routes attach to bp)

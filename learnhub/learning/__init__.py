@@ -2,6 +2,17 @@
 
 from flask import Blueprint
 
+from learnhub.core.nav import home_section
+
 bp = Blueprint("learning", __name__, template_folder="templates")
+
+
+def _continuing(user):
+    from learnhub.learning.services import continue_learning
+
+    return {"continuing": continue_learning(user)}
+
+
+home_section(bp, "learning/_home_continue.html", order=20, context=_continuing)
 
 from learnhub.learning import models, views  # noqa: E402,F401  (routes attach to bp)

@@ -1,0 +1,74 @@
+"""The main menu and the home page's sections, which each feature fills in for itself.
+
+A feature adds its own menu item or home section when its blueprint is registered, so the
+layout in core knows no feature and no feature edits another's template.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_login import current_user
+
+_KEY = "learnhub_nav"
+
+
+@dataclass(order=True)
+class NavItem:
+    order: int
+    endpoint: str = field(compare=False)
+    label: object = field(compare=False)  # a lazy_gettext string
+    roles: frozenset | None = field(compare=False, default=None)  # None: every role
+    # "members": signed-in people (of `roles`); "everyone"; "visitors": only the signed-out.
+    who: str = field(compare=False, default="members")
+
+
+@dataclass(order=True)
+class HomeSection:
+    order: int
+    template: str = field(compare=False)
+    roles: frozenset | None = field(compare=False, default=None)
+    context: object = field(compare=False, default=None)  # callable(user) -> dict
+
+
+def _registry(app):
+    return app.extensions.setdefault(_KEY, {"nav": [], "home": []})
+
+
+def nav_item(blueprint, endpoint, label, roles=None, order=50, who="members"):
+    """Put a link in the main menu when `blueprint` is registered."""
+    item = NavItem(order, endpoint, label, frozenset(roles) if roles else None, who)
+    blueprint.record_once(lambda state: _registry(state.app)["nav"].append(item))
+
+
+def home_section(blueprint, template, roles=None, order=50, context=None):
+    """Show `template` on the home page of signed-in people with one of `roles`."""
+    section = HomeSection(order, template, frozenset(roles) if roles else None, context)
+    blueprint.record_once(lambda state: _registry(state.app)["home"].append(section))
+
+
+def _allowed(entry):
+    who = getattr(entry, "who", "members")
+    if not current_user.is_authenticated:
+        return who in ("everyone", "visitors")
+    if who == "visitors":
+        return False
+    return entry.roles is None or current_user.role in entry.roles
+
+
+def nav_items():
+    """The menu links this person may see, in order."""
+    return sorted(item for item in _registry(current_app)["nav"] if _allowed(item))
+
+
+def home_sections():
+    """The home sections for this person, rendered, in order."""
+    from flask import render_template
+    from markupsafe import Markup
+
+    sections = sorted(s for s in _registry(current_app)["home"] if _allowed(s))
+    return [Markup(render_template(s.template, **(s.context(current_user) if s.context else {})))
+            for s in sections]
+
+
+def init_app(app):
+    app.jinja_env.globals["nav_items"] = nav_items

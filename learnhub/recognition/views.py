@@ -1,0 +1,1 @@
+from learnhub.recognition import bp  # noqa: F401

@@ -1,0 +1,1 @@
+from learnhub.stats import bp  # noqa: F401

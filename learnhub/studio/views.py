@@ -1,0 +1,1 @@
+from learnhub.studio import bp  # noqa: F401
