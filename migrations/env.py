@@ -51,7 +51,6 @@ def render_item(type_, obj, autogen_context):
     from sqlalchemy.types import TypeDecorator
 
     if type_ == "type" and isinstance(obj, TypeDecorator):
-        autogen_context.imports.add("import sqlalchemy as sa")
         return "sa." + repr(obj.impl)
     return False
 

@@ -138,17 +138,23 @@ def tree(make_org):
 
 @pytest.fixture
 def make_user(tree):
-    """make_user(username, role='worker', org=None, **fields) -> User with password PASSWORD."""
-    from learnhub.accounts.models import User
+    """make_user(username, role='worker', org=None, consent=True, **fields) -> User.
+
+    The password is PASSWORD; with consent=True the person has accepted the current notice.
+    """
+    from learnhub.accounts.models import Consent, User
     from learnhub.accounts.passwords import hash_password
 
-    def make(username, role="worker", org=None, **fields):
+    def make(username, role="worker", org=None, consent=True, **fields):
         fields.setdefault("name", "测试" + username[:10])
         fields.setdefault("occupation", "electrician" if role == "worker" else None)
         user = User(username=username, role=role, org=org or tree.ent_a1,
                     password_hash=hash_password(fields.pop("password", PASSWORD)), **fields)
         db.session.add(user)
         db.session.flush()
+        if consent:  # to the current notice, as every registered person has
+            db.session.add(Consent(user_id=user.id, notice_version=TestConfig.PRIVACY_NOTICE_VERSION))
+            db.session.flush()
         return user
 
     return make
@@ -175,13 +181,14 @@ class Auth:
         return self.client.post("/login", data={
             "csrf_token": csrf_token(self.client), "login": login, "password": password})
 
+    # The privacy notice renders for everyone, whatever gate (new password, consent) is up.
     def logout(self):
-        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client, "/")})
+        return self.client.post("/logout", data={"csrf_token": csrf_token(self.client, "/privacy")})
 
     def post(self, url, data=None, **kwargs):
         """POST a form with a valid CSRF token."""
         data = dict(data or {})
-        data.setdefault("csrf_token", csrf_token(self.client, "/"))
+        data.setdefault("csrf_token", csrf_token(self.client, "/privacy"))
         return self.client.post(url, data=data, **kwargs)
 
 

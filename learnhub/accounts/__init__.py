@@ -12,4 +12,4 @@ nav_item(bp, "accounts.login", _l("Log in"), order=91, who="visitors")
 nav_item(bp, "accounts.register", _l("Register"), order=92, who="visitors")
 home_section(bp, "accounts/_home_admin.html", roles={"admin"}, order=10)
 
-from learnhub.accounts import auth, imports, people, views  # noqa: E402,F401  (routes attach to bp)
+from learnhub.accounts import auth, imports, people, privacy, views  # noqa: E402,F401  (routes attach to bp)

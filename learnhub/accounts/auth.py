@@ -1,11 +1,11 @@
 """Flask-Login wiring: sessions live in the database, the cookie carries a random token."""
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from learnhub.accounts import bp
-from learnhub.accounts.services import load_session_user
+from learnhub.accounts.services import has_consented, load_session_user
 from learnhub.extensions import login_manager
 
 login_manager.login_view = "accounts.login"
@@ -22,6 +22,9 @@ def _load_user(token):
 
 _PASSWORD_CHANGE_ALLOWED = {"accounts.password", "accounts.logout", "accounts.language",
                             "accounts.privacy", "core.healthz", "static", "core.static"}
+# What a person who has not (or no longer) consented to the current notice may still do.
+_CONSENT_ALLOWED = _PASSWORD_CHANGE_ALLOWED | {"accounts.consent", "accounts.my_privacy",
+                                               "accounts.my_data", "accounts.delete_account"}
 
 
 @bp.before_app_request
@@ -34,3 +37,21 @@ def _require_new_password():
     ):
         return redirect(url_for("accounts.password"))
     return None
+
+
+@bp.before_app_request
+def _require_consent():
+    """Nobody uses the platform without consent to the current privacy notice.
+
+    A new notice version, an account opened by the union, or a withdrawn consent all lead
+    here. The check is remembered in the session, which a withdrawal ends.
+    """
+    if not current_user.is_authenticated or request.endpoint in _CONSENT_ALLOWED:
+        return None
+    version = current_app.config["PRIVACY_NOTICE_VERSION"]
+    if session.get("consent") == version:
+        return None
+    if has_consented(current_user, version):
+        session["consent"] = version
+        return None
+    return redirect(url_for("accounts.consent"))

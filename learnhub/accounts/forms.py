@@ -84,6 +84,11 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(), Length(max=128)],
+                             render_kw={"autocomplete": "current-password"})
+
+
 class ConfirmForm(FlaskForm):
     """A button and its CSRF token, for actions that need nothing else."""
 

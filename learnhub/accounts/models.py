@@ -41,6 +41,9 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column("is_active", default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person deleted their account: the row stays, anonymised, so that the
+    # ledger and the statistics keep adding up.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     org: Mapped[Org] = relationship(lazy="joined")
 

@@ -4,11 +4,13 @@ Services flush and never commit; the request or command commits once.
 """
 
 import secrets
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from learnhub.accounts.models import ROLES, Consent, LoginSession, User
+from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.accounts.passwords import (
     check_password_rule,
     generate_initial_password,
@@ -28,6 +30,9 @@ from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import get_org_in_scope, subtree_filter
+
+# What an erased account is called wherever it still appears (lists, old records).
+_ERASED_NAME = "—"
 
 # ---------------------------------------------------------------- looking people up
 
@@ -318,3 +323,67 @@ def scope_orgs(admin, kinds=None):
         stmt = stmt.where(Org.kind.in_(list(kinds)))
     return stmt
 
+
+
+# ---------------------------------------------------------------- privacy (PIPL)
+
+
+def consent_history(user):
+    """Every consent this person gave, oldest first."""
+    return db.session.scalars(select(Consent).where(Consent.user_id == user.id).order_by(Consent.given_at)).all()
+
+
+def withdraw_consent(user):
+    """Withdraw consent to the privacy notice: recorded, and every session ends.
+
+    Without consent the platform cannot be used; at the next login the notice is shown again.
+    """
+    now = datetime.now(UTC)
+    for consent in consent_history(user):
+        if consent.withdrawn_at is None:
+            consent.withdrawn_at = now
+    end_all_sessions(user)
+    db.session.flush()
+
+
+def export_personal_data(user):
+    """All that LearnHub holds about this person, as JSON-ready data."""
+    data = {
+        "profile": {
+            "username": user.username, "phone": user.phone, "name": user.name,
+            "union": user.org.name, "role": user.role, "occupation": user.occupation,
+            "skill_level": user.skill_level, "locale": user.locale,
+            "created_at": user.created_at.isoformat(),
+        },
+        "consents": [{"notice_version": c.notice_version, "given_at": c.given_at.isoformat(),
+                      "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
+                     for c in consent_history(user)],
+    }
+    for _receiver, result in personal_data_requested.send(user):
+        if result:
+            name, section = result
+            data[name] = section
+    return data
+
+
+def erase_account(user, password):
+    """Delete my account: check the password, let every feature anonymise, anonymise me.
+
+    The row stays with its union, occupation and level (no name, phone or username), so that
+    the ledger and the union's statistics still add up.
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise DomainError(_("The password is not right."), "password")
+    account_erasing.send(user)
+    end_all_sessions(user)
+    now = datetime.now(UTC)
+    for consent in consent_history(user):
+        consent.withdrawn_at = consent.withdrawn_at or now
+    user.name = _ERASED_NAME
+    user.username = f"erased-{secrets.token_hex(6)}"
+    user.phone = None
+    user.password_hash = None
+    user.locale = None
+    user.is_active_account = False
+    user.erased_at = now
+    db.session.flush()

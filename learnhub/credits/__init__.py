@@ -18,4 +18,4 @@ def _account(user):
 
 home_section(bp, "credits/_home_account.html", order=30, context=_account)
 
-from learnhub.credits import models, views  # noqa: E402,F401  (routes attach to bp)
+from learnhub.credits import models, privacy, views  # noqa: E402,F401  (routes attach to bp)

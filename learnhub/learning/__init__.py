@@ -15,4 +15,4 @@ def _continuing(user):
 
 home_section(bp, "learning/_home_continue.html", order=20, context=_continuing)
 
-from learnhub.learning import models, views  # noqa: E402,F401  (routes attach to bp)
+from learnhub.learning import models, privacy, views  # noqa: E402,F401  (routes attach to bp)

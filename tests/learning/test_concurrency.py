@@ -52,7 +52,7 @@ def committed_app(tmp_path):
 def test_twenty_concurrent_completions_write_one_entry(committed_app):
     from decimal import Decimal
 
-    from learnhub.accounts.models import User
+    from learnhub.accounts.models import Consent, User
     from learnhub.accounts.passwords import hash_password
     from learnhub.catalog.models import Course, Module, ModuleRevision
     from learnhub.credits.models import LedgerEntry
@@ -64,8 +64,11 @@ def test_twenty_concurrent_completions_write_one_entry(committed_app):
         root = create_org("全国", "national")
         province = create_org("省", "province", root)
         enterprise = create_org("厂工会", "enterprise", province)
-        db.session.add(User(username="racer", name="赛跑", role="worker", org=enterprise,
-                            occupation="welder", password_hash=hash_password(PASSWORD)))
+        racer = User(username="racer", name="赛跑", role="worker", org=enterprise,
+                     occupation="welder", password_hash=hash_password(PASSWORD))
+        db.session.add(racer)
+        db.session.flush()
+        db.session.add(Consent(user_id=racer.id, notice_version=app.config["PRIVACY_NOTICE_VERSION"]))
         course = Course(slug="race", title="并发", category="safety", status="published",
                         credits=Decimal("1"), minutes=10)
         db.session.add(course)
