@@ -54,6 +54,7 @@ def register_blueprints(app):
 
 def register_cli(app):
     from learnhub import demo
+    from learnhub.core import backup
     from learnhub.accounts import cli as accounts_cli
     from learnhub.catalog import cli as catalog_cli
     from learnhub.stats import cli as stats_cli
@@ -62,6 +63,8 @@ def register_cli(app):
     app.cli.add_command(catalog_cli.courses_cli)
     app.cli.add_command(stats_cli.stats_cli)
     app.cli.add_command(demo.demo_cli)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
 
 
 def register_error_handlers(app):

@@ -10,7 +10,8 @@ from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from learnhub import create_app
@@ -90,6 +91,41 @@ def _transaction(request, app):
             db.session = original
             outer.rollback()
             connection.close()
+
+
+@pytest.fixture
+def committed_app(tmp_path):
+    """An app over a database of its own, built by migrations, dropped afterwards.
+
+    For tests marked `own_database` that need committed data and several connections.
+    """
+    base = TestConfig.SQLALCHEMY_DATABASE_URI
+    admin_engine = None
+    if base.startswith("postgresql"):
+        url = make_url(base)
+        name = f"{url.database}_race"
+        admin_engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        database_url = url.set(database=name).render_as_string(hide_password=False)
+    else:
+        database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
+
+    app = create_app(Config())
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if admin_engine is not None:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin_engine.dispose()
 
 
 @pytest.fixture

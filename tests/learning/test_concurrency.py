@@ -1,51 +1,15 @@
 """Twenty taps on "done" at once, over real connections: exactly one ledger entry.
 
 The usual fixtures roll every test back inside one connection; racing needs committed
-data and many connections, so this test builds its own database and its own app.
+data and many connections, so this test uses `committed_app` (its own database and app).
 """
 
 import threading
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from config import TestConfig
-from learnhub import create_app
 from learnhub.extensions import db
 from tests.conftest import PASSWORD, csrf_token
-
-
-@pytest.fixture
-def committed_app(tmp_path):
-    base = TestConfig.SQLALCHEMY_DATABASE_URI
-    admin_engine = None
-    if base.startswith("postgresql"):
-        url = make_url(base)
-        name = f"{url.database}_race"
-        admin_engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        database_url = url.set(database=name).render_as_string(hide_password=False)
-    else:
-        database_url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
-
-    app = create_app(Config())
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if admin_engine is not None:
-        with admin_engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin_engine.dispose()
 
 
 @pytest.mark.own_database
