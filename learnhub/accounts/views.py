@@ -76,10 +76,12 @@ def login():
         try:
             user = accounts.authenticate(form.login.data, form.password.data)
         except DomainError as error:
+            current_app.logger.info("login refused from %s", request.remote_addr)
             apply_error(form, error)
         else:
             _begin_session(user)
             db.session.commit()
+            current_app.logger.info("login: user %s", user.id)
             return redirect(safe_next_url(form.next.data) or url_for("home.index"))
     return render_template("accounts/login.html", form=form)
 
