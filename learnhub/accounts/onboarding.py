@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import generate_initial_password, hash_initial_password
+from learnhub.core import audit
 from learnhub.core.errors import DomainError
 from learnhub.core.tables import csv_for_excel
 from learnhub.core.text import (clean_line, clean_person_name, looks_like_phone, mask_phone,
@@ -364,6 +365,8 @@ def apply_import(admin, plan, progress=None):
     except IntegrityError as error:  # someone opened one of these accounts meanwhile
         raise DomainError(_("Some of these accounts were opened by someone else in the meantime. "
                             "Nothing was saved; upload the file again.")) from error
+    if created:
+        audit.record(admin, "people.import", "org", admin.org.id, admin.org.path, accounts=len(created))
     return created
 
 

@@ -18,6 +18,7 @@ from learnhub.accounts.passwords import (
     hash_password,
     verify_password,
 )
+from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.text import (
     clean_line,
@@ -279,8 +280,9 @@ def change_role(admin, person, role):
         check_enterprise(person.org)
         if person.occupation is None:
             raise DomainError(_("Set this person's occupation before making them a worker."), "role")
+    before = person.role
     person.role = role
-    db.session.flush()
+    audit.record(admin, "person.role", "user", person.id, person.org.path, before=before, after=role)
     return person
 
 
@@ -290,8 +292,11 @@ def move_person(admin, person, org_id):
     org = get_org_in_scope(org_id, admin.org)
     if person.role == "worker":
         check_enterprise(org)
+    before = person.org
     person.org = org
-    db.session.flush()
+    # Both unions' admins see the move: it is recorded under the union the person left too.
+    for side in {before.path, org.path}:
+        audit.record(admin, "person.union", "user", person.id, side, before=before.name, after=org.name)
     return person
 
 
@@ -301,7 +306,8 @@ def set_active(admin, person, active):
     person.is_active_account = bool(active)
     if not active:
         end_all_sessions(person)
-    db.session.flush()
+    audit.record(admin, "person.activate" if active else "person.deactivate", "user", person.id,
+                 person.org.path)
     return person
 
 
@@ -312,7 +318,7 @@ def reset_password(admin, person):
     person.password_hash = hash_initial_password(password)
     person.must_change_password = True
     end_all_sessions(person)
-    db.session.flush()
+    audit.record(admin, "person.password_reset", "user", person.id, person.org.path)
     return password
 
 

@@ -1,8 +1,13 @@
 """The floor everything stands on: database, security, languages, layout and error pages."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from learnhub.core.nav import nav_item
 
 bp = Blueprint("core", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static")
 
-from learnhub.core import views  # noqa: E402,F401  (routes attach to bp)
+nav_item(bp, "core.audit_log", _l("Audit log"), roles={"admin"}, order=80)
+
+from learnhub.core import audit, views  # noqa: E402,F401  (routes and models attach to bp)

@@ -31,7 +31,17 @@ def _render(status, title, message):
     return render_template("core/error.html", status=status, title=title, message=message), status
 
 
+def _too_many_fields(error):
+    """Werkzeug says 413 when a form has more parts than MAX_FORM_PARTS, however small it is."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    return error.code == 413 and (request.content_length or 0) <= (limit or 0)
+
+
 def handle_http(error):
+    if _too_many_fields(error):
+        return _render(400, _("Bad request"), _("The form has too many fields."))
     messages = {
         400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
         403: (_("Not allowed"), _("You do not have permission to open this page.")),

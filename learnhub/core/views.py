@@ -1,8 +1,10 @@
-from flask import jsonify
+from flask import jsonify, render_template, request
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from learnhub.core import bp
+from learnhub.core import audit, bp
+from learnhub.core.permissions import role_required
 from learnhub.extensions import db, limiter
 
 
@@ -16,3 +18,12 @@ def healthz():
         db.session.rollback()
         return jsonify({"status": "unavailable"}), 503
     return jsonify({"status": "ok"})
+
+
+@bp.get("/audit/")
+@role_required("admin")
+def audit_log():
+    """The audit log of my part of the union tree."""
+    page = db.paginate(audit.events_query(current_user.org.path, request.args.get("action", "")[:40] or None),
+                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("core/audit.html", page=page, action=request.args.get("action", "")[:40])

@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from learnhub.core.audit import register_actions
 from learnhub.core.nav import home_section, nav_item
 
 bp = Blueprint("credits", __name__, template_folder="templates")
@@ -17,5 +18,6 @@ def _account(user):
 
 
 home_section(bp, "credits/_home_account.html", order=30, context=_account)
+register_actions({"ledger.reverse": _l("Ledger entry reversed")})
 
 from learnhub.credits import models, privacy, views  # noqa: E402,F401  (routes attach to bp)

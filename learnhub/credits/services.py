@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.text import clean_line, has_hidden_characters
@@ -81,7 +82,17 @@ def reverse_entry(entry, *, reason, created_by):
     ).first()
     if inserted is None:
         raise DomainError(_("This entry has already been corrected."))
+    owner = db.session.get(Account, entry.account_id).user_id
+    audit.record(created_by, "ledger.reverse", "ledger_entry", entry.id, _org_path_of(owner),
+                 credits=str(entry.credits), minutes=entry.minutes, reason=reason)
     return db.session.scalars(select(LedgerEntry).where(LedgerEntry.reverses_id == entry.id)).one()
+
+
+def _org_path_of(user_id):
+    from learnhub.accounts.models import User
+    from learnhub.orgs.models import Org
+
+    return db.session.scalar(select(Org.path).join(User, User.org_id == Org.id).where(User.id == user_id))
 
 
 def balance(account):

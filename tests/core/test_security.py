@@ -103,3 +103,14 @@ def test_safe_next_url():
     assert safe_next_url("/courses/?q=电工") == "/courses/?q=电工"
     for bad in ("", None, "//x", "/\\x", "\\\\x", "https://x", "javascript:x", "%2F%2Fx", "/%2F%2Fx"):
         assert safe_next_url(bad) is None
+
+
+def test_too_many_form_fields_is_a_clear_400(app, client):
+    import io
+
+    fields = {f"f{i}": "x" for i in range(app.config["MAX_FORM_PARTS"] + 10)}
+    fields["file"] = (io.BytesIO(b"x"), "a.csv")
+    response = client.post("/login", data=fields, content_type="multipart/form-data")
+    assert response.status_code == 400
+    plain = client.post("/login", data={f"f{i}": "x" for i in range(app.config["MAX_FORM_PARTS"] + 10)})
+    assert plain.status_code == 400

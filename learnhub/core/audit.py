@@ -1,0 +1,63 @@
+"""The audit log: who changed what, when, in which part of the union tree.
+
+Every feature records its sensitive changes here (roles, unions, ledger entries, pathways,
+credentials, publications) in the same transaction as the change itself. An event carries
+the path of the union it concerns, so an admin reads the events of their own subtree.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.extensions import db
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_org_path", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_name: Mapped[str] = mapped_column(String(50), default="")
+    action: Mapped[str] = mapped_column(String(40))  # e.g. "person.role", "ledger.reverse"
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    org_path: Mapped[str] = mapped_column(String(255), default="/")  # the union it concerns
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+def record(actor, action, subject_type, subject_id, org_path, **details):
+    """Add an event to the log (flushed with the change it describes)."""
+    event = AuditEvent(actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "name", "")[:50],
+                       action=action, subject_type=subject_type, subject_id=str(subject_id),
+                       org_path=org_path or "/", details=details)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events_query(scope_path, action_prefix=None):
+    """A SELECT of the events of the subtree at `scope_path`, newest first."""
+    stmt = select(AuditEvent).where(AuditEvent.org_path.startswith(scope_path))
+    if action_prefix:
+        stmt = stmt.where(AuditEvent.action.startswith(action_prefix, autoescape=True))
+    return stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+
+
+# Labels of the actions features record; an unknown action shows as its code.
+ACTION_LABELS = {}
+
+
+def action_label(action):
+    """The readable name of an audit action."""
+    return ACTION_LABELS.get(action, action)
+
+
+def register_actions(labels):
+    """Let a feature name its audit actions (lazy_gettext strings)."""
+    ACTION_LABELS.update(labels)
