@@ -1,0 +1,90 @@
+"""Every route, as every role and as a visitor, with the ids it can find and with junk: no 500.
+
+New routes are picked up from the URL map by themselves; a route argument the crawler has no
+values for is tried with junk only. The totals are printed (`pytest -s`) for the record.
+"""
+
+import itertools
+import re
+
+import pytest
+
+from learnhub.catalog.services import course_modules
+from learnhub.extensions import db
+from learnhub.learning import services as learning
+from tests.conftest import Auth, csrf_token, quiz_answers
+
+JUNK = ["0", "999999999", "-1", "abc", "%00", "..%2F..%2Fetc%2Fpasswd", "' OR 1=1 --",
+        "<script>alert(1)</script>", "\u202egnp.exe", "１２３", "😀"]
+# Endpoints that end the crawler's own session; they have tests of their own.
+SKIP_POST = {"accounts.logout", "accounts.withdraw_consent", "accounts.delete_account"}
+JUNK_FORM = {"name": "<b>x</b>", "role": "admin", "org_id": "1", "reason": "'; DROP TABLE x; --",
+             "position": "NaN", "q": "%", "password": "x", "status": "approved", "credits": "1e309",
+             "title": "\u202e" * 3, "file": "not a file"}
+
+
+@pytest.fixture
+def world(tree, make_user, make_course):
+    """A little of everything, so that routes have real ids to chew on."""
+    worker = make_user("crawl-worker", org=tree.ent_a1, phone="13900000001")
+    make_user("crawl-trainer", role="trainer", org=tree.city_a)
+    make_user("crawl-admin", role="admin", org=tree.city_a)
+    make_user("crawl-root", role="admin", org=tree.national)
+    outsider = make_user("crawl-far", org=tree.ent_b1)
+    course = make_course("crawl-course", modules=(("read", "lesson", "1", 10), ("clip", "video", "1", 5),
+                                                  ("check", "quiz", "1", 5)))
+    make_course("crawl-draft", status="draft")
+    learning.enrol(worker, course)
+    modules = {m.key: (m, r) for m, r in course_modules(course)}
+    learning.complete_module(worker, course, *modules["read"])
+    attempt = learning.submit_quiz(worker, course, *modules["check"],
+                                   {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()})
+    db.session.flush()
+    values = {
+        "slug": ["crawl-course", "crawl-draft"], "key": ["read", "clip", "check"],
+        "user_id": [str(worker.id), str(outsider.id)], "attempt_id": [str(attempt.id)],
+        "filename": ["clip.mp4", "../../config.py"],
+    }
+    from learnhub.credits.models import LedgerEntry
+    values["entry_id"] = [str(i) for i in db.session.scalars(db.select(LedgerEntry.id))]
+    return values
+
+
+def _urls(app, rule, values):
+    names = sorted(rule.arguments)
+    choices = [values.get(name, [])[:3] + JUNK[:4] for name in names]
+    for combination in itertools.islice(itertools.product(*choices), 12):
+        args = dict(zip(names, combination, strict=True))
+        path = rule.rule
+        for name, value in args.items():
+            path = re.sub(r"<(?:[^:<>]+:)?%s>" % name, value, path)
+        yield path
+
+
+def test_no_route_answers_500(app, world):
+    tried = {"requests": 0, "routes": 0}
+    roles = [None, "crawl-worker", "crawl-trainer", "crawl-admin", "crawl-root"]
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in ("static", "core.static")]
+    failures = []
+    for username in roles:
+        client = app.test_client()
+        if username:
+            assert Auth(client).login(username).status_code == 302
+        token = csrf_token(client, "/privacy")
+        for rule in rules:
+            tried["routes"] += 1
+            for path in _urls(app, rule, world):
+                for query in ("", "?page=-1&q=%25&year=abc&org=xyz&for_you=1&category=<x>"):
+                    if "GET" in rule.methods:
+                        tried["requests"] += 1
+                        status = client.get(path + query).status_code
+                        if status >= 500:
+                            failures.append(f"{username} GET {path}{query} -> {status}")
+                if "POST" in rule.methods and rule.endpoint not in SKIP_POST:
+                    for data in (JUNK_FORM, dict(JUNK_FORM, csrf_token=token)):
+                        tried["requests"] += 1
+                        status = client.post(path, data=data).status_code
+                        if status >= 500:
+                            failures.append(f"{username} POST {path} -> {status}")
+    print(f"\ncrawler: {tried['requests']} requests over {len(rules)} routes as {len(roles)} roles")
+    assert not failures, failures[:20]
