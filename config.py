@@ -21,7 +21,13 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'learnhub.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        # Per process: gunicorn workers x pool_size must stay under PostgreSQL's max_connections.
+        **({"pool_size": int(os.environ.get("DB_POOL_SIZE", 5)),
+            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", 5)),
+            "pool_recycle": 1800} if os.environ.get("DATABASE_URL", "").startswith("postgresql") else {}),
+    }
     REDIS_URL = os.environ.get("REDIS_URL")
 
     # Requests larger than this are refused with 413 before a view runs.
@@ -46,6 +52,7 @@ class Config:
     # Rate limits: memory in one process, Redis when several processes share the load.
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "learnhub")
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 10 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
     REGISTER_LIMIT_PER_ADDRESS = "20 per hour"
