@@ -55,9 +55,9 @@ def register_blueprints(app):
 
 def register_cli(app):
     from learnhub import demo
-    from learnhub.core import backup
     from learnhub.accounts import cli as accounts_cli
     from learnhub.catalog import cli as catalog_cli
+    from learnhub.core import backup
     from learnhub.stats import cli as stats_cli
 
     app.cli.add_command(accounts_cli.accounts_cli)

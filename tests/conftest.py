@@ -128,6 +128,39 @@ def committed_app(tmp_path):
         admin_engine.dispose()
 
 
+def seed_one_module_course(app, slug, usernames):
+    """Commit a union, consenting workers and a published course of one 1-credit lesson `only`.
+
+    For `committed_app` tests, which cannot use the rolled-back factories.
+    """
+    from decimal import Decimal
+
+    from learnhub.accounts.models import Consent, User
+    from learnhub.accounts.passwords import hash_password
+    from learnhub.catalog.models import Course, Module, ModuleRevision
+    from learnhub.orgs.services import create_org
+
+    with app.app_context():
+        enterprise = create_org("厂工会", "enterprise", create_org("省", "province", create_org("全国", "national")))
+        for username in usernames:
+            user = User(username=username, name="测试", role="worker", org=enterprise, occupation="welder",
+                        password_hash=hash_password(PASSWORD))
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(Consent(user_id=user.id, notice_version=app.config["PRIVACY_NOTICE_VERSION"]))
+        course = Course(slug=slug, title="测试课程", category="safety", status="published",
+                        credits=Decimal("1"), minutes=10)
+        db.session.add(course)
+        db.session.flush()
+        module = Module(course_id=course.id, key="only", kind="lesson", position=0)
+        db.session.add(module)
+        db.session.flush()
+        db.session.add(ModuleRevision(module_id=module.id, revision=1, title="唯一", minutes=10,
+                                      credits=Decimal("1"), body_html="<p>x</p>"))
+        db.session.commit()
+        db.session.remove()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

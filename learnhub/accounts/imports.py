@@ -11,8 +11,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnhub.accounts import bp
-from learnhub.accounts import onboarding
+from learnhub.accounts import bp, onboarding
 from learnhub.accounts.forms import ImportConfirmForm, ImportForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error

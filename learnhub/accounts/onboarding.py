@@ -26,8 +26,14 @@ from learnhub.accounts.passwords import generate_initial_password, hash_initial_
 from learnhub.core import audit
 from learnhub.core.errors import DomainError
 from learnhub.core.tables import csv_for_excel
-from learnhub.core.text import (clean_line, clean_person_name, looks_like_phone, mask_phone,
-                                normalise_phone, normalise_username)
+from learnhub.core.text import (
+    clean_line,
+    clean_person_name,
+    looks_like_phone,
+    mask_phone,
+    normalise_phone,
+    normalise_username,
+)
 from learnhub.core.vocab import find_occupation, find_skill_level, occupation_label
 from learnhub.extensions import db
 from learnhub.orgs.models import Org

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from learnhub.accounts.models import ROLES, Consent, LoginSession, User
-from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.accounts.passwords import (
     check_password_rule,
     generate_initial_password,
@@ -18,6 +17,7 @@ from learnhub.accounts.passwords import (
     hash_password,
     verify_password,
 )
+from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.text import (

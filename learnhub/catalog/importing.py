@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, select
 
 from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
 from learnhub.catalog.package import PackageError, read_package
+from learnhub.catalog.services import course_modules
 from learnhub.extensions import db
 
 _PACKAGE_FILES = (".md", ".yaml", ".yml")
@@ -208,13 +209,7 @@ def export_course(course, folder):
     """Write `course` as a package in `folder` that imports back to the same content."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    rows = db.session.execute(
-        select(Module, ModuleRevision)
-        .join(ModuleRevision, and_(ModuleRevision.module_id == Module.id,
-                                   ModuleRevision.revision == Module.revision))
-        .where(Module.course_id == course.id, Module.is_retired.is_(False))
-        .order_by(Module.position, Module.id)
-    ).all()
+    rows = course_modules(course)
     names = []
     for number, (module, revision) in enumerate(rows, 1):
         name = f"{number:02d}-{module.key}.{'yaml' if module.kind == 'quiz' else 'md'}"

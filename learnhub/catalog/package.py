@@ -14,8 +14,12 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from learnhub.catalog.models import CATEGORIES, LANGUAGES
-from learnhub.catalog.package_checks import INVALID, Checker, load_yaml
-from learnhub.catalog.package_checks import PackageError  # noqa: F401  (part of this module's interface)
+from learnhub.catalog.package_checks import (
+    INVALID,
+    Checker,
+    PackageError,  # noqa: F401  (part of this module's interface)
+    load_yaml,
+)
 from learnhub.core.sanitize import clean_html
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVELS
 

@@ -1,8 +1,8 @@
 """The learning account: awards, corrections, balances. Append-only; services flush only."""
 
+import re
 import secrets
 from datetime import UTC, datetime
-import re
 from decimal import Decimal
 
 from flask_babel import gettext as _

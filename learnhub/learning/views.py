@@ -1,5 +1,4 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.catalog.models import ModuleRevision

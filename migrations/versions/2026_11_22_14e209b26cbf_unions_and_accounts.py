@@ -5,8 +5,8 @@ Revises:
 Create Date: 2026-11-22 01:24:27.173162
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '14e209b26cbf'

@@ -5,9 +5,8 @@ Revises: 91c6cef27b0a
 Create Date: 2026-11-22 02:01:35.993572
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5762849bb1bb'

@@ -5,9 +5,8 @@ Revises: 14e209b26cbf
 Create Date: 2026-11-22 01:38:32.316532
 
 """
+import sqlalchemy as sa
 from alembic import op
-import sqlalchemy as sa
-import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8bbe8c302e34'

@@ -5,8 +5,8 @@ Revises: 8bbe8c302e34
 Create Date: 2026-11-22 01:57:07.553811
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '91c6cef27b0a'

@@ -46,7 +46,7 @@ def test_withdrawing_consent_logs_out_everywhere_and_asks_again(app, client, aut
 
 
 def test_download_my_data(app, client, auth, make_user, make_course):
-    user = make_user("worker1", phone="13912345678")
+    make_user("worker1", phone="13912345678")
     course = make_course("mine")
     auth.login("worker1")
     auth.post("/courses/mine/enrol")

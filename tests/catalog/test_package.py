@@ -274,7 +274,7 @@ BROKEN = {
                   "question 3 is true_false and needs exactly two choices"),
     "unknown category": (
         lambda t: edit(t / "course.yaml", "category: safety", "category: safty"),
-        lambda t: f"tiny-course/course.yaml:4: 'category' must be one of: vocational, safety"),
+        lambda t: "tiny-course/course.yaml:4: 'category' must be one of: vocational, safety"),
     "credits abc": (
         lambda t: edit(t / "course.yaml", "credits: 1", "credits: abc"),
         lambda t: "tiny-course/course.yaml:8: 'credits' must be a decimal number from 0 to 999999.99"),

@@ -9,40 +9,18 @@ import threading
 import pytest
 
 from learnhub.extensions import db
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, seed_one_module_course
 
 
 @pytest.mark.own_database
 def test_twenty_concurrent_completions_write_one_entry(committed_app):
     from decimal import Decimal
 
-    from learnhub.accounts.models import Consent, User
-    from learnhub.accounts.passwords import hash_password
-    from learnhub.catalog.models import Course, Module, ModuleRevision
     from learnhub.credits.models import LedgerEntry
     from learnhub.learning.models import Progress
-    from learnhub.orgs.services import create_org
 
     app = committed_app
-    with app.app_context():
-        root = create_org("全国", "national")
-        province = create_org("省", "province", root)
-        enterprise = create_org("厂工会", "enterprise", province)
-        racer = User(username="racer", name="赛跑", role="worker", org=enterprise,
-                     occupation="welder", password_hash=hash_password(PASSWORD))
-        db.session.add(racer)
-        db.session.flush()
-        db.session.add(Consent(user_id=racer.id, notice_version=app.config["PRIVACY_NOTICE_VERSION"]))
-        course = Course(slug="race", title="并发", category="safety", status="published",
-                        credits=Decimal("1"), minutes=10)
-        db.session.add(course)
-        db.session.flush()
-        module = Module(course_id=course.id, key="only", kind="lesson", position=0)
-        db.session.add(module)
-        db.session.flush()
-        db.session.add(ModuleRevision(module_id=module.id, revision=1, title="唯一", minutes=10,
-                                      credits=Decimal("1"), body_html="<p>x</p>"))
-        db.session.commit()
+    seed_one_module_course(app, "race", ["racer"])
 
     first = app.test_client()
     assert first.post("/login", data={"csrf_token": csrf_token(first), "login": "racer",

@@ -1,4 +1,3 @@
-import re
 from contextlib import contextmanager
 
 import pytest
@@ -103,7 +102,7 @@ def test_hidden_courses_and_foreign_modules_are_404(client, auth, learner, make_
     make_course("draft-course", status="draft")
     make_course("for-others", audience_org_id=tree.prov_b.id)
     make_course("mine", audience_org_id=tree.prov_a.id)
-    other = make_course("other", modules=(("elsewhere", "lesson", "1", 5),))
+    make_course("other", modules=(("elsewhere", "lesson", "1", 5),))
     for url in ("/courses/draft-course", "/courses/for-others", "/courses/nope",
                 "/courses/mine/elsewhere", "/courses/other/intro"):
         assert client.get(url).status_code in (404, 302), url
@@ -159,7 +158,7 @@ def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_cours
 
 
 def test_record_entries_link_to_what_earned_them(client, auth, learner, make_course):
-    course = make_course("linked")
+    make_course("linked")
     auth.post("/courses/linked/enrol")
     auth.post("/courses/linked/intro/done")
     assert 'href="/courses/linked/intro"' in client.get("/me/record").get_data(as_text=True)
