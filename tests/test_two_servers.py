@@ -7,6 +7,7 @@ and one module finished on both at once pays once.
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -96,7 +97,7 @@ def two_servers(committed_app):
         yield bases
     finally:
         for process in processes:
-            process.terminate()
+            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         for process in processes:
             process.wait(timeout=10)
             process.stderr.close()
