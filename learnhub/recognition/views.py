@@ -10,7 +10,7 @@ from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
 from learnhub.core.permissions import role_required
 from learnhub.credits.services import balance, get_account
-from learnhub.extensions import db
+from learnhub.extensions import db, talisman
 from learnhub.recognition import bp, prior
 from learnhub.recognition import services as recognition
 from learnhub.recognition.credentials import credentials_of
@@ -149,6 +149,7 @@ def prior_claim(claim_id):
 
 @bp.get("/recognition/prior/<int:claim_id>/certificate")
 @login_required
+@talisman(content_security_policy={"default-src": "'none'", "img-src": "'self'", "sandbox": ""})
 def prior_certificate(claim_id):
     """The uploaded certificate, for its owner and the reviewers over them only."""
     claim = _or_404(prior.get_claim_for, current_user, claim_id)
@@ -157,7 +158,6 @@ def prior_certificate(claim_id):
     return Response(data, mimetype=mime, headers={
         "Content-Disposition": f'{disposition}; filename="{name}"',
         "Cache-Control": "private, no-store",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
     })
 
 
