@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
+from sqlalchemy.orm import contains_eager
 
 from learnhub.catalog.models import CATEGORIES, Course
 from learnhub.core.errors import DomainError, NotFound
@@ -103,6 +104,7 @@ def kept_pathways_query(admin):
             .join(PathwayVersion, and_(PathwayVersion.pathway_id == Pathway.id,
                                        PathwayVersion.version == Pathway.current_version))
             .join(Org, Org.id == Pathway.org_id)
+            .options(contains_eager(Pathway.org))
             .where(subtree_filter(admin.org))
             .order_by(Pathway.is_active.desc(), PathwayVersion.title, Pathway.id))
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from learnhub.accounts.models import User
 from learnhub.core.errors import DomainError, NotFound
@@ -135,7 +136,7 @@ def get_claim_for(user, claim_id):
 def review_query(admin, status="submitted"):
     """A SELECT of the claims of workers in `admin`'s subtree."""
     stmt = (select(PriorLearning).join(User, User.id == PriorLearning.user_id).join(Org, Org.id == User.org_id)
-            .where(subtree_filter(admin.org)))
+            .options(joinedload(PriorLearning.user)).where(subtree_filter(admin.org)))
     if status == "decided":
         return stmt.where(PriorLearning.status != "submitted").order_by(PriorLearning.decided_at.desc(),
                                                                          PriorLearning.id.desc())

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from learnhub.accounts.models import User
 from learnhub.core.db import dialect_insert
@@ -42,6 +43,7 @@ def visible_pathways_query(user):
     return (select(Pathway, PathwayVersion)
             .join(PathwayVersion, and_(PathwayVersion.pathway_id == Pathway.id,
                                        PathwayVersion.version == Pathway.current_version))
+            .options(joinedload(Pathway.org))
             .where(Pathway.is_active.is_(True), Pathway.org_id.in_(user.org.ancestor_ids))
             .order_by(PathwayVersion.title, Pathway.id))
 
@@ -108,7 +110,8 @@ def nearest_pathway(user):
 
 def my_applications(user):
     """This worker's applications, newest first."""
-    return db.session.scalars(select(Application).where(Application.user_id == user.id)
+    return db.session.scalars(select(Application).options(selectinload(Application.version))
+                              .where(Application.user_id == user.id)
                               .order_by(Application.created_at.desc(), Application.id.desc())).all()
 
 
@@ -209,6 +212,7 @@ def _require_reviewer(admin, application):
 def review_query(admin, status="open"):
     """A SELECT of the applications of workers in `admin`'s subtree, oldest waiting first."""
     stmt = (select(Application).join(User, User.id == Application.user_id).join(Org, Org.id == User.org_id)
+            .options(joinedload(Application.user), joinedload(Application.version))
             .where(subtree_filter(admin.org)))
     if status == "open":
         stmt = stmt.where(Application.status.in_(OPEN_STATUSES)).order_by(Application.updated_at, Application.id)
