@@ -26,6 +26,15 @@ def credential_url(credential):
     return f"{base_url()}/credentials/{credential.uuid}"
 
 
+@bp.after_request
+def _open_to_other_sites(response):
+    # Verifiers (a college's or an employer's software) may fetch these from their own pages.
+    if request.endpoint in ("recognition.credential_json", "recognition.credential_jwt",
+                            "recognition.credential_status", "recognition.jwks_json"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def _missing():
     return render_template("recognition/credential_missing.html"), 404
 

@@ -58,6 +58,7 @@ def test_a_standard_library_verifies_the_signature_offline(client, credential):
     header = jwt.get_unverified_header(token)
     key = next(k for k in keys if k["kid"] == header["kid"])
     claims = jwt.decode(token, jwt.PyJWK(key).key, algorithms=["EdDSA"])
+    assert client.get("/.well-known/jwks.json").headers["Access-Control-Allow-Origin"] == "*"
     badge = client.get(f"/credentials/{credential.uuid}.json").get_json()
     assert claims["jti"] == badge["id"] and claims["iss"] == badge["issuer"]["id"]
     assert claims["credentialSubject"] == badge["credentialSubject"]

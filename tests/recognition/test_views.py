@@ -241,3 +241,36 @@ def test_the_review_queue_costs_the_same_queries_however_many_rows(
         applicant(number)
     many, _size = _count_queries(client, "/recognition/review/")
     assert many == few
+
+
+def test_a_worker_withdraws_and_may_apply_again(client, auth, worker, pathway, safety_course, finish):
+    from learnhub.recognition import services
+
+    finish(worker, safety_course)
+    application = services.apply(worker, pathway.pathway_id)
+    auth.login("li.ming")
+    assert auth.post(f"/recognition/applications/{application.id}/withdraw").status_code == 302
+    assert db.session.get(Application, application.id).status == "withdrawn"
+    again = auth.post(f"/recognition/applications/{application.id}/withdraw")
+    assert again.status_code == 302  # told, not failed
+    assert "Withdrawn" in _text(client.get(f"/recognition/applications/{application.id}"))
+    assert auth.post(f"/recognition/pathways/{pathway.pathway_id}/apply", {}).status_code == 302
+
+
+def test_a_pathway_no_longer_offered_disappears_but_its_applications_are_still_decided(
+        client, auth, make_user, worker, admin, pathway, safety_course, finish, tree):
+    from learnhub.recognition import services
+
+    finish(worker, safety_course)
+    application = services.apply(worker, pathway.pathway_id)
+    make_user("root", role="admin", org=tree.national)
+    auth.login("root")
+    assert auth.post(f"/recognition/pathways/{pathway.pathway_id}/active", {"active": "0"}).status_code == 302
+    auth.logout()
+    auth.login("li.ming")
+    assert "电工安全学分转换" not in _text(client.get("/recognition/")).split("My applications")[0]
+    assert client.get(f"/recognition/pathways/{pathway.pathway_id}").status_code == 404
+    auth.logout()
+    auth.login("city.admin")
+    assert auth.post(f"/recognition/review/{application.id}", {"action": "approve"}).status_code == 302
+    assert db.session.get(Application, application.id).status == "approved"
