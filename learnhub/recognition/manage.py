@@ -39,20 +39,25 @@ def _render_form(form, pathway=None, version=None, status=200):
                            history=keeping.versions_of(pathway) if pathway else []), status
 
 
+def _plain(number):
+    """2.00 -> '2', 1.50 -> '1.5': numbers as an admin would type them."""
+    return format(number.normalize(), "f")
+
+
 def _form_from(version):
     target = version.target
     return PathwayForm(
         base_version=str(version.version), title=version.title, summary=version.summary,
         target_kind=target.kind, institution=target.institution, programme=target.programme,
         course_name=target.course_name, occupation=target.occupation or "", level=target.level or "",
-        target_credits=f"{target.credits:g}" if target.credits else "",
+        target_credits=_plain(target.credits) if target.credits else "",
         target_hours=f"{target.minutes / 60:g}" if target.minutes else "",
         required_courses="\n".join(" | ".join(group) for group in version.required_courses or []),
-        min_credits=f"{version.min_credits:g}" if version.min_credits else "",
+        min_credits=_plain(version.min_credits) if version.min_credits else "",
         min_hours=f"{version.min_minutes / 60:g}" if version.min_minutes else "",
         categories=list(version.categories or []), occupations=list(version.occupations or []),
         within_years=str(version.within_years or ""), counts_prior_learning=version.counts_prior_learning,
-        cap=f"{version.cap:g}" if version.cap is not None else "",
+        cap=_plain(version.cap) if version.cap is not None else "",
     )
 
 
