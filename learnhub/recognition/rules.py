@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from learnhub.catalog.models import Course, Module
 from learnhub.credits.models import Account, LedgerEntry

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -130,7 +130,7 @@ def prior_new():
                                  filename=getattr(upload, "filename", "") or "", data=data)
         except DomainError as error:
             db.session.rollback()
-            apply_error(form, error, aliases={"file": "file"})
+            apply_error(form, error)
         else:
             db.session.commit()
             flash(_("Sent. A reviewer of your union will look at it."), "success")
