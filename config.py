@@ -57,6 +57,17 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
     REGISTER_LIMIT_PER_ADDRESS = "20 per hour"
 
+    # Credentials are signed with one Ed25519 key. Several servers must share it: give the PEM
+    # itself (CREDENTIAL_KEY) or a path every server reads (CREDENTIAL_KEY_PATH); unset, a key
+    # is generated into instance/ on first use.
+    CREDENTIAL_KEY = os.environ.get("CREDENTIAL_KEY")
+    CREDENTIAL_KEY_PATH = os.environ.get("CREDENTIAL_KEY_PATH")
+    CREDENTIAL_ISSUER_NAME = os.environ.get("CREDENTIAL_ISSUER_NAME", "LearnHub 职工学习网")
+    # The address credentials and their QR codes point to, e.g. https://learnhub.example.cn;
+    # unset, the address of the request is used.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    PRIOR_LEARNING_MAX_BYTES = 6 * 1024 * 1024
+
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25

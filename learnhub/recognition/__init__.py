@@ -1,7 +1,28 @@
 """The credit bank: pathways, applications and review, prior learning, credentials."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from learnhub.core.nav import home_section, nav_item
 
 bp = Blueprint("recognition", __name__, template_folder="templates")
+nav_item(bp, "recognition.index", _l("Recognition"), roles={"worker"}, order=25)
+nav_item(bp, "recognition.review_queue", _l("Recognition"), roles={"admin"}, order=55)
 
-from learnhub.recognition import views  # noqa: E402,F401  (routes attach to bp)
+
+def _nearest(user):
+    from learnhub.recognition.services import nearest_pathway
+
+    return {"nearest": nearest_pathway(user)}
+
+
+def _waiting(user):
+    from learnhub.recognition import prior, services
+
+    return {"waiting": services.waiting_count(user), "prior_waiting": prior.waiting_count(user)}
+
+
+home_section(bp, "recognition/_home_worker.html", roles={"worker"}, order=35, context=_nearest)
+home_section(bp, "recognition/_home_admin.html", roles={"admin"}, order=15, context=_waiting)
+
+from learnhub.recognition import manage, models, public, review, views  # noqa: E402,F401  (routes attach to bp)

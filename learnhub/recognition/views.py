@@ -1,1 +1,180 @@
-from learnhub.recognition import bp  # noqa: F401
+"""A worker's pages: pathways and how far I am, my applications, prior learning, my transcript."""
+
+from datetime import UTC, datetime
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error
+from learnhub.core.permissions import role_required
+from learnhub.credits.services import balance, get_account
+from learnhub.extensions import db, talisman
+from learnhub.recognition import bp, prior
+from learnhub.recognition import services as recognition
+from learnhub.recognition.credentials import credentials_of
+from learnhub.recognition.forms import ActionForm, ApplyForm, PriorLearningForm, RespondForm
+from learnhub.recognition.public import credential_url
+from learnhub.recognition.qr import qr_svg
+
+
+def _or_404(function, *args):
+    try:
+        return function(*args)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/recognition/")
+@login_required
+def index():
+    if current_user.role == "admin":
+        return redirect(url_for("recognition.review_queue"))
+    if current_user.role != "worker":
+        abort(404)
+    views = recognition.pathway_views(current_user)
+    views.sort(key=lambda v: (v.is_recognised, -v.progress.fraction, v.version.title))
+    return render_template("recognition/index.html", views=views,
+                           applications=recognition.my_applications(current_user),
+                           claims=prior.my_claims(current_user), credentials=credentials_of(current_user))
+
+
+@bp.get("/recognition/pathways/<int:pathway_id>")
+@role_required("worker")
+def pathway(pathway_id):
+    view = _or_404(recognition.get_pathway_view, current_user, pathway_id)
+    return render_template("recognition/pathway.html", view=view, form=ApplyForm())
+
+
+@bp.post("/recognition/pathways/<int:pathway_id>/apply")
+@role_required("worker")
+def apply(pathway_id):
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            application = recognition.apply(current_user, pathway_id, form.note.data)
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your application is sent. You can follow it here."), "success")
+            return redirect(url_for("recognition.application", application_id=application.id))
+    view = _or_404(recognition.get_pathway_view, current_user, pathway_id)
+    return render_template("recognition/pathway.html", view=view, form=form), 400
+
+
+def _render_application(application, form=None, status=200):
+    return render_template("recognition/application.html", application=application,
+                           form=form or RespondForm(), action_form=ActionForm()), status
+
+
+@bp.get("/recognition/applications/<int:application_id>")
+@role_required("worker")
+def application(application_id):
+    return _render_application(_or_404(recognition.get_my_application, current_user, application_id))
+
+
+@bp.post("/recognition/applications/<int:application_id>/respond")
+@role_required("worker")
+def respond(application_id):
+    application = _or_404(recognition.get_my_application, current_user, application_id)
+    form = RespondForm()
+    if form.validate_on_submit():
+        try:
+            recognition.respond(current_user, application, form.message.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Sent. Your application waits for the reviewer again."), "success")
+            return redirect(url_for("recognition.application", application_id=application.id))
+    return _render_application(application, form, 400)
+
+
+@bp.post("/recognition/applications/<int:application_id>/withdraw")
+@role_required("worker")
+def withdraw(application_id):
+    application = _or_404(recognition.get_my_application, current_user, application_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        recognition.withdraw(current_user, application)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Your application is withdrawn."), "success")
+    return redirect(url_for("recognition.application", application_id=application.id))
+
+
+# ---------------------------------------------------------------- prior learning
+
+
+@bp.route("/recognition/prior/new", methods=["GET", "POST"])
+@role_required("worker")
+def prior_new():
+    form = PriorLearningForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read() if upload else b""
+        try:
+            claim = prior.submit(current_user, title=form.title.data, issuer=form.issuer.data,
+                                 achieved_on=form.achieved_on.data, hours=form.hours.data,
+                                 description=form.description.data,
+                                 filename=getattr(upload, "filename", "") or "", data=data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Sent. A reviewer of your union will look at it."), "success")
+            return redirect(url_for("recognition.prior_claim", claim_id=claim.id))
+    return render_template("recognition/prior_new.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.get("/recognition/prior/<int:claim_id>")
+@role_required("worker")
+def prior_claim(claim_id):
+    claim = _or_404(prior.get_claim_for, current_user, claim_id)
+    if claim.user_id != current_user.id:
+        abort(404)
+    return render_template("recognition/prior_claim.html", claim=claim)
+
+
+@bp.get("/recognition/prior/<int:claim_id>/certificate")
+@login_required
+@talisman(content_security_policy={"default-src": "'none'", "img-src": "'self'", "sandbox": ""})
+def prior_certificate(claim_id):
+    """The uploaded certificate, for its owner and the reviewers over them only."""
+    claim = _or_404(prior.get_claim_for, current_user, claim_id)
+    mime, data, name = prior.evidence_of(claim)
+    disposition = "inline" if mime.startswith("image/") else "attachment"
+    return Response(data, mimetype=mime, headers={
+        "Content-Disposition": f'{disposition}; filename="{name}"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+# ---------------------------------------------------------------- transcript
+
+
+@bp.get("/recognition/transcript")
+@role_required("worker")
+def transcript():
+    account = get_account(current_user)
+    total_credits, total_minutes = balance(account)
+    credentials = [c for c in credentials_of(current_user) if not c.is_revoked]
+    links = {c.id: credential_url(c) for c in credentials}
+    return render_template(
+        "recognition/transcript.html", account=account, total_credits=total_credits, total_minutes=total_minutes,
+        recognitions=[a for a in recognition.my_applications(current_user) if a.status == "approved"],
+        claims=[c for c in prior.my_claims(current_user) if c.status == "approved"],
+        credentials=credentials, links=links, printed_at=datetime.now(UTC),
+        qr={c.id: qr_svg(links[c.id], _("Scan to check this credential")) for c in credentials},
+    )

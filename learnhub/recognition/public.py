@@ -1,0 +1,143 @@
+"""What strangers may open: a credential's page, its JSON and VC-JWT, its status, our keys."""
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error
+from learnhub.extensions import db, limiter
+from learnhub.recognition import bp
+from learnhub.recognition import credentials as creds
+from learnhub.recognition.forms import ReasonForm, VerifyForm
+from learnhub.recognition.qr import qr_svg
+from learnhub.recognition.signing import jwks, sign_credential, verify_token
+
+PUBLIC_LIMIT = "120 per minute"
+
+
+def base_url():
+    """The address credentials name: PUBLIC_BASE_URL when set (several hosts), else this request's."""
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+
+
+def credential_url(credential):
+    """The public page of a credential, as a full address (for QR codes and links)."""
+    return f"{base_url()}/credentials/{credential.uuid}"
+
+
+@bp.after_request
+def _open_to_other_sites(response):
+    # Verifiers (a college's or an employer's software) may fetch these from their own pages.
+    if request.endpoint in ("recognition.credential_json", "recognition.credential_jwt",
+                            "recognition.credential_status", "recognition.jwks_json"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _missing():
+    return render_template("recognition/credential_missing.html"), 404
+
+
+def _json_missing():
+    return jsonify({"error": "not_found", "message": _("No credential has this number.")}), 404
+
+
+@bp.get("/credentials/<cid>")
+@limiter.limit(PUBLIC_LIMIT)
+def credential(cid, form=None, status=200):
+    try:
+        found = creds.get_credential(cid)
+    except NotFound:
+        return _missing()
+    url = credential_url(found)
+    return render_template(
+        "recognition/credential.html", credential=found, holder=creds.mask_name(found.user.name), url=url,
+        qr=qr_svg(url, _("QR code of this page")),
+        form=form or (ReasonForm() if creds.can_revoke(current_user, found) else None),
+    ), status
+
+
+@bp.get("/credentials/<cid>.json")
+@limiter.limit(PUBLIC_LIMIT)
+def credential_json(cid):
+    try:
+        found = creds.get_credential(cid)
+    except NotFound:
+        return _json_missing()
+    response = jsonify(creds.open_badge(found, base_url()))
+    response.mimetype = "application/vc+ld+json" if request.args.get("ld") else "application/json"
+    return response
+
+
+@bp.get("/credentials/<cid>.jwt")
+@limiter.limit(PUBLIC_LIMIT)
+def credential_jwt(cid):
+    try:
+        found = creds.get_credential(cid)
+    except NotFound:
+        return _json_missing()
+    token = sign_credential(creds.open_badge(found, base_url()))
+    return current_app.response_class(token, mimetype="application/jwt")
+
+
+@bp.get("/credentials/<cid>/status")
+@limiter.limit(PUBLIC_LIMIT)
+def credential_status(cid):
+    try:
+        found = creds.get_credential(cid)
+    except NotFound:
+        return _json_missing()
+    return jsonify(creds.status_of(found))
+
+
+@bp.post("/credentials/<cid>/revoke")
+def revoke(cid):
+    try:
+        found = creds.get_credential(cid)
+    except NotFound:
+        return _missing()
+    form = ReasonForm()
+    if not creds.can_revoke(current_user, found):
+        return _missing()
+    if form.validate_on_submit():
+        try:
+            creds.revoke(current_user, found, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The credential is revoked. Everyone who checks it now sees why."), "success")
+            return redirect(url_for("recognition.credential", cid=found.uuid))
+    return credential(cid, form=form, status=400)
+
+
+@bp.route("/credentials/verify", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def verify():
+    """Anyone may paste a signed credential and learn whether to trust it."""
+    form = VerifyForm()
+    result = None
+    if form.validate_on_submit():
+        try:
+            claims = verify_token(form.token.data)
+            found = creds.get_credential(str(claims.get("jti", "")).rsplit("/", 1)[-1])
+        except NotFound:
+            apply_error(form, DomainError(_("The signature is ours, but no such credential exists any more."),
+                                          "token"))
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            result = found
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("recognition/verify.html", form=form, result=result,
+                           holder=creds.mask_name(result.user.name) if result else None), status
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks_json():
+    response = jsonify(jwks())
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response

@@ -1,0 +1,168 @@
+"""The review queue of union admins: applications and prior learning of their union subtree."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error
+from learnhub.core.permissions import role_required
+from learnhub.extensions import db
+from learnhub.recognition import bp, prior
+from learnhub.recognition import services as recognition
+from learnhub.recognition.credentials import credentials_of
+from learnhub.recognition.forms import DecisionForm, GrantForm, RejectForm
+from learnhub.recognition.models import Credential
+from learnhub.recognition.pathways import can_keep_pathways
+
+TABS = ("open", "approved", "rejected", "withdrawn", "prior", "prior_decided")
+
+
+@bp.get("/recognition/review/")
+@role_required("admin")
+def review_queue():
+    tab = request.args.get("tab", "open")
+    tab = tab if tab in TABS else "open"
+    if tab == "prior":
+        stmt = prior.review_query(current_user, "submitted")
+    elif tab == "prior_decided":
+        stmt = prior.review_query(current_user, "decided")
+    else:
+        stmt = recognition.review_query(current_user, tab)
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
+    return render_template("recognition/review_queue.html", tab=tab, page=page,
+                           waiting=recognition.waiting_count(current_user),
+                           prior_waiting=prior.waiting_count(current_user),
+                           can_keep=can_keep_pathways(current_user))
+
+
+def _application_or_404(application_id):
+    try:
+        return recognition.get_application_in_scope(current_user, application_id)
+    except NotFound:
+        abort(404)
+
+
+def _render_review(application, form=None, status=200):
+    from sqlalchemy import select
+
+    credential = db.session.scalar(select(Credential).where(
+        Credential.source_type == "application", Credential.source_id == str(application.id)))
+    return render_template("recognition/review_application.html", application=application,
+                           progress=recognition.measure_now(application), form=form or DecisionForm(),
+                           credential=credential), status
+
+
+@bp.get("/recognition/review/<int:application_id>")
+@role_required("admin")
+def review_application(application_id):
+    return _render_review(_application_or_404(application_id))
+
+
+@bp.post("/recognition/review/<int:application_id>")
+@role_required("admin")
+def decide(application_id):
+    application = _application_or_404(application_id)
+    form = DecisionForm()
+    action = request.form.get("action")
+    if form.validate_on_submit() and action in ("approve", "reject", "info"):
+        try:
+            if action == "approve":
+                recognition.approve(current_user, application)
+            elif action == "reject":
+                recognition.reject(current_user, application, form.message.data)
+            else:
+                recognition.ask_for_information(current_user, application, form.message.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error, aliases={"reason": "message"})
+        else:
+            db.session.commit()
+            flash({"approve": _("Approved. The recognition is recorded and its credential issued."),
+                   "reject": _("Rejected. The worker can read your reason."),
+                   "info": _("Your question is sent to the worker.")}[action], "success")
+            return redirect(url_for("recognition.review_queue"))
+    elif form.errors == {} and action not in ("approve", "reject", "info"):
+        form.form_errors.append(_("Choose approve, reject or ask for more information."))
+    db.session.refresh(application)
+    return _render_review(application, form, 400)
+
+
+# ---------------------------------------------------------------- prior learning
+
+
+def _claim_or_404(claim_id):
+    try:
+        claim = prior.get_claim_for(current_user, claim_id)
+    except NotFound:
+        abort(404)
+    if claim.user_id == current_user.id:
+        abort(404)
+    return claim
+
+
+def _render_claim(claim, grant_form=None, reject_form=None, status=200):
+    grant_form = grant_form or GrantForm(hours=f"{claim.minutes / 60:g}")
+    return render_template("recognition/review_prior.html", claim=claim, grant_form=grant_form,
+                           reject_form=reject_form or RejectForm()), status
+
+
+@bp.get("/recognition/review/prior/<int:claim_id>")
+@role_required("admin")
+def review_prior(claim_id):
+    return _render_claim(_claim_or_404(claim_id))
+
+
+@bp.post("/recognition/review/prior/<int:claim_id>/grant")
+@role_required("admin")
+def grant_prior(claim_id):
+    claim = _claim_or_404(claim_id)
+    form = GrantForm()
+    if form.validate_on_submit():
+        try:
+            prior.grant(current_user, claim, credits=form.credits.data, hours=form.hours.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Recognised. The credits and hours are in the worker's learning account."), "success")
+            return redirect(url_for("recognition.review_queue", tab="prior"))
+    db.session.refresh(claim)
+    return _render_claim(claim, grant_form=form, status=400)
+
+
+@bp.post("/recognition/review/prior/<int:claim_id>/reject")
+@role_required("admin")
+def reject_prior(claim_id):
+    claim = _claim_or_404(claim_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            prior.reject(current_user, claim, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Rejected. The worker can read your reason."), "success")
+            return redirect(url_for("recognition.review_queue", tab="prior"))
+    db.session.refresh(claim)
+    return _render_claim(claim, reject_form=form, status=400)
+
+
+# ---------------------------------------------------------------- a person's credentials
+
+
+@bp.get("/people/<int:user_id>/credentials")
+@role_required("admin")
+def person_credentials(user_id):
+    from learnhub.accounts.services import get_person_in_scope
+
+    try:
+        person = get_person_in_scope(current_user, user_id)
+    except NotFound:
+        abort(404)
+    return render_template("recognition/person_credentials.html", person=person,
+                           credentials=credentials_of(person))

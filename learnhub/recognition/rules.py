@@ -1,0 +1,200 @@
+"""Eligibility: how far a worker is along a pathway, computed from the ledger when asked.
+
+A handful of queries fetch what a worker has earned; every pathway is then measured in
+Python, so a page listing many pathways costs the same few queries as one.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from learnhub.catalog.models import Course, Module
+from learnhub.credits.models import Account, LedgerEntry
+from learnhub.extensions import db
+from learnhub.recognition.models import Application, Target
+
+COUNTED_KINDS = ("module", "course", "prior_learning")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One ledger entry that still stands, with the course it came from (if any)."""
+
+    kind: str
+    credits: Decimal
+    minutes: int
+    at: datetime
+    slug: str | None = None
+    category: str | None = None
+    occupation: str | None = None
+
+
+@dataclass
+class Earned:
+    """What one worker has earned: ledger facts and credits already recognised per programme."""
+
+    facts: list
+    recognised: dict  # {(institution, programme): credits granted by approved applications}
+
+
+@dataclass
+class CourseGroup:
+    """A required course, or several of which any one will do."""
+
+    slugs: list
+    courses: list  # Course objects found for the slugs, in the same order
+    is_done: bool
+
+
+@dataclass
+class Progress:
+    version: object
+    credits: Decimal
+    minutes: int
+    groups: list = field(default_factory=list)
+    cap_left: Decimal | None = None
+    grant_credits: Decimal = Decimal("0")
+
+    @property
+    def missing_groups(self):
+        return [group for group in self.groups if not group.is_done]
+
+    @property
+    def credits_met(self):
+        return self.credits >= self.version.min_credits
+
+    @property
+    def minutes_met(self):
+        return self.minutes >= self.version.min_minutes
+
+    @property
+    def is_capped(self):
+        """True when the programme's cap leaves nothing more to recognise."""
+        return self.cap_left is not None and self.version.target.credits > 0 and self.cap_left <= 0
+
+    @property
+    def is_met(self):
+        return not self.missing_groups and self.credits_met and self.minutes_met and not self.is_capped
+
+    @property
+    def fraction(self):
+        """0 to 1: the mean of the parts of the rule, each counted up to its requirement."""
+        parts = []
+        if self.groups:
+            parts.append(Decimal(len(self.groups) - len(self.missing_groups)) / len(self.groups))
+        if self.version.min_credits > 0:
+            parts.append(min(self.credits / self.version.min_credits, Decimal(1)))
+        if self.version.min_minutes > 0:
+            parts.append(min(Decimal(self.minutes) / self.version.min_minutes, Decimal(1)))
+        return float(sum(parts) / len(parts)) if parts else 1.0
+
+    @property
+    def percent(self):
+        return int(self.fraction * 100)
+
+    def snapshot(self):
+        """What counted, as JSON, kept with an application for its reviewer."""
+        return {
+            "credits": str(self.credits),
+            "minutes": self.minutes,
+            "courses": [[c.slug for c in g.courses] for g in self.groups if g.is_done],
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+
+def earned_by(user):
+    """Everything `user` has earned that a pathway may count: at most four queries."""
+    reversed_ids = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
+    entries = db.session.execute(
+        select(LedgerEntry.kind, LedgerEntry.source_type, LedgerEntry.source_id, LedgerEntry.credits,
+               LedgerEntry.minutes, LedgerEntry.created_at)
+        .join(Account, Account.id == LedgerEntry.account_id)
+        .where(Account.user_id == user.id, LedgerEntry.kind.in_(COUNTED_KINDS),
+               LedgerEntry.id.not_in(reversed_ids))
+    ).all()
+    module_ids = {int(e.source_id) for e in entries if e.source_type == "module" and e.source_id.isdigit()}
+    course_ids = {int(e.source_id) for e in entries if e.source_type == "course" and e.source_id.isdigit()}
+    courses_by_module, courses = {}, {}
+    if module_ids:
+        rows = db.session.execute(
+            select(Module.id, Course.slug, Course.category, Course.occupation)
+            .join(Course, Course.id == Module.course_id).where(Module.id.in_(module_ids)))
+        courses_by_module = {row[0]: tuple(row[1:]) for row in rows}
+    if course_ids:
+        rows = db.session.execute(
+            select(Course.id, Course.slug, Course.category, Course.occupation).where(Course.id.in_(course_ids)))
+        courses = {row[0]: tuple(row[1:]) for row in rows}
+    facts = []
+    for e in entries:
+        info = (None, None, None)
+        if e.source_type == "module" and e.source_id.isdigit():
+            info = courses_by_module.get(int(e.source_id), info)
+        elif e.source_type == "course" and e.source_id.isdigit():
+            info = courses.get(int(e.source_id), info)
+        facts.append(Fact(e.kind, Decimal(e.credits), int(e.minutes), e.created_at, *info))
+    return Earned(facts=facts, recognised=recognised_credits(user))
+
+
+def recognised_credits(user):
+    """{(institution, programme): credits} granted to `user` by approved applications."""
+    rows = db.session.execute(
+        select(Target.institution, Target.programme, func.coalesce(func.sum(Application.credits), 0))
+        .select_from(Application)
+        .join(Application.version).join(Target)
+        .where(Application.user_id == user.id, Application.status == "approved")
+        .group_by(Target.institution, Target.programme)
+    ).all()
+    return {(row[0], row[1]): Decimal(row[2]) for row in rows}
+
+
+def _since(version, now):
+    if not version.within_years:
+        return None
+    try:
+        return now.replace(year=now.year - version.within_years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - version.within_years, day=28)
+
+
+def _counts(fact, version):
+    if fact.kind == "prior_learning":
+        return version.counts_prior_learning
+    if version.categories and fact.category not in version.categories:
+        return False
+    if version.occupations and fact.occupation not in version.occupations:
+        return False
+    return True
+
+
+def measure(version, earned, courses_by_slug, now=None):
+    """How far the worker whose `earned` this is has come along `version`'s rule."""
+    now = now or datetime.now(UTC)
+    since = _since(version, now)
+    facts = [f for f in earned.facts if since is None or f.at >= since]
+    counted = [f for f in facts if _counts(f, version)]
+    credits = sum((f.credits for f in counted), Decimal("0")).quantize(Decimal("0.01"))
+    minutes = sum(f.minutes for f in counted)
+    done = {f.slug for f in facts if f.kind == "course" and f.slug}
+    groups = [
+        CourseGroup(slugs=list(group), courses=[courses_by_slug[s] for s in group if s in courses_by_slug],
+                    is_done=any(slug in done for slug in group))
+        for group in version.required_courses or []
+    ]
+    progress = Progress(version=version, credits=credits, minutes=minutes, groups=groups)
+    target = version.target
+    progress.grant_credits = Decimal(target.credits)
+    if version.cap is not None and target.credits > 0:
+        already = earned.recognised.get((target.institution, target.programme), Decimal("0"))
+        progress.cap_left = max(Decimal(version.cap) - already, Decimal("0"))
+        progress.grant_credits = min(Decimal(target.credits), progress.cap_left)
+    return progress
+
+
+def courses_for(versions):
+    """{slug: Course} for every course the versions name: one query."""
+    slugs = {slug for version in versions for group in version.required_courses or [] for slug in group}
+    if not slugs:
+        return {}
+    return {c.slug: c for c in db.session.scalars(select(Course).where(Course.slug.in_(slugs)))}
