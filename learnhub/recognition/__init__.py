@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from learnhub.core.audit import register_actions
 from learnhub.core.nav import home_section, nav_item
 
 bp = Blueprint("recognition", __name__, template_folder="templates")
@@ -24,5 +25,11 @@ def _waiting(user):
 
 home_section(bp, "recognition/_home_worker.html", roles={"worker"}, order=35, context=_nearest)
 home_section(bp, "recognition/_home_admin.html", roles={"admin"}, order=15, context=_waiting)
+register_actions({
+    "application.approve": _l("Recognition approved"), "application.reject": _l("Recognition rejected"),
+    "pathway.save": _l("Pathway saved"), "pathway.activate": _l("Pathway offered again"),
+    "pathway.deactivate": _l("Pathway withdrawn"), "prior_learning.grant": _l("Prior learning granted"),
+    "prior_learning.reject": _l("Prior learning rejected"), "credential.revoke": _l("Credential revoked"),
+})
 
-from learnhub.recognition import manage, models, public, review, views  # noqa: E402,F401  (routes attach to bp)
+from learnhub.recognition import manage, models, privacy, public, review, views  # noqa: E402,F401  (routes attach to bp)

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.credits.services import parse_reason
@@ -119,6 +120,8 @@ def revoke(admin, credential, reason):
     if done != 1:
         raise DomainError(_("This credential has already been revoked."))
     db.session.refresh(credential)
+    audit.record(admin, "credential.revoke", "credential", credential.uuid, credential.user.org.path,
+                 title=credential.title, reason=reason)
     return credential
 
 

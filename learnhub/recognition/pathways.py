@@ -9,6 +9,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import contains_eager
 
 from learnhub.catalog.models import CATEGORIES, Course
+from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
@@ -171,8 +172,11 @@ def save_pathway(admin, pathway=None, *, base_version=None, **fields):
     if pathway is not None and not admin.org.contains(pathway.org):
         raise NotFound(_("Pathway not found."))
     target, values = parse_rule(**fields)
-    return _write(target, values, org_id=admin.org_id, pathway=pathway, base_version=base_version,
-                  created_by_id=admin.id)
+    version = _write(target, values, org_id=admin.org_id, pathway=pathway, base_version=base_version,
+                     created_by_id=admin.id)
+    audit.record(admin, "pathway.save", "pathway", version.pathway_id, version.pathway.org.path,
+                 title=version.title, version=version.version)
+    return version
 
 
 def load_pathway(code, org, **fields):
@@ -259,5 +263,6 @@ def set_active(admin, pathway, active):
     if not admin.org.contains(pathway.org):
         raise NotFound(_("Pathway not found."))
     pathway.is_active = bool(active)
-    db.session.flush()
+    audit.record(admin, "pathway.activate" if active else "pathway.deactivate", "pathway", pathway.id,
+                 pathway.org.path)
     return pathway

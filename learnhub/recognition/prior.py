@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from learnhub.accounts.models import User
+from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.text import clean_line
 from learnhub.credits.services import award, parse_credits
@@ -182,7 +183,8 @@ def grant(admin, claim, *, credits, hours):
     _decide(claim, status="approved", decided_by_id=admin.id, granted_credits=credits, granted_minutes=minutes)
     award(claim.user, kind="prior_learning", source_type="prior_learning", source_id=claim.id,
           credits=credits, minutes=minutes, note=f"{claim.title} · {claim.issuer}"[:200], created_by=admin)
-    db.session.flush()
+    audit.record(admin, "prior_learning.grant", "prior_learning", claim.id, claim.user.org.path,
+                 credits=str(credits), minutes=minutes)
     return claim
 
 
@@ -192,7 +194,7 @@ def reject(admin, claim, reason):
     reason = clean_text(reason, "reason", max_length=1000,
                         required_message=_("Give the reason, so that the worker knows what to do."))
     _decide(claim, status="rejected", decided_by_id=admin.id, reason=reason)
-    db.session.flush()
+    audit.record(admin, "prior_learning.reject", "prior_learning", claim.id, claim.user.org.path, reason=reason)
     return claim
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from learnhub.accounts.models import User
+from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.credits.services import award
@@ -264,7 +265,8 @@ def reject(admin, application, reason):
     _move(application, OPEN_STATUSES, status="rejected", decided_by_id=admin.id, decided_at=_now(),
           reason=reason)
     _event(application, "rejected", admin, reason)
-    db.session.flush()
+    audit.record(admin, "application.reject", "application", application.id, application.user.org.path,
+                 pathway=application.version.title, reason=reason)
     return application
 
 
@@ -291,7 +293,8 @@ def approve(admin, application):
           credits=0, minutes=0, note=title[:200], created_by=admin)
     issue_recognition_credential(application, title, criteria, issuer=application.pathway.org.name)
     _event(application, "approved", admin)
-    db.session.flush()
+    audit.record(admin, "application.approve", "application", application.id, application.user.org.path,
+                 pathway=application.version.title, credits=str(progress.grant_credits))
     return application
 
 

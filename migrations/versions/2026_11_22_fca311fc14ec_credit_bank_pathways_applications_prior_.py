@@ -1,7 +1,7 @@
 """credit bank: pathways, applications, prior learning, credentials
 
 Revision ID: fca311fc14ec
-Revises: 8bbe8c302e34
+Revises: 5762849bb1bb
 Create Date: 2026-11-22 02:04:42.362485
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'fca311fc14ec'
-down_revision = '8bbe8c302e34'
+down_revision = '5762849bb1bb'
 branch_labels = None
 depends_on = None
 

@@ -10,13 +10,12 @@ import pytest
 
 from learnhub.extensions import db
 from tests.conftest import PASSWORD, csrf_token
-from tests.learning.test_concurrency import committed_app  # noqa: F401  (the fixture)
 
 
 def _setup(app):
     from decimal import Decimal
 
-    from learnhub.accounts.models import User
+    from learnhub.accounts.models import Consent, User
     from learnhub.accounts.passwords import hash_password
     from learnhub.catalog.models import Course, Module, ModuleRevision
     from learnhub.orgs.services import create_org
@@ -29,9 +28,12 @@ def _setup(app):
         password_hash = hash_password(PASSWORD)
         worker = User(username="racer", name="赛跑", role="worker", org=enterprise, occupation="electrician",
                       password_hash=password_hash)
-        db.session.add(worker)
-        for name in ("reviewer1", "reviewer2"):
-            db.session.add(User(username=name, name=name, role="admin", org=province, password_hash=password_hash))
+        people = [worker] + [User(username=name, name=name, role="admin", org=province, password_hash=password_hash)
+                             for name in ("reviewer1", "reviewer2")]
+        db.session.add_all(people)
+        db.session.flush()
+        for person in people:  # everyone has accepted the current privacy notice
+            db.session.add(Consent(user_id=person.id, notice_version=app.config["PRIVACY_NOTICE_VERSION"]))
         course = Course(slug="race", title="并发", category="safety", status="published", credits=Decimal("1"),
                         minutes=10)
         db.session.add(course)
