@@ -50,6 +50,14 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
     REGISTER_LIMIT_PER_ADDRESS = "20 per hour"
 
+    # Studio: uploads are checked by content; each kind has its own size limit.
+    STUDIO_UPLOAD_FOLDER = os.environ.get("STUDIO_UPLOAD_FOLDER")  # default <instance>/uploads
+    STUDIO_MAX_IMAGE_BYTES = int(os.environ.get("STUDIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024))
+    STUDIO_MAX_PDF_BYTES = int(os.environ.get("STUDIO_MAX_PDF_BYTES", 20 * 1024 * 1024))
+    STUDIO_MAX_VIDEO_BYTES = int(os.environ.get("STUDIO_MAX_VIDEO_BYTES", 200 * 1024 * 1024))
+    STUDIO_IMAGE_MAX_WIDTH = 720  # pixels: sharp on a phone, light on a weak network
+    STUDIO_LESSON_MAX_CHARS = 20000  # about 60 KB of Chinese: the weight of a worker page
+
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25
