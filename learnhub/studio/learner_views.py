@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from learnhub.core.forms import as_choices
 from learnhub.core.permissions import role_required
 from learnhub.core.tables import csv_for_excel
-from learnhub.extensions import db
 from learnhub.orgs.services import org_label
 from learnhub.studio import bp
 from learnhub.studio import learners
@@ -29,8 +28,7 @@ def _filter(course):
 def learners_page(slug):
     course = course_or_404(slug)
     form, org = _filter(course)
-    page = db.paginate(learners.learners_query(course, org), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False)
+    page = learners.learners_page(course, org, request.args.get("page", 1, type=int), PER_PAGE)
     args = {"org": org.id} if org else {}
     return render_template(
         "studio/learners.html", course=course, form=form, org=org, page=page, args=args,

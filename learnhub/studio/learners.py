@@ -5,6 +5,7 @@ function runs a fixed number of queries, however many learners there are.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -110,6 +111,42 @@ def learners_query(course, org=None):
             .join(Enrolment, Enrolment.user_id == User.id).join(Org, Org.id == User.org_id)
             .where(Enrolment.course_id == course.id, _in_org(org))
             .order_by(Enrolment.last_active_at.desc(), User.id))
+
+
+@dataclass
+class Page:
+    """One page of rows, with what a pager needs."""
+
+    items: list
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+    @property
+    def prev_num(self):
+        return self.page - 1
+
+    @property
+    def next_num(self):
+        return self.page + 1
+
+
+def learners_page(course, org, page, per_page):
+    """Page `page` of the learners' rows (see learners_query)."""
+    stmt = learners_query(course, org)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page or 1, 1), pages)
+    items = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items, page, pages, total)
 
 
 def learners_csv_rows(course, org=None):

@@ -5,7 +5,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -27,23 +27,38 @@ def _render_media(course, form, status=200):
                            limits=limits), status
 
 
+def _too_large(course):
+    form = UploadForm(formdata=None)
+    form.file.errors = [_("The file is larger than %(max)s MB, the most the studio accepts.",
+                          max=megabytes(max(size_limits().values())))]
+    return _render_media(course, form, 413)
+
+
+@bp.url_value_preprocessor
+def _upload_limit(endpoint, values):
+    # Videos are larger than any other form may be: this request alone may carry one. Set
+    # before CSRF protection reads the form; a body announced as too large is not read at all.
+    if request.method != "POST" or endpoint != "studio.media":
+        return
+    request.max_content_length = max(size_limits().values()) + 1024 * 1024
+    if (request.content_length or 0) > request.max_content_length:
+        if not current_user.is_authenticated or current_user.role not in STUDIO:
+            abort(404)
+        course = course_or_404(values.get("slug"))
+        abort(make_response(*_too_large(course)))
+
+
 @bp.route("/studio/<slug>/media/", methods=["GET", "POST"])
 @role_required(*STUDIO)
 def media(slug):
     course = course_or_404(slug)
     if request.method == "GET":
         return _render_media(course, UploadForm())
-    # Videos are larger than any other form may be: this request alone may carry one.
-    biggest = max(size_limits().values())
-    request.max_content_length = biggest + 1024 * 1024
     try:
         form = UploadForm()
         valid = form.validate_on_submit()
-    except RequestEntityTooLarge:
-        form = UploadForm(formdata=None)
-        form.file.errors = [_("The file is larger than %(max)s MB, the most the studio accepts.",
-                              max=megabytes(biggest))]
-        return _render_media(course, form, 413)
+    except RequestEntityTooLarge:  # a body longer than it said it would be
+        return _too_large(course)
     if not valid:
         return _render_media(course, form, 400)
     try:

@@ -18,6 +18,17 @@ from learnhub.studio.forms import ActionForm, CourseForm, LessonForm, ModuleForm
 from learnhub.studio.media import course_uploads
 
 STUDIO = ("trainer", "admin")
+# A pasted book is refused with a message beside the text, not with an error page: the
+# editor's requests may be read whole (Chinese percent-encoded is 9 bytes a character).
+EDITOR_REQUEST_BYTES = 16 * 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def _editor_limits(endpoint, _values):
+    # Runs before every before_request handler, so also before CSRF protection reads the form.
+    if request.method == "POST" and endpoint in ("studio.module", "studio.live_preview"):
+        request.max_content_length = EDITOR_REQUEST_BYTES
+        request.max_form_memory_size = EDITOR_REQUEST_BYTES
 
 
 def course_or_404(slug):

@@ -2,6 +2,8 @@
 
 import pytest
 
+from learnhub.extensions import db
+
 from learnhub.studio import modules as authoring
 from learnhub.studio import services as studio
 
@@ -41,6 +43,7 @@ def studio_course(trainer):
         authoring.save_question(trainer, course, "check", None, "multiple", "交底要讲哪些？",
                                 [("危险点", True), ("防护措施", True), ("午饭吃什么", False)],
                                 "危险点和防护措施都要讲。")
+        db.session.commit()  # as a request would: a view's rollback must not undo the set-up
         return course
 
     return make
