@@ -10,6 +10,7 @@ svg, math, template...) go with everything inside them, so that no half of a pay
 left to recombine. `clean_html` can also say what it removed, for the studio's editor.
 """
 
+import html
 import re
 
 import bleach
@@ -71,6 +72,19 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 TOO_DEEP = "too-deep"
 
 
+def _scheme(value):
+    # As a browser reads a URL: every HTML5 entity decoded (&colon; too, which bleach's own
+    # table lacks), the tabs, newlines and spaces it ignores left out.
+    plain = re.sub(r"[`\000-\040\177-\240\s]+", "", html.unescape(value or "")).lower()
+    head = re.split(r"[/?#]", plain, maxsplit=1)[0]
+    return head.split(":", 1)[0][:20] if ":" in head else ""
+
+
+def _unsafe_scheme(value):
+    scheme = _scheme(value)
+    return bool(scheme) and scheme not in ALLOWED_PROTOCOLS
+
+
 class _Filter(BleachSanitizerFilter):
     """bleach's filter, which also drops dangerous subtrees and notes what it removed."""
 
@@ -103,6 +117,9 @@ class _Filter(BleachSanitizerFilter):
 
     def allow_token(self, token):
         before = dict(token.get("data") or {})
+        for key, value in before.items():
+            if key in self.attr_val_is_uri and _unsafe_scheme(value):
+                del token["data"][key]  # reported below, with the other dropped attributes
         token = super().allow_token(token)
         for (namespace, name), value in before.items():
             if (namespace, name) in token.get("data", {}):
@@ -110,10 +127,7 @@ class _Filter(BleachSanitizerFilter):
             if name.lower().startswith("on"):
                 self.removed.add(f"{name.lower()}=")
             elif self.attr_filter(token["name"], name, value):
-                # Report the scheme as the browser would read it: entities decoded, the
-                # tabs and spaces it ignores left out (`jav&#x09;ascript:` is javascript:).
-                plain = re.sub(r"[`\000-\040\177-\240\s]+", "", html5lib_shim.convert_entities(value))
-                scheme = plain.split(":", 1)[0].lower()[:20] if ":" in plain else ""
+                scheme = _scheme(value)
                 self.removed.add(f'{name}="{scheme}:"' if scheme else f"{name}=")
             else:
                 self.removed.add(f"{name.lower()}=")
@@ -174,8 +188,12 @@ def clean_html(html, removed=None):
     seen = set() if removed is None else removed
     if nesting_depth(text) > MAX_DEPTH:
         seen.add(TOO_DEEP)
-        return bleach.clean(text, tags=set(), strip=True)
+        return re.sub(r"\s*\n\s*", "\n", bleach.clean(text, tags=set(), strip=True)).strip()
     cleaned = _cleaner.clean(text, seen)
+    # The parser drops some tags before the filter sees them (<body>, <html>, a stray </p>'s
+    # friends): name those too, so that the report misses nothing that was written.
+    seen.update(f"<{name.lower()}>" for closing, name, _s in _TAG.findall(text)
+                if not closing and name.lower() not in ALLOWED_TAGS)
     # A parser can read its own output differently from its input (mutation XSS works
     # that way): clean until nothing changes, so that cleaning twice never does more.
     for _ in range(3):
