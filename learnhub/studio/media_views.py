@@ -40,7 +40,7 @@ def _upload_limit(endpoint, values):
     # before CSRF protection reads the form; a body announced as too large is not read at all.
     if request.method != "POST" or endpoint != "studio.media":
         return
-    request.max_content_length = max(size_limits().values()) + 1024 * 1024
+    request.max_content_length = max(size_limits().values()) + 64 * 1024  # the form around the file
     if (request.content_length or 0) > request.max_content_length:
         if not current_user.is_authenticated or current_user.role not in STUDIO:
             abort(404)
