@@ -17,6 +17,7 @@ from learnhub.core.vocab import OCCUPATION_CODES
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import create_org
+from learnhub.studio.sample import load_demo_courses
 
 DEMO_PASSWORD = "LearnHub-demo-2026"
 
@@ -124,6 +125,7 @@ def load_demo(extra_workers=40):
     # demo-worker2 has finished the labour-law course (if the catalogue is loaded); demo-worker
     # starts with a clean slate, to try the platform as a new worker would.
     _demo_learning(accounts[1], "labour-law-basics")
+    load_demo_courses(accounts[2])  # the demo trainer's own course, with a few learners
     return created, accounts
 
 
