@@ -67,7 +67,8 @@ def test_editing_a_published_course_leaves_learners_on_the_published_version(stu
     assert module.id == why.id and revision.revision == 2
     progress = db.session.scalar(select(Progress).where(Progress.user_id == worker.id, Progress.module_id == why.id))
     assert progress.completed_at is not None
-    assert db.session.scalar(select(LedgerEntry).where(LedgerEntry.source_id == why.id)) is not None
+    assert db.session.scalar(select(LedgerEntry).where(LedgerEntry.source_type == "module",
+                                                      LedgerEntry.source_id == str(why.id))) is not None
     # Revision 1 is untouched for whoever answered or read it.
     old = db.session.scalar(select(ModuleRevision).where(ModuleRevision.module_id == why.id,
                                                          ModuleRevision.revision == 1))
