@@ -29,11 +29,12 @@ def _in_org(org):
 
 
 def learner_orgs(course):
-    """The unions the course's learners belong to, to filter by."""
-    return db.session.scalars(
-        select(Org).where(Org.id.in_(select(User.org_id).join(Enrolment, Enrolment.user_id == User.id)
-                                     .where(Enrolment.course_id == course.id)))
-        .order_by(Org.path)).all()
+    """The unions the course's learners belong to and the unions above them, to filter by."""
+    paths = db.session.scalars(
+        select(Org.path).where(Org.id.in_(select(User.org_id).join(Enrolment, Enrolment.user_id == User.id)
+                                          .where(Enrolment.course_id == course.id)))).all()
+    ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    return db.session.scalars(select(Org).where(Org.id.in_(ids)).order_by(Org.path)).all() if ids else []
 
 
 def summary(course, org=None):

@@ -20,6 +20,15 @@ def _instance(app, tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _english(app):
+    """Services run outside a request speak English here, whatever the default language."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
 @pytest.fixture
 def trainer(make_user, tree):
     return make_user("trainer1", role="trainer", org=tree.prov_a, name="周老师", locale="en")

@@ -200,3 +200,16 @@ def test_quiz_editor_edits_moves_and_deletes_questions(client, auth, signed_in, 
     assert client.get(f"{base}/questions/9").status_code == 404
     page = auth.post(base, {"title": "小测验", "minutes": "10", "credits": "0.5", "pass_mark": "120", "attempts": "3"})
     assert page.status_code == 400 and "percentage from 0 to 100" in page.get_data(as_text=True)
+
+
+def test_learners_filter_by_union_and_its_subtree(client, auth, signed_in, studio_course, make_user, tree):
+    course = studio_course()
+    publishing.publish(signed_in, course)
+    for username, org in (("wa", tree.ent_a1), ("wb", tree.ent_b1)):
+        learning.enrol(make_user(username, org=org, name=f"学员{username}"), course)
+    db.session.commit()
+    page = client.get(f"/studio/{course.slug}/learners?org={tree.city_a.id}").get_data(as_text=True)
+    assert "学员wa" in page and "学员wb" not in page
+    assert f'value="{tree.prov_b.id}"' in page  # a union above a learner's can be chosen too
+    csv = client.get(f"/studio/{course.slug}/learners.csv?org={tree.prov_b.id}").get_data(as_text=True)
+    assert "学员wb" in csv and "学员wa" not in csv and csv.startswith("\ufeff")
