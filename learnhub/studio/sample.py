@@ -59,7 +59,7 @@ def load_demo_courses(trainer):
         ("multiple", "交底时要讲清楚哪些内容？", [("今天的作业内容和分工", True), ("现场的危险点", True),
                                                  ("防护措施", True), ("下班后去哪里吃饭", False)],
          "作业内容、危险点和防护措施都要讲；与安全无关的事不必占用交底时间。"),
-        ("true_false", "昨天交底过了，今天的作业一样，就可以不交底。", [("", False), ("", True)],
+        ("true_false", "昨天交底过了，今天的作业一样，就可以不交底。", [("正确", False), ("错误", True)],
          "现场情况每天都可能变化，每天开工前都要交底。"),
     ]
     for kind, text, choices, explanation in questions:
