@@ -6,7 +6,6 @@ turned upright, and stripped of their metadata (a photo's EXIF can carry where i
 
 import hashlib
 import secrets
-import shutil
 import unicodedata
 import warnings
 from io import BytesIO
@@ -176,8 +175,3 @@ def get_upload(course, name):
     if upload is None or not upload_path(upload).is_file():
         raise NotFound(_("File not found."))
     return upload
-
-
-def copy_file(upload, dest):
-    """Copy an upload's file to `dest`."""
-    shutil.copyfile(upload_path(upload), dest)
