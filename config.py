@@ -67,6 +67,13 @@ class Config:
     # unset, the address of the request is used.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
     PRIOR_LEARNING_MAX_BYTES = 6 * 1024 * 1024
+    # Studio: uploads are checked by content; each kind has its own size limit.
+    STUDIO_UPLOAD_FOLDER = os.environ.get("STUDIO_UPLOAD_FOLDER")  # default <instance>/uploads
+    STUDIO_MAX_IMAGE_BYTES = int(os.environ.get("STUDIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024))
+    STUDIO_MAX_PDF_BYTES = int(os.environ.get("STUDIO_MAX_PDF_BYTES", 20 * 1024 * 1024))
+    STUDIO_MAX_VIDEO_BYTES = int(os.environ.get("STUDIO_MAX_VIDEO_BYTES", 200 * 1024 * 1024))
+    STUDIO_IMAGE_MAX_WIDTH = 720  # pixels: sharp on a phone, light on a weak network
+    STUDIO_LESSON_MAX_CHARS = 20000  # about 60 KB of Chinese: the weight of a worker page
 
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"

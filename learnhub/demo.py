@@ -18,6 +18,7 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import create_org
 from learnhub.recognition.demo_data import load_demo_pathways
+from learnhub.studio.sample import load_demo_courses
 
 DEMO_PASSWORD = "LearnHub-demo-2026"
 
@@ -126,6 +127,7 @@ def load_demo(extra_workers=40):
     # starts with a clean slate, to try the platform as a new worker would.
     _demo_learning(accounts[1], "labour-law-basics")
     load_demo_pathways(orgs)
+    load_demo_courses(accounts[2])  # the demo trainer's own course, with a few learners
     return created, accounts
 
 

@@ -20,13 +20,14 @@ from learnhub.catalog.package_checks import (
     PackageError,  # noqa: F401  (part of this module's interface)
     load_yaml,
 )
-from learnhub.core.sanitize import clean_html
+from learnhub.core.sanitize import TOO_DEEP, clean_html
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVELS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _NUMBER_PREFIX = re.compile(r"^\d+-")
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+# HTML inside Markdown is let through to the sanitiser, which keeps what is safe of it.
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 COURSE_KEYS = ("title", "summary", "category", "occupation", "target_level", "language", "credits",
                "hours", "tags", "status", "modules")
@@ -273,8 +274,11 @@ def _read_lesson(c, path, key, media):
     return module
 
 
-def render_markdown(source, slug, checker=None, first_line=1, media=()):
-    """Markdown as sanitised HTML; with a checker, report bad headings and missing media."""
+def render_markdown(source, slug, checker=None, first_line=1, media=(), removed=None):
+    """Markdown as sanitised HTML; with a checker, report bad headings and missing media.
+
+    `removed`, a set, collects what the sanitiser took out (see core.sanitize.clean_html).
+    """
     tokens = _MARKDOWN.parse(source)
     for token in tokens:
         line = first_line + token.map[0] if token.map else None
@@ -289,7 +293,11 @@ def render_markdown(source, slug, checker=None, first_line=1, media=()):
                     checker.error(line, f"'{ref}' is not a file in the package's media/ folder")
                 # Copied to <instance>/media/<slug>/ and served by catalog.media.
                 child.attrs[attr] = f"/media/{slug}/{ref.removeprefix('media/')}"
-    return clean_html(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+    removed = set() if removed is None else removed
+    html = clean_html(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}), removed)
+    if checker and TOO_DEEP in removed:
+        checker.error(first_line, "the text nests its elements too deeply; only its words were kept")
+    return html
 
 
 def _read_quiz(c, path, key, media):

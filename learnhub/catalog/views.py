@@ -64,5 +64,7 @@ def media(slug, filename):
     except NotFound:
         abort(404)
     folder = Path(current_app.instance_path) / "media" / course.slug
-    return send_from_directory(folder, filename, conditional=True, max_age=7 * 24 * 3600)
+    # A document downloads rather than opening inside the site; pictures and videos show.
+    return send_from_directory(folder, filename, conditional=True, max_age=7 * 24 * 3600,
+                               as_attachment=filename.lower().endswith(".pdf"))
 

@@ -1,1 +1,322 @@
-from learnhub.studio import bp  # noqa: F401
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from learnhub.catalog.models import MODULE_KINDS
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error, as_choices
+from learnhub.core.permissions import role_required
+from learnhub.core.sanitize import TOO_DEEP
+from learnhub.extensions import db
+from learnhub.orgs.models import Org
+from learnhub.studio import bp, publishing
+from learnhub.studio import modules as authoring
+from learnhub.studio import services as studio
+from learnhub.studio.forms import ActionForm, CourseForm, LessonForm, ModuleForm, NewCourseForm, QuizForm
+from learnhub.studio.media import course_uploads
+
+STUDIO = ("trainer", "admin")
+# A pasted book is refused with a message beside the text, not with an error page: the
+# editor's requests may be read whole (Chinese percent-encoded is 9 bytes a character).
+EDITOR_REQUEST_BYTES = 16 * 1024 * 1024
+
+
+@bp.url_value_preprocessor
+def _editor_limits(endpoint, _values):
+    # Runs before every before_request handler, so also before CSRF protection reads the form.
+    if request.method == "POST" and endpoint in ("studio.module", "studio.live_preview"):
+        request.max_content_length = EDITOR_REQUEST_BYTES
+        request.max_form_memory_size = EDITOR_REQUEST_BYTES
+
+
+def course_or_404(slug):
+    """The course if the current user may edit it; 404 for everyone else."""
+    try:
+        return studio.get_course_for_editing(current_user, slug)
+    except NotFound:
+        abort(404)
+
+
+def check_form():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def describe_removed(removed):
+    """What the sanitiser took out, in a sentence for the trainer (None if nothing)."""
+    if not removed:
+        return None
+    if TOO_DEEP in removed:
+        return _("The text nested its elements too deeply; only its words were kept.")
+    return _("Removed because lessons may not contain it: %(items)s",
+             items=", ".join(sorted(removed)))
+
+
+def preview_html(course, html):
+    """A lesson's HTML for the studio: its media served from the studio, drafts included."""
+    return Markup(html.replace(f'"/media/{course.slug}/', f'"/studio/{course.slug}/media/'))
+
+
+def _audience_choices(form, org_id):
+    org = db.session.get(Org, org_id) if org_id else None
+    form.audience.choices = as_choices(
+        [("", _("Everyone"))]
+        + [(o.id, _("Members of %(union)s and the unions below it", union=o.name))
+           for o in studio.audience_choices(org)])
+
+
+@bp.get("/studio/")
+@role_required(*STUDIO)
+def index():
+    return render_template("studio/index.html", courses=studio.my_courses(current_user))
+
+
+@bp.route("/studio/new", methods=["GET", "POST"])
+@role_required(*STUDIO)
+def new_course():
+    form = NewCourseForm()
+    _audience_choices(form, current_user.org_id)
+    if form.validate_on_submit():
+        try:
+            course = studio.create_course(current_user, form.data, slug=form.slug.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course is created as a draft. Add its modules, then publish it."), "success")
+            return redirect(url_for("studio.course", slug=course.slug))
+    return render_template("studio/details.html", form=form, course=None)
+
+
+@bp.get("/studio/<slug>/")
+@role_required(*STUDIO)
+def course(slug):
+    course = course_or_404(slug)
+    return render_template(
+        "studio/course.html", course=course, draft=studio.get_draft(course),
+        modules=studio.working_modules(course), problems=publishing.problems(course),
+        published=studio.publication_count(course), module_form=ModuleForm(), form=ActionForm(),
+        can_manage=studio.can_manage_editors(current_user, course))
+
+
+@bp.route("/studio/<slug>/details", methods=["GET", "POST"])
+@role_required(*STUDIO)
+def details(slug):
+    course = course_or_404(slug)
+    draft = studio.get_draft(course)
+    form = CourseForm(data=None if request.method == "POST" else dict(
+        title=draft.title, summary=draft.summary, category=draft.category, occupation=draft.occupation,
+        target_level=draft.target_level, language=draft.language, credits=str(draft.credits),
+        hours=f"{draft.minutes / 60:.2f}".rstrip("0").rstrip("."), tags=", ".join(draft.tag_list),
+        audience=str(draft.audience_org_id or "")))
+    _audience_choices(form, course.org_id)
+    if form.validate_on_submit():
+        try:
+            studio.update_details(current_user, course, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course details are saved in the draft."), "success")
+            return redirect(url_for("studio.course", slug=course.slug))
+    return render_template("studio/details.html", form=form, course=course)
+
+
+@bp.post("/studio/<slug>/modules")
+@role_required(*STUDIO)
+def add_module(slug):
+    course = course_or_404(slug)
+    form = ModuleForm()
+    if form.validate_on_submit():
+        try:
+            module = authoring.add_module(current_user, course, form.kind.data, form.title.data, form.key.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("studio.module", slug=course.slug, key=module.key))
+    return render_template(
+        "studio/course.html", course=course, draft=studio.get_draft(course),
+        modules=studio.working_modules(course), problems=publishing.problems(course),
+        published=studio.publication_count(course), module_form=form, form=ActionForm(),
+        can_manage=studio.can_manage_editors(current_user, course)), 400
+
+
+def _act(course, action, success, anchor=None):
+    """Run a service for a button (CSRF checked), commit, flash, back to the course page."""
+    check_form()
+    try:
+        result = action()
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if success:
+            flash(success(result) if callable(success) else success, "success")
+    return redirect(url_for("studio.course", slug=course.slug) + (f"#{anchor}" if anchor else ""))
+
+
+@bp.post("/studio/<slug>/modules/<key>/move")
+@role_required(*STUDIO)
+def move_module(slug, key):
+    course = course_or_404(slug)
+    step = 1 if request.form.get("to") == "down" else -1
+    return _act(course, lambda: authoring.move_module(current_user, course, key, step), None, "modules")
+
+
+@bp.post("/studio/<slug>/modules/<key>/remove")
+@role_required(*STUDIO)
+def remove_module(slug, key):
+    course = course_or_404(slug)
+    return _act(course, lambda: authoring.remove_module(current_user, course, key),
+                _("The module is removed from the draft. Learners keep it until you publish."), "modules")
+
+
+@bp.post("/studio/<slug>/publish")
+@role_required(*STUDIO)
+def publish(slug):
+    course = course_or_404(slug)
+    return _act(course, lambda: publishing.publish(current_user, course),
+                lambda number: _("Published (version %(number)d). Learners see it now and keep their progress.",
+                                 number=number))
+
+
+@bp.post("/studio/<slug>/unpublish")
+@role_required(*STUDIO)
+def unpublish(slug):
+    course = course_or_404(slug)
+    return _act(course, lambda: publishing.unpublish(current_user, course),
+                _("The course is no longer in the catalogue. Learners' records are kept."))
+
+
+@bp.post("/studio/<slug>/archive")
+@role_required(*STUDIO)
+def archive(slug):
+    course = course_or_404(slug)
+    return _act(course, lambda: publishing.archive(current_user, course),
+                _("The course is archived. Learners' records are kept."))
+
+
+@bp.post("/studio/<slug>/restore")
+@role_required(*STUDIO)
+def restore(slug):
+    course = course_or_404(slug)
+    return _act(course, lambda: publishing.restore(current_user, course),
+                _("The course is restored as an unpublished draft."))
+
+
+@bp.post("/studio/<slug>/discard")
+@role_required(*STUDIO)
+def discard(slug):
+    course = course_or_404(slug)
+    return _act(course, lambda: publishing.discard_changes(current_user, course),
+                _("The unpublished changes are discarded. The draft is the published course again."))
+
+
+@bp.get("/studio/<slug>/history")
+@role_required(*STUDIO)
+def history(slug):
+    course = course_or_404(slug)
+    return render_template("studio/history.html", course=course, draft=studio.get_draft(course),
+                           events=studio.history(course))
+
+
+# ---------------------------------------------------------------- a module
+
+
+def _module_row(course, key):
+    try:
+        return authoring.get_working_module(course, key)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/studio/<slug>/modules/<key>", methods=["GET", "POST"])
+@role_required(*STUDIO)
+def module(slug, key):
+    course = course_or_404(slug)
+    draft_module, module, revision = _module_row(course, key)
+    if module.kind == "quiz":
+        return _quiz(course, draft_module, module, revision)
+    form = LessonForm(data=None if request.method == "POST" else dict(
+        title=revision.title, minutes=str(revision.minutes), credits=str(revision.credits),
+        is_required=draft_module.is_required, body=revision.body_source, video=revision.video or ""))
+    videos = [u for u in course_uploads(course) if u.kind == "video"]
+    form.video.choices = as_choices([("", _("Choose a video"))] + [(u.path, u.original_name) for u in videos])
+    preview, removed, status = None, None, 200
+    if form.validate_on_submit():
+        found = set()
+        try:
+            if request.form.get("action") == "preview":
+                preview = authoring.render_lesson(course, form.body.data, found)[1]
+            else:
+                authoring.save_lesson(current_user, course, key, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+            status = 400
+        else:
+            removed = describe_removed(found)
+            if preview is None:
+                db.session.commit()
+                flash(_("Saved in the draft."), "success")
+                if removed:
+                    flash(removed, "info")
+                return redirect(url_for("studio.module", slug=course.slug, key=key))
+    elif request.method == "POST":
+        status = 400
+    if preview is None and request.method == "GET":
+        preview = revision.body_html
+    return render_template(
+        "studio/lesson.html", course=course, module=module, revision=revision, form=form,
+        preview=preview_html(course, preview or ""), removed=removed, images=course_uploads(course),
+        kind_label=MODULE_KINDS[module.kind]), status
+
+
+@bp.post("/studio/<slug>/preview")
+@role_required(*STUDIO)
+def live_preview(slug):
+    """The lesson editor's script asks for a fresh preview as the trainer types."""
+    course = course_or_404(slug)
+    check_form()
+    found = set()
+    try:
+        html = authoring.render_lesson(course, request.form.get("body", ""), found)[1]
+    except DomainError as error:
+        return jsonify({"error": error.message}), 400
+    return jsonify({"html": str(preview_html(course, html)), "removed": describe_removed(found)})
+
+
+def _quiz(course, draft_module, module, revision):
+    from learnhub.studio.forms import QuestionForm
+
+    form = QuizForm(data=None if request.method == "POST" else dict(
+        title=revision.title, minutes=str(revision.minutes), credits=str(revision.credits),
+        is_required=draft_module.is_required, pass_mark=str(revision.pass_mark or 0),
+        attempts=str(revision.max_attempts or 0)))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            authoring.save_quiz_settings(current_user, course, module.key, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Saved in the draft."), "success")
+            return redirect(url_for("studio.module", slug=course.slug, key=module.key))
+    elif request.method == "POST":
+        status = 400
+    return render_template("studio/quiz.html", course=course, module=module, revision=revision, form=form,
+                           question_form=QuestionForm(formdata=None), action_form=ActionForm()), status
+
+
+from learnhub.studio import learner_views, media_views, question_views, team_views  # noqa: E402,F401

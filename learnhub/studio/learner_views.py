@@ -1,0 +1,48 @@
+"""Trainers see their learners: per course, filterable by union, exportable as CSV."""
+
+from flask import Response, render_template, request
+from flask_babel import gettext as _
+
+from learnhub.core.forms import as_choices
+from learnhub.core.permissions import role_required
+from learnhub.core.tables import csv_for_excel
+from learnhub.orgs.services import org_label
+from learnhub.studio import bp, learners
+from learnhub.studio.forms import LearnersFilterForm
+from learnhub.studio.views import STUDIO, course_or_404
+
+PER_PAGE = 50
+
+
+def _filter(course):
+    form = LearnersFilterForm(request.args)
+    orgs = learners.learner_orgs(course)
+    form.org.choices = as_choices([("", _("All unions"))] + [(o.id, org_label(o)) for o in orgs])
+    chosen = {str(o.id): o for o in orgs}.get(form.org.data or "")
+    return form, chosen
+
+
+@bp.get("/studio/<slug>/learners")
+@role_required(*STUDIO)
+def learners_page(slug):
+    course = course_or_404(slug)
+    form, org = _filter(course)
+    page = learners.learners_page(course, org, request.args.get("page", 1, type=int), PER_PAGE)
+    args = {"org": org.id} if org else {}
+    return render_template(
+        "studio/learners.html", course=course, form=form, org=org, page=page, args=args,
+        summary=learners.summary(course, org), modules=learners.module_progress(course, org),
+        items=learners.item_analysis(course, org))
+
+
+@bp.get("/studio/<slug>/learners.csv")
+@role_required(*STUDIO)
+def learners_csv(slug):
+    course = course_or_404(slug)
+    _form, org = _filter(course)
+    body = csv_for_excel(learners.learners_csv_rows(course, org))
+    name = f"{course.slug}-learners.csv"
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+

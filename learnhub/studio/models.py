@@ -1,0 +1,153 @@
+"""The studio's working copy of a course, its co-trainers, its history, and uploaded media.
+
+Workers see the catalogue's tables (Course, Module with its live `revision`). A trainer
+edits a working copy beside them: CourseDraft holds the course's details and DraftModule
+the modules in their draft order, each pointing at the revision shown in the studio.
+Publishing copies the working copy into the catalogue; a module keeps its identity, so
+progress on it survives. A module added in the studio and not yet published exists as a
+Module with no live revision (revision 0) that is retired, i.e. outside the live course.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnhub.accounts.models import User
+from learnhub.catalog.models import Course, Module
+from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.extensions import db
+
+
+class CourseDraft(db.Model):
+    """The course's details as the studio shows them; published into Course."""
+
+    __tablename__ = "course_draft"
+    __table_args__ = (CheckConstraint("credits >= 0 AND minutes >= 0", name="non_negative"),)
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20))
+    occupation: Mapped[str] = mapped_column(String(40), default="all")
+    target_level: Mapped[str] = mapped_column(String(20), default="none")
+    language: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    credits: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal("0"))
+    minutes: Mapped[int] = mapped_column(default=0)
+    tags: Mapped[str] = mapped_column(String(400), default="")
+    audience_org_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    # True while the working copy differs from what workers see.
+    has_changes: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    course: Mapped[Course] = relationship()
+
+    @property
+    def tag_list(self):
+        return [tag for tag in self.tags.split("|") if tag]
+
+
+class DraftModule(db.Model):
+    """One module of the working copy: its place, whether it is required, its revision."""
+
+    __tablename__ = "draft_module"
+    __table_args__ = (UniqueConstraint("module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    is_required: Mapped[bool] = mapped_column(default=True)
+    # The ModuleRevision number the studio shows; above module.revision while unpublished.
+    revision: Mapped[int] = mapped_column()
+
+    module: Mapped[Module] = relationship(lazy="joined")
+
+
+class CourseEditor(db.Model):
+    """A co-trainer: may edit and publish the course like its owner."""
+
+    __tablename__ = "course_editor"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+EVENTS = {
+    "created": _l("Created the course"),
+    "details": _l("Changed the course details"),
+    "module_added": _l("Added a module"),
+    "module_revised": _l("Started a new revision of a module"),
+    "module_removed": _l("Removed a module"),
+    "modules_moved": _l("Changed the order of the modules"),
+    "published": _l("Published"),
+    "unpublished": _l("Unpublished"),
+    "archived": _l("Archived"),
+    "restored": _l("Restored from the archive"),
+    "discarded": _l("Discarded the unpublished changes"),
+    "editor_added": _l("Added a co-trainer"),
+    "editor_removed": _l("Removed a co-trainer"),
+}
+
+
+class CourseEvent(db.Model):
+    """One line of a course's history: who did what, when."""
+
+    __tablename__ = "course_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # The module, its revision, or the course's publication number, as the kind needs.
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id"))
+    number: Mapped[int | None] = mapped_column()
+    note: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+    module: Mapped[Module | None] = relationship()
+
+    @property
+    def label(self):
+        return EVENTS.get(self.kind, self.kind)
+
+
+MEDIA_KINDS = {"image": _l("Picture"), "pdf": _l("PDF document"), "video": _l("Video")}
+
+
+class Upload(db.Model):
+    """A file a trainer uploaded for a course, stored under a generated name."""
+
+    __tablename__ = "upload"
+    __table_args__ = (CheckConstraint("kind IN ('image', 'pdf', 'video')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    # The generated file name: 16 hex digits and the extension of the detected type. A
+    # lesson refers to it as media/<name>, as course packages do.
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    mime: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(120))  # for display only
+    width: Mapped[int | None] = mapped_column()
+    height: Mapped[int | None] = mapped_column()
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def path(self):
+        """How a lesson refers to it."""
+        return f"media/{self.name}"
+
+    @property
+    def kind_label(self):
+        return MEDIA_KINDS.get(self.kind, self.kind)

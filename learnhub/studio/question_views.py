@@ -1,0 +1,81 @@
+"""The quiz editor's questions: add, change, move, delete; numbered from 1 in the draft."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error
+from learnhub.core.permissions import role_required
+from learnhub.extensions import db
+from learnhub.studio import bp
+from learnhub.studio import modules as authoring
+from learnhub.studio.forms import QuestionForm
+from learnhub.studio.views import STUDIO, check_form, course_or_404
+
+
+def _quiz_or_404(course, key):
+    try:
+        row = authoring.get_working_module(course, key)
+    except NotFound:
+        abort(404)
+    if row[1].kind != "quiz":
+        abort(404)
+    return row
+
+
+def _question_data(question):
+    data = {"kind": question.kind, "text": question.text, "explanation": question.explanation}
+    for n, choice in enumerate(question.choices, 1):
+        data[f"choice{n}"], data[f"correct{n}"] = choice.text, choice.is_correct
+    return data
+
+
+@bp.route("/studio/<slug>/modules/<key>/questions/new", methods=["GET", "POST"])
+@bp.route("/studio/<slug>/modules/<key>/questions/<int:number>", methods=["GET", "POST"])
+@role_required(*STUDIO)
+def question(slug, key, number=None):
+    course = course_or_404(slug)
+    _draft_module, module, revision = _quiz_or_404(course, key)
+    if number is not None and not 1 <= number <= len(revision.questions):
+        abort(404)
+    form = QuestionForm(data=_question_data(revision.questions[number - 1])
+                        if number is not None and request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            authoring.save_question(current_user, course, key, number, form.kind.data, form.text.data,
+                                    form.choices(), form.explanation.data)
+        except NotFound:
+            abort(404)
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error, aliases={"choices": "choice1"})
+        else:
+            db.session.commit()
+            flash(_("The question is saved in the draft."), "success")
+            return redirect(url_for("studio.module", slug=course.slug, key=key) + "#questions")
+    return render_template("studio/question.html", course=course, module=module, revision=revision,
+                           form=form, number=number), 400 if request.method == "POST" else 200
+
+
+@bp.post("/studio/<slug>/modules/<key>/questions/<int:number>/<any(up, down, delete):action>")
+@role_required(*STUDIO)
+def question_action(slug, key, number, action):
+    course = course_or_404(slug)
+    _quiz_or_404(course, key)
+    check_form()
+    try:
+        if action == "delete":
+            authoring.delete_question(current_user, course, key, number)
+        else:
+            authoring.move_question(current_user, course, key, number, 1 if action == "down" else -1)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if action == "delete":
+            flash(_("The question is deleted from the draft."), "success")
+    return redirect(url_for("studio.module", slug=course.slug, key=key) + "#questions")
