@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.e2e.journey import DESKTOP, LANGUAGES, PHONE, Journey
 from tests.e2e.report import write_summary
@@ -76,10 +77,6 @@ def run_folder():
 def browser():
     if not Path(CHROMIUM).is_file():
         _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-wqy-microhei)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright's Python package is not installed (pip install -r requirements-dev.txt)")
     playwright = sync_playwright().start()
     try:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

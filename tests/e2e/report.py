@@ -13,8 +13,8 @@ def _axe_cell(violations):
 
 
 def summary_text(kind, journeys):
-    lines = [f"Browser journeys on {kind}: bytes are a first visit (empty cache), page and assets; "
-             f"worker budget {BUDGET_BYTES:,} bytes."]
+    lines = [(f"Browser journeys on {kind}: bytes are a first visit (empty cache), page and assets; "
+              f"worker budget {BUDGET_BYTES:,} bytes.")]
     heaviest = None
     for journey in journeys:
         js = "" if journey["javascript"] else ", JavaScript off"

@@ -6,6 +6,7 @@ exports them (stats).
 
 import csv
 import io
+import re
 
 from playwright.sync_api import expect
 
@@ -21,6 +22,7 @@ def log_in(journey, username, password=DEMO_PASSWORD):
     page.get_by_label(t("Mobile number or username")).fill(username)
     page.get_by_label(t("Password"), exact=True).fill(password)
     page.get_by_role("main").get_by_role("button", name=t("Log in")).click()
+    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))  # home
     # The account's saved language wins over the browser's; choosing one saves it.
     page.get_by_role("contentinfo").get_by_role("button", name=LANGUAGE_NAMES[journey.language]).click()
 

@@ -23,6 +23,8 @@ class CourseFacts:
     title: str
     lesson_title: str
     lesson_credits: Decimal
+    next_title: str
+    modules: int
     quiz_title: str
     quiz_credits: Decimal
     answers: list  # [(question text, [texts of the right choices])]
@@ -39,13 +41,13 @@ def course_facts(server, slug):
     with server.app_context() as session:
         course = session.scalar(select(Course).where(Course.slug == slug))
         modules = course_modules(course)
-        lesson = next(revision for module, revision in modules if module.kind == "lesson")
+        at, lesson = next((i, revision) for i, (module, revision) in enumerate(modules) if module.kind == "lesson")
         quiz_module = next(module for module, _revision in modules if module.kind == "quiz")
         _module, quiz = get_module(course, quiz_module.key)
         answers = [(q.text, [c.text for c in q.choices if c.is_correct]) for q in quiz.questions]
         other = session.scalar(select(Course.title).where(Course.slug == OTHER_TRADE))
-        return CourseFacts(course.title, lesson.title, lesson.credits, quiz.title, quiz.credits,
-                           answers, other)
+        return CourseFacts(course.title, lesson.title, lesson.credits, modules[at + 1][1].title, len(modules),
+                           quiz.title, quiz.credits, answers, other)
 
 
 def test_worker_on_a_phone(start_journey, server, language):
@@ -113,6 +115,7 @@ def learn_and_pass(journey, facts):
     page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Courses")).click()
     page.get_by_label(t("Only courses for my occupation and level")).check()
     page.get_by_role("button", name=t("Search")).click()
+    page.wait_for_url("**for_you=y**")
     expect(page.get_by_role("link", name=facts.title)).to_be_visible()
     expect(page.get_by_role("link", name=facts.other_trade_title)).to_have_count(0)
     journey.step("courses for my trade")
@@ -126,9 +129,10 @@ def learn_and_pass(journey, facts):
     journey.step("first lesson")
 
     page.get_by_role("button", name=t("I have finished this module")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(facts.next_title)  # on to the next one
     page.get_by_role("navigation", name=t("You are here")).get_by_role("link", name=facts.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(facts.title)
-    expect(page.locator("main")).to_contain_text(t("%(done)d of %(total)d modules done.", done=1, total=6))
+    expect(page.locator("main")).to_contain_text(t("%(done)d of %(total)d modules done.", done=1, total=facts.modules))
     journey.step("course with one module done")
 
     page.get_by_role("link", name=facts.quiz_title).click()
