@@ -9,13 +9,15 @@ TRANSLATIONS := learnhub/translations
 PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: run test install translations messages db courses demo clean
+export CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install browser translations messages db courses demo clean
 
 run: install translations db courses demo
 	@echo "LearnHub is at http://127.0.0.1:5000  (Ctrl-C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install translations
+test: install translations browser
 	$(PY) -m pytest
 
 install: $(VENV)/.installed
@@ -24,6 +26,22 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# The browser journeys (tests/e2e) drive Debian's chromium, with a CJK font so that screenshots
+# are readable, and check pages with axe-core from the npm registry. No browser is downloaded.
+browser: node_modules/.package-lock.json
+	@if ! test -x $(CHROMIUM) || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
+	  else \
+	    echo "make: no chromium; as root: apt-get install chromium fonts-wqy-microhei (until then the browser journeys are skipped)"; \
+	  fi; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	elif [ -n "$$CI" ]; then echo "make: npm is needed for axe-core" >&2; exit 1; \
+	else echo "make: no npm (until there is, the browser journeys are skipped)"; fi
 
 # Compiled catalogues are build output; the .po files are the source. The Chinese
 # catalogue sits in zh/: Babel reads zh_CN as zh_Hans_CN, and gettext falls back to zh.
@@ -47,4 +65,4 @@ demo: install
 	$(FLASK) demo load
 
 clean:
-	rm -rf $(VENV) instance/learnhub.sqlite3 $(MO_FILES)
+	rm -rf $(VENV) node_modules test-artifacts instance/learnhub.sqlite3 $(MO_FILES)
