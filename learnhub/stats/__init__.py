@@ -1,7 +1,23 @@
 """Union statistics: dashboards over pre-aggregated rollups, drill-down, exports."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("stats", __name__, template_folder="templates")
+from learnhub.core.nav import home_section, nav_item
 
-from learnhub.stats import views  # noqa: E402,F401  (routes attach to bp)
+bp = Blueprint("stats", __name__, template_folder="templates", url_prefix="/stats")
+nav_item(bp, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
+
+
+def _home_context(user):
+    from learnhub.stats.figures import headline
+    from learnhub.stats.rollups import today
+
+    return {"headline": headline(user.org, today())}
+
+
+home_section(bp, "stats/_home.html", roles={"admin"}, order=15, context=_home_context)
+
+from learnhub.stats import rollups, views  # noqa: E402,F401  (routes attach to bp)
+
+rollups.connect_handlers()

@@ -31,15 +31,18 @@ def test_learning_a_course_pays_its_credits_once(make_user, make_course):
     learning.enrol(worker, course)
     learning.enrol(worker, course)  # a second tap changes nothing
     seen = []
-    module_completed.connect(lambda sender, **kw: seen.append(("module", sender.key)), weak=False)
-    course_completed.connect(lambda sender, **kw: seen.append(("course", sender.slug)), weak=False)
-    try:
+
+    def on_module(sender, **kw):
+        seen.append(("module", sender.key))
+
+    def on_course(sender, **kw):
+        seen.append(("course", sender.slug))
+
+    # connected_to disconnects only these two: the features above keep their own receivers.
+    with module_completed.connected_to(on_module), course_completed.connected_to(on_course):
         assert learning.complete_module(worker, course, *mods["intro"]) is True
         assert learning.complete_module(worker, course, *mods["intro"]) is False  # no double pay
         attempt = learning.submit_quiz(worker, course, *mods["check"], _answers(mods["check"][1]))
-    finally:
-        module_completed.receivers.clear()
-        course_completed.receivers.clear()
     assert attempt.score == 100 and attempt.is_passed
     assert seen == [("module", "intro"), ("module", "check"), ("course", course.slug)]
     assert balance(get_account(worker)) == (Decimal("2.00"), 45)
