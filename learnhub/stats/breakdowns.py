@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
@@ -40,48 +40,51 @@ def utc_bounds(period):
     return start, end
 
 
-def people_figures(org, period, today, column):
-    """{code: Figures} grouped by a column of the people table (occupation or skill level).
-
-    Workers and active learners now; enrolments and completions of the period.
-    """
+def people_figures(org, period, today):
+    """{(occupation, skill level): Figures} for the subtree: workers and active learners now,
+    enrolments and completions of the period. Two grouped queries for both breakdowns."""
     result = defaultdict(lambda: Figures(workers=0, active_7=0, active_30=0))
-    scope = in_subtree(org, User.org_id)
-    for code, number in db.session.execute(
-        select(column, func.count()).where(User.role == "worker", User.is_active_account.is_(True), scope)
-        .group_by(column)
-    ):
-        result[code].workers = number
-    active = (select(ActivityDay.user_id).where(ActivityDay.day >= today - timedelta(days=29))
+    # The learners of the last 30 days, once each (read from the (day, user_id) index).
+    recent = (select(ActivityDay.user_id).where(ActivityDay.day >= today - timedelta(days=29))
               .group_by(ActivityDay.user_id).subquery())
-    for code, number in db.session.execute(
-        select(column, func.count()).join(active, active.c.user_id == User.id).where(scope).group_by(column)
+    for occupation, level, workers, active in db.session.execute(
+        select(User.occupation, User.skill_level, func.count(), func.count(recent.c.user_id))
+        .outerjoin(recent, recent.c.user_id == User.id)
+        .where(User.role == "worker", User.is_active_account.is_(True), in_subtree(org, User.org_id))
+        .group_by(User.occupation, User.skill_level)
     ):
-        result[code].active_30 = number
+        result[(occupation, level)].workers = workers
+        result[(occupation, level)].active_30 = int(active or 0)
     start, end = utc_bounds(period)
-    for code, number in db.session.execute(
-        select(column, func.count()).join(Enrolment, Enrolment.user_id == User.id)
-        .where(scope, Enrolment.enrolled_at >= start, Enrolment.enrolled_at < end).group_by(column)
+    enrolled = Enrolment.enrolled_at.between(start, end - timedelta(microseconds=1))
+    completed = Enrolment.completed_at.between(start, end - timedelta(microseconds=1))
+    for occupation, level, enrolments, completions in db.session.execute(
+        select(User.occupation, User.skill_level, func.sum(case((enrolled, 1), else_=0)),
+               func.sum(case((completed, 1), else_=0)))
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(User.role == "worker", in_subtree(org, User.org_id), or_(enrolled, completed))
+        .group_by(User.occupation, User.skill_level)
     ):
-        result[code].enrolments = number
-    for code, number in db.session.execute(
-        select(column, func.count()).join(Enrolment, Enrolment.user_id == User.id)
-        .where(scope, Enrolment.completed_at >= start, Enrolment.completed_at < end).group_by(column)
-    ):
-        result[code].completions = number
+        result[(occupation, level)].enrolments = int(enrolments or 0)
+        result[(occupation, level)].completions = int(completions or 0)
     return result
 
 
-def by_occupation(org, period, today):
+def _by(found, index):
+    grouped = defaultdict(lambda: Figures(workers=0, active_7=0, active_30=0))
+    for key, figures in found.items():
+        grouped[key[index]].add(figures)
+    return grouped
+
+
+def by_occupation(found):
     """[(code, label, Figures)] for every occupation with workers or learning in the subtree."""
-    found = people_figures(org, period, today, User.occupation)
-    return _in_order(found, OCCUPATIONS)
+    return _in_order(_by(found, 0), OCCUPATIONS)
 
 
-def by_skill_level(org, period, today):
+def by_skill_level(found):
     """[(code, label, Figures)] for every skill level, lowest first."""
-    found = people_figures(org, period, today, User.skill_level)
-    return _in_order(found, SKILL_LEVELS, keep_empty=True)
+    return _in_order(_by(found, 1), SKILL_LEVELS, keep_empty=True)
 
 
 def _in_order(found, vocabulary, keep_empty=False):

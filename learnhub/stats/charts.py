@@ -31,6 +31,21 @@ def _number(value):
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
 
 
+def _text_width(text, size=12):
+    """About how wide `text` is drawn at `size` px: CJK characters are square, Latin narrower."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in text)
+
+
+def fit(text, width, size=12):
+    """`text` shortened with an ellipsis to fit `width` px (the full text stays in the title)."""
+    text = str(text)
+    if _text_width(text, size) <= width:
+        return text
+    while text and _text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _open(width, height, title):
     chart_id = f"chart-{next(_ids)}"
     return [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
@@ -40,7 +55,7 @@ def _open(width, height, title):
 
 def column_chart(title, labels, series, height=220):
     """Grouped columns: `labels` along the bottom, `series` = [(name, values)] side by side."""
-    left, bottom, top, width = 48, 40, 12, 640
+    left, bottom, top, width = 48, 44, 12, 640
     plot_w, plot_h = width - left - 8, height - bottom - top
     top_value = _nice_max(max((v for _n, values in series for v in values), default=0))
     parts = _open(width, height + 24, title)
@@ -57,11 +72,17 @@ def column_chart(title, labels, series, height=220):
             value = float(values[i] or 0)
             h = plot_h * value / top_value
             parts.append(f'<rect class="s{s + 1}" x="{x0 + s * bar_w:.1f}" y="{top + plot_h - h:.1f}" '
-                         f'width="{bar_w - 1:.1f}" height="{h:.1f}"><title>{escape(name)} {escape(label)}: '
+                         f'width="{bar_w - 1:.1f}" height="{h:.1f}"><title>{escape(name)} {escape(str(label).replace(chr(10), " "))}: '
                          f'{_number(value)}</title></rect>')
         if len(labels) <= 12 or i % 2 == 0:
-            parts.append(f'<text class="axis" x="{left + slot * i + slot / 2:.1f}" y="{top + plot_h + 16}" '
-                         f'text-anchor="middle">{escape(label)}</text>')
+            middle = left + slot * i + slot / 2
+            # A label may be "2026-01": the month on the first line, the year under it.
+            first, _sep, second = str(label).partition("\n")
+            parts.append(f'<text class="axis" x="{middle:.1f}" y="{top + plot_h + 16}" '
+                         f'text-anchor="middle">{escape(first)}</text>')
+            if second:
+                parts.append(f'<text class="axis" x="{middle:.1f}" y="{top + plot_h + 30}" '
+                             f'text-anchor="middle">{escape(second)}</text>')
     x = left
     for s, (name, _values) in enumerate(series):
         parts.append(f'<rect class="s{s + 1}" x="{x}" y="{height + 6}" width="12" height="12"/>')
@@ -73,7 +94,7 @@ def column_chart(title, labels, series, height=220):
 
 def bar_chart(title, items, unit=""):
     """Horizontal bars, one per (label, value); `unit` follows each value ('%' for shares)."""
-    row_h, label_w, width = 26, 190, 640
+    row_h, label_w, width = 26, 230, 640
     height = row_h * max(len(items), 1) + 8
     top_value = 100 if unit == "%" else _nice_max(max((float(v or 0) for _l, v in items), default=0))
     parts = _open(width, height, title)
@@ -82,7 +103,7 @@ def bar_chart(title, items, unit=""):
         y = 4 + i * row_h
         w = bar_space * float(value or 0) / top_value
         text = str(label)
-        short = text if len(text) <= 14 else text[:13] + "…"
+        short = fit(text, label_w - 12)
         parts.append(f'<text class="axis" x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(short)}</text>')
         parts.append(f'<rect class="s1" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}">'
                      f'<title>{escape(text)}: {_number(value)}{escape(unit)}</title></rect>')

@@ -1,8 +1,8 @@
 """The dashboard's figures for a union's subtree: totals, child unions, categories, trend.
 
-Learning figures come from SubtreeRollup (a few hundred rows per union and period);
-headcounts from the people table and active learners from ActivityDay, one grouped query
-each, so a page costs the same handful of queries at any size of tree.
+Learning figures come from SubtreeRollup (a few hundred rows per union and period),
+workers and active learners from Headcount, so a page costs the same handful of small
+queries at any size of tree.
 """
 
 from collections import defaultdict
@@ -10,13 +10,12 @@ from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
-from learnhub.accounts.models import User
 from learnhub.catalog.models import CATEGORIES
 from learnhub.extensions import db
-from learnhub.learning.models import ActivityDay
 from learnhub.orgs.models import Org
+from learnhub.stats.headcounts import headcounts
 from learnhub.stats.models import MEASURES, SubtreeRollup
 from learnhub.stats.periods import add_months, trend_months
 
@@ -95,28 +94,6 @@ def _child_map(org):
     return mapping
 
 
-def headcounts(org, today):
-    """{org id: (workers, active in 7 days, active in 30 days)} for every union of the subtree."""
-    workers = dict(db.session.execute(
-        select(User.org_id, func.count())
-        .where(User.role == "worker", User.is_active_account.is_(True), in_subtree(org, User.org_id))
-        .group_by(User.org_id)).all())
-    # Each learner's last active day within 30 days: one pass serves both windows.
-    last = (select(ActivityDay.user_id, func.max(ActivityDay.day).label("last"))
-            .where(ActivityDay.day >= today - timedelta(days=29)).group_by(ActivityDay.user_id).subquery())
-    week = today - timedelta(days=6)
-    active = db.session.execute(
-        select(User.org_id, func.sum(case((last.c.last >= week, 1), else_=0)), func.count())
-        .join(last, last.c.user_id == User.id).where(in_subtree(org, User.org_id))
-        .group_by(User.org_id)).all()
-    counts = defaultdict(lambda: [0, 0, 0])
-    for org_id, number in workers.items():
-        counts[org_id][0] = number
-    for org_id, a7, a30 in active:
-        counts[org_id][1], counts[org_id][2] = int(a7 or 0), int(a30 or 0)
-    return counts
-
-
 @dataclass
 class Dashboard:
     org: Org
@@ -124,6 +101,7 @@ class Dashboard:
     children: list  # [(Org or None for "the union itself", Figures)]
     categories: list  # [(code, label, Figures)]
     trend: list  # [(first day of month, Figures)]
+    counted_at: object = None  # when workers and active learners were counted (UTC)
 
 
 def dashboard(org, period, today):
@@ -134,26 +112,20 @@ def dashboard(org, period, today):
         select(SubtreeRollup.org_id, *_sums()).where(
             SubtreeRollup.org_id.in_(ids), SubtreeRollup.day.between(period.start, period.end))
         .group_by(SubtreeRollup.org_id))}
-    counts = headcounts(org, today)
-    child_of = _child_map(org) if children else {org.id: org.id}
-    people = defaultdict(lambda: [0, 0, 0])
-    for org_id, values in counts.items():
-        target = child_of.get(org_id)
-        if target is not None:
-            people[target] = [a + b for a, b in zip(people[target], values)]
+    people, counted_at = headcounts(ids)
 
-    def with_people(figures, values):
-        figures.workers, figures.active_7, figures.active_30 = values
+    def figures_of(org_id):
+        figures = learned.get(org_id, Figures())
+        figures.workers, figures.active_7, figures.active_30 = people.get(org_id, (0, 0, 0))
         return figures
 
-    total = with_people(learned.get(org.id, Figures()),
-                        [sum(v[i] for v in counts.values()) for i in range(3)])
-    rows = [(child, with_people(learned.get(child.id, Figures()), people[child.id])) for child in children]
+    total = figures_of(org.id)
+    rows = [(child, figures_of(child.id)) for child in children]
     if children:
         beyond = total.minus(_total_of(rows))
         if not beyond.is_empty:
             rows.append((None, beyond))
-    return Dashboard(org, total, rows, category_figures(org, period), trend(org, period))
+    return Dashboard(org, total, rows, category_figures(org, period), trend(org, period), counted_at)
 
 
 def _total_of(rows):
@@ -197,10 +169,9 @@ def ideology_share(categories):
 
 
 def headline(org, today):
-    """The two or three figures of the admin's home page: workers, active learners, completions."""
-    counts = headcounts(org, today)
-    month = today.replace(day=1)
+    """The three figures of the admin's home page: workers, active learners, completions this month."""
+    people, _counted_at = headcounts([org.id])
+    workers, _week, month_active = people.get(org.id, (0, 0, 0))
     row = db.session.execute(select(*_sums()).where(
-        SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(month, today))).one()
-    return {"workers": sum(v[0] for v in counts.values()), "active_30": sum(v[2] for v in counts.values()),
-            "completions": int(row.completions or 0)}
+        SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(today.replace(day=1), today))).one()
+    return {"workers": workers, "active_30": month_active, "completions": int(row.completions or 0)}

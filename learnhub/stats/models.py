@@ -17,7 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnhub.catalog.models import Course
 from learnhub.core.db import UTCDateTime, utcnow
 from learnhub.extensions import db
-from learnhub.learning.models import ActivityDay
+from learnhub.accounts.models import User
+from learnhub.learning.models import ActivityDay, Enrolment
 from learnhub.orgs.models import Org
 
 # The figures every rollup row carries, in the order tables and exports show them.
@@ -56,6 +57,23 @@ class SubtreeRollup(_Measures, db.Model):
     category: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+class Headcount(db.Model):
+    """Workers and active learners of a union and every union below it, as last counted.
+
+    Distinct learners over a window cannot be added up from daily rows, and counting them
+    from ActivityDay takes most of a second for the whole nation; so they are counted for
+    every union at once and kept here for a few minutes (see stats.headcounts).
+    """
+
+    __tablename__ = "headcount"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), primary_key=True)
+    workers: Mapped[int] = mapped_column(default=0)
+    active_7: Mapped[int] = mapped_column(default=0)
+    active_30: Mapped[int] = mapped_column(default=0)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class RequiredCourse(db.Model):
     """A course an admin requires of every worker in their union's subtree, by a deadline."""
 
@@ -76,3 +94,8 @@ class RequiredCourse(db.Model):
 # Active learners over a window are "distinct users with a day >= start": this index lets
 # the database answer from the index alone, without visiting the table.
 Index("ix_activity_day_day_user", ActivityDay.__table__.c.day, ActivityDay.__table__.c.user_id)
+# The roster pages through a subtree union by union, by name: read in index order, no sort.
+Index("ix_user_account_org_name", User.__table__.c.org_id, User.__table__.c.name, User.__table__.c.id)
+# Enrolments and completions of a period, for the breakdowns by occupation and skill level.
+Index("ix_enrolment_enrolled_at", Enrolment.__table__.c.enrolled_at)
+Index("ix_enrolment_completed_at", Enrolment.__table__.c.completed_at)

@@ -18,15 +18,18 @@ ACTIVITIES = ("active", "lapsed", "never")  # learned in 30 days / before but no
 
 def roster_query(org, today, *, text=None, union_text=None, occupation=None, skill_level=None,
                  activity=None):
-    """A SELECT of (User, union name) for the subtree's workers matching the filters."""
-    stmt = (select(User, Org.name.label("union_name")).join(Org, Org.id == User.org_id)
-            .where(User.role == "worker", in_subtree(org, User.org_id)))
+    """A SELECT of the subtree's workers matching the filters, union by union, by name.
+
+    The order follows the index (org_id, name, id), so the first page of a national roster
+    is read from the index without sorting two hundred thousand people.
+    """
+    stmt = select(User).where(User.role == "worker", in_subtree(org, User.org_id))
     text = clean_line(text)
     if text:
         stmt = stmt.where(User.name.icontains(text, autoescape=True))
     union_text = clean_line(union_text)
     if union_text:
-        stmt = stmt.where(Org.name.icontains(union_text, autoescape=True))
+        stmt = stmt.where(User.org_id.in_(select(Org.id).where(Org.name.icontains(union_text, autoescape=True))))
     if occupation in OCCUPATION_CODES:
         stmt = stmt.where(User.occupation == occupation)
     if skill_level in SKILL_LEVEL_CODES:
@@ -39,7 +42,7 @@ def roster_query(org, today, *, text=None, union_text=None, occupation=None, ski
         stmt = stmt.where(learned.exists(), ~recent.exists())
     elif activity == "never":
         stmt = stmt.where(~learned.exists())
-    return stmt.order_by(Org.name, User.name, User.id)
+    return stmt.order_by(User.org_id, User.name, User.id)
 
 
 def learning_of(user_ids):
@@ -89,6 +92,6 @@ def roster_rows(org, stmt):
             .outerjoin(paid, paid.c.user_id == User.id)
             .outerjoin(last, last.c.user_id == User.id))
     for row in db.session.execute(stmt.execution_options(yield_per=2000)):
-        yield row[0], row[1], {"enrolled": row.enrolled or 0, "completed": row.completed or 0,
+        yield row[0], row[0].org.name, {"enrolled": row.enrolled or 0, "completed": row.completed or 0,
                                "credits": row.credits or 0, "minutes": int(row.minutes or 0),
                                "last_day": row.last_day}

@@ -66,7 +66,8 @@ def overview(org_id=None):
     context = _context(org, "overview")
     period = context["period"]
     dash = figures.dashboard(org, period, today())
-    trend_labels = [f"{month:%Y-%m}" if month.month == 1 or i == 0 else f"{month:%m}"
+    db.session.commit()  # keeps the headcounts, if this request had to count them afresh
+    trend_labels = [f"{month.month}\n{month.year}" if month.month == 1 or i == 0 else str(month.month)
                     for i, (month, _f) in enumerate(dash.trend)]
     context.update(
         dash=dash,
@@ -110,8 +111,8 @@ def people(org_id):
     org = scoped_org(org_id)
     context = _context(org, "people")
     period = context["period"]
-    occupations = breakdowns.by_occupation(org, period, today())
-    levels = breakdowns.by_skill_level(org, period, today())
+    found = breakdowns.people_figures(org, period, today())
+    occupations, levels = breakdowns.by_occupation(found), breakdowns.by_skill_level(found)
     context.update(
         occupations=sheets.people_table("occupations", _("By occupation"), _("Occupation"), occupations),
         levels=sheets.people_table("skill-levels", _("By skill level"), _("Skill level"), levels),
@@ -158,10 +159,10 @@ def _export_table(org, name, period):
         return sheets.courses_table(breakdowns.course_figures(org, period))
     if name == "occupations":
         return sheets.people_table(name, _("By occupation"), _("Occupation"),
-                                   breakdowns.by_occupation(org, period, today()))
+                                   breakdowns.by_occupation(breakdowns.people_figures(org, period, today())))
     if name == "skill-levels":
         return sheets.people_table(name, _("By skill level"), _("Skill level"),
-                                   breakdowns.by_skill_level(org, period, today()))
+                                   breakdowns.by_skill_level(breakdowns.people_figures(org, period, today())))
     if name == "workforce":
         _form, filters = roster_filters()
         return sheets.roster_table(roster.roster_rows(org, roster.roster_query(org, today(), **filters)))
