@@ -51,12 +51,14 @@ def _tree(root, workers, rng):
     made = []
     for p in range(provinces):
         province = create_org(f"{PROVINCES[p]}省总工会", "province", root, region_code=MARK)
-        for c in range(p, cities, provinces):
-            city_name = PROVINCES[p][0] + CITY_WORDS[c % len(CITY_WORDS)] + ("" if c < len(CITY_WORDS) else str(c))
+        for k, c in enumerate(range(p, cities, provinces)):
+            n = len(CITY_WORDS)
+            city_name = PROVINCES[p][0] + CITY_WORDS[k % n] + (CITY_WORDS[k // n - 1] if k >= n else "")
             city = create_org(f"{city_name}市总工会", "city", province, region_code=MARK)
             for e in range(c, enterprises, cities):
                 trade = TRADES[e % len(TRADES)]
-                name = f"{city_name}{rng.choice(CITY_WORDS)}{trade}{rng.choice(FORMS)}第{e // cities + 1}工会"
+                brand = CITY_WORDS[(e * 7) % n] + CITY_WORDS[(e * 13 + 3) % n]
+                name = f"{city_name}{brand}{trade}{rng.choice(FORMS)}工会"
                 made.append(create_org(name, "enterprise", city, region_code=MARK, industry=trade))
     return made
 
