@@ -177,7 +177,9 @@ def generate_dataset(root, workers, months=18, seed=2017, progress=None, batch=5
     if not courses:
         raise DomainError(_("There are no published courses. Import them first: flask courses import courses/"))
     rng = random.Random(seed)
-    enterprises = _tree(root, workers, rng)
+    # The unions already there get their share too, so the demo admins see figures.
+    existing = db.session.scalars(select(Org).where(Org.kind == "enterprise", Org.path.startswith(root.path))).all()
+    enterprises = _tree(root, workers, rng) + list(existing)
     now = datetime.now(UTC)
     start = now - timedelta(days=round(months * 30.44))
     next_user = (db.session.scalar(select(func.max(User.id))) or 0) + 1
