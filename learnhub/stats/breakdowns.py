@@ -10,7 +10,7 @@ from learnhub.catalog.models import Course
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay, Enrolment
-from learnhub.stats.figures import Figures, _measures, _sums, in_subtree
+from learnhub.stats.figures import Figures, measures_of, sums_of, in_subtree
 from learnhub.stats.models import Rollup
 from learnhub.stats.rollups import LOCAL_ZONE
 
@@ -22,14 +22,14 @@ def course_figures(org, period):
     fine-grained rollup.
     """
     rows = db.session.execute(
-        select(Rollup.course_id, *_sums(Rollup))
+        select(Rollup.course_id, *sums_of(Rollup))
         .where(Rollup.day.between(period.start, period.end), in_subtree(org, Rollup.org_id))
         .group_by(Rollup.course_id)
     ).all()
     if not rows:
         return []
     courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_([r.course_id for r in rows])))}
-    found = [(courses[row.course_id], _measures(row)) for row in rows if row.course_id in courses]
+    found = [(courses[row.course_id], measures_of(row)) for row in rows if row.course_id in courses]
     return sorted(found, key=lambda item: (-item[1].enrolments, -item[1].completions, item[0].title))
 
 

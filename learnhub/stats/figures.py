@@ -63,13 +63,15 @@ class Figures:
         return not any(getattr(self, f.name) for f in fields(self))
 
 
-def _measures(row):
+def measures_of(row):
+    """Figures from a row of rollup sums."""
     return Figures(enrolments=int(row.enrolments or 0), completions=int(row.completions or 0),
                    cohort_completions=int(row.cohort_completions or 0),
                    credits=Decimal(row.credits or 0).quantize(Decimal("0.01")), minutes=int(row.minutes or 0))
 
 
-def _sums(model=SubtreeRollup):
+def sums_of(model=SubtreeRollup):
+    """SUM() of every measure of a rollup table, labelled by name."""
     return [func.sum(getattr(model, name)).label(name) for name in MEASURES]
 
 
@@ -83,7 +85,7 @@ def children_of(org):
     return db.session.scalars(select(Org).where(Org.parent_id == org.id).order_by(Org.name, Org.id)).all()
 
 
-def _child_map(org):
+def child_map(org):
     """{org id in the subtree: id of the child of `org` it lies under} (org itself maps to itself)."""
     depth = len(org.ancestor_ids)
     rows = db.session.execute(select(Org.id, Org.path).where(Org.path.startswith(org.path)))
@@ -108,8 +110,8 @@ def dashboard(org, period, today):
     """Everything the overview page shows for `org`'s subtree over `period`."""
     children = children_of(org)
     ids = [org.id] + [child.id for child in children]
-    learned = {row.org_id: _measures(row) for row in db.session.execute(
-        select(SubtreeRollup.org_id, *_sums()).where(
+    learned = {row.org_id: measures_of(row) for row in db.session.execute(
+        select(SubtreeRollup.org_id, *sums_of()).where(
             SubtreeRollup.org_id.in_(ids), SubtreeRollup.day.between(period.start, period.end))
         .group_by(SubtreeRollup.org_id))}
     people, counted_at = headcounts(ids)
@@ -137,8 +139,8 @@ def _total_of(rows):
 
 def category_figures(org, period):
     """[(category, label, Figures)] for the subtree over the period, every category listed."""
-    found = {row.category: _measures(row) for row in db.session.execute(
-        select(SubtreeRollup.category, *_sums()).where(
+    found = {row.category: measures_of(row) for row in db.session.execute(
+        select(SubtreeRollup.category, *sums_of()).where(
             SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(period.start, period.end))
         .group_by(SubtreeRollup.category))}
     return [(code, label, found.get(code, Figures())) for code, label in CATEGORIES.items()] + [
@@ -151,11 +153,11 @@ def trend(org, period):
     end = min(add_months(months[-1], 1) - timedelta(days=1), period.end)
     by_month = defaultdict(Figures)
     for row in db.session.execute(
-        select(SubtreeRollup.day, *_sums()).where(
+        select(SubtreeRollup.day, *sums_of()).where(
             SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(months[0], end))
         .group_by(SubtreeRollup.day)
     ):
-        by_month[row.day.replace(day=1)].add(_measures(row))
+        by_month[row.day.replace(day=1)].add(measures_of(row))
     return [(month, by_month.get(month, Figures())) for month in months]
 
 
@@ -172,6 +174,6 @@ def headline(org, today):
     """The three figures of the admin's home page: workers, active learners, completions this month."""
     people, _counted_at = headcounts([org.id])
     workers, _week, month_active = people.get(org.id, (0, 0, 0))
-    row = db.session.execute(select(*_sums()).where(
+    row = db.session.execute(select(*sums_of()).where(
         SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(today.replace(day=1), today))).one()
     return {"workers": workers, "active_30": month_active, "completions": int(row.completions or 0)}

@@ -17,7 +17,7 @@ from learnhub.core.errors import DomainError, NotFound
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
 from learnhub.orgs.models import Org
-from learnhub.stats.figures import _child_map, children_of, in_subtree
+from learnhub.stats.figures import child_map, children_of, in_subtree
 from learnhub.stats.models import RequiredCourse
 
 
@@ -103,7 +103,7 @@ def progress_by_child(org, requirement):
     children = children_of(org)
     if not children:
         return [(org, sum(r[1] for r in rows), sum(r[2] for r in rows))]
-    child_of = _child_map(org)
+    child_of = child_map(org)
     totals = defaultdict(lambda: [0, 0])
     for org_id, workers, finished in rows:
         key = child_of.get(org_id, org_id)
