@@ -54,15 +54,15 @@ def xlsx_for_excel(rows, title="Sheet1"):
     sheet = workbook.create_sheet(title="".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:31] or "Sheet1")
     bold = Font(bold=True)
     for number, row in enumerate(rows):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_xlsx_cell(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never "f": a neutralised text cell stays text
-            if number == 0:
+        if number == 0:
+            header = [WriteOnlyCell(sheet, value=_xlsx_cell(value)) for value in row]
+            for cell in header:
                 cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
+            sheet.append(header)
+        else:
+            # Plain values are several times faster than cell objects; a neutralised text never
+            # starts with "=", so openpyxl stores it as text, never as a formula.
+            sheet.append([_xlsx_cell(value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

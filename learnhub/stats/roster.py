@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from learnhub.accounts.models import User
 from learnhub.core.text import clean_line
-from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
+from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, occupation_label, skill_level_label
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay, Enrolment
@@ -70,6 +70,23 @@ def learning_of(user_ids):
     return result
 
 
+class RosterPerson:
+    """What an export shows of a person, without loading a whole User per row."""
+
+    __slots__ = ("name", "phone", "occupation", "skill_level")
+
+    def __init__(self, name, phone, occupation, skill_level):
+        self.name, self.phone, self.occupation, self.skill_level = name, phone, occupation, skill_level
+
+    @property
+    def occupation_label(self):
+        return occupation_label(self.occupation)
+
+    @property
+    def skill_level_label(self):
+        return skill_level_label(self.skill_level)
+
+
 def roster_rows(org, stmt):
     """The rows of a roster query with each worker's learning, streamed in one query (exports).
 
@@ -86,12 +103,14 @@ def roster_rows(org, stmt):
             .where(Account.user_id.in_(people)).group_by(Account.user_id).subquery())
     last = (select(ActivityDay.user_id, func.max(ActivityDay.day).label("last_day"))
             .where(ActivityDay.user_id.in_(people)).group_by(ActivityDay.user_id).subquery())
-    stmt = (stmt.add_columns(enrolled.c.enrolled, enrolled.c.completed, paid.c.credits, paid.c.minutes,
-                             last.c.last_day)
+    stmt = (stmt.with_only_columns(User.name, User.phone, User.occupation, User.skill_level,
+                                   Org.name.label("union_name"), enrolled.c.enrolled, enrolled.c.completed,
+                                   paid.c.credits, paid.c.minutes, last.c.last_day)
+            .join(Org, Org.id == User.org_id)
             .outerjoin(enrolled, enrolled.c.user_id == User.id)
             .outerjoin(paid, paid.c.user_id == User.id)
             .outerjoin(last, last.c.user_id == User.id))
-    for row in db.session.execute(stmt.execution_options(yield_per=2000)):
-        yield row[0], row[0].org.name, {"enrolled": row.enrolled or 0, "completed": row.completed or 0,
-                               "credits": row.credits or 0, "minutes": int(row.minutes or 0),
-                               "last_day": row.last_day}
+    for row in db.session.execute(stmt.execution_options(yield_per=5000)):
+        yield (RosterPerson(row.name, row.phone, row.occupation, row.skill_level), row.union_name,
+               {"enrolled": row.enrolled or 0, "completed": row.completed or 0, "credits": row.credits or 0,
+                "minutes": int(row.minutes or 0), "last_day": row.last_day})

@@ -1,8 +1,9 @@
 """Statistics pages of union admins: overview, breakdowns, roster, and their exports."""
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
@@ -178,12 +179,43 @@ def _export_table(org, name, period):
     abort(404)
 
 
+# Writing an .xlsx costs about a tenth of a second per thousand rows: past this many, the
+# request would outlast the server's timeout. CSV has no such limit.
+XLSX_MAX_ROWS = 50_000
+
+
+def _too_long_for_xlsx(org, name):
+    """A redirect back to the list with an explanation, when its Excel file would be too long."""
+    if name == "workforce":
+        stmt, back = roster.roster_query(org, today(), **roster_filters()[1]), url_for(
+            "stats.workforce", org_id=org.id, **{k: v for k, v in request.args.items() if v})
+    elif name == "not-finished":
+        try:
+            requirement = required.get_requirement(org, request.args.get("requirement"))
+        except NotFound:
+            abort(404)
+        stmt = required.not_finished_query(org, requirement)
+        back = url_for("stats.required_detail", org_id=org.id, requirement_id=requirement.id)
+    else:
+        return None
+    rows = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    limit = current_app.config.get("STATS_XLSX_MAX_ROWS", XLSX_MAX_ROWS)
+    if rows <= limit:
+        return None
+    flash(_("This list has %(rows)s rows; an Excel file from here holds at most %(limit)s. "
+            "Narrow the list with the filters, or download CSV, which Excel also opens.",
+            rows=f"{rows:,}", limit=f"{limit:,}"), "error")
+    return redirect(back)
+
+
 @bp.get("/<int:org_id>/export/<name>.<fmt>")
 @role_required("admin")
 def export(org_id, name, fmt):
     org = scoped_org(org_id)
     if fmt not in ("csv", "xlsx"):
         abort(404)
+    if fmt == "xlsx" and (refused := _too_long_for_xlsx(org, name)) is not None:
+        return refused
     _form, period = chosen_period()
     table = _export_table(org, name, period)
     # ASCII file names travel safely in every browser; the union is named by its id.

@@ -7,7 +7,6 @@ Create Date: 2026-11-22 02:28:30.682087
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ef18a79af19e'

@@ -251,3 +251,18 @@ def test_a_requirement_from_above_cannot_be_removed_or_seen_by_a_sibling(client,
     assert auth.post(f"/stats/required/{national.id}/remove").status_code == 404
     assert auth.post(f"/stats/required/{city_b.id}/remove").status_code == 404
     assert db.session.get(RequiredCourse, national.id) is not None
+
+
+def test_an_excel_file_too_long_to_write_in_time_is_refused_with_a_way_out(app, client, admin_of, tree, make_user,
+                                                                         monkeypatch):
+    for i in range(3):
+        make_user(f"w{i}", org=tree.ent_a1)
+    admin_of(tree.city_a)
+    monkeypatch.setitem(app.config, "STATS_XLSX_MAX_ROWS", 2)
+    response = client.get(f"/stats/{tree.city_a.id}/export/workforce.xlsx?occupation=electrician")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/stats/{tree.city_a.id}/roster?occupation=electrician")
+    assert 'class="flash error"' in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.get(f"/stats/{tree.city_a.id}/export/workforce.csv").status_code == 200  # CSV has no limit
+    monkeypatch.setitem(app.config, "STATS_XLSX_MAX_ROWS", 3)
+    assert client.get(f"/stats/{tree.city_a.id}/export/workforce.xlsx").status_code == 200
