@@ -143,3 +143,28 @@ def load_command():
     click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
     for user in accounts:
         click.echo(f"  {user.username:<14} {user.role:<8} {user.org.name}")
+
+
+@demo_cli.command("generate")
+@click.option("--workers", type=click.IntRange(1, 2_000_000), default=200_000, show_default=True,
+              help="How many invented workers to add.")
+@click.option("--seed", type=int, default=2017, show_default=True, help="The same seed makes the same data.")
+def generate_command(workers, seed):
+    """Add a large invented dataset (unions, workers, 18 months of learning) for statistics at scale."""
+    import time
+
+    from learnhub.core.errors import DomainError
+    from learnhub.stats.generate import generate_dataset
+
+    started = time.monotonic()
+    load_demo()  # the national root the generated provinces hang under
+    root = db.session.scalar(select(Org).where(Org.name == TREE[0], Org.parent_id.is_(None)))
+    with click.progressbar(length=workers, label="Workers") as bar:
+        try:
+            counts = generate_dataset(root, workers, seed=seed, progress=bar.update)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(", ".join(f"{name}: {number}" for name, number in sorted(counts.items())))
+    click.echo(f"Done in {time.monotonic() - started:.0f} s.")

@@ -17,7 +17,7 @@ from learnhub.core.errors import DomainError
 from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt
-from learnhub.learning.signals import course_completed, module_completed
+from learnhub.learning.signals import course_completed, enrolled, module_completed
 
 MAX_POSITION_S = 24 * 3600
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,6}(\.[0-9]+)?$", re.ASCII)
@@ -44,12 +44,17 @@ def get_enrolment(user, course):
 def enrol(user, course):
     """Enrol in a course (a second tap changes nothing) and return the enrolment."""
     now = _now()
-    db.session.execute(
+    # RETURNING tells whether this call made the enrolment (rowcount is not reliable on psycopg).
+    inserted = db.session.execute(
         dialect_insert(Enrolment)
         .values(user_id=user.id, course_id=course.id, enrolled_at=now, last_active_at=now)
         .on_conflict_do_nothing(index_elements=["user_id", "course_id"])
-    )
-    return get_enrolment(user, course)
+        .returning(Enrolment.id)
+    ).first()
+    enrolment = get_enrolment(user, course)
+    if inserted is not None:
+        enrolled.send(course, user=user, enrolment=enrolment)
+    return enrolment
 
 
 def require_enrolment(user, course):

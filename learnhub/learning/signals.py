@@ -4,6 +4,8 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+# sender: the Course; kwargs: user, enrolment. Sent once, when the enrolment is first made.
+enrolled = _signals.signal("enrolled")
 # sender: the Module; kwargs: user, enrolment, revision
 module_completed = _signals.signal("module-completed")
 # sender: the Course; kwargs: user, enrolment

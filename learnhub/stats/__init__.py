@@ -1,7 +1,26 @@
 """Union statistics: dashboards over pre-aggregated rollups, drill-down, exports."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
-bp = Blueprint("stats", __name__, template_folder="templates")
+from learnhub.core.nav import home_section, nav_item
 
-from learnhub.stats import views  # noqa: E402,F401  (routes attach to bp)
+bp = Blueprint("stats", __name__, template_folder="templates", url_prefix="/stats")
+nav_item(bp, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
+
+
+def _home_context(user):
+    from learnhub.extensions import db
+    from learnhub.stats.figures import headline
+    from learnhub.stats.rollups import today
+
+    figures = headline(user.org, today())
+    db.session.commit()  # keeps the headcounts, if they had to be counted afresh
+    return {"headline": figures}
+
+
+home_section(bp, "stats/_home.html", roles={"admin"}, order=15, context=_home_context)
+
+from learnhub.stats import rollups, views  # noqa: E402,F401  (routes attach to bp)
+
+rollups.connect_handlers()

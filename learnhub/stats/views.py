@@ -1,1 +1,230 @@
-from learnhub.stats import bp  # noqa: F401
+"""Statistics pages of union admins: overview, breakdowns, roster, and their exports."""
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error
+from learnhub.core.permissions import role_required
+from learnhub.extensions import db
+from learnhub.orgs.services import ancestors_of, get_org_in_scope
+from learnhub.stats import bp, breakdowns, charts, figures, required, roster, sheets
+from learnhub.stats.forms import PeriodForm, RosterFilterForm
+from learnhub.stats.periods import DEFAULT, make_period, parse_period
+from learnhub.stats.rollups import today
+
+
+def scoped_org(org_id=None):
+    """The union asked for if it lies in the admin's subtree; 404 for any other."""
+    if org_id is None:
+        return current_user.org
+    try:
+        return get_org_in_scope(org_id, current_user.org)
+    except NotFound:
+        abort(404)
+
+
+def chosen_period():
+    """(form, period) from the query string; bad dates show beside the form, this month is used."""
+    form = PeriodForm(request.args)
+    try:
+        period = parse_period(request.args, today())
+    except DomainError as error:
+        apply_error(form, error)
+        period = make_period(DEFAULT, today())
+    form.period.data = form.period.data if form.period.data in ("month", "30d", "year", "custom") else DEFAULT
+    return form, period
+
+
+def crumbs(org):
+    """The unions from the admin's own down to `org`: the way back up."""
+    mine = current_user.org
+    return [o for o in ancestors_of(org) if mine.contains(o)]
+
+
+def page_args(period, **extra):
+    """Query arguments that keep the period (and filters) when following a link."""
+    return {**period.args(), **{k: v for k, v in extra.items() if v}}
+
+
+def _context(org, tab, **extra):
+    form, period = chosen_period()
+    return dict(org=org, tab=tab, period=period, period_form=form, crumbs=crumbs(org),
+                is_mine=org.id == current_user.org_id, args=page_args(period), **extra)
+
+
+def _drill(period, endpoint="stats.overview"):
+    return lambda child: url_for(endpoint, org_id=child.id, **period.args())
+
+
+@bp.get("/")
+@bp.get("/<int:org_id>/")
+@role_required("admin")
+def overview(org_id=None):
+    org = scoped_org(org_id)
+    context = _context(org, "overview")
+    period = context["period"]
+    dash = figures.dashboard(org, period, today())
+    db.session.commit()  # keeps the headcounts, if this request had to count them afresh
+    trend_labels = [f"{month.month}\n{month.year}" if month.month == 1 or i == 0 else str(month.month)
+                    for i, (month, _f) in enumerate(dash.trend)]
+    context.update(
+        dash=dash,
+        summary=sheets.summary_table(dash),
+        ideology_share=figures.ideology_share(dash.categories),
+        children=sheets.children_table(dash, _drill(period)),
+        categories=sheets.categories_table(dash.categories),
+        trend=sheets.trend_table(dash.trend),
+        trend_chart=charts.column_chart(
+            _("Enrolments and completions by month"), trend_labels,
+            [(_("Enrolments"), [f.enrolments for _m, f in dash.trend]),
+             (_("Completions"), [f.completions for _m, f in dash.trend])]),
+        category_chart=charts.bar_chart(
+            _("Share of learning hours by category"),
+            [(label, charts.percent(f.minutes, dash.total.minutes)) for _c, label, f in dash.categories], "%"),
+        children_chart=charts.bar_chart(
+            _("Completion rate by union"),
+            [(child.name if child else _("Directly in this union"), f.completion_rate)
+             for child, f in dash.children], "%") if dash.children else None,
+    )
+    return render_template("stats/overview.html", **context)
+
+
+@bp.get("/<int:org_id>/courses")
+@role_required("admin")
+def courses(org_id):
+    org = scoped_org(org_id)
+    context = _context(org, "courses")
+    rows = breakdowns.course_figures(org, context["period"])
+    context.update(
+        courses=sheets.courses_table(rows, lambda course: url_for("learning.course", slug=course.slug)),
+        chart=charts.bar_chart(_("Completions by course"), [(c.title, f.completions) for c, f in rows[:15]])
+        if rows else None,
+    )
+    return render_template("stats/courses.html", **context)
+
+
+@bp.get("/<int:org_id>/people")
+@role_required("admin")
+def people(org_id):
+    org = scoped_org(org_id)
+    context = _context(org, "people")
+    period = context["period"]
+    found = breakdowns.people_figures(org, period, today())
+    occupations, levels = breakdowns.by_occupation(found), breakdowns.by_skill_level(found)
+    context.update(
+        occupations=sheets.people_table("occupations", _("By occupation"), _("Occupation"), occupations),
+        levels=sheets.people_table("skill-levels", _("By skill level"), _("Skill level"), levels),
+        level_chart=charts.bar_chart(_("Workers by skill level"), [(label, f.workers) for _c, label, f in levels]),
+    )
+    return render_template("stats/people.html", **context)
+
+
+def roster_filters():
+    form = RosterFilterForm(request.args)
+    form.validate()
+    return form, dict(text=form.q.data, union_text=form.union.data, occupation=form.occupation.data,
+                      skill_level=form.skill_level.data, activity=form.activity.data)
+
+
+@bp.get("/<int:org_id>/roster")
+@role_required("admin")
+def workforce(org_id):
+    org = scoped_org(org_id)
+    context = _context(org, "roster")
+    form, filters = roster_filters()
+    stmt = roster.roster_query(org, today(), **filters)
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
+    learning = roster.learning_of([user.id for user in page.items])
+    filter_args = {k: v for k, v in request.args.items() if k in form.data and v}
+    context.update(form=form, page=page, filter_args=filter_args,
+                   roster=sheets.roster_table([(user, user.org.name, learning[user.id]) for user in page.items]))
+    return render_template("stats/roster.html", **context)
+
+
+# ---------------------------------------------------------------- exports
+
+def _export_table(org, name, period):
+    if name in ("summary", "child-unions", "categories", "trend"):
+        dash = figures.dashboard(org, period, today())
+        return {
+            "summary": lambda: sheets.summary_table(dash),
+            "child-unions": lambda: sheets.children_table(dash, lambda child: None),
+            "categories": lambda: sheets.categories_table(dash.categories),
+            "trend": lambda: sheets.trend_table(dash.trend),
+        }[name]()
+    if name == "courses":
+        return sheets.courses_table(breakdowns.course_figures(org, period))
+    if name == "occupations":
+        return sheets.people_table(name, _("By occupation"), _("Occupation"),
+                                   breakdowns.by_occupation(breakdowns.people_figures(org, period, today())))
+    if name == "skill-levels":
+        return sheets.people_table(name, _("By skill level"), _("Skill level"),
+                                   breakdowns.by_skill_level(breakdowns.people_figures(org, period, today())))
+    if name == "workforce":
+        _form, filters = roster_filters()
+        return sheets.roster_table(roster.roster_rows(org, roster.roster_query(org, today(), **filters)))
+    if name in ("required", "not-finished"):
+        try:
+            requirement = required.get_requirement(org, request.args.get("requirement"))
+        except NotFound:
+            abort(404)
+        if name == "required":
+            return sheets.required_table(org, requirement, required.progress_by_child(org, requirement),
+                                         lambda child: None)
+        return sheets.missing_table(requirement, db.session.execute(required.not_finished_query(org, requirement)))
+    abort(404)
+
+
+# Writing an .xlsx costs about a tenth of a second per thousand rows: past this many, the
+# request would outlast the server's timeout. CSV has no such limit.
+XLSX_MAX_ROWS = 50_000
+
+
+def _too_long_for_xlsx(org, name):
+    """A redirect back to the list with an explanation, when its Excel file would be too long."""
+    if name == "workforce":
+        stmt, back = roster.roster_query(org, today(), **roster_filters()[1]), url_for(
+            "stats.workforce", org_id=org.id, **{k: v for k, v in request.args.items() if v})
+    elif name == "not-finished":
+        try:
+            requirement = required.get_requirement(org, request.args.get("requirement"))
+        except NotFound:
+            abort(404)
+        stmt = required.not_finished_query(org, requirement)
+        back = url_for("stats.required_detail", org_id=org.id, requirement_id=requirement.id)
+    else:
+        return None
+    rows = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    limit = current_app.config.get("STATS_XLSX_MAX_ROWS", XLSX_MAX_ROWS)
+    if rows <= limit:
+        return None
+    flash(_("This list has %(rows)s rows; an Excel file from here holds at most %(limit)s. "
+            "Narrow the list with the filters, or download CSV, which Excel also opens.",
+            rows=f"{rows:,}", limit=f"{limit:,}"), "error")
+    return redirect(back)
+
+
+@bp.get("/<int:org_id>/export/<name>.<fmt>")
+@role_required("admin")
+def export(org_id, name, fmt):
+    org = scoped_org(org_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    if fmt == "xlsx" and (refused := _too_long_for_xlsx(org, name)) is not None:
+        return refused
+    _form, period = chosen_period()
+    table = _export_table(org, name, period)
+    # ASCII file names travel safely in every browser; the union is named by its id.
+    filename = f"{name}-{org.id}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
+    if fmt == "csv":
+        return Response(table.csv(), mimetype="text/csv", headers=headers)
+    return Response(table.xlsx(), headers=headers,
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+from learnhub.stats import required_views  # noqa: E402,F401  (routes attach to bp)

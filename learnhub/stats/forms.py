@@ -1,0 +1,47 @@
+"""Forms of the statistics pages: the period, the roster's filters, a required course."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from learnhub.core.forms import as_choices
+from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
+from learnhub.stats.periods import PERIODS
+
+ACTIVITY_CHOICES = [
+    ("", _l("Any learning activity")),
+    ("active", _l("Learned in the last 30 days")),
+    ("lapsed", _l("Learned before, not in the last 30 days")),
+    ("never", _l("Has never learned")),
+]
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    period = SelectField(_l("Period"), choices=as_choices(PERIODS.items()), validators=[Optional()])
+    start = StringField(_l("From"), validators=[Optional(), Length(max=10)],
+                        render_kw={"type": "date", "placeholder": "2026-01-01"})
+    end = StringField(_l("To"), validators=[Optional(), Length(max=10)],
+                      render_kw={"type": "date", "placeholder": "2026-12-31"})
+
+
+class RosterFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=50)])
+    union = StringField(_l("Union"), validators=[Optional(), Length(max=60)])
+    occupation = SelectField(_l("Occupation"), choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS),
+                             validators=[Optional()])
+    skill_level = SelectField(_l("Skill level"), choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS),
+                              validators=[Optional()])
+    activity = SelectField(_l("Learning activity"), choices=as_choices(ACTIVITY_CHOICES), validators=[Optional()])
+
+
+class RequireForm(FlaskForm):
+    course = SelectField(_l("Course"), choices=[], validators=[DataRequired()], validate_choice=False)
+    due_on = DateField(_l("Deadline"), validators=[DataRequired(message=_l("Enter a date such as 2026-03-01."))],
+                       format="%Y-%m-%d", render_kw={"placeholder": "2026-12-31"})

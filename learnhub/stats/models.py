@@ -1,0 +1,101 @@
+"""Rollups that statistics read instead of the raw event tables, and required courses.
+
+`Rollup` is the record of what happened: per enterprise union of the learner, course and
+day. `SubtreeRollup` holds the same figures summed over each union's whole subtree, per
+category and day, so that the national dashboard reads a few hundred rows instead of
+summing a million by path prefix on every request. Both are written by the learning
+signals in the learner's own transaction, and `flask stats rebuild` can rebuild both from
+the raw tables.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnhub.accounts.models import User
+from learnhub.catalog.models import Course
+from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.extensions import db
+from learnhub.learning.models import ActivityDay, Enrolment
+from learnhub.orgs.models import Org
+
+# The figures every rollup row carries, in the order tables and exports show them.
+MEASURES = ("enrolments", "completions", "cohort_completions", "credits", "minutes")
+
+
+class _Measures:
+    enrolments: Mapped[int] = mapped_column(default=0)
+    completions: Mapped[int] = mapped_column(default=0)
+    # Of the enrolments made on this day, how many have been completed since (on any day):
+    # completion rate = cohort_completions / enrolments stays between 0 and 100 %.
+    cohort_completions: Mapped[int] = mapped_column(default=0)
+    # Sums over many learners outgrow the Numeric(8, 2) of one ledger entry.
+    credits: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
+    minutes: Mapped[int] = mapped_column(default=0)
+
+
+class Rollup(_Measures, db.Model):
+    """What the learners of one union did in one course on one day (Beijing time)."""
+
+    __tablename__ = "rollup"
+    __table_args__ = (Index("ix_rollup_day", "day"),)
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), primary_key=True, index=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class SubtreeRollup(_Measures, db.Model):
+    """What the learners of a union and every union below it did in a category on a day."""
+
+    __tablename__ = "rollup_subtree"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class Headcount(db.Model):
+    """Workers and active learners of a union and every union below it, as last counted.
+
+    Distinct learners over a window cannot be added up from daily rows, and counting them
+    from ActivityDay takes most of a second for the whole nation; so they are counted for
+    every union at once and kept here for a few minutes (see stats.headcounts).
+    """
+
+    __tablename__ = "headcount"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), primary_key=True)
+    workers: Mapped[int] = mapped_column(default=0)
+    active_7: Mapped[int] = mapped_column(default=0)
+    active_30: Mapped[int] = mapped_column(default=0)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RequiredCourse(db.Model):
+    """A course an admin requires of every worker in their union's subtree, by a deadline."""
+
+    __tablename__ = "required_course"
+    __table_args__ = (UniqueConstraint("org_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    org: Mapped[Org] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+# Active learners over a window are "distinct users with a day >= start": this index lets
+# the database answer from the index alone, without visiting the table.
+Index("ix_activity_day_day_user", ActivityDay.__table__.c.day, ActivityDay.__table__.c.user_id)
+# The roster pages through a subtree union by union, by name: read in index order, no sort.
+Index("ix_user_account_org_name", User.__table__.c.org_id, User.__table__.c.name, User.__table__.c.id)
+# Enrolments and completions of a period, for the breakdowns by occupation and skill level.
+Index("ix_enrolment_enrolled_at", Enrolment.__table__.c.enrolled_at)
+Index("ix_enrolment_completed_at", Enrolment.__table__.c.completed_at)

@@ -1,0 +1,134 @@
+"""Required courses: an admin requires a course of every worker in their subtree by a date.
+
+A requirement set by a union applies to that union and every union below it, so a city's
+dashboard shows its own requirements and those of the province and the nation above it.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select
+
+from learnhub.accounts.models import User
+from learnhub.catalog.models import Course
+from learnhub.catalog.services import visible_filter
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.extensions import db
+from learnhub.learning.models import Enrolment
+from learnhub.orgs.models import Org
+from learnhub.stats.figures import child_map, children_of, in_subtree
+from learnhub.stats.models import RequiredCourse
+
+
+def requirements_for(org):
+    """The requirements that apply to `org`: set by it or by a union above it, soonest first."""
+    return db.session.scalars(
+        select(RequiredCourse).join(Course, Course.id == RequiredCourse.course_id)
+        .where(RequiredCourse.org_id.in_(org.ancestor_ids))
+        .order_by(RequiredCourse.due_on, Course.title, RequiredCourse.id)
+    ).all()
+
+
+def courses_to_require(admin):
+    """Published courses every worker of the admin's subtree can see, by title."""
+    # Visible to the admin's union means visible to every union below it too.
+    return db.session.scalars(select(Course).where(visible_filter(admin)).order_by(Course.title, Course.id)).all()
+
+
+def require_course(admin, course_id, due_on, today):
+    """Require a course of every worker in the admin's subtree by `due_on`; returns it."""
+    try:
+        course = db.session.scalar(select(Course).where(Course.id == int(course_id), visible_filter(admin)))
+    except (TypeError, ValueError, OverflowError):
+        course = None
+    if course is None:
+        raise DomainError(_("Choose a published course from the list."), "course")
+    if not isinstance(due_on, date):
+        raise DomainError(_("Enter a date such as 2026-03-01."), "due_on")
+    if due_on < today:
+        raise DomainError(_("The deadline cannot be in the past."), "due_on")
+    if due_on.year > today.year + 5:
+        raise DomainError(_("Choose a deadline within five years."), "due_on")
+    taken = db.session.scalar(select(RequiredCourse.id).where(
+        RequiredCourse.org_id == admin.org_id, RequiredCourse.course_id == course.id))
+    if taken is not None:
+        raise DomainError(_("This course is already required in your union."), "course")
+    requirement = RequiredCourse(org_id=admin.org_id, course_id=course.id, due_on=due_on,
+                                 created_by_id=admin.id)
+    db.session.add(requirement)
+    db.session.flush()
+    return requirement
+
+
+def get_requirement(org, requirement_id):
+    """A requirement that applies to `org`; NotFound for any other."""
+    try:
+        requirement = db.session.get(RequiredCourse, int(requirement_id))
+    except (TypeError, ValueError, OverflowError):
+        requirement = None
+    if requirement is None or requirement.org_id not in org.ancestor_ids:
+        raise NotFound(_("Requirement not found."))
+    return requirement
+
+
+def remove_requirement(admin, requirement_id):
+    """Withdraw a requirement set in the admin's own subtree (not one set above it)."""
+    try:
+        requirement = db.session.get(RequiredCourse, int(requirement_id))
+    except (TypeError, ValueError, OverflowError):
+        requirement = None
+    if requirement is None or not admin.org.contains(requirement.org):
+        raise NotFound(_("Requirement not found."))
+    db.session.delete(requirement)
+    db.session.flush()
+    return requirement
+
+
+def _finished(requirement):
+    return and_(Enrolment.user_id == User.id, Enrolment.course_id == requirement.course_id,
+                Enrolment.completed_at.is_not(None))
+
+
+def _workers(org):
+    return [User.role == "worker", User.is_active_account.is_(True), in_subtree(org, User.org_id)]
+
+
+def progress_by_child(org, requirement):
+    """[(Org or None, workers, finished)] per child union (None: workers directly in `org`)."""
+    rows = db.session.execute(
+        select(User.org_id, func.count(), func.count(Enrolment.id))
+        .outerjoin(Enrolment, _finished(requirement)).where(*_workers(org)).group_by(User.org_id)
+    ).all()
+    children = children_of(org)
+    if not children:
+        return [(org, sum(r[1] for r in rows), sum(r[2] for r in rows))]
+    child_of = child_map(org)
+    totals = defaultdict(lambda: [0, 0])
+    for org_id, workers, finished in rows:
+        key = child_of.get(org_id, org_id)
+        totals[key][0] += workers
+        totals[key][1] += finished
+    result = [(child, *totals.get(child.id, (0, 0))) for child in children]
+    if org.id in totals:
+        result.append((None, *totals[org.id]))
+    return result
+
+
+def not_finished_query(org, requirement):
+    """A SELECT of (User, Org name, enrolled?) for the subtree's workers who have not finished."""
+    started = (select(Enrolment.id).where(Enrolment.user_id == User.id,
+                                          Enrolment.course_id == requirement.course_id)
+               .correlate(User).exists())
+    return (select(User, Org.name, started.label("has_started"))
+            .join(Org, Org.id == User.org_id)
+            .where(*_workers(org), ~select(Enrolment.id).where(_finished(requirement)).correlate(User).exists())
+            .order_by(Org.name, User.name, User.id))
+
+
+def started_ids(requirement, user_ids):
+    """Of these people, the ids of those enrolled in the required course (finished or not)."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(select(Enrolment.user_id).where(
+        Enrolment.course_id == requirement.course_id, Enrolment.user_id.in_(user_ids))))

@@ -1,0 +1,96 @@
+"""Required courses: mark one for my union's subtree, see who has finished, chase who has not."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from learnhub.accounts.forms import ConfirmForm
+from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.forms import apply_error, as_choices
+from learnhub.core.permissions import role_required
+from learnhub.extensions import db
+from learnhub.stats import bp, required, sheets
+from learnhub.stats.forms import RequireForm
+from learnhub.stats.rollups import today
+from learnhub.stats.views import _context, _drill, scoped_org
+
+
+def _require_form(form=None):
+    form = form or RequireForm()
+    form.course.choices = as_choices([("", _("Choose a course"))] + [
+        (course.id, f"{course.title} · {course.category_label}")
+        for course in required.courses_to_require(current_user)])
+    return form
+
+
+def _render_list(org, form=None, status=200):
+    context = _context(org, "required")
+    requirements = required.requirements_for(org)
+    context.update(requirements=requirements, today=today(), confirm=ConfirmForm(),
+                   form=_require_form(form) if org.id == current_user.org_id else None,
+                   progress={r.id: sheets.required_table(org, r, required.progress_by_child(org, r),
+                                                         _drill(context["period"], "stats.required_list"))
+                             for r in requirements})
+    return render_template("stats/required.html", **context), status
+
+
+@bp.get("/<int:org_id>/required")
+@role_required("admin")
+def required_list(org_id):
+    return _render_list(scoped_org(org_id))
+
+
+@bp.post("/required")
+@role_required("admin")
+def required_add():
+    org = current_user.org
+    form = _require_form()
+    if form.validate_on_submit():
+        try:
+            requirement = required.require_course(current_user, form.course.data, form.due_on.data, today())
+        except DomainError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("“%(course)s” is now required in %(union)s by %(date)s.", course=requirement.course.title,
+                    union=org.name, date=requirement.due_on.isoformat()), "success")
+            return redirect(url_for("stats.required_list", org_id=org.id))
+    return _render_list(org, form, 400)
+
+
+@bp.post("/required/<int:requirement_id>/remove")
+@role_required("admin")
+def required_remove(requirement_id):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        requirement = required.remove_requirement(current_user, requirement_id)
+    except NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_("“%(course)s” is no longer required.", course=requirement.course.title), "success")
+    return redirect(url_for("stats.required_list", org_id=current_user.org_id))
+
+
+@bp.get("/<int:org_id>/required/<int:requirement_id>")
+@role_required("admin")
+def required_detail(org_id, requirement_id):
+    org = scoped_org(org_id)
+    try:
+        requirement = required.get_requirement(org, requirement_id)
+    except NotFound:
+        abort(404)
+    context = _context(org, "required")
+    page = db.paginate(required.not_finished_query(org, requirement), page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
+    started = required.started_ids(requirement, [user.id for user in page.items])
+    context.update(
+        requirement=requirement, page=page, today=today(),
+        progress=sheets.required_table(org, requirement, required.progress_by_child(org, requirement),
+                                       lambda child: url_for("stats.required_detail", org_id=child.id,
+                                                             requirement_id=requirement.id)),
+        missing=sheets.missing_table(requirement, [(user, user.org.name, user.id in started)
+                                                   for user in page.items]),
+    )
+    return render_template("stats/required_detail.html", **context)

@@ -1,0 +1,217 @@
+"""Keeping the rollups current: the learning signals add to them, `rebuild` recomputes them.
+
+Every handler runs inside the learner's transaction and writes with idempotent-shaped
+upserts (INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x), so that two learners
+of one union finishing at the same moment add up instead of colliding.
+"""
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, String, cast, delete, func, literal, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from learnhub.accounts.models import User
+from learnhub.catalog.models import Course, Module
+from learnhub.core.db import dialect_insert
+from learnhub.credits.models import Account, LedgerEntry
+from learnhub.extensions import db
+from learnhub.learning.models import Enrolment
+from learnhub.learning.signals import course_completed, enrolled, module_completed
+from learnhub.orgs.models import Org
+from learnhub.stats.models import MEASURES, Rollup, SubtreeRollup
+
+# The day a learner would name: Beijing time. China keeps no summer time, so SQL may add 8 hours.
+LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def local_day(moment):
+    """The calendar day in Beijing of a UTC moment."""
+    return (moment or datetime.now(UTC)).astimezone(LOCAL_ZONE).date()
+
+
+def today():
+    """Today in Beijing."""
+    return local_day(datetime.now(UTC))
+
+
+class local_date(FunctionElement):
+    """SQL: the Beijing calendar day of a UTC timestamp column."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(local_date, "postgresql")
+def _local_date_pg(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai' AS DATE)"
+
+
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element, compiler, **kw):
+    # SQLite keeps our UTC datetimes as 'YYYY-MM-DD HH:MM:SS' text.
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+# ---------------------------------------------------------------- adding events
+
+
+def _zero():
+    return {"enrolments": 0, "completions": 0, "cohort_completions": 0, "credits": Decimal("0"), "minutes": 0}
+
+
+def _upsert(model, rows, keys):
+    if not rows:
+        return
+    stmt = dialect_insert(model).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: getattr(model.__table__.c, name) + getattr(stmt.excluded, name) for name in MEASURES},
+    )
+    db.session.execute(stmt)
+
+
+def add_events(org, course, events):
+    """Add figures to the rollups of `org` (the learner's union) and of every union above it.
+
+    `events` is a list of (day, {measure: amount}). One statement per table; rows go in a
+    fixed order, so that two transactions touching the same rows wait rather than deadlock.
+    """
+    by_day = defaultdict(_zero)
+    for day, amounts in events:
+        for name, amount in amounts.items():
+            by_day[day][name] += amount
+    days = sorted(by_day)
+    _upsert(Rollup, [dict(org_id=org.id, course_id=course.id, day=day, **by_day[day]) for day in days],
+            ["org_id", "course_id", "day"])
+    _upsert(SubtreeRollup,
+            [dict(org_id=org_id, day=day, category=course.category, **by_day[day])
+             for org_id in sorted(org.ancestor_ids) for day in days],
+            ["org_id", "day", "category"])
+
+
+def _ledger_entry(user, kind, source_id):
+    return db.session.execute(
+        select(LedgerEntry.credits, LedgerEntry.minutes, LedgerEntry.created_at)
+        .join(Account, Account.id == LedgerEntry.account_id)
+        .where(Account.user_id == user.id, LedgerEntry.kind == kind, LedgerEntry.source_type == kind,
+               LedgerEntry.source_id == str(source_id))
+    ).first()
+
+
+def on_enrolled(course, user, enrolment, **_kw):
+    add_events(user.org, course, [(local_day(enrolment.enrolled_at), {"enrolments": 1})])
+
+
+def on_module_completed(module, user, enrolment, **_kw):
+    # The ledger is the truth about what was paid; rebuild reads the same entry.
+    entry = _ledger_entry(user, "module", module.id)
+    if entry is not None:
+        add_events(user.org, enrolment.course,
+                   [(local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes})])
+
+
+def on_course_completed(course, user, enrolment, **_kw):
+    enrolled_at, completed_at = db.session.execute(
+        select(Enrolment.enrolled_at, Enrolment.completed_at).where(Enrolment.id == enrolment.id)
+    ).one()
+    events = [(local_day(completed_at), {"completions": 1}),
+              (local_day(enrolled_at), {"cohort_completions": 1})]
+    entry = _ledger_entry(user, "course", course.id)
+    if entry is not None:
+        events.append((local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes}))
+    add_events(user.org, course, events)
+
+
+def connect_handlers():
+    """Subscribe the rollups to the learning signals (safe to call more than once)."""
+    enrolled.connect(on_enrolled, weak=False)
+    module_completed.connect(on_module_completed, weak=False)
+    course_completed.connect(on_course_completed, weak=False)
+
+
+# ---------------------------------------------------------------- rebuilding from raw tables
+
+
+def _raw_events():
+    """One row per raw event: (org_id, course_id, day, enrolments, completions, cohort, credits, minutes)."""
+    zero_credits = cast(literal(0), LedgerEntry.credits.type)
+
+    def row(org_id, course_id, day, e=0, c=0, cc=0, credits=None, minutes=None):
+        return [org_id.label("org_id"), course_id.label("course_id"), day.label("day"),
+                literal(e).label("enrolments"), literal(c).label("completions"),
+                literal(cc).label("cohort_completions"),
+                (credits if credits is not None else zero_credits).label("credits"),
+                (minutes if minutes is not None else literal(0)).label("minutes")]
+
+    enrolments = (select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), e=1))
+                  .join(User, User.id == Enrolment.user_id))
+    completions = (select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.completed_at), c=1))
+                   .join(User, User.id == Enrolment.user_id).where(Enrolment.completed_at.is_not(None)))
+    cohorts = (select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), cc=1))
+               .join(User, User.id == Enrolment.user_id).where(Enrolment.completed_at.is_not(None)))
+    paid_modules = (
+        select(*row(User.org_id, Module.course_id, local_date(LedgerEntry.created_at),
+                    credits=LedgerEntry.credits, minutes=LedgerEntry.minutes))
+        .join(Account, Account.id == LedgerEntry.account_id).join(User, User.id == Account.user_id)
+        .join(Module, cast(Module.id, String) == LedgerEntry.source_id)
+        .where(LedgerEntry.kind == "module", LedgerEntry.source_type == "module")
+    )
+    paid_courses = (
+        select(*row(User.org_id, Course.id, local_date(LedgerEntry.created_at),
+                    credits=LedgerEntry.credits, minutes=LedgerEntry.minutes))
+        .join(Account, Account.id == LedgerEntry.account_id).join(User, User.id == Account.user_id)
+        .join(Course, cast(Course.id, String) == LedgerEntry.source_id)
+        .where(LedgerEntry.kind == "course", LedgerEntry.source_type == "course")
+    )
+    return union_all(enrolments, completions, cohorts, paid_modules, paid_courses).subquery("raw")
+
+
+def _depth():
+    # '/1/4/17/' has four slashes and depth 2.
+    return func.length(Org.path) - func.length(func.replace(Org.path, "/", "")) - 2
+
+
+def rebuild_rollups():
+    """Recompute both rollup tables from enrolments and the ledger; returns the row counts.
+
+    Learners count for the union they belong to now. Corrections to the ledger (reversals)
+    are not learning events and are left out, as the signals leave them out.
+    """
+    db.session.execute(delete(SubtreeRollup))
+    db.session.execute(delete(Rollup))
+    raw = _raw_events()
+    columns = ["org_id", "course_id", "day", *MEASURES]
+    db.session.execute(Rollup.__table__.insert().from_select(
+        columns,
+        select(raw.c.org_id, raw.c.course_id, raw.c.day, *(func.sum(raw.c[name]) for name in MEASURES))
+        .group_by(raw.c.org_id, raw.c.course_id, raw.c.day),
+    ))
+    # Each union's own learners first, then every level adds itself to its parent, deepest first.
+    sums = [func.sum(getattr(Rollup, name)) for name in MEASURES]
+    db.session.execute(SubtreeRollup.__table__.insert().from_select(
+        ["org_id", "category", "day", *MEASURES],
+        select(Rollup.org_id, Course.category, Rollup.day, *sums)
+        .join(Course, Course.id == Rollup.course_id).group_by(Rollup.org_id, Course.category, Rollup.day),
+    ))
+    deepest = db.session.scalar(select(func.max(_depth()))) or 0
+    for depth in range(deepest, 0, -1):
+        child_sums = [func.sum(getattr(SubtreeRollup, name)) for name in MEASURES]
+        stmt = dialect_insert(SubtreeRollup).from_select(
+            ["org_id", "category", "day", *MEASURES],
+            select(Org.parent_id, SubtreeRollup.category, SubtreeRollup.day, *child_sums)
+            .join(Org, Org.id == SubtreeRollup.org_id)
+            .where(_depth() == depth, Org.parent_id.is_not(None))
+            .group_by(Org.parent_id, SubtreeRollup.category, SubtreeRollup.day),
+        )
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=["org_id", "day", "category"],
+            set_={name: getattr(SubtreeRollup.__table__.c, name) + getattr(stmt.excluded, name)
+                  for name in MEASURES},
+        ))
+    db.session.flush()
+    return (db.session.scalar(select(func.count()).select_from(Rollup)),
+            db.session.scalar(select(func.count()).select_from(SubtreeRollup)))
