@@ -1,10 +1,10 @@
-"""The benchmark's per-request SQL count: off by default, exact when switched on."""
+"""The benchmark's per-request SQL count and timings: off by default, exact when switched on."""
 
 import pytest
 
 from config import TestConfig
 from learnhub import create_app
-from learnhub.core.sqlcount import HEADER
+from learnhub.core.metering import HEADER
 from learnhub.extensions import db
 
 
@@ -14,7 +14,8 @@ class CountingConfig(TestConfig):
 
 
 def test_no_header_unless_switched_on(client):
-    assert HEADER not in client.get("/healthz").headers
+    response = client.get("/healthz")
+    assert HEADER not in response.headers and "Server-Timing" not in response.headers
 
 
 @pytest.mark.own_database  # its own app and engine, outside the rolled-back test connection
@@ -23,8 +24,12 @@ def test_header_counts_the_statements_of_each_request():
     try:
         with app.test_client() as client:
             # /healthz runs one SELECT (and, on SQLite, the BEGIN that opens its transaction).
-            first = int(client.get("/healthz").headers[HEADER])
+            response = client.get("/healthz")
+            first = int(response.headers[HEADER])
             assert first in (1, 2)
+            timings = dict(part.strip().split(";dur=") for part in response.headers["Server-Timing"].split(","))
+            assert set(timings) == {"db", "cpu", "app"}
+            assert 0 < float(timings["db"]) <= float(timings["app"])
             # The count starts again with each request rather than adding up.
             assert int(client.get("/healthz").headers[HEADER]) == first
             assert client.get("/no-such-page").headers[HEADER] == "0"
