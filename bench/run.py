@@ -260,7 +260,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="all", choices=["sqlite", "postgres", "all"])
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 20000)))
-    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 15)))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 10)))
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--levels", default="10,50")
     parser.add_argument("--label", default=os.environ.get("BENCH_LABEL", ""), help="suffix of the result files")
