@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from learnhub.catalog.models import ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
+from learnhub.core.db import writes_on_get
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db
@@ -56,6 +57,7 @@ def enrol(slug):
 
 
 @bp.get("/courses/<slug>/<key>")
+@writes_on_get
 @login_required
 def module(slug, key):
     course = _course_or_404(slug)
