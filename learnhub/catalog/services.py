@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from learnhub.catalog.models import ALL_OCCUPATIONS, CATEGORIES, Course, Module, ModuleRevision, Question
 from learnhub.core.errors import NotFound
@@ -57,9 +57,14 @@ def get_visible_course(user, slug):
 
 
 def course_modules(course):
-    """The course's current modules in order, each with its current revision: one query."""
+    """The course's current modules in order, each with its current revision: one query.
+
+    The revisions' bodies stay in the database (they load if asked for): a list of modules
+    shows titles, and a course's bodies weigh tens of kilobytes.
+    """
     rows = db.session.execute(
         select(Module, ModuleRevision)
+        .options(defer(ModuleRevision.body_html), defer(ModuleRevision.body_source))
         .join(ModuleRevision, and_(ModuleRevision.module_id == Module.id,
                                    ModuleRevision.revision == Module.revision))
         .where(Module.course_id == course.id, Module.is_retired.is_(False))
