@@ -66,3 +66,16 @@ demo: install
 
 clean:
 	rm -rf $(VENV) node_modules test-artifacts instance/learnhub.sqlite3 $(MO_FILES)
+
+# The benchmark (bench/run.py): seeds, serves under gunicorn, drives with locust, writes
+# bench/results/<db>.md and .json. `make bench` runs SQLite and PostgreSQL (the server of
+# BENCH_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1/bench_learnhub);
+# `make bench DB=sqlite` or `DB=postgres` runs one. BENCH_WORKERS, BENCH_SECONDS tune it.
+DB ?= all
+.PHONY: bench
+bench: $(VENV)/.bench-installed translations
+	$(PY) bench/run.py --db $(DB)
+
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@

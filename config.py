@@ -79,6 +79,9 @@ class Config:
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25
 
+    # The benchmark's X-SQL-Queries response header and Server-Timing headers (learnhub/core/metering.py); off in production.
+    SQL_COUNT_HEADER = _env_bool("SQL_COUNT_HEADER")
+
 
 class ProductionConfig(Config):
     """Behind HTTPS: secure cookies, HSTS, and a secret key that must be given."""

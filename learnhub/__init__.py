@@ -19,7 +19,7 @@ def create_app(config=None):
 
 
 def register_extensions(app):
-    from learnhub.core import i18n, logs, nav, security, templating
+    from learnhub.core import i18n, logs, metering, nav, security, templating
     from learnhub.core.db import init_db
     from learnhub.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -33,6 +33,7 @@ def register_extensions(app):
     templating.init_app(app)
     nav.init_app(app)
     logs.init_app(app)
+    metering.init_app(app)
 
 
 def register_blueprints(app):

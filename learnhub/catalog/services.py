@@ -2,7 +2,8 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learnhub.catalog.models import ALL_OCCUPATIONS, CATEGORIES, Course, Module, ModuleRevision, Question
 from learnhub.core.errors import NotFound
@@ -57,9 +58,14 @@ def get_visible_course(user, slug):
 
 
 def course_modules(course):
-    """The course's current modules in order, each with its current revision: one query."""
+    """The course's current modules in order, each with its current revision: one query.
+
+    The revisions' bodies stay in the database (they load if asked for): a list of modules
+    shows titles, and a course's bodies weigh tens of kilobytes.
+    """
     rows = db.session.execute(
         select(Module, ModuleRevision)
+        .options(defer(ModuleRevision.body_html), defer(ModuleRevision.body_source))
         .join(ModuleRevision, and_(ModuleRevision.module_id == Module.id,
                                    ModuleRevision.revision == Module.revision))
         .where(Module.course_id == course.id, Module.is_retired.is_(False))
@@ -71,15 +77,22 @@ def course_modules(course):
 def get_module(course, key):
     """The current module `key` of `course` with its current revision; otherwise NotFound.
 
-    A quiz's questions and choices come along in two more queries, however many there are.
+    A quiz's questions and choices come along in two more queries, however many there are;
+    a lesson or video costs one query.
     """
     row = db.session.execute(
         select(Module, ModuleRevision)
-        .options(selectinload(ModuleRevision.questions).selectinload(Question.choices))
         .join(ModuleRevision, and_(ModuleRevision.module_id == Module.id,
                                    ModuleRevision.revision == Module.revision))
         .where(Module.course_id == course.id, Module.key == str(key)[:80], Module.is_retired.is_(False))
     ).first()
     if row is None:
         raise NotFound(_("Module not found."))
+    module, revision = row
+    if module.kind == "quiz":
+        questions = db.session.scalars(
+            select(Question).where(Question.revision_id == revision.id)
+            .options(selectinload(Question.choices)).order_by(Question.position, Question.id)
+        ).all()
+        set_committed_value(revision, "questions", questions)
     return row

@@ -1,8 +1,10 @@
 """Database set-up shared by every feature: SQLite made to behave, and small column helpers."""
 
+import logging
 import sqlite3
 from datetime import UTC, datetime
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -49,14 +51,47 @@ def _sqlite_on_connect(dbapi_connection, _record):
         cursor.close()
 
 
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view):
+    """Mark a view that writes to the database although it answers GET (the module player).
+
+    On SQLite its transaction then takes the write lock from the start, as a POST's does.
+    """
+    view.writes_on_get = True
+    return view
+
+
+def _may_write():
+    """False for a request that only reads: a GET or HEAD whose view is not marked writes_on_get."""
+    if not has_request_context() or request.method not in _READ_METHODS:
+        return True
+    return getattr(current_app.view_functions.get(request.endpoint), "writes_on_get", False)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
-    # IMMEDIATE takes the write lock at the start: two requests that read and then write
-    # (completing the same module at once) queue up behind busy_timeout instead of failing
-    # with "database is locked". SQLite is the embedded demo database; production runs on
-    # PostgreSQL, where this listener does nothing.
+    # A transaction that may write begins IMMEDIATE, taking the write lock at the start: two
+    # requests that read and then write (completing the same module at once) queue up behind
+    # busy_timeout instead of failing with "database is locked". Reads begin DEFERRED: in WAL
+    # mode they never wait for the writer, nor it for them. (Every request beginning
+    # IMMEDIATE ran one at a time across all gunicorn workers, and logins, which hold their
+    # transaction through the password hash, ran out of busy_timeout under load.) SQLite is
+    # the embedded database; on PostgreSQL this listener does nothing.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = _may_write()
+        conn.info["sqlite_deferred"] = not immediate
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_in_read(conn, _cursor, statement, _params, _context, _many):
+    # A write in a transaction begun DEFERRED may fail with "database is locked" when another
+    # request wrote meanwhile: its view should be marked writes_on_get.
+    if conn.info.get("sqlite_deferred") and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        logging.getLogger(__name__).warning("a GET view writes; mark %s with writes_on_get",
+                                            request.endpoint if has_request_context() else "?")
 
 
 def dialect_insert(model):

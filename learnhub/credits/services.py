@@ -47,15 +47,16 @@ def award(user, *, kind, source_type, source_id, credits, minutes, note="", crea
         raise DomainError(_("An award cannot be negative."))
     account = ensure_account(user)
     key = dict(account_id=account.id, kind=kind, source_type=source_type, source_id=str(source_id))
-    # RETURNING tells whether this call wrote the row (rowcount is not reliable here on psycopg).
-    inserted = db.session.execute(
+    # RETURNING the row tells whether this call wrote it, and saves reading it back.
+    inserted = db.session.scalars(
         dialect_insert(LedgerEntry).values(
             **key, credits=credits, minutes=int(minutes), note=note[:200], created_at=datetime.now(UTC),
             created_by_id=created_by.id if created_by else None,
-        ).on_conflict_do_nothing(index_elements=list(key)).returning(LedgerEntry.id)
+        ).on_conflict_do_nothing(index_elements=list(key)).returning(LedgerEntry)
     ).first()
-    entry = db.session.scalars(select(LedgerEntry).filter_by(**key)).one()
-    return entry, inserted is not None
+    if inserted is not None:
+        return inserted, True
+    return db.session.scalars(select(LedgerEntry).filter_by(**key)).one(), False
 
 
 def parse_reason(text):

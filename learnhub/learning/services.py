@@ -5,8 +5,9 @@ One event is all or nothing: finishing a module records the progress, pays the c
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select, update
@@ -20,6 +21,7 @@ from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttem
 from learnhub.learning.signals import course_completed, enrolled, module_completed
 
 MAX_POSITION_S = 24 * 3600
+_BEIJING = ZoneInfo("Asia/Shanghai")
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,6}(\.[0-9]+)?$", re.ASCII)
 
 
@@ -65,11 +67,13 @@ def require_enrolment(user, course):
     return enrolment
 
 
+def _local_day(when):
+    return when.astimezone(_BEIJING).date()
+
+
 def mark_active(user, when=None):
     """Note that this person learned today (Beijing time: the day they would name)."""
-    from zoneinfo import ZoneInfo
-
-    day = (when or _now()).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    day = _local_day(when or _now())
     db.session.execute(
         dialect_insert(ActivityDay).values(user_id=user.id, day=day).on_conflict_do_nothing()
     )
@@ -85,18 +89,51 @@ def _progress(user, module, lock=False):
     return db.session.scalar(stmt)
 
 
+def _enrolment_and_progress(user, course, module):
+    """(enrolment or None, progress in `module` or None): one query."""
+    row = db.session.execute(
+        select(Enrolment, Progress)
+        .outerjoin(Progress, and_(Progress.user_id == Enrolment.user_id, Progress.module_id == module.id))
+        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+# The last visit is kept to this resolution: reloading a page writes nothing.
+LAST_ACTIVE_RESOLUTION = timedelta(minutes=2)
+
+
+def _open(user, course, module):
+    """Start or return to a module, writing only what changed; returns (enrolment, progress).
+
+    A return visit to the module one was last in, within LAST_ACTIVE_RESOLUTION, writes
+    nothing at all: two queries where there were six.
+    """
+    enrolment, progress = _enrolment_and_progress(user, course, module)
+    if enrolment is None:
+        raise NotEnrolled(_("Enrol in the course first."))
+    now = _now()
+    if progress is None:
+        progress = db.session.scalars(
+            dialect_insert(Progress).values(user_id=user.id, module_id=module.id, started_at=now, position_s=0)
+            .on_conflict_do_nothing(index_elements=["user_id", "module_id"]).returning(Progress)
+        ).first() or _progress(user, module)
+    previous = enrolment.last_active_at
+    same_day = previous is not None and _local_day(previous) == _local_day(now)
+    # Every earlier visit that set last_active_at today also marked today active (only
+    # enrolling sets it without a visit, and then last_module_id is still empty).
+    if not same_day or enrolment.last_module_id is None:
+        mark_active(user, now)
+    if enrolment.last_module_id != module.id or not same_day or now - previous >= LAST_ACTIVE_RESOLUTION:
+        enrolment.last_module_id = module.id
+        enrolment.last_active_at = now
+        db.session.flush()
+    return enrolment, progress
+
+
 def open_module(user, course, module):
     """Start (or return to) a module: progress row, last place in the course, active today."""
-    enrolment = require_enrolment(user, course)
-    db.session.execute(
-        dialect_insert(Progress).values(user_id=user.id, module_id=module.id, started_at=_now(), position_s=0)
-        .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
-    )
-    enrolment.last_module_id = module.id
-    enrolment.last_active_at = _now()
-    mark_active(user)
-    db.session.flush()
-    return _progress(user, module)
+    return _open(user, course, module)[1]
 
 
 def parse_position(value):
@@ -125,11 +162,11 @@ def complete_module(user, course, module, revision):
     """Mark a lesson or video done; returns True if this call finished it."""
     if module.kind == "quiz":
         raise DomainError(_("A quiz is finished by passing it."))
-    open_module(user, course, module)
-    return _finish(user, course, module, revision)
+    enrolment, _progress_row = _open(user, course, module)
+    return _finish(user, course, module, revision, enrolment)
 
 
-def _finish(user, course, module, revision):
+def _finish(user, course, module, revision, enrolment):
     # The guarded UPDATE lets exactly one of several racing requests finish the module.
     won = db.session.execute(
         update(Progress)
@@ -138,7 +175,6 @@ def _finish(user, course, module, revision):
     ).rowcount == 1
     if not won:
         return False
-    enrolment = require_enrolment(user, course)
     award(user, kind="module", source_type="module", source_id=module.id,
           credits=revision.credits, minutes=revision.minutes, note=revision.title[:200])
     module_completed.send(module, user=user, enrolment=enrolment, revision=revision)
@@ -226,7 +262,7 @@ def submit_quiz(user, course, module, revision, answers):
     """
     if module.kind != "quiz":
         raise DomainError(_("This module is not a quiz."))
-    open_module(user, course, module)
+    enrolment, _progress_row = _open(user, course, module)
     progress = _progress(user, module, lock=True)  # one attempt at a time per person
     left = attempts_left(user, module, revision)
     if left == 0:
@@ -253,7 +289,7 @@ def submit_quiz(user, course, module, revision, answers):
     progress.best_score = max(progress.best_score or 0, score)
     db.session.flush()
     if is_passed:
-        _finish(user, course, module, revision)
+        _finish(user, course, module, revision, enrolment)
     return attempt
 
 
@@ -288,6 +324,16 @@ def next_module(modules, progress):
         if row is None or row.completed_at is None:
             return module
     return None
+
+
+def next_module_key(user, course):
+    """The key of the first module of the course this person has not finished, or None: one query."""
+    return db.session.scalar(
+        select(Module.key)
+        .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == user.id))
+        .where(Module.course_id == course.id, Module.is_retired.is_(False), Progress.completed_at.is_(None))
+        .order_by(Module.position, Module.id).limit(1)
+    )
 
 
 def continue_learning(user, limit=3):

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 
 from learnhub.catalog.models import ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
+from learnhub.core.db import writes_on_get
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db
@@ -55,6 +56,7 @@ def enrol(slug):
 
 
 @bp.get("/courses/<slug>/<key>")
+@writes_on_get
 @login_required
 def module(slug, key):
     course = _course_or_404(slug)
@@ -64,8 +66,8 @@ def module(slug, key):
     except learning.NotEnrolled as error:
         flash(error.message, "info")
         return redirect(url_for("learning.course", slug=slug))
-    db.session.commit()
     modules = course_modules(course)
+    db.session.commit()  # after the last query: one transaction for the whole page
     keys = [m.key for m, _r in modules]
     at = keys.index(module.key)
     return render_template(
@@ -90,19 +92,20 @@ def done(slug, key):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("learning.module", slug=slug, key=key))
+    target = _after_finishing(course)
     db.session.commit()
-    return _after_finishing(course, module)
+    return redirect(target)
 
 
-def _after_finishing(course, module):
+def _after_finishing(course):
+    """Where to go once a module is finished: the course's result, the next module, or the course."""
     enrolment = learning.get_enrolment(current_user, course)
     if enrolment.completed_at is not None:
-        return redirect(url_for("learning.completed", slug=course.slug))
-    modules = course_modules(course)
-    following = learning.next_module(modules, learning.progress_by_module(current_user, course))
+        return url_for("learning.completed", slug=course.slug)
+    following = learning.next_module_key(current_user, course)
     if following is None:
-        return redirect(url_for("learning.course", slug=course.slug))
-    return redirect(url_for("learning.module", slug=course.slug, key=following.key))
+        return url_for("learning.course", slug=course.slug)
+    return url_for("learning.module", slug=course.slug, key=following)
 
 
 @bp.post("/courses/<slug>/<key>/position")
