@@ -18,13 +18,20 @@ def _year():
     return year if year and 2000 <= year <= 2100 else None
 
 
+# A page of the record stays light on a phone however long a working life of learning gets;
+# the CSV download holds every entry.
+ENTRIES_PER_PAGE = 50
+
+
 def _record_context(person):
     account = credits.get_account(person)
     year = _year()
     total_credits, total_minutes = credits.balance(account)
-    entries = db.session.scalars(credits.entries_query(account, year)).all()
+    page = db.paginate(credits.entries_query(account, year), page=request.args.get("page", 1, type=int),
+                       per_page=ENTRIES_PER_PAGE, error_out=False)
+    args = {"year": year} if year else {}
     return dict(person=person, account=account, year=year, years=credits.entry_years(account),
-                entries=entries, links=credits.entry_links(entries),
+                entries=page.items, page=page, page_args=args, links=credits.entry_links(page.items),
                 total_credits=total_credits, total_minutes=total_minutes)
 
 
@@ -37,11 +44,12 @@ def record():
 @bp.get("/me/record.csv")
 @login_required
 def record_csv():
-    context = _record_context(current_user)
+    year = _year()
+    entries = db.session.scalars(credits.entries_query(credits.get_account(current_user), year))
     rows = [[_("Date"), _("What"), _("Details"), _("Credits"), _("Minutes")]]
     rows += [[entry.created_at.date().isoformat(), str(entry.kind_label), entry.note, entry.credits,
-              entry.minutes] for entry in context["entries"]]
-    name = f"learning-record-{context['year'] or 'all'}.csv"
+              entry.minutes] for entry in entries]
+    name = f"learning-record-{year or 'all'}.csv"
     return Response(csv_for_excel(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

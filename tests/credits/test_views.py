@@ -71,3 +71,15 @@ def test_workers_cannot_reverse(client, auth, make_user):
     entry = _award(worker, 1)
     auth.login("worker1")
     assert auth.post(f"/people/{worker.id}/record/{entry.id}/reverse", {"reason": "x"}).status_code == 404
+
+
+def test_a_long_record_is_paged_and_the_csv_holds_everything(client, auth, make_user):
+    worker = make_user("worker1")
+    for source_id in range(1, 56):
+        _award(worker, source_id, "0.1", 1, note=f"单元{source_id:02d}")
+    auth.login("worker1")
+    first = client.get("/me/record").get_data(as_text=True)
+    second = client.get("/me/record?page=2").get_data(as_text=True)
+    assert "单元55" in first and "单元01" not in first and "单元01" in second
+    assert ">5.5<" in first  # the totals cover every entry, not just the page
+    assert client.get("/me/record.csv").get_data(as_text=True).count(",单元") == 55
