@@ -346,3 +346,11 @@ def continue_learning(user, limit=3):
         .order_by(Enrolment.last_active_at.desc())
         .limit(limit)
     ).all()
+
+
+def suggestions(user, limit=5):
+    """Courses for my trade and level that I have not started yet."""
+    from learnhub.catalog.services import catalogue_query
+
+    started = select(Enrolment.course_id).where(Enrolment.user_id == user.id)
+    return db.session.scalars(catalogue_query(user, for_you=True).where(Course.id.not_in(started)).limit(limit)).all()

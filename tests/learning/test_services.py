@@ -142,3 +142,10 @@ def test_continue_learning_shows_where_i_left_off(make_user, make_course):
     learning.enrol(worker, course)
     learning.open_module(worker, course, module)
     assert learning.continue_learning(worker) == [(course, "check")]
+
+
+def test_suggestions_leave_out_courses_i_have_started(make_user, make_course):
+    worker = make_user("worker1")
+    started, fresh = make_course("started"), make_course("fresh")
+    learning.enrol(worker, started)
+    assert learning.suggestions(worker) == [fresh]
