@@ -125,7 +125,7 @@ def language(request):
 
 @pytest.fixture
 def start_journey(request, browser, server, axe_source, run_folder, report, language):
-    """start_journey(name, audience='worker'|'admin', viewport=PHONE|DESKTOP, javascript=True) -> Journey
+    """start_journey(name, audience='worker'|'trainer'|'admin', viewport=PHONE|DESKTOP, javascript=True) -> Journey
 
     A journey is recorded in the summary unless record=False (the harness's own checks).
     """

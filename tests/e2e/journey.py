@@ -41,7 +41,7 @@ class Step:
 
 
 class Journey:
-    """A person (worker or admin) at a browser; see the module docstring."""
+    """A person (worker, trainer or admin) at a browser; see the module docstring."""
 
     def __init__(self, name, context, folder, language, audience, axe_source, javascript, checker=None):
         self.name = name

@@ -1,7 +1,6 @@
 """A union admin at a desktop: finds people of their union subtree and gets the bulk template.
 
-Still to come as their features land: the admin sees their statistics, drills down and
-exports them (stats).
+Their statistics, drilling down and exports: test_stats.py.
 """
 
 import csv

@@ -1,7 +1,7 @@
 """A worker on a phone: registers, finds a course for their trade, learns, passes the quiz,
 and sees the credits in their learning record; once with JavaScript and once without.
 
-Still to come as their features land: the worker opens their credential (recognition).
+A worker finishing a whole course and opening their credential: test_credential.py.
 """
 
 import re
