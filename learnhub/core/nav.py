@@ -31,7 +31,7 @@ class HomeSection:
 
 
 def _registry(app):
-    return app.extensions.setdefault(_KEY, {"nav": [], "home": []})
+    return app.extensions.setdefault(_KEY, {"nav": [], "home": [], "slots": {}})
 
 
 def nav_item(blueprint, endpoint, label, roles=None, order=50, who="members"):
@@ -70,5 +70,29 @@ def home_sections():
             for s in sections]
 
 
+def page_slot(blueprint, slot, template, order=50, context=None):
+    """Show `template` where a lower feature's page offers the named `slot`.
+
+    `context(**values)` gets what that page passes to the slot (e.g. the course just finished)
+    and returns the template's variables, or None to show nothing.
+    """
+    entry = HomeSection(order, template, None, context)
+    blueprint.record_once(lambda state: _registry(state.app)["slots"].setdefault(slot, []).append(entry))
+
+
+def slot_sections(slot, **values):
+    """What higher features put in `slot` of this page, rendered, in order."""
+    from flask import render_template
+    from markupsafe import Markup
+
+    rendered = []
+    for entry in sorted(_registry(current_app)["slots"].get(slot, [])):
+        context = entry.context(**values) if entry.context else {}
+        if context is not None:
+            rendered.append(Markup(render_template(entry.template, **context)))
+    return rendered
+
+
 def init_app(app):
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["slot_sections"] = slot_sections

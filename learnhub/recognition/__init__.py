@@ -4,7 +4,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from learnhub.core.audit import register_actions
-from learnhub.core.nav import home_section, nav_item
+from learnhub.core.nav import home_section, nav_item, page_slot
 
 bp = Blueprint("recognition", __name__, template_folder="templates")
 nav_item(bp, "recognition.index", _l("Recognition"), roles={"worker"}, order=25)
@@ -25,6 +25,16 @@ def _waiting(user):
 
 home_section(bp, "recognition/_home_worker.html", roles={"worker"}, order=35, context=_nearest)
 home_section(bp, "recognition/_home_admin.html", roles={"admin"}, order=15, context=_waiting)
+
+
+def _course_credential(user, course):
+    from learnhub.recognition.credentials import course_credential_of
+
+    credential = course_credential_of(user, course)
+    return {"credential": credential} if credential is not None else None
+
+
+page_slot(bp, "course_completed", "recognition/_course_credential.html", context=_course_credential)
 register_actions({
     "application.approve": _l("Recognition approved"), "application.reject": _l("Recognition rejected"),
     "pathway.save": _l("Pathway saved"), "pathway.activate": _l("Pathway offered again"),

@@ -96,6 +96,12 @@ def get_credential(text):
     return found
 
 
+def course_credential_of(user, course):
+    """The credential `user` holds for finishing `course`, or None."""
+    return db.session.scalar(select(Credential).where(
+        Credential.user_id == user.id, Credential.source_type == "course", Credential.source_id == str(course.id)))
+
+
 def credentials_of(user):
     """A worker's credentials, newest first."""
     return db.session.scalars(select(Credential).where(Credential.user_id == user.id)

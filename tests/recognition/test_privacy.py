@@ -28,3 +28,19 @@ def test_my_data_holds_my_credentials_and_deleting_withdraws_them(client, auth, 
     page = client.get(f"/credentials/{credential.uuid}").get_data(as_text=True)
     assert credential.revoked_at is not None and "注销" in page
     assert client.get(f"/credentials/{credential.uuid}/status").json["status"] == "revoked"
+
+
+def test_the_completion_page_links_to_the_course_credential(client, auth, make_user, make_course):
+    from tests.conftest import quiz_answers
+
+    make_user("finisher")
+    course = make_course("finished-course")
+    auth.login("finisher")
+    auth.post("/courses/finished-course/enrol")
+    auth.post("/courses/finished-course/intro/done")
+    from learnhub.catalog.services import course_modules
+    revision = {m.key: r for m, r in course_modules(course)}["check"]
+    auth.post("/courses/finished-course/check/quiz", quiz_answers(revision))
+    page = client.get("/courses/finished-course/complete").get_data(as_text=True)
+    credential = db.session.scalars(db.select(Credential)).one()
+    assert f'href="/credentials/{credential.uuid}"' in page
