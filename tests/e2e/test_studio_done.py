@@ -1,0 +1,163 @@
+"""Studio, end to end: the demo trainer builds a course with a lesson showing an uploaded picture,
+a video and a quiz, and publishes it; the demo worker takes it on a phone; the trainer then sees
+that worker's progress among the course's learners.
+"""
+
+import io
+
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.journey import DESKTOP, PHONE
+from tests.e2e.test_admin import log_in
+from tests.e2e.test_trainer import add_module
+
+TITLES = {"zh_CN": "高处作业安全带的正确使用", "en": "Safety harnesses for work at height"}
+LESSON = {"zh_CN": "第一课：安全带的结构", "en": "Lesson 1: parts of a harness"}
+VIDEO = {"zh_CN": "示范：穿戴安全带", "en": "Demonstration: putting the harness on"}
+QUESTION = "安全带的挂钩应该挂在哪里？"
+RIGHT, WRONG = "高于腰部的牢固构件上", "脚下的栏杆上"
+WORKER = "李明辉"
+# A minimal MP4 whose header the studio's content check recognises (as in tests/studio/test_media.py).
+MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 4000
+
+
+def _png():
+    out = io.BytesIO()
+    Image.new("RGB", (320, 160), (230, 120, 20)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_trainer_builds_worker_takes_trainer_sees_progress(start_journey, language, tmp_path):
+    title = TITLES[language]
+    picture, video = tmp_path / "安全带.png", tmp_path / "harness.mp4"
+    picture.write_bytes(_png())
+    video.write_bytes(MP4)
+
+    trainer = start_journey("studio-done-trainer", audience="trainer", viewport=DESKTOP)
+    build_and_publish(trainer, title, picture, video)
+
+    worker = start_journey("studio-done-worker", audience="worker", viewport=PHONE)
+    take_the_course(worker, title)
+
+    see_progress(trainer, title)
+    worker.finish()
+    trainer.finish()
+
+
+def build_and_publish(journey, title, picture, video):
+    """Create the course, upload a picture and a video, add lesson, video and quiz, publish."""
+    page, t, language = journey.page, journey.t, journey.language
+    log_in(journey, "demo-trainer")
+    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Studio"), exact=True).click()
+    page.get_by_role("link", name=t("New course")).click()
+    page.get_by_label(t("Title")).fill(title)
+    page.get_by_label(t("Summary")).fill(f"{title}.")
+    page.get_by_label(t("Category"), exact=True).select_option(label=t("Work safety"))
+    page.get_by_label(t("Credits"), exact=True).fill("1")
+    page.get_by_label(t("Learning hours")).fill("1")
+    page.get_by_role("button", name=t("Create the course")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    journey.step("draft course")
+
+    tabs = page.get_by_role("navigation", name=t("Course"))
+    tabs.get_by_role("link", name=t("Media")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Media"))
+    for upload in (picture, video):
+        page.get_by_label(t("File")).set_input_files(str(upload))
+        page.get_by_role("button", name=t("Upload")).click()
+        expect(page.get_by_role("status").first).to_contain_text(upload.name)
+    rows = page.get_by_role("table").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    # The table tells the trainer how to use the picture in a lesson: ![…](media/<name>).
+    image_code = rows.filter(has_text=picture.name).locator("code").inner_text()
+    image_path = image_code[image_code.index("(") + 1:-1]
+    assert image_path.startswith("media/") and image_path.endswith(".png")
+    journey.step("media uploaded")
+
+    tabs.get_by_role("link", name=t("Modules")).click()
+    add_module(journey, t("Lesson"), LESSON[language])
+    page.get_by_label(t("Text (Markdown)")).fill(
+        f"## 安全带\n\n![安全带的挂点]({image_path})\n\n挂钩要**高挂低用**。\n")
+    page.get_by_role("button", name=t("Preview")).click()
+    expect(page.locator("section.preview img")).to_have_count(1)
+    journey.step("lesson with a picture previewed")
+    page.get_by_role("button", name=t("Save"), exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text(t("Saved in the draft."))
+    page.get_by_role("link", name=t("Back to the course")).click()
+
+    add_module(journey, t("Video"), VIDEO[language])
+    page.get_by_label(t("Video"), exact=True).select_option(label=video.name)
+    page.get_by_label(t("Minutes")).fill("5")
+    page.get_by_role("button", name=t("Save"), exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text(t("Saved in the draft."))
+    journey.step("video module")
+    page.get_by_role("link", name=t("Back to the course")).click()
+
+    add_module(journey, t("Quiz"), t("Quiz"))
+    page.get_by_role("link", name=t("Add a question")).click()
+    page.get_by_label(t("Question"), exact=True).fill(QUESTION)
+    page.get_by_label(t("Choice %(n)d", n=1), exact=True).fill(RIGHT)
+    page.get_by_label(t("Choice %(n)d", n=2), exact=True).fill(WRONG)
+    page.get_by_role("checkbox", name=f'{t("Right answer")} · {t("Choice %(n)d", n=1)}').check()
+    page.get_by_label(t("Explanation")).fill("挂钩挂高，坠落时下落的距离短。")
+    page.get_by_role("button", name=t("Save the question")).click()
+    expect(page.locator("ol.results")).to_contain_text(QUESTION)
+    page.get_by_role("link", name=t("Back to the course")).click()
+
+    expect(page.get_by_text(t("Before you can publish:"))).to_have_count(0)
+    page.get_by_role("button", name=t("Publish"), exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        t("Published (version %(number)d). Learners see it now and keep their progress.", number=1))
+    journey.step("published")
+
+
+def take_the_course(journey, title):
+    """On a phone: find the course, start it, see the picture, finish lesson and video, pass."""
+    page, t, language = journey.page, journey.t, journey.language
+    log_in(journey, "demo-worker")
+    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Courses")).click()
+    page.get_by_label(t("Search courses")).fill(title)
+    page.get_by_role("button", name=t("Search")).click()
+    page.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    journey.step("course")
+
+    page.get_by_role("button", name=t("Start this course")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(LESSON[language])
+    image = page.locator(".lesson img")
+    expect(image).to_have_count(1)
+    expect(image).to_be_visible()
+    # The picture has loaded, from this site (no third-party host), at its real size.
+    loaded = image.evaluate("img => img.complete && img.naturalWidth > 0 && "
+                            "new URL(img.currentSrc).origin === location.origin")
+    assert loaded, image.get_attribute("src")
+    journey.step("lesson with its picture")
+
+    page.get_by_role("button", name=t("I have finished this module")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(VIDEO[language])
+    expect(page.locator("video")).to_have_count(1)
+    journey.step("video")
+    page.get_by_role("button", name=t("I have finished this module")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Quiz"))
+    journey.step("quiz")
+
+    group = page.locator("fieldset").filter(has=page.locator("legend", has_text=QUESTION))
+    group.get_by_label(RIGHT, exact=True).check()
+    page.get_by_role("button", name=t("Submit answers")).click()
+    expect(page.get_by_role("status")).to_have_text(t("You scored %(score)d%% and passed.", score=100))
+    journey.step("quiz passed")
+
+
+def see_progress(journey, title):
+    """Back at the desk: the course's learners page shows the worker with all modules done."""
+    page, t = journey.page, journey.t
+    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Studio"), exact=True).click()
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("navigation", name=t("Course")).get_by_role("link", name=t("Learners")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Learners"))
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=WORKER, exact=True))
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell").nth(3)).to_have_text("3 / 3")
+    expect(row.get_by_role("cell").nth(4)).to_have_text("100%")
+    journey.step("learners with the worker's progress")
