@@ -8,7 +8,7 @@ from learnhub.accounts import bp
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, as_choices
+from learnhub.core.forms import apply_error, as_choices, run_action
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.services import OrgChoiceNeeded, choose_org, get_org_in_scope, org_label
@@ -103,19 +103,14 @@ def person_union(user_id):
 def person_active(user_id):
     person = _person_or_404(user_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        active = request.form.get("active") == "1"
-        try:
-            accounts.set_active(current_user, person, active)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s can log in again.", name=person.name) if active
-                  else _("%(name)s is deactivated and has been logged out everywhere.", name=person.name),
-                  "success")
-    return redirect(url_for("accounts.person", user_id=person.id))
+    target = url_for("accounts.person", user_id=person.id)
+    if not form.validate_on_submit():
+        return redirect(target)
+    active = request.form.get("active") == "1"
+    return run_action(lambda: accounts.set_active(current_user, person, active),
+                      _("%(name)s can log in again.", name=person.name) if active
+                      else _("%(name)s is deactivated and has been logged out everywhere.", name=person.name),
+                      target)
 
 
 @bp.post("/people/<int:user_id>/password")

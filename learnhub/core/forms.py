@@ -21,3 +21,29 @@ def as_choices(pairs):
     from wtforms.fields.choices import SelectChoice
 
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def run_action(action, success, target):
+    """Run the service behind a button, then go to `target`.
+
+    Commits and flashes `success` (a message, or a callable given the action's result), or
+    rolls back and flashes the DomainError's message; NotFound becomes a 404.
+    """
+    from flask import abort, flash, redirect
+
+    from learnhub.core.errors import DomainError, NotFound
+    from learnhub.extensions import db
+
+    try:
+        result = action()
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        message = success(result) if callable(success) else success
+        if message:
+            flash(message, "success")
+    return redirect(target)

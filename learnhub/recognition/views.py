@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.forms import apply_error, run_action
 from learnhub.core.permissions import role_required
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db, talisman
@@ -102,15 +102,8 @@ def withdraw(application_id):
     application = _or_404(recognition.get_my_application, current_user, application_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        recognition.withdraw(current_user, application)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Your application is withdrawn."), "success")
-    return redirect(url_for("recognition.application", application_id=application.id))
+    return run_action(lambda: recognition.withdraw(current_user, application), _("Your application is withdrawn."),
+                      url_for("recognition.application", application_id=application.id))
 
 
 # ---------------------------------------------------------------- prior learning

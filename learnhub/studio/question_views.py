@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.forms import apply_error, run_action
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.studio import bp
@@ -64,18 +64,10 @@ def question_action(slug, key, number, action):
     course = course_or_404(slug)
     _quiz_or_404(course, key)
     check_form()
-    try:
-        if action == "delete":
-            authoring.delete_question(current_user, course, key, number)
-        else:
-            authoring.move_question(current_user, course, key, number, 1 if action == "down" else -1)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if action == "delete":
+        work, success = (lambda: authoring.delete_question(current_user, course, key, number),
+                         _("The question is deleted from the draft."))
     else:
-        db.session.commit()
-        if action == "delete":
-            flash(_("The question is deleted from the draft."), "success")
-    return redirect(url_for("studio.module", slug=course.slug, key=key) + "#questions")
+        work, success = (lambda: authoring.move_question(current_user, course, key, number,
+                                                         1 if action == "down" else -1), None)
+    return run_action(work, success, url_for("studio.module", slug=course.slug, key=key) + "#questions")

@@ -1,11 +1,11 @@
 """Co-trainers: the owner (or a union admin) lets other trainers edit a course."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import apply_error, run_action
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.studio import bp
@@ -41,14 +41,5 @@ def editors(slug):
 def remove_editor(slug, user_id):
     course = course_or_404(slug)
     check_form()
-    try:
-        studio.remove_editor(current_user, course, user_id)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The co-trainer is removed."), "success")
-    return redirect(url_for("studio.editors", slug=course.slug))
+    return run_action(lambda: studio.remove_editor(current_user, course, user_id),
+                      _("The co-trainer is removed."), url_for("studio.editors", slug=course.slug))

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from learnhub.catalog.models import MODULE_KINDS
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, as_choices
+from learnhub.core.forms import apply_error, as_choices, run_action
 from learnhub.core.permissions import role_required
 from learnhub.core.sanitize import TOO_DEEP
 from learnhub.extensions import db
@@ -149,18 +149,7 @@ def add_module(slug):
 def _act(course, action, success, anchor=None):
     """Run a service for a button (CSRF checked), commit, flash, back to the course page."""
     check_form()
-    try:
-        result = action()
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        if success:
-            flash(success(result) if callable(success) else success, "success")
-    return redirect(url_for("studio.course", slug=course.slug) + (f"#{anchor}" if anchor else ""))
+    return run_action(action, success, url_for("studio.course", slug=course.slug) + (f"#{anchor}" if anchor else ""))
 
 
 @bp.post("/studio/<slug>/modules/<key>/move")
