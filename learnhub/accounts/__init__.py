@@ -1,9 +1,9 @@
 """People: registration, login, profile, and the people screens of union admins."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
 from learnhub.core.audit import register_actions
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.nav import home_section, nav_item
 
 bp = Blueprint("accounts", __name__, template_folder="templates")

@@ -1,11 +1,11 @@
 """Flask-Login wiring: sessions live in the database, the cookie carries a random token."""
 
 from flask import current_app, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from learnhub.accounts import bp
 from learnhub.accounts.services import has_consented, load_session_user
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import login_manager
 
 login_manager.login_view = "accounts.login"

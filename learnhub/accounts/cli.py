@@ -7,11 +7,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from learnhub.accounts import onboarding
 from learnhub.accounts.services import find_by_login
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 
 accounts_cli = AppGroup("accounts", help="Accounts and bulk onboarding.")

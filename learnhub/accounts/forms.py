@@ -1,6 +1,5 @@
 """Forms check the shape of input; rules that need the database live in services."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 
 from learnhub.accounts.models import ROLES
 from learnhub.core.forms import as_choices
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 
 

@@ -8,13 +8,13 @@ import base64
 import binascii
 
 from flask import current_app, flash, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.accounts import bp, onboarding
 from learnhub.accounts.forms import ImportConfirmForm, ImportForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.extensions import db

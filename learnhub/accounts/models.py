@@ -3,12 +3,12 @@
 import hashlib
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.text import mask_phone
 from learnhub.core.vocab import occupation_label, skill_level_label
 from learnhub.extensions import db

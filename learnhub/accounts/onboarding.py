@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +23,8 @@ from learnhub.accounts.models import User
 from learnhub.accounts.passwords import generate_initial_password, hash_initial_password
 from learnhub.core import audit
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.tables import csv_for_excel
 from learnhub.core.text import (
     clean_line,

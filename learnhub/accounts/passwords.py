@@ -4,10 +4,10 @@ import functools
 import secrets
 
 from flask import current_app
-from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 
 # Initial passwords (bulk onboarding, resets) are random and easy to read out: no 0/o, 1/l/i,
 # one case only. About 50 random bits, valid until the first login, they need far less

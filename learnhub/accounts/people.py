@@ -1,7 +1,6 @@
 """The people screens of union admins: everyone in my union and the unions below it."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.accounts import bp
@@ -9,6 +8,7 @@ from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, as_choices, run_action
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.services import OrgChoiceNeeded, choose_org, get_org_in_scope, org_label

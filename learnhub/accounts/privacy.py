@@ -3,7 +3,6 @@
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from learnhub.accounts import bp
@@ -11,6 +10,7 @@ from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, DeleteAccountForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 
 

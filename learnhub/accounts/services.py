@@ -6,7 +6,6 @@ Services flush and never commit; the request or command commits once.
 import secrets
 from datetime import UTC, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
 from learnhub.accounts.models import ROLES, Consent, LoginSession, User
@@ -20,6 +19,7 @@ from learnhub.accounts.passwords import (
 from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.text import (
     clean_line,
     clean_person_name,

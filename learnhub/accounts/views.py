@@ -1,5 +1,4 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from learnhub.accounts import bp
@@ -7,6 +6,7 @@ from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, as_choices
+from learnhub.core.i18n import gettext as _
 from learnhub.core.i18n import normalise_locale
 from learnhub.core.security import safe_next_url
 from learnhub.core.text import clean_line

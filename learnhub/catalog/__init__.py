@@ -1,8 +1,8 @@
 """Courses and modules: the catalogue, search, and course packages under courses/."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.nav import nav_item
 
 bp = Blueprint("catalog", __name__, template_folder="templates")

@@ -7,11 +7,11 @@ ModuleRevisions, so that a course can change without anybody losing what they di
 from datetime import datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import db
 
 CATEGORIES = {

@@ -1,12 +1,12 @@
 """The catalogue: which courses a person may see, search and filters, a course's modules."""
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learnhub.catalog.models import ALL_OCCUPATIONS, CATEGORIES, Course, Module, ModuleRevision, Question
 from learnhub.core.errors import NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, SKILL_LEVELS
 from learnhub.extensions import db

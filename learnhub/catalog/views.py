@@ -29,8 +29,7 @@ def catalogue():
 @bp.app_template_global()
 def course_audience(course):
     """Who a course is for, in a few words: occupation and skill level."""
-    from flask_babel import gettext as _
-
+    from learnhub.core.i18n import gettext as _
     from learnhub.core.vocab import occupation_label, skill_level_label
 
     occupation = _("All occupations") if course.occupation == "all" else occupation_label(course.occupation)

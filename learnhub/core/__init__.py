@@ -1,8 +1,8 @@
 """The floor everything stands on: database, security, languages, layout and error pages."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.nav import nav_item
 
 bp = Blueprint("core", __name__, template_folder="templates", static_folder="static",

@@ -1,8 +1,9 @@
 """Domain errors raised by services, and the error pages every user may meet."""
 
 from flask import jsonify, render_template, request
-from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+
+from learnhub.core.i18n import gettext as _
 
 
 class DomainError(Exception):

@@ -46,18 +46,19 @@ def home_section(blueprint, template, roles=None, order=50, context=None):
     blueprint.record_once(lambda state: _registry(state.app)["home"].append(section))
 
 
-def _allowed(entry):
+def _allowed(entry, user):
     who = getattr(entry, "who", "members")
-    if not current_user.is_authenticated:
+    if not user.is_authenticated:
         return who in ("everyone", "visitors")
     if who == "visitors":
         return False
-    return entry.roles is None or current_user.role in entry.roles
+    return entry.roles is None or user.role in entry.roles
 
 
 def nav_items():
     """The menu links this person may see, in order."""
-    return sorted(item for item in _registry(current_app)["nav"] if _allowed(item))
+    user = current_user._get_current_object()
+    return sorted(item for item in _registry(current_app)["nav"] if _allowed(item, user))
 
 
 def home_sections():
@@ -65,7 +66,8 @@ def home_sections():
     from flask import render_template
     from markupsafe import Markup
 
-    sections = sorted(s for s in _registry(current_app)["home"] if _allowed(s))
+    user = current_user._get_current_object()
+    sections = sorted(s for s in _registry(current_app)["home"] if _allowed(s, user))
     return [Markup(render_template(s.template, **(s.context(current_user) if s.context else {})))
             for s in sections]
 

@@ -3,9 +3,8 @@
 import re
 import unicodedata
 
-from flask_babel import gettext as _
-
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,31}$")

@@ -1,6 +1,6 @@
 """Shared vocabulary: occupations and the skill-level scale, with translatable labels."""
 
-from flask_babel import lazy_gettext as _l
+from learnhub.core.i18n import lazy_gettext as _l
 
 # Common occupations (工种) of industrial workers; codes are stable, labels translatable.
 OCCUPATIONS = [

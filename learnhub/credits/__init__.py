@@ -1,9 +1,9 @@
 """The learning account (学习账户): an append-only ledger of credits and hours, and the record."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
 from learnhub.core.audit import register_actions
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.nav import home_section, nav_item
 
 bp = Blueprint("credits", __name__, template_folder="templates")

@@ -5,12 +5,12 @@ import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db

@@ -1,10 +1,10 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.accounts.services import get_person_in_scope
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.core.tables import csv_for_excel
 from learnhub.credits import bp

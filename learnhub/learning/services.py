@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, select, update
 
 from learnhub.catalog.models import Course, Module
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt

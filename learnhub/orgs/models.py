@@ -1,9 +1,9 @@
 """Org: one union in the tree, with a materialised path for subtree queries."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import db
 
 KINDS = {

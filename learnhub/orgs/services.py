@@ -1,9 +1,9 @@
 """Operations on the union tree. Services flush; the caller commits."""
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.extensions import db
 from learnhub.orgs.models import CHILD_KINDS, KINDS, Org

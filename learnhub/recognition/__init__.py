@@ -1,9 +1,9 @@
 """The credit bank: pathways, applications and review, prior learning, credentials."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
 from learnhub.core.audit import register_actions
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.nav import home_section, nav_item, page_slot
 
 bp = Blueprint("recognition", __name__, template_folder="templates")

@@ -8,12 +8,12 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import parse_reason
 from learnhub.extensions import db
 from learnhub.learning.signals import course_completed

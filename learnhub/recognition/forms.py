@@ -1,6 +1,5 @@
 """Forms check the shape of input; the rules (eligibility, scope, limits) live in services."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.catalog.models import CATEGORIES
 from learnhub.core.forms import as_choices
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.recognition.models import TARGET_KINDS
 

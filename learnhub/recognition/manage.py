@@ -1,13 +1,13 @@
 """Pathway keeping, for admins of national and provincial federations. Saving writes a version."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from learnhub.catalog.models import Course
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.recognition import bp

@@ -7,7 +7,6 @@ was made under, so a new version never changes a decision already made.
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from learnhub.catalog.models import CATEGORIES
 from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import occupation_label, skill_level_label
 from learnhub.extensions import db
 

@@ -4,13 +4,13 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import contains_eager
 
 from learnhub.catalog.models import CATEGORIES, Course
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.credits.services import parse_credits

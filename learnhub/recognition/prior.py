@@ -11,13 +11,13 @@ import unicodedata
 from datetime import UTC, date, datetime
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from learnhub.accounts.models import User
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line
 from learnhub.credits.services import award, parse_credits
 from learnhub.extensions import db

@@ -7,10 +7,10 @@ holder withdrew it), removes the certificates they uploaded, and clears what the
 from datetime import UTC, datetime
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from learnhub.accounts.signals import account_erasing, personal_data_requested
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.recognition.models import Application, Credential, EvidenceFile, PriorLearning
 

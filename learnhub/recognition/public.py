@@ -1,11 +1,11 @@
 """What strangers may open: a credential's page, its JSON and VC-JWT, its status, our keys."""
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db, limiter
 from learnhub.recognition import bp
 from learnhub.recognition import credentials as creds

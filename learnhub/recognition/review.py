@@ -1,11 +1,11 @@
 """The review queue of union admins: applications and prior learning of their union subtree."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.recognition import bp, prior

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -17,6 +16,7 @@ from learnhub.accounts.models import User
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.orgs.models import Org

@@ -19,9 +19,9 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
-from flask_babel import gettext as _
 
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 
 _CACHE = "recognition_signing_key"
 MAX_TOKEN_LENGTH = 20_000

@@ -3,11 +3,11 @@
 from datetime import UTC, datetime
 
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, run_action
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db, talisman

@@ -1,8 +1,8 @@
 """Union statistics: dashboards over pre-aggregated rollups, drill-down, exports."""
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.nav import home_section, nav_item
 
 bp = Blueprint("stats", __name__, template_folder="templates", url_prefix="/stats")

@@ -1,11 +1,11 @@
 """Forms of the statistics pages: the period, the roster's filters, a required course."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.core.forms import as_choices
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.stats.periods import PERIODS
 

@@ -13,13 +13,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import course_modules
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 from learnhub.core.vocab import OCCUPATION_CODES
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db

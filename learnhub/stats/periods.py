@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
+from learnhub.core.i18n import lazy_gettext as _l
 
 PERIODS = {
     "month": _l("This month"),

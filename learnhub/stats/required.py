@@ -7,13 +7,13 @@ dashboard shows its own requirements and those of the province and the nation ab
 from collections import defaultdict
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
 from learnhub.orgs.models import Org

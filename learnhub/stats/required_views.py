@@ -1,12 +1,12 @@
 """Required courses: mark one for my union's subtree, see who has finished, chase who has not."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.accounts.forms import ConfirmForm
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, as_choices
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.stats import bp, required, sheets

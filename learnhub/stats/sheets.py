@@ -1,8 +1,7 @@
 """Every table the statistics pages show, built once for the page and for CSV and XLSX."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from learnhub.core.i18n import gettext as _
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.text import mask_phone
 from learnhub.stats.charts import percent
 from learnhub.stats.report import CREDITS, HOURS, PERCENT, TEXT, VALUE, Column, Table, minutes_to_hours

@@ -1,12 +1,12 @@
 """Statistics pages of union admins: overview, breakdowns, roster, and their exports."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.services import ancestors_of, get_org_in_scope

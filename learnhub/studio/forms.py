@@ -1,6 +1,5 @@
 """Studio forms: they check the shape of input; the services check the rules."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.catalog.models import CATEGORIES, LANGUAGES, MODULE_KINDS, QUESTION_KINDS
 from learnhub.core.forms import as_choices
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 
 MAX_CHOICE_ROWS = 6

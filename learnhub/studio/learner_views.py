@@ -1,9 +1,9 @@
 """Trainers see their learners: per course, filterable by union, exportable as CSV."""
 
 from flask import Response, render_template, request
-from flask_babel import gettext as _
 
 from learnhub.core.forms import as_choices
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.core.tables import csv_for_excel
 from learnhub.orgs.services import org_label

@@ -8,12 +8,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import format_datetime
-from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Module
 from learnhub.catalog.services import course_modules
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment, Progress, QuizAttempt
 from learnhub.orgs.models import Org

@@ -12,11 +12,11 @@ from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.studio.models import Upload
 

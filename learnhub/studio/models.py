@@ -11,13 +11,13 @@ Module with no live revision (revision 0) that is retired, i.e. outside the live
 from datetime import datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course, Module
 from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import db
 
 

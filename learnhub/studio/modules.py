@@ -8,13 +8,13 @@ change that draft until it is published.
 import re
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from learnhub.catalog.models import MODULE_KINDS, QUESTION_KINDS, Choice, Module, ModuleRevision, Question
 from learnhub.catalog.package import ModuleSpec, QuestionSpec, content_hash, render_markdown
 from learnhub.catalog.package_checks import Checker
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.sanitize import MAX_DEPTH, TOO_DEEP, nesting_depth
 from learnhub.extensions import db
 from learnhub.studio.models import DraftModule, Upload

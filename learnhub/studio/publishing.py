@@ -9,12 +9,12 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from learnhub.catalog.importing import export_course, media_folder
 from learnhub.catalog.models import Module
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.studio.media import upload_path
 from learnhub.studio.models import DraftModule

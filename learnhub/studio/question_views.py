@@ -1,11 +1,11 @@
 """The quiz editor's questions: add, change, move, delete; numbered from 1 in the draft."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, run_action
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.studio import bp

@@ -8,7 +8,6 @@ import re
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from learnhub.accounts.models import User
@@ -16,6 +15,7 @@ from learnhub.catalog.models import CATEGORIES, LANGUAGES, Course, Module, Modul
 from learnhub.core import audit
 from learnhub.core.db import utcnow
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db

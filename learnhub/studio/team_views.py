@@ -1,11 +1,11 @@
 """Co-trainers: the owner (or a union admin) lets other trainers edit a course."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, run_action
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.studio import bp

@@ -1,11 +1,11 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from learnhub.catalog.models import MODULE_KINDS
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, as_choices, run_action
+from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.core.sanitize import TOO_DEEP
 from learnhub.extensions import db
