@@ -10,6 +10,8 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, SKILL_LEVELS
 from learnhub.extensions import db
+from learnhub.orgs.models import Org
+from learnhub.orgs.services import subtree_filter
 
 _LEVEL_ORDER = [code for code, _label in SKILL_LEVELS]
 
@@ -20,6 +22,20 @@ def visible_filter(user):
     if user is not None and getattr(user, "is_authenticated", False):
         audience_ok = or_(audience_ok, Course.audience_org_id.in_(user.org.ancestor_ids))
     return and_(Course.status == "published", audience_ok)
+
+
+def reachable_filter(org):
+    """A WHERE clause: the courses an admin of `org` may pick for the people of its subtree.
+
+    Published courses for everyone or for a union above, at or below `org`; unpublished ones
+    only if a union of the subtree made them. Another union's drafts and courses meant for
+    another union's members stay out of sight, as they do in the catalogue.
+    """
+    subtree = select(Org.id).where(subtree_filter(org))
+    audience_ok = or_(Course.audience_org_id.is_(None), Course.audience_org_id.in_(org.ancestor_ids),
+                      Course.audience_org_id.in_(subtree))
+    return or_(and_(Course.status == "published", audience_ok),
+               and_(Course.status != "published", Course.org_id.in_(subtree)))
 
 
 def levels_for(level):

@@ -88,7 +88,7 @@ def done(slug, key):
     try:
         learning.complete_module(current_user, course, module, revision)
     except learning.NotEnrolled:
-        abort(403)
+        abort(404)  # progress on a course one is not enrolled in: not theirs, as if it did not exist
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("learning.module", slug=slug, key=key))
@@ -120,7 +120,7 @@ def position(slug, key):
     try:
         learning.save_position(current_user, course, module, form.position.data)
     except learning.NotEnrolled:
-        abort(403)
+        abort(404)
     except DomainError as error:
         return jsonify({"error": error.message}), 400
     db.session.commit()
@@ -137,7 +137,7 @@ def quiz(slug, key):
     try:
         attempt = learning.submit_quiz(current_user, course, module, revision, answers)
     except learning.NotEnrolled:
-        abort(403)
+        abort(404)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -2,9 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from learnhub.catalog.models import Course
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
@@ -28,14 +26,9 @@ def _kept_or_404(pathway_id):
         abort(404)
 
 
-def _catalogue():
-    return db.session.execute(select(Course.slug, Course.title, Course.status)
-                              .where(Course.status != "archived").order_by(Course.slug)).all()
-
-
 def _render_form(form, pathway=None, version=None, status=200):
     return render_template("recognition/manage_form.html", form=form, pathway=pathway, version=version,
-                           catalogue=_catalogue(),
+                           catalogue=keeping.course_choices(current_user),
                            history=keeping.versions_of(pathway) if pathway else []), status
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import contains_eager
 
 from learnhub.catalog.models import CATEGORIES, Course
+from learnhub.catalog.services import reachable_filter
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
@@ -66,8 +67,12 @@ def _line(value, field, *, required_message=None, max_length=120):
     return text
 
 
-def parse_course_groups(text):
-    """'a | b' per line -> [['a', 'b'], ...]; every course must exist in the catalogue."""
+def parse_course_groups(text, org=None):
+    """'a | b' per line -> [['a', 'b'], ...]; every course must exist in the catalogue.
+
+    With `org`, only courses within its reach count (see catalog's `reachable_filter`): an
+    admin cannot learn by trying addresses that another union's draft exists.
+    """
     groups = []
     for line in str(text or "").splitlines():
         slugs = [s.strip().lower() for s in re.split(r"[|,，、/]", line) if s.strip()]
@@ -78,7 +83,10 @@ def parse_course_groups(text):
     wanted = {slug for group in groups for slug in group}
     bad = sorted(slug for slug in wanted if not _SLUG.match(slug))
     if not bad and wanted:
-        found = set(db.session.scalars(select(Course.slug).where(Course.slug.in_(wanted))))
+        stmt = select(Course.slug).where(Course.slug.in_(wanted))
+        if org is not None:
+            stmt = stmt.where(reachable_filter(org))
+        found = set(db.session.scalars(stmt))
         bad = sorted(wanted - found)
     if bad:
         raise DomainError(_("No course has the address: %(slugs)s.", slugs=", ".join(bad)[:200]),
@@ -121,6 +129,13 @@ def get_kept_pathway(admin, pathway_id):
     if row is None:
         raise NotFound(_("Pathway not found."))
     return row[0], row[1]
+
+
+def course_choices(admin):
+    """(slug, title, status) of the courses this keeper may require, by address."""
+    return db.session.execute(select(Course.slug, Course.title, Course.status)
+                              .where(Course.status != "archived", reachable_filter(admin.org))
+                              .order_by(Course.slug)).all()
 
 
 def versions_of(pathway):
@@ -171,7 +186,7 @@ def save_pathway(admin, pathway=None, *, base_version=None, **fields):
     _require_keeper(admin)
     if pathway is not None and not admin.org.contains(pathway.org):
         raise NotFound(_("Pathway not found."))
-    target, values = parse_rule(**fields)
+    target, values = parse_rule(**fields, org=admin.org)
     version = _write(target, values, org_id=admin.org_id, pathway=pathway, base_version=base_version,
                      created_by_id=admin.id)
     audit.record(admin, "pathway.save", "pathway", version.pathway_id, version.pathway.org.path,
@@ -190,13 +205,16 @@ def load_pathway(code, org, **fields):
 def parse_rule(*, title, summary="", target_kind, institution, programme="", course_name="", occupation=None,
                level=None, target_credits="0", target_hours="0", required_courses="", min_credits="0",
                min_hours="0", categories=(), occupations=(), within_years=None, counts_prior_learning=False,
-               cap=None):
-    """(Target, version values) from what an admin typed, or a DomainError naming the field."""
+               cap=None, org=None):
+    """(Target, version values) from what an admin typed, or a DomainError naming the field.
+
+    `org`: the keeper's union, whose reach limits the courses a pathway may require.
+    """
     title = _line(title, "title", required_message=_("Give the pathway a title."))
     summary = clean_text(summary, "summary", max_length=2000)
     target = _target(target_kind, institution, programme, course_name, occupation, level, target_credits,
                      target_hours)
-    groups = parse_course_groups(required_courses)
+    groups = parse_course_groups(required_courses, org)
     min_credits = optional_credits(min_credits, "min_credits")
     min_minutes = parse_hours(min_hours, "min_hours")
     categories = list(dict.fromkeys(categories or []))

@@ -183,6 +183,24 @@ def test_a_national_admin_keeps_pathways_in_versions(client, auth, make_user, tr
     assert stale.status_code == 400 and "newer version" in _text(stale)
 
 
+def test_a_keeper_picks_only_courses_within_reach(client, auth, make_user, make_course, tree, safety_course):
+    """Another union's draft, or a course for another union's members, is neither listed nor accepted."""
+    make_course("b-draft", title="乙市草稿", status="draft", org_id=tree.city_b.id)
+    make_course("b-only", title="乙市专属", audience_org_id=tree.city_b.id)
+    make_course("a-draft", title="甲市草稿", status="draft", org_id=tree.city_a.id)
+    make_user("prov.a", role="admin", org=tree.prov_a, locale="en")
+    auth.login("prov.a")
+    page = _text(client.get("/recognition/pathways/new"))
+    assert "safety-a" in page and "a-draft" in page
+    assert "b-draft" not in page and "乙市草稿" not in page and "b-only" not in page
+    form = {"title": "安全证书", "target_kind": "certificate", "institution": "安全教育中心",
+            "programme": "安全生产培训合格证明", "categories": ["safety"], "within_years": "2"}
+    for slug in ("b-draft", "b-only"):
+        refused = auth.post("/recognition/pathways/new", dict(form, required_courses=slug))
+        assert refused.status_code == 400 and "No course has the address" in _text(refused)
+    assert auth.post("/recognition/pathways/new", dict(form, required_courses="a-draft | safety-a")).status_code == 302
+
+
 def test_city_admins_do_not_keep_pathways(client, auth, admin, pathway):
     auth.login("city.admin")
     assert client.get("/recognition/pathways/").status_code == 404

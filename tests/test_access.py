@@ -1,0 +1,475 @@
+"""Issue 8, "no one sees what is not theirs": every id in every URL, tried by every role.
+
+A world where each kind of record that shows as an id in an address has an owner in union
+tree A (the 甲市 subtree), then every rule of the URL map with arguments is filled with those
+ids and requested (GET, and POST with a valid CSRF token where the rule takes POST) by ten
+roles. Whoever the matrix below does not name as legitimate must meet 404; a visitor meets
+404 or the login page. The legitimate roles must get the page (200) or get their action done,
+so a site that answered 404 to everyone would fail too.
+
+New routes are picked up from the URL map: a rule with arguments that is neither in the
+matrix nor in PUBLIC fails the test until someone decides who may open it.
+
+Each request runs inside a savepoint rolled back afterwards, so a publish, a withdrawal or a
+password reset by one role does not change what the next one sees. Totals are printed
+(`pytest -s`).
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from learnhub.catalog.services import course_modules
+from learnhub.core import audit
+from learnhub.extensions import db
+from learnhub.learning import services as learning
+from tests.conftest import Auth, csrf_token, quiz_answers
+
+WHO = {
+    "visitor": "not logged in",
+    "owner": "worker of 甲市第一机床厂 who owns the records",
+    "peer": "another worker of the same enterprise union",
+    "far": "a worker of 乙市造船厂 (union tree B)",
+    "author": "trainer of 甲市 who owns the draft course",
+    "trainer": "another trainer of 甲市, not on that course",
+    "admin_a": "admin of 甲市 (over the owner)",
+    "admin_b": "admin of 乙市, the other city",
+    "keeper_a": "admin of 甲省 (over 甲市; keeps pathways)",
+    "keeper_b": "admin of 乙省 (keeps pathways in tree B)",
+}
+ROLES = tuple(WHO)
+# Everyone under 甲市, who may see a course meant for 甲市's members.
+CITY_A = ("peer", "author", "trainer", "admin_a")
+
+# Rules with arguments that anyone may open, and why. Everything else with an argument is in
+# the matrix of `cases` below.
+PUBLIC = {
+    "core.static": "the site's stylesheets, scripts and icons",
+    "studio.static": "the studio editor's script",
+    # DESIGN: "/credentials/<uuid> a public page a stranger can check", with its JSON, its
+    # signed JWT and its revocation status, for a college's or an employer's software. The
+    # id is a random UUID; the page masks the holder's name.
+    "recognition.credential": "public credential page",
+    "recognition.credential_json": "public credential, Open Badges JSON",
+    "recognition.credential_jwt": "public credential, signed VC-JWT",
+    "recognition.credential_status": "public credential, revocation status",
+}
+# Published courses for everyone (/courses/<slug>, their modules and media) are open by
+# design; the matrix tries the same routes with a course meant for 甲市 only, which is not.
+
+
+def _png():
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (20, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DETAILS = {"title": "甲秘密草稿课程", "summary": "班组安全交底。", "category": "safety", "occupation": "all",
+           "target_level": "none", "language": "zh_CN", "credits": "2", "hours": "1.5", "tags": "安全",
+           "audience": ""}
+
+
+@dataclass
+class Case:
+    """One way to fill a rule's arguments, and who may use the address so filled.
+
+    `ok`: the role that must get 200 for GET, and for POST one of `post_ok` (its action done or,
+    where the state of the world refuses it, refused by the service past the scope check).
+    `also`: other roles that may use it (never 404). Every other role: 404.
+    """
+
+    args: dict
+    ok: str | None = None
+    also: tuple = ()
+    form: dict = field(default_factory=dict)
+    query: str = ""
+    post_ok: tuple = (302,)
+    note: str = ""
+
+
+@pytest.fixture
+def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
+    """Records of every kind, owned in 甲市's subtree; a few of 乙市's to mix into addresses."""
+    from learnhub.recognition import prior
+    from learnhub.recognition import services as recognition
+    from learnhub.recognition.models import Credential
+    from learnhub.recognition.pathways import load_pathway
+    from learnhub.stats import required
+    from learnhub.stats.rollups import today
+    from learnhub.studio import modules as authoring
+    from learnhub.studio import services as studio
+    from learnhub.studio.media import store_upload
+
+    # Signing keys, uploads and course media in this test's own folder.
+    monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(tmp_path / "signing-key.pem"))
+    monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    app.extensions.pop("recognition_signing_key", None)
+
+    w = type("World", (), {})()
+    w.tree = tree
+    w.owner = make_user("owner", org=tree.ent_a1, name="甲秘密工人", phone="13900000001")
+    w.peer = make_user("peer", org=tree.ent_a1)
+    w.far = make_user("far", org=tree.ent_b1)
+    w.author = make_user("author", role="trainer", org=tree.city_a)
+    w.coauthor = make_user("coauthor", role="trainer", org=tree.city_a)
+    w.trainer = make_user("trainer", role="trainer", org=tree.city_a)
+    w.admin_a = make_user("admin_a", role="admin", org=tree.city_a)
+    w.admin_b = make_user("admin_b", role="admin", org=tree.city_b)
+    w.keeper_a = make_user("keeper_a", role="admin", org=tree.prov_a)
+    w.keeper_b = make_user("keeper_b", role="admin", org=tree.prov_b)
+
+    # A course for 甲市's members only, which the owner has finished: progress, an attempt,
+    # ledger entries, a course credential.
+    w.course = make_course("a-course", title="甲市专属课程", audience_org_id=tree.city_a.id,
+                           modules=(("read", "lesson", "1", 10), ("clip", "video", "1", 5),
+                                    ("check", "quiz", "1", 5)))
+    media = tmp_path / "instance" / "media" / "a-course"
+    media.mkdir(parents=True)
+    (media / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
+    learning.enrol(w.owner, w.course)
+    modules = {m.key: (m, r) for m, r in course_modules(w.course)}
+    learning.complete_module(w.owner, w.course, *modules["read"])
+    learning.complete_module(w.owner, w.course, *modules["clip"])
+    w.attempt = learning.submit_quiz(w.owner, w.course, *modules["check"],
+                                     {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()})
+    w.quiz_answers = quiz_answers(modules["check"][1])
+    db.session.flush()
+    from learnhub.credits.models import Account, LedgerEntry
+
+    def entry_of(user):
+        return db.session.scalar(db.select(LedgerEntry).join(Account, Account.id == LedgerEntry.account_id)
+                                 .where(Account.user_id == user.id).order_by(LedgerEntry.id).limit(1))
+
+    w.entry = entry_of(w.owner)
+    w.credential = db.session.scalar(db.select(Credential).where(Credential.user_id == w.owner.id))
+    assert w.entry is not None and w.credential is not None
+
+    # A worker of tree B with a ledger entry of their own, for addresses that mix the two.
+    open_course = make_course("open-course", modules=(("only", "lesson", "1", 10),))
+    learning.enrol(w.far, open_course)
+    learning.complete_module(w.far, open_course, *course_modules(open_course)[0])
+    db.session.flush()
+    w.far_entry = entry_of(w.far)
+
+    # A pathway kept by 甲省, offered to its workers; the owner applied, the reviewer asked a question.
+    version = load_pathway("a-pathway", tree.prov_a, title="甲省学分转换", target_kind="academic",
+                           institution="滨江职业技术学院", programme="电气自动化技术专业", course_name="电工安全技术",
+                           target_credits="2", required_courses="a-course", min_credits="1",
+                           categories=["safety"])
+    w.pathway_id = version.pathway_id
+    w.application = recognition.apply(w.owner, w.pathway_id, "甲秘密申请说明")
+    recognition.ask_for_information(w.admin_a, w.application, "请补充证明")
+
+    # Prior learning with its certificate.
+    w.claim = prior.submit(w.owner, title="甲秘密先前学习", issuer="滨江重型机械厂培训中心",
+                           achieved_on="2024-06-30", hours="16", description="低压电工实操",
+                           filename="证书.pdf", data=PDF)
+
+    # A course 甲市 requires of its workers.
+    w.requirement = required.require_course(w.admin_a, w.course.id, today() + timedelta(days=30), today())
+
+    # The author's draft in the studio: a lesson, a quiz with two questions, a co-trainer, a picture.
+    w.draft = studio.create_course(w.author, dict(DETAILS), slug="a-draft")
+    authoring.add_module(w.author, w.draft, "lesson", "为什么要交底", key="why")
+    authoring.save_lesson(w.author, w.draft, "why", {"title": "为什么要交底", "minutes": "20", "credits": "0.5",
+                                                      "body": "交底让每个人知道今天的危险。", "is_required": "y"})
+    authoring.add_module(w.author, w.draft, "quiz", "小测验", key="check")
+    authoring.save_quiz_settings(w.author, w.draft, "check", {"title": "小测验", "minutes": "10", "credits": "0.5",
+                                                               "pass_mark": "50", "attempts": "3",
+                                                               "is_required": "y"})
+    for text in ("交底在什么时候做？", "交底要讲哪些？"):
+        authoring.save_question(w.author, w.draft, "check", None, "single", text,
+                                [("开工前", True), ("下班后", False)], "开工前交底。")
+    studio.add_editor(w.author, w.draft, "coauthor")
+    w.upload = store_upload(w.author, w.draft, FileStorage(io.BytesIO(_png()), "甲秘密图片.png", "file"))
+
+    # An entry of the audit log about the owner.
+    audit.record(w.admin_a, "person.role", "user", w.owner.id, w.owner.org.path, note="甲秘密审计")
+    db.session.flush()
+    yield w
+    app.extensions.pop("recognition_signing_key", None)
+
+
+def cases(w):
+    """The matrix: endpoint -> the ways to fill its arguments and who may use each."""
+    t = w.tree
+    course, draft = dict(slug=w.course.slug), dict(slug=w.draft.slug)
+    person = dict(user_id=w.owner.id)
+    studio_also = ("admin_a", "keeper_a")  # admins over the course's union edit it too
+    admins = ("keeper_a",)  # the province's admin is over 甲市 too
+    lesson = {"title": "为什么要交底", "minutes": "20", "credits": "0.5", "body": "改过的正文", "is_required": "y"}
+    question = {"kind": "single", "text": "新的题目", "choice1": "对", "correct1": "y", "choice2": "错",
+                "explanation": "因为对。"}
+    return {
+        # ------------------------------------------------------------ learning (a course for 甲市)
+        "learning.course": [Case(course, "owner", CITY_A)],
+        "learning.module": [Case(dict(course, key="read"), "owner", CITY_A)],
+        "learning.completed": [Case(course, "owner", CITY_A)],
+        "learning.enrol": [Case(course, "owner", CITY_A)],
+        "learning.done": [Case(dict(course, key="read"), "owner")],
+        "learning.position": [Case(dict(course, key="clip"), "owner", form={"position": "3"}, post_ok=(204,))],
+        "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
+        "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
+        "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],
+        # ------------------------------------------------------------ a person, for admins over them
+        "accounts.person": [
+            Case(person, "admin_a", admins),
+            Case(dict(user_id=w.keeper_a.id), "keeper_a", note="a person above 甲市: not for its admin"),
+        ],
+        "accounts.person_role": [Case(person, "admin_a", admins, form={"role": "worker"}, post_ok=(302, 400))],
+        "accounts.person_union": [Case(person, "admin_a", admins, form={"org_id": t.ent_a2.id})],
+        "accounts.person_active": [Case(person, "admin_a", admins, form={"active": "0"})],
+        "accounts.person_password": [Case(person, "admin_a", admins, post_ok=(200,))],
+        "recognition.person_credentials": [Case(person, "admin_a", admins)],
+        "credits.person_record": [Case(person, "admin_a", admins)],
+        "credits.reverse": [
+            Case(dict(person, entry_id=w.entry.id), "admin_a", admins, form={"reason": "重复记录"}),
+            Case(dict(person, entry_id=w.far_entry.id), form={"reason": "重复记录"},
+                 note="an entry of tree B under 甲市's person"),
+            Case(dict(user_id=w.far.id, entry_id=w.entry.id), form={"reason": "重复记录"},
+                 note="甲市's entry under tree B's person"),
+        ],
+        # ------------------------------------------------------------ the owner's recognition
+        "recognition.application": [Case(dict(application_id=w.application.id), "owner")],
+        "recognition.respond": [Case(dict(application_id=w.application.id), "owner", form={"message": "证明已补"})],
+        "recognition.withdraw": [Case(dict(application_id=w.application.id), "owner")],
+        "recognition.review_application": [Case(dict(application_id=w.application.id), "admin_a", admins)],
+        "recognition.decide": [Case(dict(application_id=w.application.id), "admin_a", admins,
+                                    form={"action": "info", "message": "还缺一份证明"})],
+        "recognition.prior_claim": [Case(dict(claim_id=w.claim.id), "owner")],
+        "recognition.prior_certificate": [Case(dict(claim_id=w.claim.id), "owner", ("admin_a", "keeper_a"))],
+        "recognition.review_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins)],
+        "recognition.grant_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins,
+                                         form={"credits": "1", "hours": "16"})],
+        "recognition.reject_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins,
+                                          form={"reason": "证书看不清"})],
+        "recognition.revoke": [Case(dict(cid=w.credential.uuid), "admin_a", admins, form={"reason": "发错了"})],
+        # A pathway kept by 甲省: offered to its workers, kept by its admin.
+        "recognition.pathway": [Case(dict(pathway_id=w.pathway_id), "owner", ("peer",))],
+        # The owner's application is open, so the service refuses a second one (400).
+        "recognition.apply": [Case(dict(pathway_id=w.pathway_id), "owner", ("peer",), form={"note": "请审核"},
+                                   post_ok=(400,))],
+        "recognition.edit_pathway": [Case(dict(pathway_id=w.pathway_id), "keeper_a", form={"title": ""},
+                                          post_ok=(400,))],
+        "recognition.pathway_active": [Case(dict(pathway_id=w.pathway_id), "keeper_a", form={"active": "0"})],
+        # ------------------------------------------------------------ statistics of 甲市
+        "stats.overview": [
+            Case(dict(org_id=t.city_a.id), "admin_a", admins),
+            Case(dict(org_id=t.prov_a.id), "keeper_a", note="the union above 甲市: not for its admin"),
+        ],
+        "stats.courses": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
+        "stats.people": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
+        "stats.workforce": [Case(dict(org_id=t.ent_a1.id), "admin_a", admins)],
+        "stats.required_list": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
+        "stats.required_detail": [
+            Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins),
+            Case(dict(org_id=t.city_b.id, requirement_id=w.requirement.id), note="甲市's requirement under 乙市"),
+        ],
+        "stats.export": [
+            Case(dict(org_id=t.city_a.id, name="workforce", fmt="csv"), "admin_a", admins),
+            Case(dict(org_id=t.city_b.id, name="not-finished", fmt="csv"), query=f"?requirement={w.requirement.id}",
+                 note="乙市's list of 甲市's requirement"),
+        ],
+        "stats.required_remove": [Case(dict(requirement_id=w.requirement.id), "admin_a", admins)],
+        # ------------------------------------------------------------ the author's draft
+        "studio.course": [Case(draft, "author", studio_also)],
+        "studio.details": [Case(draft, "author", studio_also, form=dict(DETAILS, title="改过的标题"))],
+        "studio.history": [Case(draft, "author", studio_also)],
+        "studio.export": [Case(draft, "author", studio_also)],
+        "studio.learners_page": [Case(draft, "author", studio_also)],
+        "studio.learners_csv": [Case(draft, "author", studio_also)],
+        "studio.editors": [Case(draft, "author", studio_also, form={"username": "trainer"})],
+        "studio.remove_editor": [Case(dict(draft, user_id=w.coauthor.id), "author", studio_also)],
+        # An upload without a file: refused by the form, past the scope check.
+        "studio.media": [Case(draft, "author", studio_also, post_ok=(400,))],
+        "studio.media_file": [Case(dict(draft, name=w.upload.name), "author", studio_also)],
+        "studio.add_module": [Case(draft, "author", studio_also, form={"kind": "lesson", "title": "新单元"})],
+        "studio.module": [Case(dict(draft, key="why"), "author", studio_also, form=lesson)],
+        "studio.move_module": [Case(dict(draft, key="why"), "author", studio_also, form={"to": "down"})],
+        "studio.remove_module": [Case(dict(draft, key="why"), "author", studio_also)],
+        "studio.question": [Case(dict(draft, key="check", number=1), "author", studio_also, form=question)],
+        "studio.question_action": [Case(dict(draft, key="check", number=1, action="down"), "author", studio_also)],
+        "studio.live_preview": [Case(draft, "author", studio_also, form={"body": "**预览**"}, post_ok=(200,))],
+        "studio.publish": [Case(draft, "author", studio_also)],
+        "studio.unpublish": [Case(draft, "author", studio_also)],
+        "studio.archive": [Case(draft, "author", studio_also)],
+        "studio.restore": [Case(draft, "author", studio_also)],
+        "studio.discard": [Case(draft, "author", studio_also)],
+    }
+
+
+# What each role must never find on a page without an id in its address (lists, dashboards,
+# the home page), even when the query string names 甲市: role -> markers.
+def secrets(w):
+    owners = {"甲秘密工人", "甲秘密先前学习", "甲秘密申请说明"}
+    draft = {"甲秘密草稿课程", "甲秘密图片"}
+    course = {"甲市专属课程"}
+    return {
+        "visitor": owners | draft | course,
+        "peer": owners | draft,
+        "far": owners | draft | course,
+        "trainer": owners | draft,
+        "admin_b": owners | draft | course | {"甲秘密审计"},
+        "keeper_b": owners | draft | course | {"甲秘密审计"},
+    }
+
+
+# ---------------------------------------------------------------- driving
+
+
+class Matrix:
+    """Logged-in clients of every role, and requests that leave the database as they found it."""
+
+    def __init__(self, app, world):
+        self.app, self.world = app, world
+        self.clients, self.tokens = {}, {}
+        for role in ROLES:
+            client = app.test_client()
+            if role != "visitor":
+                assert Auth(client).login(role).status_code == 302, role
+            self.clients[role] = client
+            self.tokens[role] = csrf_token(client, "/privacy")
+        self.requests = 0
+        db.session.commit()  # the world and the logins; each request below is rolled back
+
+    def request(self, role, method, path, data=None, token=True):
+        data = dict(data or {})
+        if method == "POST" and token:
+            data["csrf_token"] = self.tokens[role]
+        connection = db.session.bind
+        savepoint = connection.begin_nested()
+        try:
+            response = self.clients[role].open(path, method=method, data=data if method == "POST" else None)
+            response.get_data()
+            response.close()
+        finally:
+            db.session.rollback()
+            savepoint.rollback()
+            db.session.expire_all()
+        self.requests += 1
+        return response
+
+
+def _is_login_redirect(response):
+    return response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
+
+
+def _path(rule, args):
+    built = rule.build({k: v for k, v in args.items() if k in rule.arguments}, append_unknown=False)
+    assert built is not None, f"{rule.rule}: cannot be built from {args}"
+    return built[1]
+
+
+def _methods(rule):
+    return [m for m in ("GET", "POST") if m in rule.methods]
+
+
+def _id_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.arguments]
+
+
+def test_every_route_with_an_id_is_in_the_matrix_or_public(app, world):
+    """A new route with an argument fails here until someone decides who may open it."""
+    matrix = cases(world)
+    unknown = sorted({r.endpoint for r in _id_rules(app)} - set(matrix) - set(PUBLIC))
+    assert not unknown, f"routes with ids neither checked nor allow-listed in tests/test_access.py: {unknown}"
+    stale = sorted((set(matrix) | set(PUBLIC)) - {r.endpoint for r in app.url_map.iter_rules()})
+    assert not stale, f"the matrix names routes that no longer exist: {stale}"
+    for rule in _id_rules(app):
+        for case in matrix.get(rule.endpoint, []):
+            missing = rule.arguments - set(case.args)
+            assert not missing, f"{rule.rule}: the matrix gives no value for {missing}"
+
+
+def test_no_one_sees_what_is_not_theirs(app, world):
+    matrix = Matrix(app, world)
+    table = cases(world)
+    leaks, denied = [], []
+    rules = [r for r in _id_rules(app) if r.endpoint in table]
+    for rule in rules:
+        for case in table[rule.endpoint]:
+            path = _path(rule, case.args) + case.query
+            for method in _methods(rule):
+                for role in ROLES:
+                    response = matrix.request(role, method, path, case.form)
+                    status = response.status_code
+                    label = f"{role:8} {method:4} {path} -> {status}" + (f" ({case.note})" if case.note else "")
+                    if role == case.ok:
+                        wanted = (200,) if method == "GET" else case.post_ok
+                        if status not in wanted:
+                            denied.append(f"{label}, wanted {wanted}")
+                    elif role in case.also:
+                        if status in (403, 404) or status >= 500:
+                            denied.append(f"{label}, wanted the page or the action")
+                    elif role == "visitor":
+                        if status != 404 and not _is_login_redirect(response):
+                            leaks.append(f"{label}, wanted 404 or the login page")
+                    elif status != 404:
+                        leaks.append(f"{label}, wanted 404")
+    print(f"\naccess matrix: {matrix.requests} requests over {len(rules)} routes with ids "
+          f"({len({r.endpoint for r in rules})} endpoints) as {len(ROLES)} roles; "
+          f"{len({r.endpoint for r in _id_rules(app)} & set(PUBLIC))} public endpoints allow-listed")
+    # Each request was rolled back: withdrawals, moves and removals by the legitimate roles left no trace.
+    db.session.expire_all()
+    assert world.application.status == "info_requested" and world.claim.status == "submitted"
+    assert world.owner.org_id == world.tree.ent_a1.id and world.owner.is_active_account
+    assert world.draft.status == "draft" and db.session.get(type(world.requirement), world.requirement.id)
+    assert not leaks and not denied, "\n".join(
+        ["someone sees what is not theirs:"] + leaks + ["someone is refused what is theirs:"] + denied)
+
+
+def test_lists_show_nothing_of_another_union(app, world):
+    """Pages without an id (lists, dashboards, home) show no one else's records, whatever the query."""
+    matrix = Matrix(app, world)
+    hidden = secrets(world)
+    query = f"?org={world.tree.city_a.id}&q=甲秘密&union=甲市&tab=prior_decided&for_you=&page=1"
+    rules = [r for r in app.url_map.iter_rules() if not r.arguments and "GET" in r.methods]
+    found = []
+    for rule in rules:
+        for role, markers in hidden.items():
+            for suffix in ("", query):
+                response = matrix.request(role, "GET", rule.rule + suffix)
+                body = response.get_data(as_text=True)
+                found += [f"{role} GET {rule.rule}{suffix}: {m}" for m in markers if m in body]
+    print(f"\nlists: {matrix.requests} requests over {len(rules)} pages without ids as {len(hidden)} roles")
+    assert not found, "\n".join(["pages show another's records:"] + found)
+
+
+def test_state_changes_refuse_get_and_posts_without_a_csrf_token(app, world):
+    """A POST-only address answers GET with 405, and every POST without a CSRF token 400."""
+    matrix = Matrix(app, world)
+    table = cases(world)
+    adapter = app.url_map.bind("localhost")
+    wrong, gets, posts = [], 0, 0
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint in PUBLIC:
+            continue
+        case = table[rule.endpoint][0] if rule.arguments else Case({}, "owner")
+        role = case.ok or "owner"
+        path = _path(rule, case.args) if rule.arguments else rule.rule
+        if "GET" not in rule.methods:
+            try:
+                adapter.match(path, method="GET")
+            except MethodNotAllowed:
+                gets += 1
+                status = matrix.request(role, "GET", path).status_code
+                if status != 405:
+                    wrong.append(f"{role} GET {path} -> {status}, wanted 405")
+            except NotFound:
+                wrong.append(f"{path}: no rule matches")
+        posts += 1
+        status = matrix.request(role, "POST", path, case.form, token=False).status_code
+        if status != 400:
+            wrong.append(f"{role} POST {path} without a CSRF token -> {status}, wanted 400")
+    print(f"\nstate changes: {gets} POST-only addresses tried with GET, {posts} POSTs without a CSRF token")
+    assert not wrong, "\n".join(wrong)
+    assert gets > 30 and posts > 50  # the URL map was really walked
