@@ -13,6 +13,7 @@ from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.credits.models import Account, LedgerEntry
+from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
 
 _CREDITS = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,2})?$", re.ASCII)
@@ -86,7 +87,9 @@ def reverse_entry(entry, *, reason, created_by):
     owner = db.session.get(Account, entry.account_id).user_id
     audit.record(created_by, "ledger.reverse", "ledger_entry", entry.id, _org_path_of(owner),
                  credits=str(entry.credits), minutes=entry.minutes, reason=reason)
-    return db.session.scalars(select(LedgerEntry).where(LedgerEntry.reverses_id == entry.id)).one()
+    reversal = db.session.scalars(select(LedgerEntry).where(LedgerEntry.reverses_id == entry.id)).one()
+    entry_reversed.send(entry, reversal=reversal, user_id=owner)
+    return reversal
 
 
 def _org_path_of(user_id):

@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, String, cast, delete, func, literal, select, union_all
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course, Module
 from learnhub.core.db import dialect_insert
 from learnhub.credits.models import Account, LedgerEntry
+from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
 from learnhub.learning.signals import course_completed, enrolled, module_completed
@@ -126,11 +128,27 @@ def on_course_completed(course, user, enrolment, **_kw):
     add_events(user.org, course, events)
 
 
+def on_entry_reversed(entry, reversal, user_id, **_kw):
+    """A correction takes its credits and hours off the course's figures, on the day it is made."""
+    if entry.source_type == "module" and entry.kind == "module":
+        course_id = db.session.scalar(select(Module.course_id).where(cast(Module.id, String) == entry.source_id))
+    elif entry.source_type == "course" and entry.kind == "course":
+        course_id = db.session.scalar(select(Course.id).where(cast(Course.id, String) == entry.source_id))
+    else:
+        return  # recognitions and prior learning move no credits in the statistics
+    if course_id is None:
+        return
+    user = db.session.get(User, user_id)
+    add_events(user.org, db.session.get(Course, course_id),
+               [(local_day(reversal.created_at), {"credits": reversal.credits, "minutes": reversal.minutes})])
+
+
 def connect_handlers():
-    """Subscribe the rollups to the learning signals (safe to call more than once)."""
+    """Subscribe the rollups to the learning and ledger signals (safe to call more than once)."""
     enrolled.connect(on_enrolled, weak=False)
     module_completed.connect(on_module_completed, weak=False)
     course_completed.connect(on_course_completed, weak=False)
+    entry_reversed.connect(on_entry_reversed, weak=False)
 
 
 # ---------------------------------------------------------------- rebuilding from raw tables
@@ -167,7 +185,18 @@ def _raw_events():
         .join(Course, cast(Course.id, String) == LedgerEntry.source_id)
         .where(LedgerEntry.kind == "course", LedgerEntry.source_type == "course")
     )
-    return union_all(enrolments, completions, cohorts, paid_modules, paid_courses).subquery("raw")
+    # A correction counts against the course of the entry it reverses, on the day it was made.
+    reversed_entry = aliased(LedgerEntry)
+    corrections = [
+        select(*row(User.org_id, course_id, local_date(LedgerEntry.created_at),
+                    credits=LedgerEntry.credits, minutes=LedgerEntry.minutes))
+        .join(reversed_entry, reversed_entry.id == LedgerEntry.reverses_id)
+        .join(Account, Account.id == LedgerEntry.account_id).join(User, User.id == Account.user_id)
+        .join(table, cast(table.id, String) == reversed_entry.source_id)
+        .where(LedgerEntry.kind == "reversal", reversed_entry.kind == kind, reversed_entry.source_type == kind)
+        for kind, table, course_id in (("module", Module, Module.course_id), ("course", Course, Course.id))
+    ]
+    return union_all(enrolments, completions, cohorts, paid_modules, paid_courses, *corrections).subquery("raw")
 
 
 def _depth():
@@ -179,7 +208,8 @@ def rebuild_rollups():
     """Recompute both rollup tables from enrolments and the ledger; returns the row counts.
 
     Learners count for the union they belong to now. Corrections to the ledger (reversals)
-    are not learning events and are left out, as the signals leave them out.
+    take their credits and hours off the reversed entry's course on the day they were made,
+    as the ledger's signal does.
     """
     db.session.execute(delete(SubtreeRollup))
     db.session.execute(delete(Rollup))

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from learnhub.catalog.services import course_modules
 from learnhub.core.errors import DomainError
+from learnhub.credits import services as credits
 from learnhub.credits.models import LedgerEntry
 from learnhub.extensions import db
 from learnhub.learning import services as learning
@@ -71,6 +72,7 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
     unions = [tree.ent_a1, tree.ent_a2, tree.ent_b1]
     people = [make_user(f"w{i}", org=unions[i % 3]) for i in range(9)]
     people.append(make_user("trainer", role="trainer", org=tree.city_a, occupation=None))
+    admin = make_user("admin", role="admin", org=tree.national, occupation=None)
     start = datetime(2025, 12, 30, 12, tzinfo=UTC)
     clock = {"now": start}
     monkeypatch.setattr(learning, "_now", lambda: clock["now"])
@@ -82,6 +84,15 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
         if action < 0.3:
             learning.enrol(person, course)
             continue
+        if action < 0.37:  # an admin corrects an entry paid earlier
+            paid_entries = db.session.scalars(select(LedgerEntry).where(
+                LedgerEntry.kind != "reversal", LedgerEntry.credits > 0).order_by(LedgerEntry.id)).all()
+            if paid_entries:
+                try:
+                    credits.reverse_entry(rng.choice(paid_entries), reason="录入错误", created_by=admin)
+                except DomainError:
+                    pass  # corrected already
+            continue
         module, revision = rng.choice(modules[course.id])
         try:
             if module.kind == "quiz":
@@ -92,6 +103,7 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
             pass  # not enrolled, or out of attempts: nothing happened, as for a real person
     kept = _snapshot()
     assert kept[0] and kept[1]
+    assert db.session.scalar(select(func.count()).where(LedgerEntry.kind == "reversal")) > 3
     enrolments = db.session.scalar(select(func.count()).select_from(Enrolment))
     completed = db.session.scalar(select(func.count(Enrolment.completed_at)))
     paid = db.session.scalar(select(func.sum(LedgerEntry.credits)))
@@ -113,3 +125,18 @@ def test_flask_stats_rebuild(runner, tree, make_user, make_course, learn):
     assert result.exit_code == 0, result.output
     assert "Rollups rebuilt: 1 rows" in result.output
     assert db.session.scalars(select(Rollup)).one().completions == 1
+
+
+def test_a_correction_takes_its_credits_off_the_union_figures(tree, make_user, make_course, learn):
+    worker = make_user("w1", org=tree.ent_a1)
+    course = make_course("safe", category="safety")
+    learn(worker, course)
+    before = db.session.scalar(select(func.sum(SubtreeRollup.credits)).where(SubtreeRollup.org_id == tree.city_a.id))
+    entry = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "module")
+                               .order_by(LedgerEntry.id)).first()
+    credits.reverse_entry(entry, reason="重复计分", created_by=make_user("admin", role="admin", org=tree.city_a))
+    after = db.session.scalar(select(func.sum(SubtreeRollup.credits)).where(SubtreeRollup.org_id == tree.city_a.id))
+    assert entry.credits > 0 and after == before - entry.credits
+    kept = _snapshot()
+    rebuild_rollups()
+    assert _snapshot() == kept
