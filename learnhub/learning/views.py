@@ -38,8 +38,7 @@ def course(slug):
     progress = learning.progress_by_module(current_user, course)
     enrolment = learning.get_enrolment(current_user, course) if current_user.is_authenticated else None
     return render_template("learning/course.html", course=course, modules=modules, progress=progress,
-                           enrolment=enrolment, next_module=learning.next_module(modules, progress),
-                           form=ActionForm())
+                           enrolment=enrolment, next_module=learning.next_module(modules, progress))
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -75,7 +74,6 @@ def module(slug, key):
         modules=modules, position=at + 1,
         previous_key=keys[at - 1] if at > 0 else None, next_key=keys[at + 1] if at + 1 < len(keys) else None,
         attempts_left=learning.attempts_left(current_user, module, revision) if module.kind == "quiz" else None,
-        form=ActionForm(), position_form=PositionForm(),
     )
 
 
