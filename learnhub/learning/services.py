@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 
 from learnhub.catalog.models import Course, Module
 from learnhub.core.db import dialect_insert
@@ -36,11 +36,13 @@ def _now():
 # ---------------------------------------------------------------- enrolment
 
 
+_ENROLMENT = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
+                                    Enrolment.course_id == bindparam("course_id"))
+
+
 def get_enrolment(user, course):
     """This person's enrolment in the course, or None."""
-    return db.session.scalar(
-        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
-    )
+    return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course.id})
 
 
 def enrol(user, course):
@@ -310,11 +312,12 @@ def progress_by_module(user, course):
     """{module_id: Progress} of this person in this course: one query."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
-    rows = db.session.scalars(
-        select(Progress).join(Module, Module.id == Progress.module_id)
-        .where(Progress.user_id == user.id, Module.course_id == course.id)
-    )
+    rows = db.session.scalars(_COURSE_PROGRESS, {"user_id": user.id, "course_id": course.id})
     return {row.module_id: row for row in rows}
+
+
+_COURSE_PROGRESS = (select(Progress).join(Module, Module.id == Progress.module_id)
+                    .where(Progress.user_id == bindparam("user_id"), Module.course_id == bindparam("course_id")))
 
 
 def next_module(modules, progress):
