@@ -65,15 +65,27 @@ def _zero():
     return {"enrolments": 0, "completions": 0, "cohort_completions": 0, "credits": Decimal("0"), "minutes": 0}
 
 
+_UPSERTS = {}
+
+
 def _upsert(model, rows, keys):
+    """Add `rows` to `model`'s rows, in the order given, with one statement.
+
+    The statement is built once per table and database and given the rows as parameters
+    (SQLAlchemy sends them as one multi-row INSERT): building and compiling a new multi-row
+    statement for every learning event took a third of a module completion's server time.
+    """
     if not rows:
         return
-    stmt = dialect_insert(model).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys,
-        set_={name: getattr(model.__table__.c, name) + getattr(stmt.excluded, name) for name in MEASURES},
-    )
-    db.session.execute(stmt)
+    dialect = db.session.get_bind().dialect.name
+    stmt = _UPSERTS.get((model, dialect))
+    if stmt is None:
+        stmt = dialect_insert(model)
+        stmt = _UPSERTS[(model, dialect)] = stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={name: getattr(model.__table__.c, name) + getattr(stmt.excluded, name) for name in MEASURES},
+        )
+    db.session.execute(stmt, rows)
 
 
 def add_events(org, course, events):
