@@ -18,6 +18,7 @@ run: install translations db courses demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install translations browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 install: $(VENV)/.installed

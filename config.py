@@ -81,6 +81,10 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25
+    # Statistics: headcounts (workers, active learners) are recounted for every union at once
+    # when older than this many seconds; an XLSX export holds at most this many rows.
+    STATS_HEADCOUNT_MAX_AGE = int(os.environ.get("STATS_HEADCOUNT_MAX_AGE", 600))
+    STATS_XLSX_MAX_ROWS = 50_000
 
     # The benchmark's X-SQL-Queries response header and Server-Timing headers (learnhub/core/metering.py); off in production.
     SQL_COUNT_HEADER = _env_bool("SQL_COUNT_HEADER")

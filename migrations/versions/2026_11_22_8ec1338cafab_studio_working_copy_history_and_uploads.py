@@ -5,8 +5,8 @@ Revises: fca311fc14ec
 Create Date: 2026-11-22 02:03:16.073066
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '8ec1338cafab'

@@ -5,8 +5,8 @@ Revises: 8ec1338cafab
 Create Date: 2026-11-22 02:28:30.682087
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'ef18a79af19e'

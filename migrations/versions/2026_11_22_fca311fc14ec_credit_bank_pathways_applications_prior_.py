@@ -5,8 +5,8 @@ Revises: 5762849bb1bb
 Create Date: 2026-11-22 02:04:42.362485
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fca311fc14ec'
