@@ -19,11 +19,12 @@ def create_app(config=None):
 
 
 def register_extensions(app):
-    from learnhub.core import i18n, logs, metering, nav, security, templating
+    from learnhub.core import i18n, inputs, logs, metering, nav, security, templating
     from learnhub.core.db import init_db
     from learnhub.extensions import csrf, db, limiter, login_manager, migrate
 
     init_db(app)
+    inputs.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

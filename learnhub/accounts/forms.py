@@ -1,12 +1,11 @@
 """Forms check the shape of input; rules that need the database live in services."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from learnhub.accounts.models import ROLES
-from learnhub.core.forms import as_choices
+from learnhub.core.forms import Form, PlainField, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 
@@ -15,8 +14,8 @@ def _occupation_choices():
     return as_choices([("", _l("Choose your occupation"))] + OCCUPATIONS)
 
 
-class RegisterForm(FlaskForm):
-    login = StringField(
+class RegisterForm(Form):
+    login = PlainField(
         _l("Mobile number or username"),
         validators=[DataRequired(), Length(max=40)],
         description=_l("You will log in with it. A mobile number is easiest."),
@@ -50,15 +49,15 @@ class RegisterForm(FlaskForm):
                            validators=[DataRequired(message=_l("Please accept the privacy notice to register."))])
 
 
-class LoginForm(FlaskForm):
-    login = StringField(_l("Mobile number or username"), validators=[DataRequired(), Length(max=40)],
+class LoginForm(Form):
+    login = PlainField(_l("Mobile number or username"), validators=[DataRequired(), Length(max=40)],
                         render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
                              render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)],
                                      render_kw={"autocomplete": "current-password"})
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)],
@@ -71,29 +70,29 @@ class PasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)])
-    phone = StringField(_l("Mobile number"), validators=[Optional(), Length(max=20)],
+    phone = PlainField(_l("Mobile number"), validators=[Optional(), Length(max=20)],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     occupation = SelectField(_l("Occupation"), choices=_occupation_choices(), validators=[Optional()])
     skill_level = SelectField(_l("Skill level"), choices=as_choices(SKILL_LEVELS), validators=[DataRequired()])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = HiddenField(validators=[InputRequired()])
     next = HiddenField()
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(), Length(max=128)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button and its CSRF token, for actions that need nothing else."""
 
 
-class PeopleFilterForm(FlaskForm):
+class PeopleFilterForm(Form):
     class Meta:
         csrf = False  # a GET search, no state changes
 
@@ -107,21 +106,21 @@ class PeopleFilterForm(FlaskForm):
                               validators=[Optional()])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=as_choices(ROLES.items()), validators=[DataRequired()])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     org_query = StringField(_l("Move to union"), validators=[Length(max=60)],
                             description=_l("Type part of the union's name."))
     org_id = RadioField(_l("Choose the union"), choices=[], coerce=str, validate_choice=False,
                         validators=[Optional()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV or Excel file of workers"), validators=[FileRequired()])
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     filename = HiddenField()

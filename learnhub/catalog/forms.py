@@ -1,16 +1,15 @@
 """The catalogue's search form (a GET form: no CSRF token needed, nothing changes)."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
 from learnhub.catalog.models import CATEGORIES
-from learnhub.core.forms import as_choices
+from learnhub.core.forms import Form, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 
 
-class CatalogueForm(FlaskForm):
+class CatalogueForm(Form):
     class Meta:
         csrf = False
 

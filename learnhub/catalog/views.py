@@ -7,6 +7,7 @@ from learnhub.catalog import bp
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.services import catalogue_query, get_visible_course
 from learnhub.core.errors import NotFound
+from learnhub.core.inputs import page_number
 from learnhub.extensions import db
 
 PER_PAGE = 20
@@ -20,7 +21,7 @@ def catalogue():
         catalogue_query(current_user, text=form.q.data, category=form.category.data,
                         occupation=form.occupation.data, level=form.level.data,
                         for_you=form.for_you.data),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False,
+        page=page_number(), per_page=PER_PAGE, error_out=False,
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("catalog/catalogue.html", form=form, page=page, args=args)

@@ -1,4 +1,69 @@
-"""Helpers that join domain errors to forms."""
+"""The site's base form, and helpers that join domain errors to forms.
+
+Every form subclasses `Form`, which refuses, beside the field, what nobody types on purpose:
+control characters (NUL above all: PostgreSQL refuses it in text) anywhere, and on one line
+invisible characters too (right-to-left overrides, zero-width spaces and joiners), which make
+a name or an address look like another. Multi-line text keeps zero-width joiners (emoji and
+some scripts need them) but not direction overrides. Services keep their own, stricter rules.
+"""
+
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+
+from learnhub.core.i18n import lazy_gettext as _l
+
+# Direction overrides, embeddings and isolates: they reorder what a reader sees.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def text_problem(field):
+    """The message for a text field holding characters nobody types on purpose, or None."""
+    # Hidden fields are written by the page, not typed, and no message could show beside them:
+    # their readers parse them strictly (ids, versions, a safe `next`, base64).
+    if not isinstance(field, StringField) or isinstance(field, (PasswordField, HiddenField)) \
+            or not isinstance(field.data, str):
+        return None
+    value = field.data
+    multiline = isinstance(field, TextAreaField)
+    if any(unicodedata.category(ch) == "Cc" and not (multiline and ch in _LINE_BREAKS) for ch in value):
+        return _l("The text contains a control character (such as NUL), which cannot be saved. "
+                  "Please type it again.")
+    if multiline:
+        hidden = any(ch in _BIDI_CONTROLS for ch in value)
+    else:
+        hidden = any(unicodedata.category(ch) in {"Cf", "Cs", "Co", "Cn"} for ch in value)
+    if hidden:
+        return _l("The text contains invisible characters (such as a right-to-left mark or a zero-width "
+                  "space). Please type it again.")
+    return None
+
+
+class Form(FlaskForm):
+    """The base of every form of the site: FlaskForm, plus the check on hidden characters."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = text_problem(field)
+            if problem is not None:
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
+
+class PlainField(StringField):
+    """A one-line field for what is written in ASCII: usernames, phone numbers, addresses, numbers
+    and dates. Full-width letters, digits and punctuation (typed with a Chinese input method) become
+    the plain ones meant (NFKC), and spaces around are dropped."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = unicodedata.normalize("NFKC", self.data).strip()
+
 
 def apply_error(form, error, aliases=None):
     """Show a DomainError beside the field it names, or above the form when it names none.

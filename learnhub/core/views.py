@@ -4,6 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from learnhub.core import audit, bp
+from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db, limiter
 
@@ -25,5 +26,5 @@ def healthz():
 def audit_log():
     """The audit log of my part of the union tree."""
     page = db.paginate(audit.events_query(current_user.org.path, request.args.get("action", "")[:40] or None),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=page_number(), per_page=50, error_out=False)
     return render_template("core/audit.html", page=page, action=request.args.get("action", "")[:40])

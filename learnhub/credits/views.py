@@ -5,6 +5,7 @@ from learnhub.accounts.services import get_person_in_scope
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.core.tables import csv_for_excel
 from learnhub.credits import bp
@@ -27,7 +28,7 @@ def _record_context(person):
     account = credits.get_account(person)
     year = _year()
     total_credits, total_minutes = credits.balance(account)
-    page = db.paginate(credits.entries_query(account, year), page=request.args.get("page", 1, type=int),
+    page = db.paginate(credits.entries_query(account, year), page=page_number(),
                        per_page=ENTRIES_PER_PAGE, error_out=False)
     args = {"year": year} if year else {}
     return dict(person=person, account=account, year=year, years=credits.entry_years(account),

@@ -1,12 +1,13 @@
 """Forms of the player. Quiz answers are read from the request by question id, not by a form."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from learnhub.core.forms import Form
 
-class ActionForm(FlaskForm):
+
+class ActionForm(Form):
     """A button and its CSRF token: enrol, mark done, submit a quiz."""
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     position = HiddenField()

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import parse_id
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.extensions import db
 from learnhub.orgs.models import CHILD_KINDS, KINDS, Org
@@ -34,11 +35,8 @@ def subtree_filter(root, column=Org.path):
 
 def get_org_in_scope(org_id, scope_root):
     """The union with this id if it lies in `scope_root`'s subtree; otherwise NotFound."""
-    try:
-        org_id = int(org_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Union not found.")) from None
-    org = db.session.get(Org, org_id)
+    org_id = parse_id(org_id)
+    org = db.session.get(Org, org_id) if org_id is not None else None
     if org is None or not scope_root.contains(org):
         raise NotFound(_("Union not found."))
     return org
@@ -101,10 +99,8 @@ def choose_org(org_id=None, text="", scope_root=None, kinds=None):
     the choice down in a second step.
     """
     if org_id not in (None, ""):
-        try:
-            org = db.session.get(Org, int(org_id))
-        except (TypeError, ValueError):
-            org = None
+        org_id = parse_id(org_id)
+        org = db.session.get(Org, org_id) if org_id is not None else None
         if org is not None and (scope_root is None or scope_root.contains(org)) and (
             not kinds or org.kind in kinds
         ):

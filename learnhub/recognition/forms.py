@@ -1,6 +1,5 @@
 """Forms check the shape of input; the rules (eligibility, scope, limits) live in services."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,27 +13,27 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.catalog.models import CATEGORIES
-from learnhub.core.forms import as_choices
+from learnhub.core.forms import Form, PlainField, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.recognition.models import TARGET_KINDS
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button and its CSRF token."""
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     note = TextAreaField(_l("A note for the reviewer (optional)"), validators=[Optional(), Length(max=1000)],
                          render_kw={"rows": 3})
 
 
-class RespondForm(FlaskForm):
+class RespondForm(Form):
     message = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=1000)],
                             render_kw={"rows": 4})
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Approve, reject or ask for more: one form, so a reviewer cannot send two actions at once."""
 
     message = TextAreaField(_l("Reason or question for the worker"), validators=[Optional(), Length(max=1000)],
@@ -42,20 +41,20 @@ class DecisionForm(FlaskForm):
                             render_kw={"rows": 3})
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)],
                          description=_l("Shown to everyone who checks the credential."))
 
 
-class PriorLearningForm(FlaskForm):
+class PriorLearningForm(Form):
     title = StringField(_l("What you learned"), validators=[DataRequired(), Length(max=120)],
                         description=_l("For example the name of the training course."))
     issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(max=120)],
                          description=_l("The school, training centre or company on the certificate."))
-    achieved_on = StringField(_l("Date on the certificate"), validators=[DataRequired(), Length(max=20)],
+    achieved_on = PlainField(_l("Date on the certificate"), validators=[DataRequired(), Length(max=20)],
                               description=_l("Year-month-day, such as 2024-06-30."),
                               render_kw={"type": "date"})
-    hours = StringField(_l("Hours of learning"), validators=[DataRequired(), Length(max=10)],
+    hours = PlainField(_l("Hours of learning"), validators=[DataRequired(), Length(max=10)],
                         render_kw={"inputmode": "decimal"})
     description = TextAreaField(_l("Description (optional)"), validators=[Optional(), Length(max=2000)],
                                 render_kw={"rows": 3})
@@ -64,19 +63,19 @@ class PriorLearningForm(FlaskForm):
                      render_kw={"accept": "image/jpeg,image/png,image/webp,application/pdf"})
 
 
-class GrantForm(FlaskForm):
-    credits = StringField(_l("Credits to grant"), validators=[DataRequired(), Length(max=12)],
+class GrantForm(Form):
+    credits = PlainField(_l("Credits to grant"), validators=[DataRequired(), Length(max=12)],
                           render_kw={"inputmode": "decimal"})
-    hours = StringField(_l("Hours to grant"), validators=[DataRequired(), Length(max=10)],
+    hours = PlainField(_l("Hours to grant"), validators=[DataRequired(), Length(max=10)],
                         render_kw={"inputmode": "decimal"})
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason for rejecting"), validators=[DataRequired(), Length(max=1000)],
                            render_kw={"rows": 3})
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(Form):
     token = TextAreaField(_l("Signed credential (VC-JWT)"), validators=[DataRequired(), Length(max=20000)],
                           render_kw={"rows": 6, "spellcheck": "false", "autocapitalize": "none"})
 
@@ -86,7 +85,7 @@ class _Checkboxes(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class PathwayForm(FlaskForm):
+class PathwayForm(Form):
     base_version = HiddenField()
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3},
@@ -102,18 +101,18 @@ class PathwayForm(FlaskForm):
                              validators=[Optional()], description=_l("Skill-level evidence only."))
     level = SelectField(_l("Skill level"), choices=as_choices([("", "—")] + SKILL_LEVELS[1:]),
                         validators=[Optional()], description=_l("Skill-level evidence only."))
-    target_credits = StringField(_l("Credits granted"), validators=[Optional(), Length(max=12)],
+    target_credits = PlainField(_l("Credits granted"), validators=[Optional(), Length(max=12)],
                                  render_kw={"inputmode": "decimal"})
-    target_hours = StringField(_l("Hours recognised"), validators=[Optional(), Length(max=10)],
+    target_hours = PlainField(_l("Hours recognised"), validators=[Optional(), Length(max=10)],
                                render_kw={"inputmode": "decimal"},
                                description=_l("Skill-level evidence: training hours counted toward the level."))
     required_courses = TextAreaField(
         _l("Required courses"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 4},
         description=_l("One course address per line. Put several on one line, separated by |, "
                        "when any one of them will do."))
-    min_credits = StringField(_l("At least this many credits"), validators=[Optional(), Length(max=12)],
+    min_credits = PlainField(_l("At least this many credits"), validators=[Optional(), Length(max=12)],
                               render_kw={"inputmode": "decimal"})
-    min_hours = StringField(_l("At least this many hours"), validators=[Optional(), Length(max=10)],
+    min_hours = PlainField(_l("At least this many hours"), validators=[Optional(), Length(max=10)],
                             render_kw={"inputmode": "decimal"})
     categories = _Checkboxes(_l("Counting credits and hours from these categories"),
                              choices=as_choices(CATEGORIES.items()), validators=[Optional()],
@@ -122,9 +121,9 @@ class PathwayForm(FlaskForm):
                                       choices=as_choices([("all", _l("Courses for every occupation"))] + OCCUPATIONS),
                                       validators=[Optional()], render_kw={"size": 6},
                                       description=_l("None chosen: every course counts."))
-    within_years = StringField(_l("Earned within this many years"), validators=[Optional(), Length(max=3)],
+    within_years = PlainField(_l("Earned within this many years"), validators=[Optional(), Length(max=3)],
                                render_kw={"inputmode": "numeric"}, description=_l("Empty: learning of any age counts."))
     counts_prior_learning = BooleanField(_l("Recognised prior learning counts too"))
-    cap = StringField(_l("Cap: most credits one worker may have recognised toward this programme"),
+    cap = PlainField(_l("Cap: most credits one worker may have recognised toward this programme"),
                       validators=[Optional(), Length(max=12)], render_kw={"inputmode": "decimal"},
                       description=_l("For example half of the programme's credits. Empty: no cap."))

@@ -12,6 +12,7 @@ from learnhub.catalog.services import reachable_filter
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import parse_id
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.credits.services import parse_credits
@@ -243,10 +244,8 @@ def _write(target, values, *, org_id, pathway=None, base_version=None, created_b
         db.session.flush()
         number = 1
     else:
-        try:
-            base = int(base_version)
-        except (TypeError, ValueError):
-            base = -1
+        # A version number the form never sent (edited by hand, or past what the column holds) matches none.
+        base = parse_id(base_version) or -1
         number = base + 1
         # The guarded UPDATE lets one of two admins saving at once win; the other is told.
         moved = db.session.execute(

@@ -87,8 +87,10 @@ def submit(user, *, title, issuer, achieved_on, hours, description, filename, da
     title = _line(title, "title", required_message=_("Say what you learned, such as the course's name."))
     issuer = _line(issuer, "issuer", required_message=_("Name who issued the certificate."))
     achieved_on = _parse_date(achieved_on)
-    if achieved_on > _now().date() or achieved_on.year < 1950:
+    if achieved_on > _now().date():
         raise DomainError(_("The date cannot be in the future."), "achieved_on")
+    if achieved_on.year < 1950:
+        raise DomainError(_("The date is too long ago: enter a date from 1950 on."), "achieved_on")
     minutes = parse_hours(hours, "hours")
     if minutes <= 0 or minutes > 2000 * 60:
         raise DomainError(_("Enter the hours of learning, from 0.5 to 2000."), "hours")

@@ -6,6 +6,7 @@ from flask_login import current_user
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.recognition import bp, prior
@@ -29,7 +30,7 @@ def review_queue():
         stmt = prior.review_query(current_user, "decided")
     else:
         stmt = recognition.review_query(current_user, tab)
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int),
+    page = db.paginate(stmt, page=page_number(),
                        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
     return render_template("recognition/review_queue.html", tab=tab, page=page,
                            waiting=recognition.waiting_count(current_user),

@@ -1,10 +1,9 @@
 """Forms of the statistics pages: the period, the roster's filters, a required course."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from learnhub.core.forms import as_choices
+from learnhub.core.forms import Form, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.stats.periods import PERIODS
@@ -17,7 +16,7 @@ ACTIVITY_CHOICES = [
 ]
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
@@ -28,7 +27,7 @@ class PeriodForm(FlaskForm):
                       render_kw={"type": "date", "placeholder": "2026-12-31"})
 
 
-class RosterFilterForm(FlaskForm):
+class RosterFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -41,7 +40,7 @@ class RosterFilterForm(FlaskForm):
     activity = SelectField(_l("Learning activity"), choices=as_choices(ACTIVITY_CHOICES), validators=[Optional()])
 
 
-class RequireForm(FlaskForm):
+class RequireForm(Form):
     course = SelectField(_l("Course"), choices=[], validators=[DataRequired()], validate_choice=False)
     due_on = DateField(_l("Deadline"), validators=[DataRequired(message=_l("Enter a date such as 2026-03-01."))],
                        format="%Y-%m-%d", render_kw={"placeholder": "2026-12-31"})

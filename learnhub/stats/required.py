@@ -14,6 +14,7 @@ from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import parse_id
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
 from learnhub.orgs.models import Org
@@ -38,10 +39,9 @@ def courses_to_require(admin):
 
 def require_course(admin, course_id, due_on, today):
     """Require a course of every worker in the admin's subtree by `due_on`; returns it."""
-    try:
-        course = db.session.scalar(select(Course).where(Course.id == int(course_id), visible_filter(admin)))
-    except (TypeError, ValueError, OverflowError):
-        course = None
+    course_id = parse_id(course_id)
+    course = db.session.scalar(select(Course).where(Course.id == course_id, visible_filter(admin))) \
+        if course_id is not None else None
     if course is None:
         raise DomainError(_("Choose a published course from the list."), "course")
     if not isinstance(due_on, date):
@@ -63,10 +63,8 @@ def require_course(admin, course_id, due_on, today):
 
 def get_requirement(org, requirement_id):
     """A requirement that applies to `org`; NotFound for any other."""
-    try:
-        requirement = db.session.get(RequiredCourse, int(requirement_id))
-    except (TypeError, ValueError, OverflowError):
-        requirement = None
+    requirement_id = parse_id(requirement_id)
+    requirement = db.session.get(RequiredCourse, requirement_id) if requirement_id is not None else None
     if requirement is None or requirement.org_id not in org.ancestor_ids:
         raise NotFound(_("Requirement not found."))
     return requirement
@@ -74,10 +72,8 @@ def get_requirement(org, requirement_id):
 
 def remove_requirement(admin, requirement_id):
     """Withdraw a requirement set in the admin's own subtree (not one set above it)."""
-    try:
-        requirement = db.session.get(RequiredCourse, int(requirement_id))
-    except (TypeError, ValueError, OverflowError):
-        requirement = None
+    requirement_id = parse_id(requirement_id)
+    requirement = db.session.get(RequiredCourse, requirement_id) if requirement_id is not None else None
     if requirement is None or not admin.org.contains(requirement.org):
         raise NotFound(_("Requirement not found."))
     db.session.delete(requirement)

@@ -1,12 +1,13 @@
 """Required courses: mark one for my union's subtree, see who has finished, chase who has not."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from learnhub.accounts.forms import ConfirmForm
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, as_choices
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.stats import bp, required, sheets
@@ -82,7 +83,7 @@ def required_detail(org_id, requirement_id):
     except NotFound:
         abort(404)
     context = _context(org, "required")
-    page = db.paginate(required.not_finished_query(org, requirement), page=request.args.get("page", 1, type=int),
+    page = db.paginate(required.not_finished_query(org, requirement), page=page_number(),
                        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
     started = required.started_ids(requirement, [user.id for user in page.items])
     context.update(

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.services import ancestors_of, get_org_in_scope
@@ -136,7 +137,7 @@ def workforce(org_id):
     context = _context(org, "roster")
     form, filters = roster_filters()
     stmt = roster.roster_query(org, today(), **filters)
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int),
+    page = db.paginate(stmt, page=page_number(),
                        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
     learning = roster.learning_of([user.id for user in page.items])
     filter_args = {k: v for k, v in request.args.items() if k in form.data and v}

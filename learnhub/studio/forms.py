@@ -1,19 +1,18 @@
 """Studio forms: they check the shape of input; the services check the rules."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.catalog.models import CATEGORIES, LANGUAGES, MODULE_KINDS, QUESTION_KINDS
-from learnhub.core.forms import as_choices
+from learnhub.core.forms import Form, PlainField, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 
 MAX_CHOICE_ROWS = 6
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=4000)],
                             description=_l("Two or three sentences: what a worker learns and why it matters."),
@@ -23,10 +22,10 @@ class CourseForm(FlaskForm):
                              choices=as_choices([("all", _l("All occupations"))] + OCCUPATIONS))
     target_level = SelectField(_l("For which skill level"), choices=as_choices(SKILL_LEVELS), default="none")
     language = SelectField(_l("Language"), choices=as_choices(LANGUAGES.items()), default="zh_CN")
-    credits = StringField(_l("Credits"), default="0", validators=[Length(max=20)],
+    credits = PlainField(_l("Credits"), default="0", validators=[Length(max=20)],
                           description=_l("All the course's credits, its modules' included, e.g. 1.5."),
                           render_kw={"inputmode": "decimal"})
-    hours = StringField(_l("Learning hours"), default="0", validators=[Length(max=20)],
+    hours = PlainField(_l("Learning hours"), default="0", validators=[Length(max=20)],
                         description=_l("How long the course takes, e.g. 2 or 1.5."),
                         render_kw={"inputmode": "decimal"})
     tags = StringField(_l("Search words"), validators=[Length(max=500)],
@@ -35,27 +34,27 @@ class CourseForm(FlaskForm):
 
 
 class NewCourseForm(CourseForm):
-    slug = StringField(_l("Address (optional)"), validators=[Optional(), Length(max=80)],
+    slug = PlainField(_l("Address (optional)"), validators=[Optional(), Length(max=80)],
                        description=_l("The course's address: /courses/<address>. Lower-case letters, digits "
                                       "and '-', e.g. fire-safety. Left empty, one is made up. It cannot "
                                       "be changed later."),
                        render_kw={"autocapitalize": "none", "spellcheck": "false"})
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(Form):
     kind = SelectField(_l("Kind"), choices=as_choices(MODULE_KINDS.items()))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    key = StringField(_l("Address (optional)"), validators=[Optional(), Length(max=80)],
+    key = PlainField(_l("Address (optional)"), validators=[Optional(), Length(max=80)],
                       description=_l("Lower-case letters, digits and '-', e.g. first-aid."),
                       render_kw={"autocapitalize": "none", "spellcheck": "false"})
 
 
-class _ModuleCommon(FlaskForm):
+class _ModuleCommon(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    minutes = StringField(_l("Minutes"), default="0", validators=[Length(max=10)],
+    minutes = PlainField(_l("Minutes"), default="0", validators=[Length(max=10)],
                           description=_l("The learning hours this module counts for, in minutes."),
                           render_kw={"inputmode": "numeric"})
-    credits = StringField(_l("Credits"), default="0", validators=[Length(max=20)],
+    credits = PlainField(_l("Credits"), default="0", validators=[Length(max=20)],
                           render_kw={"inputmode": "decimal"})
     is_required = BooleanField(_l("Required to complete the course"), default=True)
 
@@ -70,13 +69,13 @@ class LessonForm(_ModuleCommon):
 
 
 class QuizForm(_ModuleCommon):
-    pass_mark = StringField(_l("Pass mark (%)"), default="60", validators=[Length(max=10)],
+    pass_mark = PlainField(_l("Pass mark (%)"), default="60", validators=[Length(max=10)],
                             render_kw={"inputmode": "numeric"})
-    attempts = StringField(_l("Attempts allowed"), default="0", validators=[Length(max=10)],
+    attempts = PlainField(_l("Attempts allowed"), default="0", validators=[Length(max=10)],
                            description=_l("0 for no limit."), render_kw={"inputmode": "numeric"})
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(_l("Kind of question"), choices=as_choices(QUESTION_KINDS.items()))
     text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=4000)], render_kw={"rows": 3})
     explanation = TextAreaField(_l("Explanation"), validators=[Length(max=4000)], render_kw={"rows": 3},
@@ -97,22 +96,22 @@ for _n in range(1, MAX_CHOICE_ROWS + 1):
 del _n
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("File"), description=_l(
         "Pictures (PNG, JPEG, WebP), PDF documents and videos (MP4, WebM). Pictures are made "
         "smaller to load quickly on a phone."))
 
 
-class EditorForm(FlaskForm):
-    username = StringField(_l("Username of the trainer"), validators=[DataRequired(), Length(max=40)],
+class EditorForm(Form):
+    username = PlainField(_l("Username of the trainer"), validators=[DataRequired(), Length(max=40)],
                            render_kw={"autocapitalize": "none"})
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button and its CSRF token: publish, move, remove..."""
 
 
-class LearnersFilterForm(FlaskForm):
+class LearnersFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter, nothing changes
 

@@ -4,6 +4,7 @@ from flask import Response, render_template, request
 
 from learnhub.core.forms import as_choices
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.core.tables import csv_for_excel
 from learnhub.orgs.services import org_label
@@ -27,7 +28,7 @@ def _filter(course):
 def learners_page(slug):
     course = course_or_404(slug)
     form, org = _filter(course)
-    page = learners.learners_page(course, org, request.args.get("page", 1, type=int), PER_PAGE)
+    page = learners.learners_page(course, org, page_number(), PER_PAGE)
     args = {"org": org.id} if org else {}
     return render_template(
         "studio/learners.html", course=course, form=form, org=org, page=page, args=args,

@@ -106,7 +106,9 @@ def test_an_unsigned_token_is_refused(client, auth, credential):
                                  "9" * 200])
 def test_an_unknown_or_forged_id_is_a_clear_404(client, cid):
     page = client.get(f"/credentials/{cid}", headers={"Accept-Language": "en"})
-    assert page.status_code == 404 and "No credential has this number" in page.get_data(as_text=True)
+    # An address with a control character is refused for the whole site before any view runs.
+    message = "This page does not exist" if cid == "%00" else "No credential has this number"
+    assert page.status_code == 404 and message in page.get_data(as_text=True)
     assert client.get(f"/credentials/{cid}.json").status_code == 404
     assert client.get(f"/credentials/{cid}/status").status_code == 404
 

@@ -1,0 +1,561 @@
+"""The bad-input catalogue: every kind of odd input, one by one, over the site's real forms.
+
+Each case posts one bad value into one field of a real form (everything else filled in
+correctly), or puts it into one query-string parameter, and checks what a user would notice:
+
+- a form refuses it with a message beside the field (the field's `id="<field>-error"`), keeps
+  what was typed so that nothing is lost, and stores nothing; or, where the value is merely
+  written differently (full-width letters and digits, spaces around an identifier), accepts it
+  in its plain form (NFKC, trimmed) — the same rule for usernames, phone numbers, addresses and
+  numbers;
+- a query string never causes a 500: an unknown sort or filter value is ignored (the page
+  shows what it shows without it), a number that makes no sense is ignored or clamped;
+- NUL never reaches the database (PostgreSQL refuses it in text, which would be a 500), and
+  SQL-looking text is stored literally where text is legitimate.
+
+The kinds of input: impossible dates, identifiers and free text with NUL / right-to-left override
+/ zero-width characters / full-width characters / emoji / spaces, numbers written as NaN, inf,
+1e309, 1_000, full width, negative or huge, and unknown allow-list values. Run with -s to see how
+many inputs x fields were tried.
+"""
+
+import io
+from collections import Counter
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from learnhub.extensions import db
+
+TRIED = Counter()  # "form/field" or "GET route?param" -> inputs tried
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+# ---------------------------------------------------------------- the bad inputs
+
+def _poisoned(word):
+    """The same word with a hidden or odd character in its middle."""
+    middle = len(word) // 2
+    odd = {"nul": "\x00", "rtl-override": "\u202e", "zero-width-space": "\u200b",
+           "zero-width-joiner": "\u200d", "emoji": "\U0001f600"}
+    return {name: word[:middle] + ch + word[middle:] for name, ch in odd.items()}
+
+
+SQL = "x'); DROP TABLE users; --"
+
+# Identifiers are refused when they hold anything hidden or out of place...
+IDENTIFIERS_REFUSED = {**_poisoned("wangwu"), "sql": SQL}
+# ... and taken in their plain form when merely written in full width or with spaces.
+IDENTIFIERS_NORMALISED = {"full-width": ("ｗａｎｇｗｕ", "wangwu"), "spaces": ("  wangwu  ", "wangwu")}
+PHONES_REFUSED = {**_poisoned("13812345678"), "sql": "138' OR '1'='1"}
+PHONES_NORMALISED = {"full-width": ("１３６１２３４５６７８", "13612345678"), "spaces": (" 136 1234 5678 ", "13612345678")}
+
+# Names of people: letters only, nothing hidden.
+NAMES_REFUSED = {**_poisoned("王小明"), "sql": SQL}
+# Free text (titles, reasons, notes): nothing hidden on one line; NUL nowhere.
+LINE_REFUSED = {k: v for k, v in _poisoned("安全交底").items() if k != "emoji"}
+TEXT_REFUSED = {"nul": "第一行\x00第二行", "rtl-override": "付款\u202eexe.txt"}
+TEXT_STORED = {"sql": SQL, "emoji": "安全第一\U0001f477", "markup": "<b>粗</b> & 'quote'"}
+
+NUMBERS_REFUSED = {"nan": "NaN", "nan-lower": "nan", "inf": "inf", "minus-inf": "-inf", "1e309": "1e309",
+                   "underscore": "1_000", "negative": "-5", "huge": str(10 ** 30), "hex": "0x10",
+                   "comma": "1,5", "nul": "1\x000", "words": "ten"}
+NUMBERS_NORMALISED = {"full-width": ("１０", "10")}
+
+DATES_REFUSED = {"feb-30": "2026-02-30", "month-13": "2026-13-01", "year-0": "0000-01-01",
+                 "nines": "9999-99-99", "word": "yesterday", "slashes": "2026/03/01", "nul": "2026-03-\x0001"}
+QUERY_NUMBERS = {"nan": "NaN", "inf": "inf", "1e309": "1e309", "underscore": "1_000", "full-width": "１０",
+                 "negative": "-3", "zero": "0", "huge": str(10 ** 30), "empty": "", "nul": "1\x00",
+                 "sql": "1 OR 1=1"}
+QUERY_TEXT = {**_poisoned("安全"), "sql": SQL, "long": "安" * 5000, "lone-surrogate-escape": "%ED%A0%80"}
+UNKNOWN = {"unknown": "evil", "sql": "safety' OR '1'='1", "nul": "safety\x00", "rtl": "\u202esafety",
+           "list": "safety,welding"}
+
+
+# ---------------------------------------------------------------- the site they are typed into
+
+
+@pytest.fixture
+def site(app, tree, make_user, make_course, monkeypatch, tmp_path):
+    """A worker, a city admin, a national admin, a trainer; a published course, a studio draft with
+    a lesson and a quiz, a ledger entry, a pathway the worker meets, a prior-learning claim."""
+    from learnhub.catalog.services import course_modules
+    from learnhub.credits import services as credits
+    from learnhub.learning import services as learning
+    from learnhub.recognition import prior
+    from learnhub.recognition.pathways import load_pathway
+    from learnhub.studio import modules as authoring
+    from learnhub.studio import services as studio
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(tmp_path / "signing-key.pem"))
+    monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
+    app.extensions.pop("recognition_signing_key", None)
+
+    worker = make_user("worker1", org=tree.ent_a1, phone="13900000001")
+    make_user("other.worker", org=tree.ent_a1, phone="13900000002")
+    admin = make_user("admin1", role="admin", org=tree.city_a)
+    make_user("keeper1", role="admin", org=tree.national)
+    trainer = make_user("trainer1", role="trainer", org=tree.prov_a)
+    make_user("trainer2", role="trainer", org=tree.prov_a)
+    course = make_course("safety-a", category="safety", occupation="electrician")
+    draft = studio.create_course(trainer, dict(
+        title="班组安全交底", summary="每天开工前怎样做安全交底。", category="safety", occupation="all",
+        target_level="none", language="zh_CN", credits="1", hours="1", tags="安全", audience=""), slug="briefing")
+    authoring.add_module(trainer, draft, "lesson", "为什么要交底", key="why")
+    authoring.add_module(trainer, draft, "quiz", "小测验", key="check")
+    entry, _ = credits.award(worker, kind="module", source_type="module", source_id=99,
+                             credits=Decimal("1"), minutes=10)
+    learning.enrol(worker, course)
+    for module, revision in course_modules(course):
+        if module.kind == "quiz":
+            answers = {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions}
+            learning.submit_quiz(worker, course, module, revision, answers)
+        else:
+            learning.complete_module(worker, course, module, revision)
+    version = load_pathway("bad-input", tree.national, title="电工安全学分转换", target_kind="academic",
+                           institution="滨江职业技术学院", programme="电气自动化技术专业", course_name="电工安全技术",
+                           target_credits="2", required_courses="safety-a", min_credits="1")
+    claim = prior.submit(worker, title="电工培训", issuer="市职业培训中心", achieved_on="2024-06-30", hours="40",
+                         description="", filename="c.pdf", data=PDF)
+    db.session.commit()  # as a request would: a view's rollback must not undo the set-up
+    yield SimpleNamespace(worker=worker, admin=admin, trainer=trainer, course=course, draft=draft, entry=entry,
+                          pathway_id=version.pathway_id, claim=claim, tree=tree)
+    app.extensions.pop("recognition_signing_key", None)
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _models():
+    from learnhub.accounts.models import User
+    from learnhub.catalog.models import Course, Module, ModuleRevision, Question
+    from learnhub.credits.models import LedgerEntry
+    from learnhub.recognition.models import Application, Pathway, PathwayVersion, PriorLearning
+    from learnhub.stats.models import RequiredCourse
+    from learnhub.studio.models import CourseEditor
+
+    return SimpleNamespace(**{m.__name__: m for m in (
+        User, Course, Module, ModuleRevision, Question, LedgerEntry, Application, Pathway, PathwayVersion,
+        PriorLearning, RequiredCourse, CourseEditor)})
+
+
+def _fingerprint(site):
+    """What a successful form would change: row counts, the studio draft's revisions, the people."""
+    from learnhub.accounts.models import User
+
+    m = _models()
+    counts = tuple(_count(model) for model in vars(m).values())
+    db.session.expire_all()
+    revisions = tuple(db.session.execute(select(m.ModuleRevision.id, m.ModuleRevision.title,
+                                                m.ModuleRevision.minutes, m.ModuleRevision.credits,
+                                                m.ModuleRevision.pass_mark, m.ModuleRevision.max_attempts)
+                                         .order_by(m.ModuleRevision.id)).all())
+    people = tuple(db.session.execute(select(User.id, User.name, User.phone, User.org_id, User.role)
+                                      .order_by(User.id)).all())
+    return counts, revisions, people
+
+
+# ---------------------------------------------------------------- the forms
+
+
+def _register(site):
+    return dict(login="13812345678", name="王小明", org_id=str(site.tree.ent_a1.id), occupation="welder",
+                skill_level="none", password="Steady-Hands-2026", password2="Steady-Hands-2026", consent="y")
+
+
+def _course_details():
+    return dict(title="触电急救", summary="触电以后的头五分钟。", category="safety", occupation="all",
+                target_level="none", language="zh_CN", credits="1", hours="1", tags="急救", audience="")
+
+
+def _pathway():
+    return dict(title="安全证书", target_kind="certificate", institution="安全教育中心",
+                programme="安全生产培训合格证明", required_courses="safety-a", categories=["safety"],
+                within_years="2", min_credits="1", min_hours="", cap="", target_credits="", target_hours="")
+
+
+# name -> (who posts, url, valid data, file field or None)
+FORMS = {
+    "register": (None, lambda s: "/register", lambda s: _register(s)),
+    "login": (None, lambda s: "/login", lambda s: dict(login="worker1", password="Steady-Hands-2026")),
+    "profile": ("worker1", lambda s: "/me/profile",
+                lambda s: dict(name="王小明", phone="13712345678", occupation="welder", skill_level="none")),
+    "new-course": ("trainer1", lambda s: "/studio/new", lambda s: dict(_course_details(), slug="first-aid")),
+    "course-details": ("trainer1", lambda s: "/studio/briefing/details", lambda s: _course_details()),
+    "new-module": ("trainer1", lambda s: "/studio/briefing/modules",
+                   lambda s: dict(kind="lesson", title="现场演练", key="drill")),
+    "lesson": ("trainer1", lambda s: "/studio/briefing/modules/why",
+               lambda s: dict(title="为什么要交底", minutes="20", credits="0.5", body="交底让每个人知道危险。",
+                              is_required="y", video="")),
+    "quiz-settings": ("trainer1", lambda s: "/studio/briefing/modules/check",
+                      lambda s: dict(title="小测验", minutes="10", credits="0.5", pass_mark="60", attempts="3",
+                                     is_required="y")),
+    "question": ("trainer1", lambda s: "/studio/briefing/modules/check/questions/new",
+                 lambda s: dict(kind="single", text="交底在什么时候做？", explanation="开工前。",
+                                choice1="开工前", correct1="y", choice2="下班后")),
+    "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),
+    "reversal": ("admin1", lambda s: f"/people/{s.worker.id}/record/{s.entry.id}/reverse",
+                 lambda s: dict(reason="重复记录")),
+    "apply": ("worker1", lambda s: f"/recognition/pathways/{s.pathway_id}/apply", lambda s: dict(note="请审核")),
+    "prior-learning": ("worker1", lambda s: "/recognition/prior/new",
+                       lambda s: dict(title="电工培训", issuer="市职业培训中心", achieved_on="2024-06-30", hours="40",
+                                      description="", file=(io.BytesIO(PDF), "c.pdf"))),
+    "grant": ("admin1", lambda s: f"/recognition/review/prior/{s.claim.id}/grant",
+              lambda s: dict(credits="1", hours="10")),
+    "reject-claim": ("admin1", lambda s: f"/recognition/review/prior/{s.claim.id}/reject",
+                     lambda s: dict(reason="证书看不清")),
+    "pathway": ("keeper1", lambda s: "/recognition/pathways/new", lambda s: _pathway()),
+    "required-course": ("admin1", lambda s: "/stats/required",
+                        lambda s: dict(course=str(s.course.id), due_on="2031-03-01")),
+    "pathway-edit": ("keeper1", lambda s: f"/recognition/pathways/{s.pathway_id}/edit",
+                     lambda s: dict(_pathway(), base_version="1")),
+    "move-person": ("admin1", lambda s: f"/people/{s.worker.id}/union", lambda s: dict(org_query="甲市电缆厂工会")),
+}
+
+
+def _cases():
+    """(form, field, input name, value, expected) where expected is 'refused' or ('stored', plain)."""
+    def each(form, field, values, expected="refused"):
+        for name, value in values.items():
+            yield form, field, name, value, expected
+
+    def normalised(form, field, values):
+        for name, (value, plain) in values.items():
+            yield form, field, name, value, ("stored", plain)
+
+    yield from each("register", "login", IDENTIFIERS_REFUSED)
+    yield from normalised("register", "login", IDENTIFIERS_NORMALISED)
+    yield from normalised("register", "login", PHONES_NORMALISED)
+    yield from each("register", "name", NAMES_REFUSED)
+    yield from normalised("register", "name", {"spaces": ("  王小明 ", "王小明")})
+    yield from each("login", "login", IDENTIFIERS_REFUSED)
+    yield from normalised("login", "login", {"full-width": ("ｗｏｒｋｅｒ１", "worker1"), "spaces": (" worker1 ", "worker1")})
+    yield from each("profile", "name", NAMES_REFUSED)
+    yield from each("profile", "phone", PHONES_REFUSED)
+    yield from normalised("profile", "phone", PHONES_NORMALISED)
+    yield from each("new-course", "slug", IDENTIFIERS_REFUSED)
+    yield from normalised("new-course", "slug", IDENTIFIERS_NORMALISED)
+    for form in ("new-course", "course-details"):
+        yield from each(form, "title", LINE_REFUSED)
+        yield from normalised(form, "title", {k: (v, v) for k, v in TEXT_STORED.items()})
+        yield from each(form, "summary", TEXT_REFUSED)
+        yield from each(form, "credits", NUMBERS_REFUSED)
+        yield from normalised(form, "credits", NUMBERS_NORMALISED)
+        yield from each(form, "hours", NUMBERS_REFUSED)
+        yield from each(form, "tags", {k: v for k, v in LINE_REFUSED.items() if k != "emoji"})
+    yield from each("new-module", "key", IDENTIFIERS_REFUSED)
+    yield from normalised("new-module", "key", IDENTIFIERS_NORMALISED)
+    yield from each("new-module", "title", LINE_REFUSED)
+    for form in ("lesson", "quiz-settings"):
+        yield from each(form, "title", LINE_REFUSED)
+        yield from each(form, "minutes", {**NUMBERS_REFUSED, "too-many": "601"})
+        yield from normalised(form, "minutes", NUMBERS_NORMALISED)
+        yield from each(form, "credits", NUMBERS_REFUSED)
+    yield from each("lesson", "body", TEXT_REFUSED)
+    yield from each("quiz-settings", "pass_mark", {**NUMBERS_REFUSED, "over-100": "101"})
+    yield from normalised("quiz-settings", "pass_mark", NUMBERS_NORMALISED)
+    yield from each("quiz-settings", "attempts", NUMBERS_REFUSED)
+    yield from each("question", "text", TEXT_REFUSED)
+    yield from each("question", "choice1", LINE_REFUSED)
+    yield from each("co-trainer", "username", {**IDENTIFIERS_REFUSED, "unknown": "nobody"})
+    yield from each("reversal", "reason", LINE_REFUSED)
+    yield from normalised("reversal", "reason", {k: (v, v) for k, v in TEXT_STORED.items()})
+    yield from each("apply", "note", TEXT_REFUSED)
+    yield from normalised("apply", "note", {k: (v, v) for k, v in TEXT_STORED.items()})
+    yield from each("prior-learning", "title", LINE_REFUSED)
+    yield from each("prior-learning", "issuer", LINE_REFUSED)
+    yield from normalised("prior-learning", "issuer", {k: (v, v) for k, v in TEXT_STORED.items()})
+    yield from each("prior-learning", "achieved_on", {**DATES_REFUSED, "future": "2999-01-01",
+                                                      "long-ago": "1900-01-01"})
+    yield from normalised("prior-learning", "achieved_on", {"full-width": ("２０２４－０６－３０", "2024-06-30")})
+    yield from each("prior-learning", "hours", {**NUMBERS_REFUSED, "zero": "0"})
+    yield from normalised("prior-learning", "hours", NUMBERS_NORMALISED)
+    yield from each("grant", "credits", NUMBERS_REFUSED)
+    yield from each("grant", "hours", NUMBERS_REFUSED)
+    yield from each("reject-claim", "reason", TEXT_REFUSED)
+    yield from each("pathway", "title", LINE_REFUSED)
+    yield from each("pathway", "institution", LINE_REFUSED)
+    yield from normalised("pathway", "institution", {k: (v, v) for k, v in TEXT_STORED.items()})
+    yield from each("pathway", "required_courses", {**IDENTIFIERS_REFUSED, "unknown": "no-such-course"})
+    for field in ("min_credits", "min_hours", "cap"):
+        yield from each("pathway", field, NUMBERS_REFUSED)
+    yield from each("pathway", "within_years", {**NUMBERS_REFUSED, "huge": "999"})
+    yield from normalised("pathway", "min_credits", NUMBERS_NORMALISED)
+    yield from each("required-course", "due_on", {**DATES_REFUSED, "past": "2001-01-01", "far-future": "2999-01-01"})
+    # A version number edited by hand is a stale form: refused above the form, nothing saved.
+    yield from each("pathway-edit", "base_version", {k: v for k, v in QUERY_NUMBERS.items() if k != "full-width"},
+                    "refused-form")
+    yield from normalised("pathway-edit", "base_version", {"full-width": ("１", "2")})
+    yield from each("move-person", "org_query", {**_poisoned("甲市电缆厂"), "sql": SQL})
+
+
+CASES = list(_cases())
+
+
+def _stored(form, field, site, client):
+    """Where a form that succeeded keeps `field`: the value to compare with the plain form."""
+    from learnhub.accounts.models import User
+    from learnhub.catalog.models import Course, Module, ModuleRevision
+    from learnhub.credits.models import LedgerEntry
+    from learnhub.recognition.models import Application, PathwayVersion, PriorLearning, Target
+
+    db.session.expire_all()
+    if form == "register":
+        user = db.session.scalar(select(User).order_by(User.id.desc()))
+        return {"login": user.phone or user.username, "name": user.name}[field]
+    if form == "login":  # logged in as this worker: their profile opens, with their name
+        page = client.get("/me/profile").get_data(as_text=True)
+        return "worker1" if 'value="测试worker1"' in page else page[:300]
+    if form == "profile":
+        return getattr(db.session.get(User, site.worker.id), field)
+    if form in ("new-course", "course-details"):
+        from learnhub.studio.models import CourseDraft
+
+        if form == "new-course":
+            course = db.session.scalar(select(Course).order_by(Course.id.desc()))
+        else:
+            course = site.draft
+        draft = db.session.get(CourseDraft, course.id)
+        return {"slug": course.slug, "title": draft.title, "credits": _plain(draft.credits)}[field]
+    if form == "new-module":
+        module = db.session.scalar(select(Module).order_by(Module.id.desc()))
+        return module.key
+    if form in ("lesson", "quiz-settings"):
+        key = "why" if form == "lesson" else "check"
+        revision = db.session.scalar(select(ModuleRevision).join(Module).where(Module.key == key,
+                                                                                Module.course_id == site.draft.id)
+                                     .order_by(ModuleRevision.revision.desc()))
+        return str(getattr(revision, field))
+    if form == "reversal":
+        return db.session.scalar(select(LedgerEntry).order_by(LedgerEntry.id.desc())).note
+    if form == "apply":
+        return db.session.scalar(select(Application).order_by(Application.id.desc())).note
+    if form == "prior-learning":
+        claim = db.session.scalar(select(PriorLearning).order_by(PriorLearning.id.desc()))
+        return {"issuer": claim.issuer, "achieved_on": claim.achieved_on.isoformat(),
+                "hours": f"{claim.minutes // 60}"}[field]
+    if form == "pathway-edit":
+        return str(db.session.scalar(select(PathwayVersion.version).order_by(PathwayVersion.id.desc())))
+    if form == "pathway":
+        version = db.session.scalar(select(PathwayVersion).order_by(PathwayVersion.id.desc()))
+        if field == "institution":
+            return db.session.get(Target, version.target_id).institution
+        return _plain(version.min_credits)
+    raise AssertionError(f"no stored place known for {form}/{field}")
+
+
+def _plain(number):
+    return format(number.normalize(), "f")
+
+
+def _post(client, auth, site, form, field, value):
+    who, url, valid = FORMS[form]
+    if who:
+        auth.login(who)
+    data = valid(site)
+    data[field] = value
+    return auth.post(url(site), data)
+
+
+@pytest.mark.parametrize(("form", "field", "name", "value", "expected"), CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
+def test_a_bad_input_in_a_form(site, client, auth, form, field, name, value, expected):
+    TRIED[f"{form}/{field}"] += 1
+    before = _fingerprint(site)
+    response = _post(client, auth, site, form, field, value)
+    assert response.status_code != 500, "a server error"
+    page = response.get_data(as_text=True)
+    if expected == "refused-form":
+        assert response.status_code == 400
+        assert 'class="flash error" role="alert"' in page
+        assert _fingerprint(site) == before, "something was stored"
+    elif expected == "refused":
+        assert response.status_code in (200, 400), response.status_code
+        # A login refused says so beside the password: which of the two was wrong stays unsaid.
+        beside = ("login", "password") if form == "login" else (field,)
+        assert any(f'id="{name}-error"' in page for name in beside), "no message beside the field"
+        assert str(escape(value)) in page, "what was typed is lost"
+        assert _fingerprint(site) == before, "something was stored"
+    else:
+        assert response.status_code == 302, "refused: " + page.split('class="error"', 1)[-1][:300]
+        assert _stored(form, field, site, client) == expected[1]
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_a_valid_form_goes_through(site, client, auth, form):
+    """The baseline of the catalogue: each form, filled in correctly, is accepted (else every
+    refusal above could be for a reason that has nothing to do with the bad input)."""
+    who, url, valid = FORMS[form]
+    if who:
+        auth.login(who)
+    response = auth.post(url(site), valid(site))
+    assert response.status_code == 302, response.get_data(as_text=True).split('class="error"', 1)[-1][:300]
+
+
+# ---------------------------------------------------------------- query strings
+
+# name -> (who, url, params that must be kept when the odd one is ignored)
+PAGES = {
+    "catalogue": (None, lambda s: "/courses/"),
+    "record": ("worker1", lambda s: "/me/record"),
+    "record-csv": ("worker1", lambda s: "/me/record.csv"),
+    "people": ("admin1", lambda s: "/people/"),
+    "person-record": ("admin1", lambda s: f"/people/{s.worker.id}/record"),
+    "stats": ("admin1", lambda s: "/stats/"),
+    "stats-roster": ("admin1", lambda s: f"/stats/{s.tree.city_a.id}/roster"),
+    "stats-courses": ("admin1", lambda s: f"/stats/{s.tree.city_a.id}/courses"),
+    "stats-export": ("admin1", lambda s: f"/stats/{s.tree.city_a.id}/export/summary.csv"),
+    "stats-required-export": ("admin1", lambda s: f"/stats/{s.tree.city_a.id}/export/required.csv"),
+    "review": ("admin1", lambda s: "/recognition/review/"),
+    "learners": ("trainer1", lambda s: "/studio/briefing/learners"),
+    "audit": ("admin1", lambda s: "/audit/"),
+    "org-search": (None, lambda s: "/orgs/search"),
+}
+
+
+def _query_cases():
+    def each(page, param, values):
+        for name, value in values.items():
+            yield page, param, name, value
+
+    for page in ("catalogue", "record", "people", "person-record", "stats-roster", "review", "learners", "audit"):
+        yield from each(page, "page", QUERY_NUMBERS)
+    for page in ("record", "record-csv", "person-record"):
+        yield from each(page, "year", {**QUERY_NUMBERS, "year-0": "0", "year-9999": "9999"})
+    for param in ("category", "occupation", "level", "for_you"):
+        yield from each("catalogue", param, UNKNOWN)
+    yield from each("catalogue", "q", QUERY_TEXT)
+    for param in ("role", "occupation", "skill_level"):
+        yield from each("people", param, UNKNOWN)
+    for param in ("q", "union"):
+        yield from each("people", param, QUERY_TEXT)
+    yield from each("people", "org", QUERY_NUMBERS)
+    for page in ("stats", "stats-courses", "stats-export"):
+        yield from each(page, "period", UNKNOWN)
+    for param in ("occupation", "skill_level", "activity"):
+        yield from each("stats-roster", param, UNKNOWN)
+    yield from each("stats-roster", "q", QUERY_TEXT)
+    yield from each("stats-required-export", "requirement", QUERY_NUMBERS)
+    yield from each("review", "tab", UNKNOWN)
+    yield from each("learners", "org", QUERY_NUMBERS)
+    yield from each("audit", "action", QUERY_TEXT)
+    yield from each("org-search", "q", QUERY_TEXT)
+
+
+QUERY_CASES = list(_query_cases())
+
+
+@pytest.mark.parametrize(("page", "param", "name", "value"), QUERY_CASES,
+                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in QUERY_CASES])
+def test_a_bad_query_parameter(site, client, auth, page, param, name, value):
+    TRIED[f"GET {page}?{param}"] += 1
+    who, url = PAGES[page]
+    if who:
+        auth.login(who)
+    baseline = client.get(url(site))
+    response = client.get(url(site), query_string={param: value})
+    assert response.status_code != 500, "a server error"
+    if param not in ("q", "union", "action", "requirement"):
+        # An unknown filter, sort or number is ignored: the page is the page without it.
+        assert response.status_code == baseline.status_code
+        if param in ("category", "occupation", "level", "role", "skill_level", "activity", "org"):
+            assert _rows(response) == _rows(baseline)
+    if "\x00" in value and response.mimetype == "text/html":
+        assert "\x00" not in response.get_data(as_text=True)
+
+
+def _rows(response):
+    """The links of a listing, as a plain fingerprint of what it shows."""
+    import re
+
+    return sorted(set(re.findall(r'href="(/(?:courses|people)/[^"?#]+)"', response.get_data(as_text=True))))
+
+
+# ---------------------------------------------------------------- dates in query strings
+
+
+# A NUL in a query string is dropped before any view reads it ("2026-03-\x0001" is 2026-03-01).
+_QUERY_DATES = {name: value for name, value in DATES_REFUSED.items() if name != "nul"}
+PERIOD_CASES = [
+    *[(name, {"period": "custom", "start": value, "end": "2026-03-31"}, "start") for name, value in _QUERY_DATES.items()],
+    *[(f"end-{name}", {"period": "custom", "start": "2026-01-01", "end": value}, "end")
+      for name, value in _QUERY_DATES.items()],
+    ("end-before-start", {"period": "custom", "start": "2026-03-31", "end": "2026-01-01"}, "start"),
+    ("far-past", {"period": "custom", "start": "1900-01-01", "end": "2026-01-01"}, "start"),
+    ("ten-years", {"period": "custom", "start": "2010-01-01", "end": "2020-01-01"}, "start"),
+    ("empty", {"period": "custom", "start": "", "end": ""}, "start"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "field"), PERIOD_CASES, ids=[c[0] for c in PERIOD_CASES])
+def test_an_impossible_statistics_period_is_explained_and_this_month_shown(site, client, auth, name, args, field):
+    TRIED[f"GET stats?{field}"] += 1
+    auth.login("admin1")
+    response = client.get("/stats/", query_string=args)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page, "no message beside the date"
+    assert str(escape(args[field])) in page, "what was typed is lost"
+    # Exports fall back the same way rather than failing.
+    export = client.get(f"/stats/{site.tree.city_a.id}/export/summary.csv", query_string=args)
+    assert export.status_code == 200
+
+
+# ---------------------------------------------------------------- addresses
+
+
+ODD_SLUGS = {**_poisoned("safety-a"), "full-width": "ｓａｆｅｔｙ-a", "sql": "safety-a' OR '1'='1", "long": "a" * 500}
+
+
+@pytest.mark.parametrize("name", list(ODD_SLUGS))
+def test_an_odd_course_address_is_not_found(site, client, auth, name):
+    TRIED["GET /courses/<slug>, /studio/<slug>/, /media/<slug>/, /credentials/<id>"] += 1
+    auth.login("trainer1")
+    slug = ODD_SLUGS[name]
+    for url in (f"/courses/{slug}", f"/courses/{slug}/intro", f"/studio/{slug}/", f"/media/{slug}/x.png",
+                f"/credentials/{slug}", f"/studio/briefing/modules/{slug}"):
+        assert client.get(url).status_code == 404, url
+
+
+HUGE_ID = str(10 ** 30)
+
+
+@pytest.mark.parametrize("url", [
+    "/people/{huge}/record", "/people/{huge}", "/recognition/pathways/{huge}", "/recognition/prior/{huge}",
+    "/recognition/review/{huge}", "/recognition/applications/{huge}", "/stats/{huge}/", "/stats/{huge}/roster",
+    "/courses/safety-a/intro/attempts/{huge}", "/studio/briefing/modules/check/questions/{huge}",
+    "/stats/{city}/required/{huge}",
+])
+def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):
+    TRIED["GET <int:id> past 2**63"] += 1
+    auth.login("admin1" if url.startswith(("/people", "/stats", "/recognition/review")) else
+               "trainer1" if url.startswith("/studio") else "worker1")
+    assert client.get(url.format(huge=HUGE_ID, city=site.tree.city_a.id)).status_code == 404
+
+
+def test_a_certificate_date_long_ago_is_not_called_a_future_one(site, client, auth):
+    auth.login("worker1")
+    data = FORMS["prior-learning"][2](site)
+    page = auth.post("/recognition/prior/new", dict(data, achieved_on="1900-01-01")).get_data(as_text=True)
+    assert "1950" in page.split('id="achieved_on-error"', 1)[1].split("</p>", 1)[0]
+
+
+# ---------------------------------------------------------------- the closing note
+
+
+def test_zz_report_how_many_inputs_were_tried():
+    """Printed under -s for the closing note: inputs x fields tried by this module."""
+    total = sum(TRIED.values())
+    if total:
+        print(f"\nbad-input catalogue: {total} inputs over {len(TRIED)} fields and parameters "
+              f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
+              f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
+              f"{len(ODD_SLUGS)} odd addresses x 6 routes)")
+    assert len(CASES) + len(QUERY_CASES) >= 300
