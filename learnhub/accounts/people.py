@@ -7,7 +7,7 @@ from learnhub.accounts import bp
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, as_choices, run_action
+from learnhub.core.forms import apply_error, as_choices, run_action, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -62,16 +62,11 @@ def person(user_id):
 def person_role(user_id):
     person = _person_or_404(user_id)
     form = RoleForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_role(current_user, person, form.role.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now: %(role)s.", name=person.name, role=person.role_label), "success")
-            return redirect(url_for("accounts.person", user_id=person.id))
+    done = save_form(form, lambda: accounts.change_role(current_user, person, form.role.data),
+                     lambda changed: _("%(name)s is now: %(role)s.", name=changed.name, role=changed.role_label),
+                     url_for("accounts.person", user_id=person.id))
+    if done is not None:
+        return done
     return _render_person(person, role_form=form, status=400)
 
 

@@ -9,10 +9,13 @@ some scripts need them) but not direction overrides. Services keep their own, st
 
 import unicodedata
 
+from flask import abort, flash, redirect
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
+from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import lazy_gettext as _l
+from learnhub.extensions import db
 
 # Direction overrides, embeddings and isolates: they reorder what a reader sees.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -94,11 +97,6 @@ def run_action(action, success, target):
     Commits and flashes `success` (a message, or a callable given the action's result), or
     rolls back and flashes the DomainError's message; NotFound becomes a 404.
     """
-    from flask import abort, flash, redirect
-
-    from learnhub.core.errors import DomainError, NotFound
-    from learnhub.extensions import db
-
     try:
         result = action()
     except NotFound:
@@ -112,3 +110,29 @@ def run_action(action, success, target):
         if message:
             flash(message, "success")
     return redirect(target)
+
+
+def save_form(form, action, success, target, aliases=None):
+    """Validate a posted form and run the service behind it; the view renders the form if None.
+
+    Once the form is valid, `action()` runs; if the service refuses with a DomainError the
+    transaction is rolled back, the message goes beside its field (`aliases` as in
+    `apply_error`) and None is returned, so that the page comes back with what was typed.
+    Otherwise the work is committed, `success` flashed and a redirect to `target` returned;
+    each may be a callable given the action's result. NotFound becomes a 404.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        apply_error(form, error, aliases)
+        return None
+    db.session.commit()
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    return redirect(target(result) if callable(target) else target)

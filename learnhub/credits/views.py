@@ -1,9 +1,9 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from learnhub.accounts.services import get_person_in_scope
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.errors import NotFound
+from learnhub.core.forms import save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -82,15 +82,9 @@ def reverse(user_id, entry_id):
     if account is None or entry.account_id != account.id:
         abort(404)
     form = ReversalForm()
-    if form.validate_on_submit():
-        try:
-            credits.reverse_entry(entry, reason=form.reason.data, created_by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The correction is recorded."), "success")
-            return redirect(url_for("credits.person_record", user_id=person.id))
+    done = save_form(form, lambda: credits.reverse_entry(entry, reason=form.reason.data, created_by=current_user),
+                     _("The correction is recorded."), url_for("credits.person_record", user_id=person.id))
+    if done is not None:
+        return done
     return render_template("credits/record.html", admin_view=True, form=form, failed_entry=entry.id,
                            **_record_context(person)), 400

@@ -3,8 +3,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.errors import NotFound
+from learnhub.core.forms import save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
@@ -83,16 +83,11 @@ def new_pathway():
     form = PathwayForm()
     if request.method == "GET":
         form.within_years.data = "3"
-    if form.validate_on_submit():
-        try:
-            version = keeping.save_pathway(current_user, **_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The pathway is saved and offered to the workers of your union."), "success")
-            return redirect(url_for("recognition.edit_pathway", pathway_id=version.pathway_id))
+    done = save_form(form, lambda: keeping.save_pathway(current_user, **_values(form)),
+                     _("The pathway is saved and offered to the workers of your union."),
+                     lambda version: url_for("recognition.edit_pathway", pathway_id=version.pathway_id))
+    if done is not None:
+        return done
     return _render_form(form, status=400 if form.errors or form.form_errors else 200)
 
 
@@ -103,17 +98,12 @@ def edit_pathway(pathway_id):
     if request.method == "GET":
         return _render_form(_form_from(version), pathway, version)
     form = PathwayForm()
-    if form.validate_on_submit():
-        try:
-            new = keeping.save_pathway(current_user, pathway, base_version=form.base_version.data, **_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved as version %(version)d. Decisions already made stay as they were.",
-                    version=new.version), "success")
-            return redirect(url_for("recognition.edit_pathway", pathway_id=pathway.id))
+    done = save_form(
+        form, lambda: keeping.save_pathway(current_user, pathway, base_version=form.base_version.data, **_values(form)),
+        lambda new: _("Saved as version %(version)d. Decisions already made stay as they were.", version=new.version),
+        url_for("recognition.edit_pathway", pathway_id=pathway.id))
+    if done is not None:
+        return done
     return _render_form(form, pathway, version, 400)
 
 

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.forms import apply_error, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -120,16 +120,11 @@ def review_prior(claim_id):
 def grant_prior(claim_id):
     claim = _claim_or_404(claim_id)
     form = GrantForm()
-    if form.validate_on_submit():
-        try:
-            prior.grant(current_user, claim, credits=form.credits.data, hours=form.hours.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Recognised. The credits and hours are in the worker's learning account."), "success")
-            return redirect(url_for("recognition.review_queue", tab="prior"))
+    done = save_form(form, lambda: prior.grant(current_user, claim, credits=form.credits.data, hours=form.hours.data),
+                     _("Recognised. The credits and hours are in the worker's learning account."),
+                     url_for("recognition.review_queue", tab="prior"))
+    if done is not None:
+        return done
     db.session.refresh(claim)
     return _render_claim(claim, grant_form=form, status=400)
 
@@ -139,16 +134,10 @@ def grant_prior(claim_id):
 def reject_prior(claim_id):
     claim = _claim_or_404(claim_id)
     form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            prior.reject(current_user, claim, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Rejected. The worker can read your reason."), "success")
-            return redirect(url_for("recognition.review_queue", tab="prior"))
+    done = save_form(form, lambda: prior.reject(current_user, claim, form.reason.data),
+                     _("Rejected. The worker can read your reason."), url_for("recognition.review_queue", tab="prior"))
+    if done is not None:
+        return done
     db.session.refresh(claim)
     return _render_claim(claim, reject_form=form, status=400)
 

@@ -2,15 +2,15 @@
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, run_action
+from learnhub.core.errors import NotFound
+from learnhub.core.forms import run_action, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.credits.services import balance, get_account
-from learnhub.extensions import db, talisman
+from learnhub.extensions import talisman
 from learnhub.recognition import bp, prior
 from learnhub.recognition import services as recognition
 from learnhub.recognition.credentials import credentials_of
@@ -51,18 +51,11 @@ def pathway(pathway_id):
 @role_required("worker")
 def apply(pathway_id):
     form = ApplyForm()
-    if form.validate_on_submit():
-        try:
-            application = recognition.apply(current_user, pathway_id, form.note.data)
-        except NotFound:
-            abort(404)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your application is sent. You can follow it here."), "success")
-            return redirect(url_for("recognition.application", application_id=application.id))
+    done = save_form(form, lambda: recognition.apply(current_user, pathway_id, form.note.data),
+                     _("Your application is sent. You can follow it here."),
+                     lambda application: url_for("recognition.application", application_id=application.id))
+    if done is not None:
+        return done
     view = _or_404(recognition.get_pathway_view, current_user, pathway_id)
     return render_template("recognition/pathway.html", view=view, form=form), 400
 
@@ -83,16 +76,11 @@ def application(application_id):
 def respond(application_id):
     application = _or_404(recognition.get_my_application, current_user, application_id)
     form = RespondForm()
-    if form.validate_on_submit():
-        try:
-            recognition.respond(current_user, application, form.message.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Sent. Your application waits for the reviewer again."), "success")
-            return redirect(url_for("recognition.application", application_id=application.id))
+    done = save_form(form, lambda: recognition.respond(current_user, application, form.message.data),
+                     _("Sent. Your application waits for the reviewer again."),
+                     url_for("recognition.application", application_id=application.id))
+    if done is not None:
+        return done
     return _render_application(application, form, 400)
 
 
@@ -113,21 +101,18 @@ def withdraw(application_id):
 @role_required("worker")
 def prior_new():
     form = PriorLearningForm()
-    if form.validate_on_submit():
+
+    def submit():
         upload = form.file.data
-        data = upload.read() if upload else b""
-        try:
-            claim = prior.submit(current_user, title=form.title.data, issuer=form.issuer.data,
-                                 achieved_on=form.achieved_on.data, hours=form.hours.data,
-                                 description=form.description.data,
-                                 filename=getattr(upload, "filename", "") or "", data=data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Sent. A reviewer of your union will look at it."), "success")
-            return redirect(url_for("recognition.prior_claim", claim_id=claim.id))
+        return prior.submit(current_user, title=form.title.data, issuer=form.issuer.data,
+                            achieved_on=form.achieved_on.data, hours=form.hours.data,
+                            description=form.description.data, filename=getattr(upload, "filename", "") or "",
+                            data=upload.read() if upload else b"")
+
+    done = save_form(form, submit, _("Sent. A reviewer of your union will look at it."),
+                     lambda claim: url_for("recognition.prior_claim", claim_id=claim.id))
+    if done is not None:
+        return done
     return render_template("recognition/prior_new.html", form=form), 400 if form.errors or form.form_errors else 200
 
 

@@ -4,8 +4,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from learnhub.accounts.forms import ConfirmForm
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, as_choices
+from learnhub.core.errors import NotFound
+from learnhub.core.forms import as_choices, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -46,17 +46,13 @@ def required_list(org_id):
 def required_add():
     org = current_user.org
     form = _require_form()
-    if form.validate_on_submit():
-        try:
-            requirement = required.require_course(current_user, form.course.data, form.due_on.data, today())
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("“%(course)s” is now required in %(union)s by %(date)s.", course=requirement.course.title,
-                    union=org.name, date=requirement.due_on.isoformat()), "success")
-            return redirect(url_for("stats.required_list", org_id=org.id))
+    done = save_form(form, lambda: required.require_course(current_user, form.course.data, form.due_on.data, today()),
+                     lambda requirement: _("“%(course)s” is now required in %(union)s by %(date)s.",
+                                           course=requirement.course.title, union=org.name,
+                                           date=requirement.due_on.isoformat()),
+                     url_for("stats.required_list", org_id=org.id))
+    if done is not None:
+        return done
     return _render_list(org, form, 400)
 
 

@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from learnhub.catalog.models import MODULE_KINDS
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, as_choices, run_action
+from learnhub.core.forms import apply_error, as_choices, run_action, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.core.sanitize import TOO_DEEP
@@ -77,16 +77,11 @@ def index():
 def new_course():
     form = NewCourseForm()
     _audience_choices(form, current_user.org_id)
-    if form.validate_on_submit():
-        try:
-            course = studio.create_course(current_user, form.data, slug=form.slug.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The course is created as a draft. Add its modules, then publish it."), "success")
-            return redirect(url_for("studio.course", slug=course.slug))
+    done = save_form(form, lambda: studio.create_course(current_user, form.data, slug=form.slug.data),
+                     _("The course is created as a draft. Add its modules, then publish it."),
+                     lambda course: url_for("studio.course", slug=course.slug))
+    if done is not None:
+        return done
     return render_template("studio/details.html", form=form, course=None)
 
 
@@ -112,16 +107,10 @@ def details(slug):
         hours=f"{draft.minutes / 60:.2f}".rstrip("0").rstrip("."), tags=", ".join(draft.tag_list),
         audience=str(draft.audience_org_id or "")))
     _audience_choices(form, course.org_id)
-    if form.validate_on_submit():
-        try:
-            studio.update_details(current_user, course, form.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("The course details are saved in the draft."), "success")
-            return redirect(url_for("studio.course", slug=course.slug))
+    done = save_form(form, lambda: studio.update_details(current_user, course, form.data),
+                     _("The course details are saved in the draft."), url_for("studio.course", slug=course.slug))
+    if done is not None:
+        return done
     return render_template("studio/details.html", form=form, course=course)
 
 
