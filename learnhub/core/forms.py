@@ -91,24 +91,38 @@ def as_choices(pairs):
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-def run_action(action, success, target):
-    """Run the service behind a button, then go to `target`.
+_REFUSED = object()
 
-    Commits and flashes `success` (a message, or a callable given the action's result), or
-    rolls back and flashes the DomainError's message; NotFound becomes a 404.
-    """
+
+def _commit_or_refuse(action, refused):
+    """Run `action()` and commit; on a DomainError roll back, call `refused(error)`, return _REFUSED."""
     try:
         result = action()
     except NotFound:
         abort(404)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        message = success(result) if callable(success) else success
-        if message:
-            flash(message, "success")
+        refused(error)
+        return _REFUSED
+    db.session.commit()
+    return result
+
+
+def _flash_success(success, result):
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+
+
+def run_action(action, success, target):
+    """Run the service behind a button, then go to `target`.
+
+    Commits and flashes `success` (a message, or a callable given the action's result), or
+    rolls back and flashes the DomainError's message; NotFound becomes a 404.
+    """
+    result = _commit_or_refuse(action, lambda error: flash(error.message, "error"))
+    if result is not _REFUSED:
+        _flash_success(success, result)
     return redirect(target)
 
 
@@ -123,16 +137,8 @@ def save_form(form, action, success, target, aliases=None):
     """
     if not form.validate_on_submit():
         return None
-    try:
-        result = action()
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        apply_error(form, error, aliases)
+    result = _commit_or_refuse(action, lambda error: apply_error(form, error, aliases))
+    if result is _REFUSED:
         return None
-    db.session.commit()
-    message = success(result) if callable(success) else success
-    if message:
-        flash(message, "success")
+    _flash_success(success, result)
     return redirect(target(result) if callable(target) else target)
