@@ -25,20 +25,11 @@ def _timings(response):
     return int(response.headers["X-SQL-Queries"]), float(parts["cpu"]), float(parts["db"])
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seed", required=True)
-    parser.add_argument("--n", type=int, default=40)
-    parser.add_argument("--user", default=None, help="account to use (default: the seed's last)")
-    args = parser.parse_args()
-    os.environ["SQL_COUNT_HEADER"] = "1"
-    from learnhub import create_app
-
-    seed = json.loads(Path(args.seed).read_text())
-    app = create_app()
+def page_calls(app, seed, username=None):
+    """Log in as a seeded worker; {page name: call(i) -> response} for each benchmark page."""
     client = app.test_client()
     token = _TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
-    username = args.user or seed["users"][-1]
+    username = username or seed["users"][-1]
     assert client.post("/login", data={"csrf_token": token, "login": username,
                                        "password": seed["password"]}).status_code == 302
     token = _TOKEN.search(client.get("/me/record").get_data(as_text=True)).group(1)
@@ -51,7 +42,7 @@ def main():
         data = {"csrf_token": token, **{f"q{q}": str(c[0]) for q, c in questions.items()}}
         return client.post(f"/courses/{quiz_where}/quiz", data=data)
 
-    pages = {
+    return {
         "catalogue": lambda i: client.get("/courses/"),
         "course": lambda i: client.get(f"/courses/{shipped['slug']}"),
         "module (return visit)": lambda i: client.get(f"/courses/{lessons[0][0]}/{lessons[0][1]}"),
@@ -60,6 +51,18 @@ def main():
         "complete module": lambda i: client.post("/courses/%s/%s/done" % fresh.pop(), data={"csrf_token": token}),
         "learning record": lambda i: client.get("/me/record"),
     }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", required=True)
+    parser.add_argument("--n", type=int, default=40)
+    parser.add_argument("--user", default=None, help="account to use (default: the seed's last)")
+    args = parser.parse_args()
+    os.environ["SQL_COUNT_HEADER"] = "1"
+    from learnhub import create_app
+
+    pages = page_calls(create_app(), json.loads(Path(args.seed).read_text()), args.user)
     print(f"{'page':<24}{'SQL':>6}{'SQL ms':>9}{'CPU ms':>9}")
     for name, call in pages.items():
         for i in range(3):

@@ -320,6 +320,28 @@ _COURSE_PROGRESS = (select(Progress).join(Module, Module.id == Progress.module_i
                     .where(Progress.user_id == bindparam("user_id"), Module.course_id == bindparam("course_id")))
 
 
+def course_state(user, course):
+    """(enrolment or None, {module_id: Progress}) of this person in this course: one query.
+
+    Progress exists only under an enrolment, so the enrolment's row, joined to the course's
+    modules and this person's progress in each, carries both.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, {}
+    rows = db.session.execute(_COURSE_STATE, {"user_id": user.id, "course_id": course.id}).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {row[1].module_id: row[1] for row in rows if row[1] is not None}
+
+
+_COURSE_STATE = (
+    select(Enrolment, Progress)
+    .outerjoin(Module, Module.course_id == Enrolment.course_id)
+    .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == Enrolment.user_id))
+    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+)
+
+
 def next_module(modules, progress):
     """The first module not yet done, or None when all are."""
     for module, _revision in modules:

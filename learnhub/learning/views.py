@@ -35,8 +35,7 @@ def _check_form():
 def course(slug):
     course = _course_or_404(slug)
     modules = course_modules(course)
-    progress = learning.progress_by_module(current_user, course)
-    enrolment = learning.get_enrolment(current_user, course) if current_user.is_authenticated else None
+    enrolment, progress = learning.course_state(current_user, course)
     return render_template("learning/course.html", course=course, modules=modules, progress=progress,
                            enrolment=enrolment, next_module=learning.next_module(modules, progress))
 
