@@ -177,9 +177,9 @@ def _finish(user, course, module, revision, enrolment):
     ).rowcount == 1
     if not won:
         return False
-    award(user, kind="module", source_type="module", source_id=module.id,
-          credits=revision.credits, minutes=revision.minutes, note=revision.title[:200])
-    module_completed.send(module, user=user, enrolment=enrolment, revision=revision)
+    entry, _created = award(user, kind="module", source_type="module", source_id=module.id,
+                            credits=revision.credits, minutes=revision.minutes, note=revision.title[:200])
+    module_completed.send(module, user=user, enrolment=enrolment, revision=revision, entry=entry)
     _complete_course_if_done(user, course, enrolment)
     return True
 
@@ -207,9 +207,9 @@ def _complete_course_if_done(user, course, enrolment):
     ).one()
     rest_credits = max(Decimal(course.credits) - Decimal(paid_credits), Decimal("0"))
     rest_minutes = max(course.minutes - int(paid_minutes), 0)
-    award(user, kind="course", source_type="course", source_id=course.id,
-          credits=rest_credits, minutes=rest_minutes, note=course.title[:200])
-    course_completed.send(course, user=user, enrolment=enrolment)
+    entry, _created = award(user, kind="course", source_type="course", source_id=course.id,
+                            credits=rest_credits, minutes=rest_minutes, note=course.title[:200])
+    course_completed.send(course, user=user, enrolment=enrolment, entry=entry)
     return True
 
 

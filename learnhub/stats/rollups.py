@@ -120,21 +120,21 @@ def on_enrolled(course, user, enrolment, **_kw):
     add_events(user.org, course, [(local_day(enrolment.enrolled_at), {"enrolments": 1})])
 
 
-def on_module_completed(module, user, enrolment, **_kw):
+def on_module_completed(module, user, enrolment, entry=None, **_kw):
     # The ledger is the truth about what was paid; rebuild reads the same entry.
-    entry = _ledger_entry(user, "module", module.id)
+    entry = entry or _ledger_entry(user, "module", module.id)
     if entry is not None:
         add_events(user.org, enrolment.course,
                    [(local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes})])
 
 
-def on_course_completed(course, user, enrolment, **_kw):
+def on_course_completed(course, user, enrolment, entry=None, **_kw):
     enrolled_at, completed_at = db.session.execute(
         select(Enrolment.enrolled_at, Enrolment.completed_at).where(Enrolment.id == enrolment.id)
     ).one()
     events = [(local_day(completed_at), {"completions": 1}),
               (local_day(enrolled_at), {"cohort_completions": 1})]
-    entry = _ledger_entry(user, "course", course.id)
+    entry = entry or _ledger_entry(user, "course", course.id)
     if entry is not None:
         events.append((local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes}))
     add_events(user.org, course, events)
