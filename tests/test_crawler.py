@@ -61,7 +61,38 @@ def _urls(app, rule, values):
         yield path
 
 
+# What a GET may write, and why; anything else written while answering a GET is a state
+# change by GET, and fails the crawler.
+GET_WRITES = {
+    ("learning.module", "activity_day"): "opening a module counts today as a learning day",
+    ("learning.module", "progress"): "opening a module starts it",
+    ("learning.module", "enrolment"): "opening a module remembers where the learner is",
+    ("stats.overview", "headcount"): "a dashboard recounts cached headcounts older than ten minutes",
+    ("home.index", "headcount"): "so does an admin's home page",
+}
+
+
+def _writes_during(writes):
+    """Record the tables written to while a GET is being answered, and whether the request
+    had said it would write (on SQLite a read-only transaction may fail to write)."""
+    from flask import has_request_context, request
+
+    from learnhub.core.db import _may_write
+
+    def listener(conn, cursor, statement, params, context, executemany):
+        words = statement.split()
+        if has_request_context() and request.method == "GET" and words[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            table = words[2] if words[0].upper() != "UPDATE" else words[1]
+            writes.append((request.endpoint, table.strip('"'), request.path, _may_write()))
+    return listener
+
+
 def test_no_route_answers_500(app, world):
+    from sqlalchemy import event
+
+    writes = []
+    listener = _writes_during(writes)
+    event.listen(db.engine, "before_cursor_execute", listener)
     tried = {"requests": 0, "routes": 0}
     roles = [None, "crawl-worker", "crawl-trainer", "crawl-admin", "crawl-root"]
     rules = [r for r in app.url_map.iter_rules() if r.endpoint not in ("static", "core.static")]
@@ -86,5 +117,9 @@ def test_no_route_answers_500(app, world):
                         status = client.post(path, data=data).status_code
                         if status >= 500:
                             failures.append(f"{username} POST {path} -> {status}")
+    event.remove(db.engine, "before_cursor_execute", listener)
     print(f"\ncrawler: {tried['requests']} requests over {len(rules)} routes as {len(roles)} roles")
     assert not failures, failures[:20]
+    assert [w for w in writes if (w[0], w[1]) not in GET_WRITES] == []
+    assert [w for w in writes if not w[3]] == [], "a GET wrote in a transaction begun for reading"
+    assert {("learning.module", "progress"), ("stats.overview", "headcount")} <= {(w[0], w[1]) for w in writes}

@@ -4,7 +4,7 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -63,9 +63,24 @@ def writes_on_get(view):
     return view
 
 
+def start_writing():
+    """Within a GET, before writing something a reader may refresh (a cache of counts).
+
+    Ends the read-only transaction so far (there is nothing in it to keep) and makes the
+    rest of the request begin as a writing one: on SQLite a transaction begun for reading
+    cannot always turn into a writing one ("database is locked" if another request wrote
+    meanwhile), so the next one takes the write lock from its start.
+    """
+    if has_request_context():
+        g._learnhub_writes = True
+    db.session.commit()
+
+
 def _may_write():
     """False for a request that only reads: a GET or HEAD whose view is not marked writes_on_get."""
     if not has_request_context() or request.method not in _READ_METHODS:
+        return True
+    if g.get("_learnhub_writes"):
         return True
     return getattr(current_app.view_functions.get(request.endpoint), "writes_on_get", False)
 

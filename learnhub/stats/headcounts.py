@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import case, func, select
 
 from learnhub.accounts.models import User
-from learnhub.core.db import dialect_insert
+from learnhub.core.db import dialect_insert, start_writing
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
 from learnhub.orgs.models import Org
@@ -73,4 +73,5 @@ def headcounts(org_ids, now=None):
         if fresh or attempt:
             counted_at = min((row.counted_at for row in rows), default=now)
             return {row.org_id: (row.workers, row.active_7, row.active_30) for row in rows}, counted_at
+        start_writing()  # a page that reads is about to refresh the counts
         count_everyone(now)
