@@ -324,3 +324,4 @@ def quiz_answers(revision, right=True):
             wanted = wanted[:1]
         data[f"q{question.id}"] = [str(c.id) for c in wanted]
     return data
+

@@ -28,6 +28,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from learnhub.demo import finish_course
 from learnhub.extensions import db
 
 TRIED = Counter()  # "form/field" or "GET route?param" -> inputs tried
@@ -83,9 +84,7 @@ UNKNOWN = {"unknown": "evil", "sql": "safety' OR '1'='1", "nul": "safety\x00", "
 def site(app, tree, make_user, make_course, monkeypatch, tmp_path):
     """A worker, a city admin, a national admin, a trainer; a published course, a studio draft with
     a lesson and a quiz, a ledger entry, a pathway the worker meets, a prior-learning claim."""
-    from learnhub.catalog.services import course_modules
     from learnhub.credits import services as credits
-    from learnhub.learning import services as learning
     from learnhub.recognition import prior
     from learnhub.recognition.pathways import load_pathway
     from learnhub.studio import modules as authoring
@@ -111,13 +110,7 @@ def site(app, tree, make_user, make_course, monkeypatch, tmp_path):
     authoring.add_module(trainer, draft, "quiz", "小测验", key="check")
     entry, _ = credits.award(worker, kind="module", source_type="module", source_id=99,
                              credits=Decimal("1"), minutes=10)
-    learning.enrol(worker, course)
-    for module, revision in course_modules(course):
-        if module.kind == "quiz":
-            answers = {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions}
-            learning.submit_quiz(worker, course, module, revision, answers)
-        else:
-            learning.complete_module(worker, course, module, revision)
+    finish_course(worker, course)
     version = load_pathway("bad-input", tree.national, title="电工安全学分转换", target_kind="academic",
                            institution="滨江职业技术学院", programme="电气自动化技术专业", course_name="电工安全技术",
                            target_credits="2", required_courses="safety-a", min_credits="1")
