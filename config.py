@@ -28,6 +28,9 @@ class Config:
             "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", 5)),
             "pool_recycle": 1800} if os.environ.get("DATABASE_URL", "").startswith("postgresql") else {}),
     }
+    # A read replica of PostgreSQL for the statistics' dashboards and exports (docs/deploy.md).
+    SQLALCHEMY_BINDS = ({"stats_replica": os.environ["STATS_DATABASE_URL"]}
+                        if os.environ.get("STATS_DATABASE_URL") else {})
     REDIS_URL = os.environ.get("REDIS_URL")
 
     # Requests larger than this are refused with 413 before a view runs.

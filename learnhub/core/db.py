@@ -63,13 +63,22 @@ def writes_on_get(view):
     return view
 
 
+def reads_replica(view):
+    """Mark a view that only reads statistics: with STATS_DATABASE_URL set, its statements go to
+    that read replica (a few seconds behind the primary), so that long dashboards and exports
+    never slow a worker's page. The person and their session are still loaded from the primary."""
+    view.reads_replica = True
+    return view
+
+
 def start_writing():
     """Within a GET, before writing something a reader may refresh (a cache of counts).
 
     Ends the read-only transaction so far (there is nothing in it to keep) and makes the
     rest of the request begin as a writing one: on SQLite a transaction begun for reading
     cannot always turn into a writing one ("database is locked" if another request wrote
-    meanwhile), so the next one takes the write lock from its start.
+    meanwhile), so the next one takes the write lock from its start; a view reading the
+    statistics replica goes back to the primary, where writes go.
     """
     if has_request_context():
         g._learnhub_writes = True

@@ -4,6 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from learnhub.core.db import reads_replica
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
@@ -63,6 +64,7 @@ def _drill(period, endpoint="stats.overview"):
 @bp.get("/")
 @bp.get("/<int:org_id>/")
 @role_required("admin")
+@reads_replica
 def overview(org_id=None):
     org = scoped_org(org_id)
     context = _context(org, "overview")
@@ -95,6 +97,7 @@ def overview(org_id=None):
 
 @bp.get("/<int:org_id>/courses")
 @role_required("admin")
+@reads_replica
 def courses(org_id):
     org = scoped_org(org_id)
     context = _context(org, "courses")
@@ -109,6 +112,7 @@ def courses(org_id):
 
 @bp.get("/<int:org_id>/people")
 @role_required("admin")
+@reads_replica
 def people(org_id):
     org = scoped_org(org_id)
     context = _context(org, "people")
@@ -132,6 +136,7 @@ def roster_filters():
 
 @bp.get("/<int:org_id>/roster")
 @role_required("admin")
+@reads_replica
 def workforce(org_id):
     org = scoped_org(org_id)
     context = _context(org, "roster")
@@ -211,6 +216,7 @@ def _too_long_for_xlsx(org, name):
 
 @bp.get("/<int:org_id>/export/<name>.<fmt>")
 @role_required("admin")
+@reads_replica
 def export(org_id, name, fmt):
     org = scoped_org(org_id)
     if fmt not in ("csv", "xlsx"):
