@@ -33,7 +33,7 @@ STATS_REPLICA = "stats_replica"
 class _Session(Session):
     """Flask-SQLAlchemy's session, sending the statements of a view marked `reads_replica`
     (core.db) to the statistics replica, when there is one and the request has not begun to
-    write (core.db.start_writing)."""
+    write (core.db.writing)."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         if bind is None and STATS_REPLICA in self._db.engines and _reads_replica():
@@ -42,11 +42,10 @@ class _Session(Session):
 
 
 def _reads_replica():
-    from flask import current_app, g, has_request_context, request
+    from flask import g, has_request_context, request
 
-    if not has_request_context() or request.method not in ("GET", "HEAD") or g.get("_learnhub_writes"):
-        return False
-    return getattr(current_app.view_functions.get(request.endpoint), "reads_replica", False)
+    return (has_request_context() and request.method in ("GET", "HEAD") and g.get("_learnhub_replica", False)
+            and not g.get("_learnhub_writes", False))
 
 
 # A view commits once, then renders what it just saved: expiring everything on commit

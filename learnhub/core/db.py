@@ -2,7 +2,9 @@
 
 import logging
 import sqlite3
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import wraps
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, event
@@ -64,25 +66,43 @@ def writes_on_get(view):
 
 
 def reads_replica(view):
-    """Mark a view that only reads statistics: with STATS_DATABASE_URL set, its statements go to
-    that read replica (a few seconds behind the primary), so that long dashboards and exports
-    never slow a worker's page. The person and their session are still loaded from the primary."""
-    view.reads_replica = True
-    return view
+    """Mark a view that only reads statistics: with STATS_DATABASE_URL set, the statements of
+    its body go to that read replica (a few seconds behind the primary), so that long
+    dashboards and exports never slow a worker's page. Signing in, the session and consent
+    checks run before the body, on the primary: a replica that lags must not keep a
+    logged-out or demoted person in."""
+
+    @wraps(view)
+    def reading(*args, **kwargs):
+        g._learnhub_replica = True
+        try:
+            return view(*args, **kwargs)
+        finally:
+            g._learnhub_replica = False
+
+    return reading
 
 
-def start_writing():
-    """Within a GET, before writing something a reader may refresh (a cache of counts).
+@contextmanager
+def writing():
+    """Within a GET, around the refresh of something readers keep (a cache of counts).
 
-    Ends the read-only transaction so far (there is nothing in it to keep) and makes the
-    rest of the request begin as a writing one: on SQLite a transaction begun for reading
-    cannot always turn into a writing one ("database is locked" if another request wrote
-    meanwhile), so the next one takes the write lock from its start; a view reading the
-    statistics replica goes back to the primary, where writes go.
+    Ends the read-only transaction so far (there is nothing in it to keep) so that the next
+    one is a writing one: on SQLite a transaction begun for reading cannot always turn into a
+    writing one ("database is locked" if another request wrote meanwhile), so it takes the
+    write lock from its start; a view reading the statistics replica uses the primary, where
+    writes go. The refresh is committed at the end of the block, which gives the lock back.
     """
-    if has_request_context():
-        g._learnhub_writes = True
     db.session.commit()
+    g._learnhub_writes = True
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        g._learnhub_writes = False
 
 
 def _may_write():

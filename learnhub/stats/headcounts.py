@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import case, func, select
 
 from learnhub.accounts.models import User
-from learnhub.core.db import dialect_insert, start_writing
+from learnhub.core.db import dialect_insert, writing
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
 from learnhub.orgs.models import Org
@@ -61,17 +61,24 @@ def count_everyone(now=None):
 def headcounts(org_ids, now=None):
     """{org id: (workers, active 7 days, active 30 days)} and when they were counted.
 
-    Counts everyone again first when a row is missing or too old; the caller commits.
+    Counts everyone again first (and commits the counts) when a row is missing or too old.
     """
     now = now or datetime.now(UTC)
     max_age = timedelta(seconds=current_app.config.get("STATS_HEADCOUNT_MAX_AGE", 600))
-    for attempt in range(2):
+    wanted = set(org_ids)
+
+    def read():
         rows = db.session.execute(select(Headcount.org_id, Headcount.workers, Headcount.active_7,
                                          Headcount.active_30, Headcount.counted_at)
-                                  .where(Headcount.org_id.in_(list(org_ids)))).all()
-        fresh = len(rows) == len(set(org_ids)) and all(now - row.counted_at <= max_age for row in rows)
-        if fresh or attempt:
-            counted_at = min((row.counted_at for row in rows), default=now)
-            return {row.org_id: (row.workers, row.active_7, row.active_30) for row in rows}, counted_at
-        start_writing()  # a page that reads is about to refresh the counts
-        count_everyone(now)
+                                  .where(Headcount.org_id.in_(list(wanted)))).all()
+        return rows, len(rows) == len(wanted) and all(now - row.counted_at <= max_age for row in rows)
+
+    rows, fresh = read()
+    if not fresh:
+        with writing():  # a page that reads refreshes the counts for everyone
+            rows, fresh = read()  # another request may have just done it
+            if not fresh:
+                count_everyone(now)
+                rows, _fresh = read()
+    counted_at = min((row.counted_at for row in rows), default=now)
+    return {row.org_id: (row.workers, row.active_7, row.active_30) for row in rows}, counted_at

@@ -71,9 +71,10 @@ _UPSERTS = {}
 def _upsert(model, rows, keys):
     """Add `rows` to `model`'s rows, in the order given, with one statement.
 
-    The statement is built once per table and database and given the rows as parameters
-    (SQLAlchemy sends them as one multi-row INSERT): building and compiling a new multi-row
-    statement for every learning event took a third of a module completion's server time.
+    The statement is built once per table and database and given the rows as parameters, in
+    order (SQLite gets one multi-row INSERT, psycopg the rows one after another): building and
+    compiling a new multi-row statement for every learning event took a third of a module
+    completion's server time.
     """
     if not rows:
         return
@@ -141,7 +142,12 @@ def on_course_completed(course, user, enrolment, entry=None, **_kw):
 
 
 def on_entry_reversed(entry, reversal, user_id, **_kw):
-    """A correction takes its credits and hours off the course's figures, on the day it is made."""
+    """A correction takes its credits and hours off the course's figures, on the day it is made.
+
+    It counts for the learner's union of the day of the correction: should they have moved
+    union since the award, the old union keeps the credits and the new one goes below zero
+    until `flask stats rebuild`, which counts everything for the union they are in now.
+    """
     if entry.source_type == "module" and entry.kind == "module":
         course_id = db.session.scalar(select(Module.course_id).where(cast(Module.id, String) == entry.source_id))
     elif entry.source_type == "course" and entry.kind == "course":

@@ -73,6 +73,9 @@ def test_dashboards_and_exports_read_the_replica_and_nothing_is_written_there(co
         assert page.status_code == 200 and "厂工会" in page.get_data(as_text=True)
         assert any("rollup_subtree" in s for s in seen["replica"])
         assert not any("rollup" in s or "headcount" in s for s in seen["primary"])
+        # Who is signed in, and whether they consented, is read on the primary, never a replica that lags.
+        assert any("login_session" in s for s in seen["primary"])
+        assert not any("login_session" in s or "consent" in s for s in seen["replica"])
         export = client.get(f"/stats/{province_id}/export/courses.csv")
         assert export.status_code == 200 and "测试课程" in export.get_data(as_text=True)
         # A worker's page and the admin's own home page stay on the primary.
