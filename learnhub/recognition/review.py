@@ -1,10 +1,10 @@
 """The review queue of union admins: applications and prior learning of their union subtree."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, save_form
+from learnhub.core.errors import NotFound
+from learnhub.core.forms import save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -66,25 +66,21 @@ def review_application(application_id):
 def decide(application_id):
     application = _application_or_404(application_id)
     form = DecisionForm()
-    action = request.form.get("action")
-    if form.validate_on_submit() and action in ("approve", "reject", "info"):
-        try:
-            if action == "approve":
-                recognition.approve(current_user, application)
-            elif action == "reject":
-                recognition.reject(current_user, application, form.message.data)
-            else:
-                recognition.ask_for_information(current_user, application, form.message.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_error(form, error, aliases={"reason": "message"})
-        else:
-            db.session.commit()
-            flash({"approve": _("Approved. The recognition is recorded and its credential issued."),
-                   "reject": _("Rejected. The worker can read your reason."),
-                   "info": _("Your question is sent to the worker.")}[action], "success")
-            return redirect(url_for("recognition.review_queue"))
-    elif form.errors == {} and action not in ("approve", "reject", "info"):
+    decisions = {
+        "approve": (lambda: recognition.approve(current_user, application),
+                    _("Approved. The recognition is recorded and its credential issued.")),
+        "reject": (lambda: recognition.reject(current_user, application, form.message.data),
+                   _("Rejected. The worker can read your reason.")),
+        "info": (lambda: recognition.ask_for_information(current_user, application, form.message.data),
+                 _("Your question is sent to the worker.")),
+    }
+    decision = decisions.get(request.form.get("action"))
+    if decision is not None:
+        done = save_form(form, decision[0], decision[1], url_for("recognition.review_queue"),
+                         aliases={"reason": "message"})
+        if done is not None:
+            return done
+    elif form.validate_on_submit():
         form.form_errors.append(_("Choose approve, reject or ask for more information."))
     db.session.refresh(application)
     return _render_review(application, form, 400)
