@@ -14,16 +14,6 @@ def _answers(revision, right=True):
     return answers
 
 
-def finish_course(user, course):
-    """Enrol `user` and do every module of `course`, passing its quizzes."""
-    learning.enrol(user, course)
-    for module, revision in course_modules(course):
-        if module.kind == "quiz":
-            learning.submit_quiz(user, course, module, revision, _answers(revision))
-        else:
-            learning.complete_module(user, course, module, revision)
-
-
 @pytest.fixture
 def learn():
     """learn(user, course, modules=None): enrol and do the first `modules` modules (all if None)."""
