@@ -175,3 +175,8 @@ def generate_command(workers, seed):
     db.session.commit()
     click.echo(", ".join(f"{name}: {number}" for name, number in sorted(counts.items())))
     click.echo(f"Done in {time.monotonic() - started:.0f} s.")
+
+
+def init_app(app):
+    """Add `flask demo load` and `flask demo generate`."""
+    app.cli.add_command(demo_cli)

@@ -1,11 +1,12 @@
 """Courses and modules: the catalogue, search, and course packages under courses/."""
 
-from flask import Blueprint
 
-from learnhub.core.i18n import lazy_gettext as _l
-from learnhub.core.nav import nav_item
+def init_app(app):
+    """Register the catalogue's pages, its menu item and `flask courses`."""
+    from learnhub.catalog import cli, views
+    from learnhub.core import nav
+    from learnhub.core.i18n import lazy_gettext as _l
 
-bp = Blueprint("catalog", __name__, template_folder="templates")
-nav_item(bp, "catalog.catalogue", _l("Courses"), order=10, who="everyone")
-
-from learnhub.catalog import models, views  # noqa: E402,F401  (routes attach to bp)
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.courses_cli)
+    nav.add_menu_item(app, "catalog.catalogue", _l("Courses"), order=10, who="everyone")

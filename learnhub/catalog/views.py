@@ -1,14 +1,15 @@
 from pathlib import Path
 
-from flask import abort, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
-from learnhub.catalog import bp
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.services import catalogue_query, get_visible_course
 from learnhub.core.errors import NotFound
 from learnhub.core.inputs import page_number
 from learnhub.extensions import db
+
+bp = Blueprint("catalog", "learnhub.catalog", template_folder="templates")
 
 PER_PAGE = 20
 

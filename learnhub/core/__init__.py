@@ -1,13 +1,31 @@
 """The floor everything stands on: database, security, languages, layout and error pages."""
 
-from flask import Blueprint
+from pathlib import Path
 
-from learnhub.core.i18n import lazy_gettext as _l
-from learnhub.core.nav import nav_item
 
-bp = Blueprint("core", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static")
+def init_app(app):
+    """Bind the extensions, request guards and page layout, and add core's own pages and commands."""
+    from learnhub.core import audit, backup, errors, i18n, inputs, logs, metering, nav, security, templating, views
+    from learnhub.core.db import init_db
+    from learnhub.core.i18n import lazy_gettext as _l
+    from learnhub.extensions import csrf, db, limiter, login_manager, migrate
 
-nav_item(bp, "core.audit_log", _l("Audit log"), roles={"admin"}, order=80)
+    init_db(app)
+    inputs.init_app(app)  # before any blueprint adds a route: it bounds <int:> ids
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    nav.init_app(app)
+    logs.init_app(app)
+    metering.init_app(app)
+    errors.init_app(app)
 
-from learnhub.core import audit, views  # noqa: E402,F401  (routes and models attach to bp)
+    app.register_blueprint(views.bp)
+    nav.add_menu_item(app, "core.audit_log", _l("Audit log"), roles={"admin"}, order=80)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
+    audit.init_app(app)

@@ -7,6 +7,7 @@ the path of the union it concerns, so an admin reads the events of their own sub
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import JSON, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,15 +50,20 @@ def events_query(scope_path, action_prefix=None):
     return stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
 
 
-# Labels of the actions features record; an unknown action shows as its code.
-ACTION_LABELS = {}
+_LABELS = "learnhub_audit_actions"  # app.extensions key: {action: label}
 
 
 def action_label(action):
-    """The readable name of an audit action."""
-    return ACTION_LABELS.get(action, action)
+    """The readable name of an audit action; an action no feature named shows as its code."""
+    return current_app.extensions.get(_LABELS, {}).get(action, action)
 
 
-def register_actions(labels):
-    """Let a feature name its audit actions (lazy_gettext strings)."""
-    ACTION_LABELS.update(labels)
+def register_actions(app, labels):
+    """Let a feature name the audit actions it records (lazy_gettext strings), from its init_app."""
+    app.extensions.setdefault(_LABELS, {}).update(labels)
+
+
+
+def init_app(app):
+    """Let templates name an action (the audit log page)."""
+    app.jinja_env.globals["audit_action_label"] = action_label

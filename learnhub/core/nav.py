@@ -1,6 +1,6 @@
 """The main menu and the home page's sections, which each feature fills in for itself.
 
-A feature adds its own menu item or home section when its blueprint is registered, so the
+A feature adds its own menu items, home sections and slot entries in its `init_app`, so the
 layout in core knows no feature and no feature edits another's template.
 """
 
@@ -34,16 +34,17 @@ def _registry(app):
     return app.extensions.setdefault(_KEY, {"nav": [], "home": [], "slots": {}})
 
 
-def nav_item(blueprint, endpoint, label, roles=None, order=50, who="members"):
-    """Put a link in the main menu when `blueprint` is registered."""
-    item = NavItem(order, endpoint, label, frozenset(roles) if roles else None, who)
-    blueprint.record_once(lambda state: _registry(state.app)["nav"].append(item))
+def add_menu_item(app, endpoint, label, roles=None, order=50, who="members"):
+    """Put a link to `endpoint` in the main menu, for signed-in people with one of `roles`."""
+    _registry(app)["nav"].append(NavItem(order, endpoint, label, frozenset(roles) if roles else None, who))
 
 
-def home_section(blueprint, template, roles=None, order=50, context=None):
-    """Show `template` on the home page of signed-in people with one of `roles`."""
-    section = HomeSection(order, template, frozenset(roles) if roles else None, context)
-    blueprint.record_once(lambda state: _registry(state.app)["home"].append(section))
+def add_home_section(app, template, roles=None, order=50, context=None):
+    """Show `template` on the home page of signed-in people with one of `roles`.
+
+    `context(user)` returns the template's variables.
+    """
+    _registry(app)["home"].append(HomeSection(order, template, frozenset(roles) if roles else None, context))
 
 
 def _allowed(entry, user):
@@ -72,14 +73,13 @@ def home_sections():
             for s in sections]
 
 
-def page_slot(blueprint, slot, template, order=50, context=None):
+def add_to_slot(app, slot, template, order=50, context=None):
     """Show `template` where a lower feature's page offers the named `slot`.
 
     `context(**values)` gets what that page passes to the slot (e.g. the course just finished)
     and returns the template's variables, or None to show nothing.
     """
-    entry = HomeSection(order, template, None, context)
-    blueprint.record_once(lambda state: _registry(state.app)["slots"].setdefault(slot, []).append(entry))
+    _registry(app)["slots"].setdefault(slot, []).append(HomeSection(order, template, None, context))
 
 
 def slot_sections(slot, **values):

@@ -24,9 +24,6 @@ def init_app(app):
         return url_for("core.static", filename=filename, v=versions[filename])
 
     app.jinja_env.globals["static_url"] = static_url
-    from learnhub.core.audit import action_label
-
-    app.jinja_env.globals["audit_action_label"] = action_label
     app.jinja_env.filters["credits"] = format_credits
     app.jinja_env.filters["hours"] = format_hours
 

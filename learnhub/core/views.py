@@ -1,12 +1,15 @@
-from flask import jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from learnhub.core import audit, bp
+from learnhub.core import audit
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db, limiter
+
+bp = Blueprint("core", "learnhub.core", template_folder="templates", static_folder="static",
+               static_url_path="/static")
 
 
 @bp.get("/healthz")

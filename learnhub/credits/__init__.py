@@ -1,23 +1,14 @@
 """The learning account (学习账户): an append-only ledger of credits and hours, and the record."""
 
-from flask import Blueprint
 
-from learnhub.core.audit import register_actions
-from learnhub.core.i18n import lazy_gettext as _l
-from learnhub.core.nav import home_section, nav_item
+def init_app(app):
+    """Register the learning record, its menu item and home section, audit actions and receivers."""
+    from learnhub.core import audit, nav
+    from learnhub.core.i18n import lazy_gettext as _l
+    from learnhub.credits import subscribers, views
 
-bp = Blueprint("credits", __name__, template_folder="templates")
-nav_item(bp, "credits.record", _l("My record"), order=20)
-
-
-def _account(user):
-    from learnhub.credits.services import balance, get_account
-
-    credits, minutes = balance(get_account(user))
-    return {"credits": credits, "minutes": minutes}
-
-
-home_section(bp, "credits/_home_account.html", order=30, context=_account)
-register_actions({"ledger.reverse": _l("Ledger entry reversed")})
-
-from learnhub.credits import models, privacy, views  # noqa: E402,F401  (routes attach to bp)
+    app.register_blueprint(views.bp)
+    nav.add_menu_item(app, "credits.record", _l("My record"), order=20)
+    nav.add_home_section(app, "credits/_home_account.html", order=30, context=views.home_account)
+    audit.register_actions(app, {"ledger.reverse": _l("Ledger entry reversed")})
+    subscribers.connect()

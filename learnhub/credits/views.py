@@ -1,4 +1,4 @@
-from flask import Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from learnhub.accounts.services import get_person_in_scope
@@ -8,10 +8,11 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.core.tables import csv_for_excel
-from learnhub.credits import bp
 from learnhub.credits import services as credits
 from learnhub.credits.forms import ReversalForm
 from learnhub.extensions import db
+
+bp = Blueprint("credits", "learnhub.credits", template_folder="templates")
 
 
 def _year():
@@ -88,3 +89,9 @@ def reverse(user_id, entry_id):
         return done
     return render_template("credits/record.html", admin_view=True, form=form, failed_entry=entry.id,
                            **_record_context(person)), 400
+
+
+def home_account(user):
+    """The home page's section: my credits and hours."""
+    credits_total, minutes = credits.balance(credits.get_account(user))
+    return {"credits": credits_total, "minutes": minutes}

@@ -3,8 +3,9 @@
 It sits above every feature (it may read any of them) and nothing imports it.
 """
 
-from flask import Blueprint
 
-bp = Blueprint("home", __name__, template_folder="templates")
+def init_app(app):
+    """Register the home page; each feature adds its own sections to it (core.nav)."""
+    from learnhub.home import views
 
-from learnhub.home import views  # noqa: E402,F401  (routes attach to bp)
+    app.register_blueprint(views.bp)

@@ -1,8 +1,9 @@
-from flask import render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from learnhub.core.nav import home_sections
-from learnhub.home import bp
+
+bp = Blueprint("home", "learnhub.home", template_folder="templates")
 
 
 @bp.get("/")

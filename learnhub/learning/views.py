@@ -1,4 +1,4 @@
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from learnhub.catalog.models import ModuleRevision
@@ -7,9 +7,10 @@ from learnhub.core.db import writes_on_get
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db
-from learnhub.learning import bp
 from learnhub.learning import services as learning
 from learnhub.learning.forms import ActionForm, PositionForm
+
+bp = Blueprint("learning", "learnhub.learning", template_folder="templates")
 
 
 def _course_or_404(slug):
@@ -171,3 +172,13 @@ def completed(slug):
     credits, minutes = balance(get_account(current_user))
     return render_template("learning/completed.html", course=course, enrolment=enrolment,
                            total_credits=credits, total_minutes=minutes)
+
+
+def home_continuing(user):
+    """The home page's section: the courses I am in the middle of."""
+    return {"continuing": learning.continue_learning(user)}
+
+
+def home_suggestions(user):
+    """The home page's section: courses for my trade and level that I have not taken up."""
+    return {"suggestions": learning.suggestions(user)}

@@ -1,7 +1,8 @@
 """The union tree: national federation down to enterprise unions."""
 
-from flask import Blueprint
 
-bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+def init_app(app):
+    """Register the union search that the registration form asks for suggestions."""
+    from learnhub.orgs import views
 
-from learnhub.orgs import views  # noqa: E402,F401  (routes attach to bp)
+    app.register_blueprint(views.bp)

@@ -1,8 +1,9 @@
-from flask import jsonify, request
+from flask import Blueprint, jsonify, request
 
 from learnhub.extensions import limiter
-from learnhub.orgs import bp
 from learnhub.orgs.services import org_label, search_orgs
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
 
 @bp.get("/search")

@@ -16,7 +16,6 @@ from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import parse_reason
 from learnhub.extensions import db
-from learnhub.learning.signals import course_completed
 from learnhub.recognition.models import Credential
 
 OB_CONTEXT = [
@@ -69,12 +68,6 @@ def issue_recognition_credential(application, title, criteria, issuer):
                   achievement_type=ACHIEVEMENT_TYPES.get(target.kind, "Achievement"), issuer=issuer,
                   credits=application.credits or 0, minutes=application.minutes or 0,
                   issued_at=application.decided_at)
-
-
-@course_completed.connect
-def _on_course_completed(course, user=None, enrolment=None, **_kwargs):
-    # Runs inside learning's transaction: the completion and its credential are one event.
-    issue_course_credential(user, course, enrolment.completed_at if enrolment else None)
 
 
 # ---------------------------------------------------------------- looking up and revoking

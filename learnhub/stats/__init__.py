@@ -1,23 +1,15 @@
 """Union statistics: dashboards over pre-aggregated rollups, drill-down, exports."""
 
-from flask import Blueprint
 
-from learnhub.core.i18n import lazy_gettext as _l
-from learnhub.core.nav import home_section, nav_item
+def init_app(app):
+    """Register the statistics pages, menu item, admin's home section, `flask stats` and the rollups' receivers."""
+    from learnhub.core import nav
+    from learnhub.core.i18n import lazy_gettext as _l
+    from learnhub.stats import cli, subscribers, views
+    from learnhub.stats.views import dashboards
 
-bp = Blueprint("stats", __name__, template_folder="templates", url_prefix="/stats")
-nav_item(bp, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
-
-
-def _home_context(user):
-    from learnhub.stats.figures import headline
-    from learnhub.stats.rollups import today
-
-    return {"headline": headline(user.org, today())}
-
-
-home_section(bp, "stats/_home.html", roles={"admin"}, order=15, context=_home_context)
-
-from learnhub.stats import rollups, views  # noqa: E402,F401  (routes attach to bp)
-
-rollups.connect_handlers()
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.stats_cli)
+    nav.add_menu_item(app, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
+    nav.add_home_section(app, "stats/_home.html", roles={"admin"}, order=15, context=dashboards.home_headline)
+    subscribers.connect()

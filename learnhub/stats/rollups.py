@@ -19,10 +19,8 @@ from learnhub.accounts.models import User
 from learnhub.catalog.models import Course, Module
 from learnhub.core.db import dialect_insert
 from learnhub.credits.models import Account, LedgerEntry
-from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
-from learnhub.learning.signals import course_completed, enrolled, module_completed
 from learnhub.orgs.models import Org
 from learnhub.stats.models import MEASURES, Rollup, SubtreeRollup
 
@@ -106,67 +104,6 @@ def add_events(org, course, events):
             [dict(org_id=org_id, day=day, category=course.category, **by_day[day])
              for org_id in sorted(org.ancestor_ids) for day in days],
             ["org_id", "day", "category"])
-
-
-def _ledger_entry(user, kind, source_id):
-    return db.session.execute(
-        select(LedgerEntry.credits, LedgerEntry.minutes, LedgerEntry.created_at)
-        .join(Account, Account.id == LedgerEntry.account_id)
-        .where(Account.user_id == user.id, LedgerEntry.kind == kind, LedgerEntry.source_type == kind,
-               LedgerEntry.source_id == str(source_id))
-    ).first()
-
-
-def on_enrolled(course, user, enrolment, **_kw):
-    add_events(user.org, course, [(local_day(enrolment.enrolled_at), {"enrolments": 1})])
-
-
-def on_module_completed(module, user, enrolment, entry=None, **_kw):
-    # The ledger is the truth about what was paid; rebuild reads the same entry.
-    entry = entry or _ledger_entry(user, "module", module.id)
-    if entry is not None:
-        add_events(user.org, enrolment.course,
-                   [(local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes})])
-
-
-def on_course_completed(course, user, enrolment, entry=None, **_kw):
-    enrolled_at, completed_at = db.session.execute(
-        select(Enrolment.enrolled_at, Enrolment.completed_at).where(Enrolment.id == enrolment.id)
-    ).one()
-    events = [(local_day(completed_at), {"completions": 1}),
-              (local_day(enrolled_at), {"cohort_completions": 1})]
-    entry = entry or _ledger_entry(user, "course", course.id)
-    if entry is not None:
-        events.append((local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes}))
-    add_events(user.org, course, events)
-
-
-def on_entry_reversed(entry, reversal, user_id, **_kw):
-    """A correction takes its credits and hours off the course's figures, on the day it is made.
-
-    It counts for the learner's union of the day of the correction: should they have moved
-    union since the award, the old union keeps the credits and the new one goes below zero
-    until `flask stats rebuild`, which counts everything for the union they are in now.
-    """
-    if entry.source_type == "module" and entry.kind == "module":
-        course_id = db.session.scalar(select(Module.course_id).where(cast(Module.id, String) == entry.source_id))
-    elif entry.source_type == "course" and entry.kind == "course":
-        course_id = db.session.scalar(select(Course.id).where(cast(Course.id, String) == entry.source_id))
-    else:
-        return  # recognitions and prior learning move no credits in the statistics
-    if course_id is None:
-        return
-    user = db.session.get(User, user_id)
-    add_events(user.org, db.session.get(Course, course_id),
-               [(local_day(reversal.created_at), {"credits": reversal.credits, "minutes": reversal.minutes})])
-
-
-def connect_handlers():
-    """Subscribe the rollups to the learning and ledger signals (safe to call more than once)."""
-    enrolled.connect(on_enrolled, weak=False)
-    module_completed.connect(on_module_completed, weak=False)
-    course_completed.connect(on_course_completed, weak=False)
-    entry_reversed.connect(on_entry_reversed, weak=False)
 
 
 # ---------------------------------------------------------------- rebuilding from raw tables

@@ -9,7 +9,7 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.recognition import bp, prior
+from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
 from learnhub.recognition.credentials import credentials_of
 from learnhub.recognition.forms import DecisionForm, GrantForm, RejectForm
@@ -19,7 +19,6 @@ from learnhub.recognition.pathways import can_keep_pathways
 TABS = ("open", "approved", "rejected", "withdrawn", "prior", "prior_decided")
 
 
-@bp.get("/recognition/review/")
 @role_required("admin")
 def review_queue():
     tab = request.args.get("tab", "open")
@@ -55,13 +54,11 @@ def _render_review(application, form=None, status=200):
                            credential=credential), status
 
 
-@bp.get("/recognition/review/<int:application_id>")
 @role_required("admin")
 def review_application(application_id):
     return _render_review(_application_or_404(application_id))
 
 
-@bp.post("/recognition/review/<int:application_id>")
 @role_required("admin")
 def decide(application_id):
     application = _application_or_404(application_id)
@@ -105,13 +102,11 @@ def _render_claim(claim, grant_form=None, reject_form=None, status=200):
                            reject_form=reject_form or RejectForm()), status
 
 
-@bp.get("/recognition/review/prior/<int:claim_id>")
 @role_required("admin")
 def review_prior(claim_id):
     return _render_claim(_claim_or_404(claim_id))
 
 
-@bp.post("/recognition/review/prior/<int:claim_id>/grant")
 @role_required("admin")
 def grant_prior(claim_id):
     claim = _claim_or_404(claim_id)
@@ -125,7 +120,6 @@ def grant_prior(claim_id):
     return _render_claim(claim, grant_form=form, status=400)
 
 
-@bp.post("/recognition/review/prior/<int:claim_id>/reject")
 @role_required("admin")
 def reject_prior(claim_id):
     claim = _claim_or_404(claim_id)
@@ -141,7 +135,6 @@ def reject_prior(claim_id):
 # ---------------------------------------------------------------- a person's credentials
 
 
-@bp.get("/people/<int:user_id>/credentials")
 @role_required("admin")
 def person_credentials(user_id):
     from learnhub.accounts.services import get_person_in_scope
@@ -152,3 +145,8 @@ def person_credentials(user_id):
         abort(404)
     return render_template("recognition/person_credentials.html", person=person,
                            credentials=credentials_of(person))
+
+
+def home_waiting(user):
+    """The home page's section for reviewers: how many applications and claims are waiting."""
+    return {"waiting": recognition.waiting_count(user), "prior_waiting": prior.waiting_count(user)}

@@ -3,7 +3,6 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.accounts import bp
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
 from learnhub.core.errors import DomainError, NotFound
@@ -22,7 +21,6 @@ def _person_or_404(user_id):
         abort(404)
 
 
-@bp.get("/people/")
 @role_required("admin")
 def people():
     form = PeopleFilterForm(request.args)
@@ -51,13 +49,11 @@ def _render_person(person, role_form=None, move_form=None, status=200, new_passw
                            org_label=org_label, new_password=new_password), status
 
 
-@bp.get("/people/<int:user_id>")
 @role_required("admin")
 def person(user_id):
     return _render_person(_person_or_404(user_id))
 
 
-@bp.post("/people/<int:user_id>/role")
 @role_required("admin")
 def person_role(user_id):
     person = _person_or_404(user_id)
@@ -70,7 +66,6 @@ def person_role(user_id):
     return _render_person(person, role_form=form, status=400)
 
 
-@bp.post("/people/<int:user_id>/union")
 @role_required("admin")
 def person_union(user_id):
     person = _person_or_404(user_id)
@@ -94,7 +89,6 @@ def person_union(user_id):
     return _render_person(person, move_form=form, status=400)
 
 
-@bp.post("/people/<int:user_id>/active")
 @role_required("admin")
 def person_active(user_id):
     person = _person_or_404(user_id)
@@ -109,7 +103,6 @@ def person_active(user_id):
                       target)
 
 
-@bp.post("/people/<int:user_id>/password")
 @role_required("admin")
 def person_password(user_id):
     person = _person_or_404(user_id)

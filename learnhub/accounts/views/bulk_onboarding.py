@@ -10,7 +10,7 @@ import binascii
 from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
-from learnhub.accounts import bp, onboarding
+from learnhub.accounts import onboarding
 from learnhub.accounts.forms import ImportConfirmForm, ImportForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error
@@ -37,7 +37,6 @@ def _payload(form):
     raise DomainError(_("The file did not come back with the form. Please upload it again."))
 
 
-@bp.route("/people/import", methods=["GET", "POST"])
 @role_required("admin")
 def people_import():
     form = ImportForm()
@@ -57,7 +56,6 @@ def people_import():
                            skill_levels=SKILL_LEVELS), 400 if form.errors else 200
 
 
-@bp.post("/people/import/confirm")
 @role_required("admin")
 def people_import_confirm():
     form = ImportConfirmForm()
@@ -76,7 +74,6 @@ def people_import_confirm():
                                     download=download, filename=onboarding.visible(form.filename.data)))
 
 
-@bp.get("/people/import/template.csv")
 @role_required("admin")
 def people_import_template():
     response = make_response(onboarding.template_csv(current_user).encode())

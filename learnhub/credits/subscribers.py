@@ -1,13 +1,20 @@
-"""The learning account in "download my data". Erasure keeps the ledger: it is anonymous once
-the person's name and logins are gone, and the union's figures must keep adding up."""
+"""What credits does when accounts asks: the learning account in "download my data".
+
+Erasure keeps the ledger: it is anonymous once the person's name and logins are gone, and the
+union's figures must keep adding up.
+"""
 
 from learnhub.accounts.signals import personal_data_requested
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
 
 
-@personal_data_requested.connect
-def _ledger(user, **_kwargs):
+def connect():
+    """Subscribe to accounts' signals (called by credits.init_app)."""
+    personal_data_requested.connect(on_personal_data_requested)
+
+
+def on_personal_data_requested(user, **_kwargs):
     account = db.session.scalar(db.select(Account).where(Account.user_id == user.id))
     if account is None:
         return "learning_account", None

@@ -5,7 +5,6 @@ import json
 from flask import Response, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from learnhub.accounts import bp
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, DeleteAccountForm
 from learnhub.core.errors import DomainError
@@ -18,14 +17,12 @@ def _notice_version():
     return current_app.config["PRIVACY_NOTICE_VERSION"]
 
 
-@bp.get("/me/privacy")
 @login_required
 def my_privacy():
     return render_template("accounts/my_privacy.html", consents=accounts.consent_history(current_user),
                            version=_notice_version(), form=ConfirmForm(), delete_form=DeleteAccountForm())
 
 
-@bp.get("/me/data.json")
 @login_required
 def my_data():
     data = accounts.export_personal_data(current_user)
@@ -34,7 +31,6 @@ def my_data():
         "Content-Disposition": 'attachment; filename="learnhub-my-data.json"', "Cache-Control": "no-store"})
 
 
-@bp.route("/me/consent", methods=["GET", "POST"])
 @login_required
 def consent():
     form = ConfirmForm()
@@ -47,7 +43,6 @@ def consent():
     return render_template("accounts/consent.html", form=form, version=_notice_version())
 
 
-@bp.post("/me/consent/withdraw")
 @login_required
 def withdraw_consent():
     if not ConfirmForm().validate_on_submit():
@@ -61,7 +56,6 @@ def withdraw_consent():
     return redirect(url_for("home.index"))
 
 
-@bp.post("/me/delete")
 @login_required
 def delete_account():
     form = DeleteAccountForm()

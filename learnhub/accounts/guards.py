@@ -1,25 +1,30 @@
-"""Flask-Login wiring: sessions live in the database, the cookie carries a random token."""
+"""What every request of a signed-in person passes: the session, a new password, consent.
+
+Sessions live in the database and the cookie carries a random token; `init_app` sets up
+Flask-Login and puts the checks before every request of the site.
+"""
 
 from datetime import date
 
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
 
-from learnhub.accounts import bp
 from learnhub.accounts.services import has_consented, load_session_user
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import login_manager
 
-login_manager.login_view = "accounts.login"
-login_manager.login_message = _l("Please log in to see this page.")
-login_manager.login_message_category = "info"
-# Phones change address and network all the time; the session token is what we trust.
-login_manager.session_protection = None
 
-
-@login_manager.user_loader
-def _load_user(token):
-    return load_session_user(token)
+def init_app(app):
+    """Load the signed-in person from their session token, and check every request they make."""
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    # Phones change address and network all the time; the session token is what we trust.
+    login_manager.session_protection = None
+    login_manager.user_loader(load_session_user)
+    app.before_request(require_new_password)
+    app.before_request(require_consent)
+    app.before_request(keep_session_alive)
 
 
 _PASSWORD_CHANGE_ALLOWED = {"accounts.password", "accounts.logout", "accounts.language",
@@ -29,8 +34,7 @@ _CONSENT_ALLOWED = _PASSWORD_CHANGE_ALLOWED | {"accounts.consent", "accounts.my_
                                                "accounts.my_data", "accounts.delete_account"}
 
 
-@bp.before_app_request
-def _require_new_password():
+def require_new_password():
     """Accounts opened by their union must choose their own password before anything else."""
     if (
         current_user.is_authenticated
@@ -41,8 +45,7 @@ def _require_new_password():
     return None
 
 
-@bp.before_app_request
-def _require_consent():
+def require_consent():
     """Nobody uses the platform without consent to the current privacy notice.
 
     A new notice version, an account opened by the union, or a withdrawn consent all lead
@@ -59,8 +62,7 @@ def _require_consent():
     return redirect(url_for("accounts.consent"))
 
 
-@bp.before_app_request
-def _keep_session_alive():
+def keep_session_alive():
     """Renew a signed-in person's cookie once a day rather than on every response.
 
     Re-signing and re-sending it each time cost a fifth of a bare page's server time and

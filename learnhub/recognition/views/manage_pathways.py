@@ -8,7 +8,6 @@ from learnhub.core.forms import save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.recognition import bp
 from learnhub.recognition import pathways as keeping
 from learnhub.recognition.forms import ActionForm, PathwayForm
 from learnhub.recognition.rules import courses_for
@@ -67,7 +66,6 @@ def _values(form):
     )
 
 
-@bp.get("/recognition/pathways/")
 @role_required("admin")
 def manage_pathways():
     _keeper_only()
@@ -76,7 +74,6 @@ def manage_pathways():
                            courses=courses_for([v for _p, v in rows]))
 
 
-@bp.route("/recognition/pathways/new", methods=["GET", "POST"])
 @role_required("admin")
 def new_pathway():
     _keeper_only()
@@ -91,7 +88,6 @@ def new_pathway():
     return _render_form(form, status=400 if form.errors or form.form_errors else 200)
 
 
-@bp.route("/recognition/pathways/<int:pathway_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 def edit_pathway(pathway_id):
     pathway, version = _kept_or_404(pathway_id)
@@ -107,7 +103,6 @@ def edit_pathway(pathway_id):
     return _render_form(form, pathway, version, 400)
 
 
-@bp.post("/recognition/pathways/<int:pathway_id>/active")
 @role_required("admin")
 def pathway_active(pathway_id):
     pathway, _version = _kept_or_404(pathway_id)

@@ -11,12 +11,12 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import talisman
-from learnhub.recognition import bp, prior
+from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
-from learnhub.recognition.credentials import credentials_of
+from learnhub.recognition.credentials import course_credential_of, credentials_of
 from learnhub.recognition.forms import ActionForm, ApplyForm, PriorLearningForm, RespondForm
-from learnhub.recognition.public import credential_url
 from learnhub.recognition.qr import qr_svg
+from learnhub.recognition.views.common import credential_url
 
 
 def _or_404(function, *args):
@@ -26,7 +26,6 @@ def _or_404(function, *args):
         abort(404)
 
 
-@bp.get("/recognition/")
 @login_required
 def index():
     if current_user.role == "admin":
@@ -40,14 +39,12 @@ def index():
                            claims=prior.my_claims(current_user), credentials=credentials_of(current_user))
 
 
-@bp.get("/recognition/pathways/<int:pathway_id>")
 @role_required("worker")
 def pathway(pathway_id):
     view = _or_404(recognition.get_pathway_view, current_user, pathway_id)
     return render_template("recognition/pathway.html", view=view, form=ApplyForm())
 
 
-@bp.post("/recognition/pathways/<int:pathway_id>/apply")
 @role_required("worker")
 def apply(pathway_id):
     form = ApplyForm()
@@ -65,13 +62,11 @@ def _render_application(application, form=None, status=200):
                            form=form or RespondForm(), action_form=ActionForm()), status
 
 
-@bp.get("/recognition/applications/<int:application_id>")
 @role_required("worker")
 def application(application_id):
     return _render_application(_or_404(recognition.get_my_application, current_user, application_id))
 
 
-@bp.post("/recognition/applications/<int:application_id>/respond")
 @role_required("worker")
 def respond(application_id):
     application = _or_404(recognition.get_my_application, current_user, application_id)
@@ -84,7 +79,6 @@ def respond(application_id):
     return _render_application(application, form, 400)
 
 
-@bp.post("/recognition/applications/<int:application_id>/withdraw")
 @role_required("worker")
 def withdraw(application_id):
     application = _or_404(recognition.get_my_application, current_user, application_id)
@@ -97,7 +91,6 @@ def withdraw(application_id):
 # ---------------------------------------------------------------- prior learning
 
 
-@bp.route("/recognition/prior/new", methods=["GET", "POST"])
 @role_required("worker")
 def prior_new():
     form = PriorLearningForm()
@@ -116,7 +109,6 @@ def prior_new():
     return render_template("recognition/prior_new.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
-@bp.get("/recognition/prior/<int:claim_id>")
 @role_required("worker")
 def prior_claim(claim_id):
     claim = _or_404(prior.get_claim_for, current_user, claim_id)
@@ -125,7 +117,6 @@ def prior_claim(claim_id):
     return render_template("recognition/prior_claim.html", claim=claim)
 
 
-@bp.get("/recognition/prior/<int:claim_id>/certificate")
 @login_required
 @talisman(content_security_policy={"default-src": "'none'", "img-src": "'self'", "sandbox": ""})
 def prior_certificate(claim_id):
@@ -142,7 +133,6 @@ def prior_certificate(claim_id):
 # ---------------------------------------------------------------- transcript
 
 
-@bp.get("/recognition/transcript")
 @role_required("worker")
 def transcript():
     account = get_account(current_user)
@@ -156,3 +146,14 @@ def transcript():
         credentials=credentials, links=links, printed_at=datetime.now(UTC),
         qr={c.id: qr_svg(links[c.id], _("Scan to check this credential")) for c in credentials},
     )
+
+
+def home_nearest(user):
+    """The home page's section: the pathway I am nearest to."""
+    return {"nearest": recognition.nearest_pathway(user)}
+
+
+def completed_course_credential(user, course):
+    """Beside "course completed": the credential it earned, if any."""
+    credential = course_credential_of(user, course)
+    return {"credential": credential} if credential is not None else None

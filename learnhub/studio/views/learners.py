@@ -8,9 +8,9 @@ from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.core.tables import csv_for_excel
 from learnhub.orgs.services import org_label
-from learnhub.studio import bp, learners
+from learnhub.studio import learners
 from learnhub.studio.forms import LearnersFilterForm
-from learnhub.studio.views import STUDIO, course_or_404
+from learnhub.studio.views.common import STUDIO, course_or_404
 
 PER_PAGE = 50
 
@@ -23,7 +23,6 @@ def _filter(course):
     return form, chosen
 
 
-@bp.get("/studio/<slug>/learners")
 @role_required(*STUDIO)
 def learners_page(slug):
     course = course_or_404(slug)
@@ -36,7 +35,6 @@ def learners_page(slug):
         items=learners.item_analysis(course, org))
 
 
-@bp.get("/studio/<slug>/learners.csv")
 @role_required(*STUDIO)
 def learners_csv(slug):
     course = course_or_404(slug)

@@ -1,61 +1,19 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from learnhub.catalog.models import MODULE_KINDS
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, as_choices, run_action, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
-from learnhub.core.sanitize import TOO_DEEP
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
-from learnhub.studio import bp, publishing
 from learnhub.studio import modules as authoring
+from learnhub.studio import publishing
 from learnhub.studio import services as studio
 from learnhub.studio.forms import ActionForm, CourseForm, LessonForm, ModuleForm, NewCourseForm, QuizForm
 from learnhub.studio.media import course_uploads
-
-STUDIO = ("trainer", "admin")
-# A pasted book is refused with a message beside the text, not with an error page: the
-# editor's requests may be read whole (Chinese percent-encoded is 9 bytes a character).
-EDITOR_REQUEST_BYTES = 16 * 1024 * 1024
-
-
-@bp.url_value_preprocessor
-def _editor_limits(endpoint, _values):
-    # Runs before every before_request handler, so also before CSRF protection reads the form.
-    if request.method == "POST" and endpoint in ("studio.module", "studio.live_preview"):
-        request.max_content_length = EDITOR_REQUEST_BYTES
-        request.max_form_memory_size = EDITOR_REQUEST_BYTES
-
-
-def course_or_404(slug):
-    """The course if the current user may edit it; 404 for everyone else."""
-    try:
-        return studio.get_course_for_editing(current_user, slug)
-    except NotFound:
-        abort(404)
-
-
-def check_form():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-
-
-def describe_removed(removed):
-    """What the sanitiser took out, in a sentence for the trainer (None if nothing)."""
-    if not removed:
-        return None
-    if TOO_DEEP in removed:
-        return _("The text nested its elements too deeply; only its words were kept.")
-    return _("Removed because lessons may not contain it: %(items)s",
-             items=", ".join(sorted(removed)))
-
-
-def preview_html(course, html):
-    """A lesson's HTML for the studio: its media served from the studio, drafts included."""
-    return Markup(html.replace(f'"/media/{course.slug}/', f'"/studio/{course.slug}/media/'))
+from learnhub.studio.views.common import STUDIO, check_form, course_or_404, describe_removed, preview_html
 
 
 def _audience_choices(form, org_id):
@@ -66,13 +24,11 @@ def _audience_choices(form, org_id):
            for o in studio.audience_choices(org)])
 
 
-@bp.get("/studio/")
 @role_required(*STUDIO)
 def index():
     return render_template("studio/index.html", courses=studio.my_courses(current_user))
 
 
-@bp.route("/studio/new", methods=["GET", "POST"])
 @role_required(*STUDIO)
 def new_course():
     form = NewCourseForm()
@@ -85,7 +41,6 @@ def new_course():
     return render_template("studio/details.html", form=form, course=None)
 
 
-@bp.get("/studio/<slug>/")
 @role_required(*STUDIO)
 def course(slug):
     course = course_or_404(slug)
@@ -96,7 +51,6 @@ def course(slug):
         can_manage=studio.can_manage_editors(current_user, course))
 
 
-@bp.route("/studio/<slug>/details", methods=["GET", "POST"])
 @role_required(*STUDIO)
 def details(slug):
     course = course_or_404(slug)
@@ -114,7 +68,6 @@ def details(slug):
     return render_template("studio/details.html", form=form, course=course)
 
 
-@bp.post("/studio/<slug>/modules")
 @role_required(*STUDIO)
 def add_module(slug):
     course = course_or_404(slug)
@@ -141,7 +94,6 @@ def _act(course, action, success, anchor=None):
     return run_action(action, success, url_for("studio.course", slug=course.slug) + (f"#{anchor}" if anchor else ""))
 
 
-@bp.post("/studio/<slug>/modules/<key>/move")
 @role_required(*STUDIO)
 def move_module(slug, key):
     course = course_or_404(slug)
@@ -149,7 +101,6 @@ def move_module(slug, key):
     return _act(course, lambda: authoring.move_module(current_user, course, key, step), None, "modules")
 
 
-@bp.post("/studio/<slug>/modules/<key>/remove")
 @role_required(*STUDIO)
 def remove_module(slug, key):
     course = course_or_404(slug)
@@ -157,7 +108,6 @@ def remove_module(slug, key):
                 _("The module is removed from the draft. Learners keep it until you publish."), "modules")
 
 
-@bp.post("/studio/<slug>/publish")
 @role_required(*STUDIO)
 def publish(slug):
     course = course_or_404(slug)
@@ -166,7 +116,6 @@ def publish(slug):
                                  number=number))
 
 
-@bp.post("/studio/<slug>/unpublish")
 @role_required(*STUDIO)
 def unpublish(slug):
     course = course_or_404(slug)
@@ -174,7 +123,6 @@ def unpublish(slug):
                 _("The course is no longer in the catalogue. Learners' records are kept."))
 
 
-@bp.post("/studio/<slug>/archive")
 @role_required(*STUDIO)
 def archive(slug):
     course = course_or_404(slug)
@@ -182,7 +130,6 @@ def archive(slug):
                 _("The course is archived. Learners' records are kept."))
 
 
-@bp.post("/studio/<slug>/restore")
 @role_required(*STUDIO)
 def restore(slug):
     course = course_or_404(slug)
@@ -190,7 +137,6 @@ def restore(slug):
                 _("The course is restored as an unpublished draft."))
 
 
-@bp.post("/studio/<slug>/discard")
 @role_required(*STUDIO)
 def discard(slug):
     course = course_or_404(slug)
@@ -198,7 +144,6 @@ def discard(slug):
                 _("The unpublished changes are discarded. The draft is the published course again."))
 
 
-@bp.get("/studio/<slug>/history")
 @role_required(*STUDIO)
 def history(slug):
     course = course_or_404(slug)
@@ -216,7 +161,6 @@ def _module_row(course, key):
         abort(404)
 
 
-@bp.route("/studio/<slug>/modules/<key>", methods=["GET", "POST"])
 @role_required(*STUDIO)
 def module(slug, key):
     course = course_or_404(slug)
@@ -258,7 +202,6 @@ def module(slug, key):
         kind_label=MODULE_KINDS[module.kind]), status
 
 
-@bp.post("/studio/<slug>/preview")
 @role_required(*STUDIO)
 def live_preview(slug):
     """The lesson editor's script asks for a fresh preview as the trainer types."""
@@ -297,4 +240,8 @@ def _quiz(course, draft_module, module, revision):
                            question_form=QuestionForm(formdata=None), action_form=ActionForm()), status
 
 
-from learnhub.studio import learner_views, media_views, question_views, team_views  # noqa: E402,F401
+
+
+def home_courses(user):
+    """The trainer's home section: their five latest courses."""
+    return {"studio_courses": studio.my_courses(user)[:5]}

@@ -7,30 +7,23 @@ from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.extensions import limiter
-from learnhub.recognition import bp
 from learnhub.recognition import credentials as creds
 from learnhub.recognition.forms import ReasonForm, VerifyForm
 from learnhub.recognition.qr import qr_svg
 from learnhub.recognition.signing import jwks, sign_credential, verify_token
+from learnhub.recognition.views.common import base_url, credential_url
 
 PUBLIC_LIMIT = "120 per minute"
 
 
-def base_url():
-    """The address credentials name: PUBLIC_BASE_URL when set (several hosts), else this request's."""
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+# What verifiers (a college's or an employer's software) may fetch from their own pages.
+OPEN_TO_OTHER_SITES = ("recognition.credential_json", "recognition.credential_jwt",
+                       "recognition.credential_status", "recognition.jwks_json")
 
 
-def credential_url(credential):
-    """The public page of a credential, as a full address (for QR codes and links)."""
-    return f"{base_url()}/credentials/{credential.uuid}"
-
-
-@bp.after_request
-def _open_to_other_sites(response):
-    # Verifiers (a college's or an employer's software) may fetch these from their own pages.
-    if request.endpoint in ("recognition.credential_json", "recognition.credential_jwt",
-                            "recognition.credential_status", "recognition.jwks_json"):
+def open_to_other_sites(response):
+    """After a request to the recognition pages: let other sites read the machine-readable ones."""
+    if request.endpoint in OPEN_TO_OTHER_SITES:
         response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -43,7 +36,6 @@ def _json_missing():
     return jsonify({"error": "not_found", "message": _("No credential has this number.")}), 404
 
 
-@bp.get("/credentials/<cid>")
 @limiter.limit(PUBLIC_LIMIT)
 def credential(cid, form=None, status=200):
     try:
@@ -58,7 +50,6 @@ def credential(cid, form=None, status=200):
     ), status
 
 
-@bp.get("/credentials/<cid>.json")
 @limiter.limit(PUBLIC_LIMIT)
 def credential_json(cid):
     try:
@@ -70,7 +61,6 @@ def credential_json(cid):
     return response
 
 
-@bp.get("/credentials/<cid>.jwt")
 @limiter.limit(PUBLIC_LIMIT)
 def credential_jwt(cid):
     try:
@@ -81,7 +71,6 @@ def credential_jwt(cid):
     return current_app.response_class(token, mimetype="application/jwt")
 
 
-@bp.get("/credentials/<cid>/status")
 @limiter.limit(PUBLIC_LIMIT)
 def credential_status(cid):
     try:
@@ -91,7 +80,6 @@ def credential_status(cid):
     return jsonify(creds.status_of(found))
 
 
-@bp.post("/credentials/<cid>/revoke")
 def revoke(cid):
     try:
         found = creds.get_credential(cid)
@@ -108,7 +96,6 @@ def revoke(cid):
     return credential(cid, form=form, status=400)
 
 
-@bp.route("/credentials/verify", methods=["GET", "POST"])
 @limiter.limit("30 per minute", methods=["POST"])
 def verify():
     """Anyone may paste a signed credential and learn whether to trust it."""
@@ -130,7 +117,6 @@ def verify():
                            holder=creds.mask_name(result.user.name) if result else None), status
 
 
-@bp.get("/.well-known/jwks.json")
 def jwks_json():
     response = jsonify(jwks())
     response.cache_control.public = True

@@ -7,10 +7,9 @@ from learnhub.core.errors import NotFound
 from learnhub.core.forms import run_action, save_form
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
-from learnhub.studio import bp
 from learnhub.studio import modules as authoring
 from learnhub.studio.forms import QuestionForm
-from learnhub.studio.views import STUDIO, check_form, course_or_404
+from learnhub.studio.views.common import STUDIO, check_form, course_or_404
 
 
 def _quiz_or_404(course, key):
@@ -30,8 +29,6 @@ def _question_data(question):
     return data
 
 
-@bp.route("/studio/<slug>/modules/<key>/questions/new", methods=["GET", "POST"])
-@bp.route("/studio/<slug>/modules/<key>/questions/<int:number>", methods=["GET", "POST"])
 @role_required(*STUDIO)
 def question(slug, key, number=None):
     course = course_or_404(slug)
@@ -51,7 +48,6 @@ def question(slug, key, number=None):
                            form=form, number=number), 400 if request.method == "POST" else 200
 
 
-@bp.post("/studio/<slug>/modules/<key>/questions/<int:number>/<any(up, down, delete):action>")
 @role_required(*STUDIO)
 def question_action(slug, key, number, action):
     course = course_or_404(slug)

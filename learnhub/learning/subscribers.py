@@ -1,4 +1,5 @@
-"""Learning in "download my data": enrolments, progress, quiz answers, active days."""
+"""What learning does when accounts asks: enrolments, progress, quiz answers and active days in
+"download my data"."""
 
 from learnhub.accounts.signals import personal_data_requested
 from learnhub.catalog.models import Course, Module
@@ -6,12 +7,16 @@ from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt
 
 
+def connect():
+    """Subscribe to accounts' signals (called by learning.init_app)."""
+    personal_data_requested.connect(on_personal_data_requested)
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
 
-@personal_data_requested.connect
-def _learning(user, **_kwargs):
+def on_personal_data_requested(user, **_kwargs):
     enrolments = db.session.execute(
         db.select(Enrolment, Course.slug).join(Course, Course.id == Enrolment.course_id)
         .where(Enrolment.user_id == user.id).order_by(Enrolment.id))

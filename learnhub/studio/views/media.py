@@ -14,10 +14,10 @@ from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.studio import bp, publishing
+from learnhub.studio import publishing
 from learnhub.studio.forms import UploadForm
 from learnhub.studio.media import course_uploads, get_upload, megabytes, size_limits, store_upload, upload_path
-from learnhub.studio.views import STUDIO, course_or_404
+from learnhub.studio.views.common import STUDIO, course_or_404
 
 
 def _render_media(course, form, status=200):
@@ -33,8 +33,8 @@ def _too_large(course):
     return _render_media(course, form, 413)
 
 
-@bp.url_value_preprocessor
-def _upload_limit(endpoint, values):
+def upload_limit(endpoint, values):
+    """Let the upload form carry a video (a url_value_preprocessor, like common.editor_limits)."""
     # Videos are larger than any other form may be: this request alone may carry one. Set
     # before CSRF protection reads the form; a body announced as too large is not read at all.
     if request.method != "POST" or endpoint != "studio.media":
@@ -47,7 +47,6 @@ def _upload_limit(endpoint, values):
         abort(make_response(*_too_large(course)))
 
 
-@bp.route("/studio/<slug>/media/", methods=["GET", "POST"])
 @role_required(*STUDIO)
 def media(slug):
     course = course_or_404(slug)
@@ -72,7 +71,6 @@ def media(slug):
     return redirect(url_for("studio.media", slug=course.slug))
 
 
-@bp.get("/studio/<slug>/media/<name>")
 @role_required(*STUDIO)
 def media_file(slug, name):
     """A course's upload for its editors, drafts included; 404 for everyone else."""
@@ -89,7 +87,6 @@ def media_file(slug, name):
     return response
 
 
-@bp.get("/studio/<slug>/export")
 @role_required(*STUDIO)
 def export(slug):
     """The working copy as a course package (a zip of the courses/<slug>/ folder)."""

@@ -8,13 +8,11 @@ from learnhub.core.forms import apply_error, run_action
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.studio import bp
 from learnhub.studio import services as studio
 from learnhub.studio.forms import ActionForm, EditorForm
-from learnhub.studio.views import STUDIO, check_form, course_or_404
+from learnhub.studio.views.common import STUDIO, check_form, course_or_404
 
 
-@bp.route("/studio/<slug>/editors", methods=["GET", "POST"])
 @role_required(*STUDIO)
 def editors(slug):
     course = course_or_404(slug)
@@ -36,7 +34,6 @@ def editors(slug):
                            can_manage=studio.can_manage_editors(current_user, course)), status
 
 
-@bp.post("/studio/<slug>/editors/<int:user_id>/remove")
 @role_required(*STUDIO)
 def remove_editor(slug, user_id):
     course = course_or_404(slug)

@@ -10,10 +10,10 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.stats import bp, required, sheets
+from learnhub.stats import required, sheets
 from learnhub.stats.forms import RequireForm
 from learnhub.stats.rollups import today
-from learnhub.stats.views import _context, _drill, scoped_org
+from learnhub.stats.views.common import drill, scoped_org, tab_context
 
 
 def _require_form(form=None):
@@ -25,23 +25,21 @@ def _require_form(form=None):
 
 
 def _render_list(org, form=None, status=200):
-    context = _context(org, "required")
+    context = tab_context(org, "required")
     requirements = required.requirements_for(org)
     context.update(requirements=requirements, today=today(), confirm=ConfirmForm(),
                    form=_require_form(form) if org.id == current_user.org_id else None,
                    progress={r.id: sheets.required_table(org, r, required.progress_by_child(org, r),
-                                                         _drill(context["period"], "stats.required_list"))
+                                                         drill(context["period"], "stats.required_list"))
                              for r in requirements})
     return render_template("stats/required.html", **context), status
 
 
-@bp.get("/<int:org_id>/required")
 @role_required("admin")
 def required_list(org_id):
     return _render_list(scoped_org(org_id))
 
 
-@bp.post("/required")
 @role_required("admin")
 def required_add():
     org = current_user.org
@@ -56,7 +54,6 @@ def required_add():
     return _render_list(org, form, 400)
 
 
-@bp.post("/required/<int:requirement_id>/remove")
 @role_required("admin")
 def required_remove(requirement_id):
     if not ConfirmForm().validate_on_submit():
@@ -70,7 +67,6 @@ def required_remove(requirement_id):
     return redirect(url_for("stats.required_list", org_id=current_user.org_id))
 
 
-@bp.get("/<int:org_id>/required/<int:requirement_id>")
 @role_required("admin")
 def required_detail(org_id, requirement_id):
     org = scoped_org(org_id)
@@ -78,7 +74,7 @@ def required_detail(org_id, requirement_id):
         requirement = required.get_requirement(org, requirement_id)
     except NotFound:
         abort(404)
-    context = _context(org, "required")
+    context = tab_context(org, "required")
     page = db.paginate(required.not_finished_query(org, requirement), page=page_number(),
                        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
     started = required.started_ids(requirement, [user.id for user in page.items])

@@ -1,7 +1,6 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from learnhub.accounts import bp
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from learnhub.core.errors import DomainError
@@ -30,7 +29,6 @@ def _begin_session(user):
     session.permanent = True
 
 
-@bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"],
                deduct_when=lambda response: response.status_code == 302)
 def register():
@@ -63,7 +61,6 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
-@bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
                methods=["POST"], deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
@@ -86,7 +83,6 @@ def login():
     return render_template("accounts/login.html", form=form)
 
 
-@bp.post("/logout")
 def logout():
     if current_user.is_authenticated:
         accounts.end_session(current_user)
@@ -96,7 +92,6 @@ def logout():
     return redirect(url_for("home.index"))
 
 
-@bp.route("/me/profile", methods=["GET", "POST"])
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
@@ -108,7 +103,6 @@ def profile():
     return render_template("accounts/profile.html", form=form)
 
 
-@bp.route("/me/password", methods=["GET", "POST"])
 @login_required
 def password():
     form = PasswordForm()
@@ -124,7 +118,6 @@ def password():
     return render_template("accounts/password.html", form=form)
 
 
-@bp.post("/language")
 def language():
     form = LanguageForm()
     locale = normalise_locale(form.locale.data) if form.validate_on_submit() else None
@@ -136,7 +129,6 @@ def language():
     return redirect(safe_next_url(form.next.data) or url_for("home.index"))
 
 
-@bp.get("/privacy")
 def privacy():
     return render_template("accounts/privacy.html",
                            version=current_app.config["PRIVACY_NOTICE_VERSION"])

@@ -1,73 +1,25 @@
 """Statistics pages of union admins: overview, breakdowns, roster, and their exports."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from learnhub.core.db import reads_replica
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error
+from learnhub.core.errors import NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.orgs.services import ancestors_of, get_org_in_scope
-from learnhub.stats import bp, breakdowns, charts, figures, required, roster, sheets
-from learnhub.stats.forms import PeriodForm, RosterFilterForm
-from learnhub.stats.periods import DEFAULT, make_period, parse_period
+from learnhub.stats import breakdowns, charts, figures, required, roster, sheets
+from learnhub.stats.forms import RosterFilterForm
 from learnhub.stats.rollups import today
+from learnhub.stats.views.common import chosen_period, drill, scoped_org, tab_context
 
 
-def scoped_org(org_id=None):
-    """The union asked for if it lies in the admin's subtree; 404 for any other."""
-    if org_id is None:
-        return current_user.org
-    try:
-        return get_org_in_scope(org_id, current_user.org)
-    except NotFound:
-        abort(404)
-
-
-def chosen_period():
-    """(form, period) from the query string; bad dates show beside the form, this month is used."""
-    form = PeriodForm(request.args)
-    try:
-        period = parse_period(request.args, today())
-    except DomainError as error:
-        apply_error(form, error)
-        period = make_period(DEFAULT, today())
-    form.period.data = form.period.data if form.period.data in ("month", "30d", "year", "custom") else DEFAULT
-    return form, period
-
-
-def crumbs(org):
-    """The unions from the admin's own down to `org`: the way back up."""
-    mine = current_user.org
-    return [o for o in ancestors_of(org) if mine.contains(o)]
-
-
-def page_args(period, **extra):
-    """Query arguments that keep the period (and filters) when following a link."""
-    return {**period.args(), **{k: v for k, v in extra.items() if v}}
-
-
-def _context(org, tab, **extra):
-    form, period = chosen_period()
-    return dict(org=org, tab=tab, period=period, period_form=form, crumbs=crumbs(org),
-                is_mine=org.id == current_user.org_id, args=page_args(period), **extra)
-
-
-def _drill(period, endpoint="stats.overview"):
-    return lambda child: url_for(endpoint, org_id=child.id, **period.args())
-
-
-@bp.get("/")
-@bp.get("/<int:org_id>/")
 @role_required("admin")
 @reads_replica
 def overview(org_id=None):
     org = scoped_org(org_id)
-    context = _context(org, "overview")
+    context = tab_context(org, "overview")
     period = context["period"]
     dash = figures.dashboard(org, period, today())
     db.session.commit()  # keeps the headcounts, if this request had to count them afresh
@@ -77,7 +29,7 @@ def overview(org_id=None):
         dash=dash,
         summary=sheets.summary_table(dash),
         ideology_share=figures.ideology_share(dash.categories),
-        children=sheets.children_table(dash, _drill(period)),
+        children=sheets.children_table(dash, drill(period)),
         categories=sheets.categories_table(dash.categories),
         trend=sheets.trend_table(dash.trend),
         trend_chart=charts.column_chart(
@@ -95,12 +47,11 @@ def overview(org_id=None):
     return render_template("stats/overview.html", **context)
 
 
-@bp.get("/<int:org_id>/courses")
 @role_required("admin")
 @reads_replica
 def courses(org_id):
     org = scoped_org(org_id)
-    context = _context(org, "courses")
+    context = tab_context(org, "courses")
     rows = breakdowns.course_figures(org, context["period"])
     context.update(
         courses=sheets.courses_table(rows, lambda course: url_for("learning.course", slug=course.slug)),
@@ -110,12 +61,11 @@ def courses(org_id):
     return render_template("stats/courses.html", **context)
 
 
-@bp.get("/<int:org_id>/people")
 @role_required("admin")
 @reads_replica
 def people(org_id):
     org = scoped_org(org_id)
-    context = _context(org, "people")
+    context = tab_context(org, "people")
     period = context["period"]
     found = breakdowns.people_figures(org, period, today())
     occupations, levels = breakdowns.by_occupation(found), breakdowns.by_skill_level(found)
@@ -134,12 +84,11 @@ def roster_filters():
                       skill_level=form.skill_level.data, activity=form.activity.data)
 
 
-@bp.get("/<int:org_id>/roster")
 @role_required("admin")
 @reads_replica
 def workforce(org_id):
     org = scoped_org(org_id)
-    context = _context(org, "roster")
+    context = tab_context(org, "roster")
     form, filters = roster_filters()
     stmt = roster.roster_query(org, today(), **filters)
     page = db.paginate(stmt, page=page_number(),
@@ -214,7 +163,6 @@ def _too_long_for_xlsx(org, name):
     return redirect(back)
 
 
-@bp.get("/<int:org_id>/export/<name>.<fmt>")
 @role_required("admin")
 @reads_replica
 def export(org_id, name, fmt):
@@ -234,4 +182,6 @@ def export(org_id, name, fmt):
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-from learnhub.stats import required_views  # noqa: E402,F401  (routes attach to bp)
+def home_headline(user):
+    """The admin's home section: this month's figures of their union."""
+    return {"headline": figures.headline(user.org, today())}

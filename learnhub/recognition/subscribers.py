@@ -1,7 +1,9 @@
-"""The credit bank in "download my data" and "delete my account".
+"""What the credit bank does when a lower feature tells it something happened.
 
-Deleting an account withdraws the holder's credentials (a stranger checking one is told the
-holder withdrew it), removes the certificates they uploaded, and clears what they wrote.
+A course completed: its credential is issued, in the same transaction. "Download my data":
+applications, prior learning and credentials. "Delete my account": the holder's credentials
+are withdrawn (a stranger checking one is told the holder withdrew it), the certificates they
+uploaded removed, and what they wrote cleared.
 """
 
 from datetime import UTC, datetime
@@ -12,15 +14,28 @@ from sqlalchemy import select, update
 from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
+from learnhub.learning.signals import course_completed
+from learnhub.recognition.credentials import issue_course_credential
 from learnhub.recognition.models import Application, Credential, EvidenceFile, PriorLearning
+
+
+def connect():
+    """Subscribe to the signals of accounts and learning (called by recognition.init_app)."""
+    course_completed.connect(on_course_completed)
+    personal_data_requested.connect(on_personal_data_requested)
+    account_erasing.connect(on_account_erasing)
+
+
+def on_course_completed(course, user=None, enrolment=None, **_kwargs):
+    """Issue the course's credential, inside learning's transaction: one event, all or nothing."""
+    issue_course_credential(user, course, enrolment.completed_at if enrolment else None)
 
 
 def _iso(value):
     return value.isoformat() if value else None
 
 
-@personal_data_requested.connect
-def _recognition(user, **_kwargs):
+def on_personal_data_requested(user, **_kwargs):
     applications = db.session.scalars(select(Application).where(Application.user_id == user.id)
                                       .order_by(Application.id))
     claims = db.session.scalars(select(PriorLearning).where(PriorLearning.user_id == user.id)
@@ -41,8 +56,7 @@ def _recognition(user, **_kwargs):
     }
 
 
-@account_erasing.connect
-def _erase(user, **_kwargs):
+def on_account_erasing(user, **_kwargs):
     with force_locale("zh_CN"):  # the reason strangers read, in the platform's language
         reason = _("Withdrawn by the holder, who deleted their account.")
     db.session.execute(
