@@ -1,11 +1,10 @@
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.services import catalogue_query, get_visible_course
-from learnhub.core.errors import NotFound
 from learnhub.core.inputs import page_number
 from learnhub.extensions import db
 
@@ -60,10 +59,7 @@ def media_url(course, path):
 @bp.get("/media/<slug>/<path:filename>")
 def media(slug, filename):
     """Course media, with byte ranges so that a phone can seek in a video."""
-    try:
-        course = get_visible_course(current_user, slug)
-    except NotFound:
-        abort(404)
+    course = get_visible_course(current_user, slug)
     folder = Path(current_app.instance_path) / "media" / course.slug
     # A document downloads rather than opening inside the site; pictures and videos show.
     return send_from_directory(folder, filename, conditional=True, max_age=7 * 24 * 3600,

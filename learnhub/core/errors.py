@@ -18,8 +18,16 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotFound(DomainError):
-    """A record that does not exist, or that this user may not see (both look the same)."""
+class NotFound(Exception):
+    """A record that does not exist, or that this user may not see (both look the same).
+
+    Not a DomainError: no form shows it beside a field. Views let it through, and the one
+    handler below answers with the 404 page (or JSON under /api/).
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 def _wants_json():
@@ -66,6 +74,10 @@ def _limit_mb():
     return f"{size / 1024 / 1024:.0f}"
 
 
+def handle_not_found(_error):
+    return _render(404, _("Page not found"), _("This page does not exist, or you cannot see it."))
+
+
 def handle_csrf(error):
     return _render(
         400,
@@ -83,9 +95,10 @@ def handle_500(error):
 
 
 def init_app(app):
-    """Register the handlers for HTTP errors, CSRF failures and unexpected exceptions."""
+    """Register the handlers for a domain NotFound, HTTP errors, CSRF failures and unexpected exceptions."""
     from flask_wtf.csrf import CSRFError
 
+    app.register_error_handler(NotFound, handle_not_found)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(500, handle_500)

@@ -11,13 +11,13 @@ import unicodedata
 from functools import lru_cache
 
 from babel import support
-from flask import abort, current_app, flash, redirect
+from flask import current_app, flash, redirect
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.i18n import messages_path
 
-from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.errors import DomainError
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import db
 
@@ -99,6 +99,14 @@ def apply_error(form, error, aliases=None):
         form.form_errors.append(error.message)
 
 
+def refuse(form, error, aliases=None):
+    """A service refused what the form asked: roll back what it did, show why beside the field.
+
+    The view then renders the form again, with what was typed.
+    """
+    db.session.rollback()
+    apply_error(form, error, aliases)
+
 
 def as_choices(pairs):
     """(value, label) pairs as the SelectChoice objects WTForms wants."""
@@ -107,54 +115,20 @@ def as_choices(pairs):
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-_REFUSED = object()
-
-
-def _commit_or_refuse(action, refused):
-    """Run `action()` and commit; on a DomainError roll back, call `refused(error)`, return _REFUSED."""
-    try:
-        result = action()
-    except NotFound:
-        abort(404)
-    except DomainError as error:
-        db.session.rollback()
-        refused(error)
-        return _REFUSED
-    db.session.commit()
-    return result
-
-
-def _flash_success(success, result):
-    message = success(result) if callable(success) else success
-    if message:
-        flash(message, "success")
-
-
 def run_action(action, success, target):
-    """Run the service behind a button, then go to `target`.
+    """Run the service behind a button (no form to show again), then go to `target`.
 
     Commits and flashes `success` (a message, or a callable given the action's result), or
-    rolls back and flashes the DomainError's message; NotFound becomes a 404.
+    rolls back and flashes the DomainError's message. NotFound goes on to the 404 page.
     """
-    result = _commit_or_refuse(action, lambda error: flash(error.message, "error"))
-    if result is not _REFUSED:
-        _flash_success(success, result)
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        message = success(result) if callable(success) else success
+        if message:
+            flash(message, "success")
     return redirect(target)
-
-
-def save_form(form, action, success, target, aliases=None):
-    """Validate a posted form and run the service behind it; the view renders the form if None.
-
-    Once the form is valid, `action()` runs; if the service refuses with a DomainError the
-    transaction is rolled back, the message goes beside its field (`aliases` as in
-    `apply_error`) and None is returned, so that the page comes back with what was typed.
-    Otherwise the work is committed, `success` flashed and a redirect to `target` returned;
-    each may be a callable given the action's result. NotFound becomes a 404.
-    """
-    if not form.validate_on_submit():
-        return None
-    result = _commit_or_refuse(action, lambda error: apply_error(form, error, aliases))
-    if result is _REFUSED:
-        return None
-    _flash_success(success, result)
-    return redirect(target(result) if callable(target) else target)

@@ -1,9 +1,9 @@
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from learnhub.accounts.services import get_person_in_scope
-from learnhub.core.errors import NotFound
-from learnhub.core.forms import save_form
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import refuse
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -57,10 +57,7 @@ def record_csv():
 
 
 def _person_or_404(user_id):
-    try:
-        return get_person_in_scope(current_user, user_id)
-    except NotFound:
-        abort(404)
+    return get_person_in_scope(current_user, user_id)
 
 
 @bp.get("/people/<int:user_id>/record")
@@ -76,17 +73,19 @@ def person_record(user_id):
 def reverse(user_id, entry_id):
     person = _person_or_404(user_id)
     account = credits.get_account(person)
-    try:
-        entry = credits.get_entry(entry_id)
-    except NotFound:
-        abort(404)
+    entry = credits.get_entry(entry_id)
     if account is None or entry.account_id != account.id:
         abort(404)
     form = ReversalForm()
-    done = save_form(form, lambda: credits.reverse_entry(entry, reason=form.reason.data, created_by=current_user),
-                     _("The correction is recorded."), url_for("credits.person_record", user_id=person.id))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            credits.reverse_entry(entry, reason=form.reason.data, created_by=current_user)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("The correction is recorded."), "success")
+            return redirect(url_for("credits.person_record", user_id=person.id))
     return render_template("credits/record.html", admin_view=True, form=form, failed_entry=entry.id,
                            **_record_context(person)), 400
 

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from learnhub.catalog.models import ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
 from learnhub.core.db import writes_on_get
-from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.errors import DomainError
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db
 from learnhub.learning import services as learning
@@ -14,17 +14,11 @@ bp = Blueprint("learning", "learnhub.learning", template_folder="templates")
 
 
 def _course_or_404(slug):
-    try:
-        return get_visible_course(current_user, slug)
-    except NotFound:
-        abort(404)
+    return get_visible_course(current_user, slug)
 
 
 def _module_or_404(course, key):
-    try:
-        return get_module(course, key)
-    except NotFound:
-        abort(404)
+    return get_module(course, key)
 
 
 def _check_form():

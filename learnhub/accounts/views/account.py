@@ -4,7 +4,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from learnhub.core.errors import DomainError
-from learnhub.core.forms import apply_error, as_choices, save_form
+from learnhub.core.forms import apply_error, as_choices, refuse
 from learnhub.core.i18n import gettext as _
 from learnhub.core.i18n import normalise_locale
 from learnhub.core.security import safe_next_url
@@ -95,11 +95,16 @@ def logout():
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
-    done = save_form(form, lambda: accounts.update_profile(
-        current_user, name=form.name.data, phone=form.phone.data, occupation=form.occupation.data,
-        skill_level=form.skill_level.data), _("Your profile is saved."), url_for("accounts.profile"))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, name=form.name.data, phone=form.phone.data,
+                                    occupation=form.occupation.data, skill_level=form.skill_level.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, as_choices, run_action, save_form
+from learnhub.core.forms import apply_error, as_choices, refuse, run_action
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -15,10 +15,7 @@ from learnhub.orgs.services import OrgChoiceNeeded, choose_org, get_org_in_scope
 
 
 def _person_or_404(user_id):
-    try:
-        return accounts.get_person_in_scope(current_user, user_id)
-    except NotFound:
-        abort(404)
+    return accounts.get_person_in_scope(current_user, user_id)
 
 
 @role_required("admin")
@@ -58,11 +55,15 @@ def person(user_id):
 def person_role(user_id):
     person = _person_or_404(user_id)
     form = RoleForm()
-    done = save_form(form, lambda: accounts.change_role(current_user, person, form.role.data),
-                     lambda changed: _("%(name)s is now: %(role)s.", name=changed.name, role=changed.role_label),
-                     url_for("accounts.person", user_id=person.id))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            changed = accounts.change_role(current_user, person, form.role.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now: %(role)s.", name=changed.name, role=changed.role_label), "success")
+            return redirect(url_for("accounts.person", user_id=person.id))
     return _render_person(person, role_form=form, status=400)
 
 

@@ -3,8 +3,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.core.errors import NotFound
-from learnhub.core.forms import save_form
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import refuse
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
@@ -19,10 +19,7 @@ def _keeper_only():
 
 
 def _kept_or_404(pathway_id):
-    try:
-        return keeping.get_kept_pathway(current_user, pathway_id)
-    except NotFound:
-        abort(404)
+    return keeping.get_kept_pathway(current_user, pathway_id)
 
 
 def _render_form(form, pathway=None, version=None, status=200):
@@ -80,11 +77,15 @@ def new_pathway():
     form = PathwayForm()
     if request.method == "GET":
         form.within_years.data = "3"
-    done = save_form(form, lambda: keeping.save_pathway(current_user, **_values(form)),
-                     _("The pathway is saved and offered to the workers of your union."),
-                     lambda version: url_for("recognition.edit_pathway", pathway_id=version.pathway_id))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            version = keeping.save_pathway(current_user, **_values(form))
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("The pathway is saved and offered to the workers of your union."), "success")
+            return redirect(url_for("recognition.edit_pathway", pathway_id=version.pathway_id))
     return _render_form(form, status=400 if form.errors or form.form_errors else 200)
 
 
@@ -94,12 +95,16 @@ def edit_pathway(pathway_id):
     if request.method == "GET":
         return _render_form(_form_from(version), pathway, version)
     form = PathwayForm()
-    done = save_form(
-        form, lambda: keeping.save_pathway(current_user, pathway, base_version=form.base_version.data, **_values(form)),
-        lambda new: _("Saved as version %(version)d. Decisions already made stay as they were.", version=new.version),
-        url_for("recognition.edit_pathway", pathway_id=pathway.id))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            new = keeping.save_pathway(current_user, pathway, base_version=form.base_version.data, **_values(form))
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved as version %(version)d. Decisions already made stay as they were.", version=new.version),
+                  "success")
+            return redirect(url_for("recognition.edit_pathway", pathway_id=pathway.id))
     return _render_form(form, pathway, version, 400)
 
 

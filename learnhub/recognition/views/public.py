@@ -1,12 +1,12 @@
 """What strangers may open: a credential's page, its JSON and VC-JWT, its status, our keys."""
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, save_form
+from learnhub.core.forms import apply_error, refuse
 from learnhub.core.i18n import gettext as _
-from learnhub.extensions import limiter
+from learnhub.extensions import db, limiter
 from learnhub.recognition import credentials as creds
 from learnhub.recognition.forms import ReasonForm, VerifyForm
 from learnhub.recognition.qr import qr_svg
@@ -88,11 +88,15 @@ def revoke(cid):
     form = ReasonForm()
     if not creds.can_revoke(current_user, found):
         return _missing()
-    done = save_form(form, lambda: creds.revoke(current_user, found, form.reason.data),
-                     _("The credential is revoked. Everyone who checks it now sees why."),
-                     url_for("recognition.credential", cid=found.uuid))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            creds.revoke(current_user, found, form.reason.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("The credential is revoked. Everyone who checks it now sees why."), "success")
+            return redirect(url_for("recognition.credential", cid=found.uuid))
     return credential(cid, form=form, status=400)
 
 

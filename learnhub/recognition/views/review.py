@@ -1,10 +1,10 @@
 """The review queue of union admins: applications and prior learning of their union subtree."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.core.errors import NotFound
-from learnhub.core.forms import save_form
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import refuse
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -38,10 +38,7 @@ def review_queue():
 
 
 def _application_or_404(application_id):
-    try:
-        return recognition.get_application_in_scope(current_user, application_id)
-    except NotFound:
-        abort(404)
+    return recognition.get_application_in_scope(current_user, application_id)
 
 
 def _render_review(application, form=None, status=200):
@@ -72,13 +69,18 @@ def decide(application_id):
                  _("Your question is sent to the worker.")),
     }
     decision = decisions.get(request.form.get("action"))
-    if decision is not None:
-        done = save_form(form, decision[0], decision[1], url_for("recognition.review_queue"),
-                         aliases={"reason": "message"})
-        if done is not None:
-            return done
-    elif form.validate_on_submit():
+    if form.validate_on_submit() and decision is None:
         form.form_errors.append(_("Choose approve, reject or ask for more information."))
+    elif form.validate_on_submit():
+        action, success = decision
+        try:
+            action()
+        except DomainError as error:
+            refuse(form, error, aliases={"reason": "message"})
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(url_for("recognition.review_queue"))
     db.session.refresh(application)
     return _render_review(application, form, 400)
 
@@ -87,10 +89,7 @@ def decide(application_id):
 
 
 def _claim_or_404(claim_id):
-    try:
-        claim = prior.get_claim_for(current_user, claim_id)
-    except NotFound:
-        abort(404)
+    claim = prior.get_claim_for(current_user, claim_id)
     if claim.user_id == current_user.id:
         abort(404)
     return claim
@@ -111,11 +110,15 @@ def review_prior(claim_id):
 def grant_prior(claim_id):
     claim = _claim_or_404(claim_id)
     form = GrantForm()
-    done = save_form(form, lambda: prior.grant(current_user, claim, credits=form.credits.data, hours=form.hours.data),
-                     _("Recognised. The credits and hours are in the worker's learning account."),
-                     url_for("recognition.review_queue", tab="prior"))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            prior.grant(current_user, claim, credits=form.credits.data, hours=form.hours.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Recognised. The credits and hours are in the worker's learning account."), "success")
+            return redirect(url_for("recognition.review_queue", tab="prior"))
     db.session.refresh(claim)
     return _render_claim(claim, grant_form=form, status=400)
 
@@ -124,10 +127,15 @@ def grant_prior(claim_id):
 def reject_prior(claim_id):
     claim = _claim_or_404(claim_id)
     form = RejectForm()
-    done = save_form(form, lambda: prior.reject(current_user, claim, form.reason.data),
-                     _("Rejected. The worker can read your reason."), url_for("recognition.review_queue", tab="prior"))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            prior.reject(current_user, claim, form.reason.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Rejected. The worker can read your reason."), "success")
+            return redirect(url_for("recognition.review_queue", tab="prior"))
     db.session.refresh(claim)
     return _render_claim(claim, reject_form=form, status=400)
 
@@ -139,10 +147,7 @@ def reject_prior(claim_id):
 def person_credentials(user_id):
     from learnhub.accounts.services import get_person_in_scope
 
-    try:
-        person = get_person_in_scope(current_user, user_id)
-    except NotFound:
-        abort(404)
+    person = get_person_in_scope(current_user, user_id)
     return render_template("recognition/person_credentials.html", person=person,
                            credentials=credentials_of(person))
 

@@ -2,28 +2,21 @@
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from learnhub.core.errors import NotFound
-from learnhub.core.forms import run_action, save_form
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import refuse, run_action
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.credits.services import balance, get_account
-from learnhub.extensions import talisman
+from learnhub.extensions import db, talisman
 from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
 from learnhub.recognition.credentials import course_credential_of, credentials_of
 from learnhub.recognition.forms import ActionForm, ApplyForm, PriorLearningForm, RespondForm
 from learnhub.recognition.qr import qr_svg
 from learnhub.recognition.views.common import credential_url
-
-
-def _or_404(function, *args):
-    try:
-        return function(*args)
-    except NotFound:
-        abort(404)
 
 
 @login_required
@@ -41,19 +34,23 @@ def index():
 
 @role_required("worker")
 def pathway(pathway_id):
-    view = _or_404(recognition.get_pathway_view, current_user, pathway_id)
+    view = recognition.get_pathway_view(current_user, pathway_id)
     return render_template("recognition/pathway.html", view=view, form=ApplyForm())
 
 
 @role_required("worker")
 def apply(pathway_id):
     form = ApplyForm()
-    done = save_form(form, lambda: recognition.apply(current_user, pathway_id, form.note.data),
-                     _("Your application is sent. You can follow it here."),
-                     lambda application: url_for("recognition.application", application_id=application.id))
-    if done is not None:
-        return done
-    view = _or_404(recognition.get_pathway_view, current_user, pathway_id)
+    if form.validate_on_submit():
+        try:
+            application = recognition.apply(current_user, pathway_id, form.note.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your application is sent. You can follow it here."), "success")
+            return redirect(url_for("recognition.application", application_id=application.id))
+    view = recognition.get_pathway_view(current_user, pathway_id)
     return render_template("recognition/pathway.html", view=view, form=form), 400
 
 
@@ -64,24 +61,28 @@ def _render_application(application, form=None, status=200):
 
 @role_required("worker")
 def application(application_id):
-    return _render_application(_or_404(recognition.get_my_application, current_user, application_id))
+    return _render_application(recognition.get_my_application(current_user, application_id))
 
 
 @role_required("worker")
 def respond(application_id):
-    application = _or_404(recognition.get_my_application, current_user, application_id)
+    application = recognition.get_my_application(current_user, application_id)
     form = RespondForm()
-    done = save_form(form, lambda: recognition.respond(current_user, application, form.message.data),
-                     _("Sent. Your application waits for the reviewer again."),
-                     url_for("recognition.application", application_id=application.id))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            recognition.respond(current_user, application, form.message.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Sent. Your application waits for the reviewer again."), "success")
+            return redirect(url_for("recognition.application", application_id=application.id))
     return _render_application(application, form, 400)
 
 
 @role_required("worker")
 def withdraw(application_id):
-    application = _or_404(recognition.get_my_application, current_user, application_id)
+    application = recognition.get_my_application(current_user, application_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     return run_action(lambda: recognition.withdraw(current_user, application), _("Your application is withdrawn."),
@@ -95,23 +96,25 @@ def withdraw(application_id):
 def prior_new():
     form = PriorLearningForm()
 
-    def submit():
+    if form.validate_on_submit():
         upload = form.file.data
-        return prior.submit(current_user, title=form.title.data, issuer=form.issuer.data,
-                            achieved_on=form.achieved_on.data, hours=form.hours.data,
-                            description=form.description.data, filename=getattr(upload, "filename", "") or "",
-                            data=upload.read() if upload else b"")
-
-    done = save_form(form, submit, _("Sent. A reviewer of your union will look at it."),
-                     lambda claim: url_for("recognition.prior_claim", claim_id=claim.id))
-    if done is not None:
-        return done
+        try:
+            claim = prior.submit(current_user, title=form.title.data, issuer=form.issuer.data,
+                                 achieved_on=form.achieved_on.data, hours=form.hours.data,
+                                 description=form.description.data, filename=getattr(upload, "filename", "") or "",
+                                 data=upload.read() if upload else b"")
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Sent. A reviewer of your union will look at it."), "success")
+            return redirect(url_for("recognition.prior_claim", claim_id=claim.id))
     return render_template("recognition/prior_new.html", form=form), 400 if form.errors or form.form_errors else 200
 
 
 @role_required("worker")
 def prior_claim(claim_id):
-    claim = _or_404(prior.get_claim_for, current_user, claim_id)
+    claim = prior.get_claim_for(current_user, claim_id)
     if claim.user_id != current_user.id:
         abort(404)
     return render_template("recognition/prior_claim.html", claim=claim)
@@ -121,7 +124,7 @@ def prior_claim(claim_id):
 @talisman(content_security_policy={"default-src": "'none'", "img-src": "'self'", "sandbox": ""})
 def prior_certificate(claim_id):
     """The uploaded certificate, for its owner and the reviewers over them only."""
-    claim = _or_404(prior.get_claim_for, current_user, claim_id)
+    claim = prior.get_claim_for(current_user, claim_id)
     mime, data, name = prior.evidence_of(claim)
     disposition = "inline" if mime.startswith("image/") else "attachment"
     return Response(data, mimetype=mime, headers={

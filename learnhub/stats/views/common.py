@@ -1,9 +1,9 @@
 """What the statistics pages share: the union asked for, the period, the way back up."""
 
-from flask import abort, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
-from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error
 from learnhub.orgs.services import ancestors_of, get_org_in_scope
 from learnhub.stats.forms import PeriodForm
@@ -15,10 +15,7 @@ def scoped_org(org_id=None):
     """The union asked for if it lies in the admin's subtree; 404 for any other."""
     if org_id is None:
         return current_user.org
-    try:
-        return get_org_in_scope(org_id, current_user.org)
-    except NotFound:
-        abort(404)
+    return get_org_in_scope(org_id, current_user.org)
 
 
 def chosen_period():

@@ -4,7 +4,6 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from sqlalchemy import func, select
 
 from learnhub.core.db import reads_replica
-from learnhub.core.errors import NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -123,10 +122,7 @@ def _export_table(org, name, period):
         _form, filters = roster_filters()
         return sheets.roster_table(roster.roster_rows(org, roster.roster_query(org, today(), **filters)))
     if name in ("required", "not-finished"):
-        try:
-            requirement = required.get_requirement(org, request.args.get("requirement"))
-        except NotFound:
-            abort(404)
+        requirement = required.get_requirement(org, request.args.get("requirement"))
         if name == "required":
             return sheets.required_table(org, requirement, required.progress_by_child(org, requirement),
                                          lambda child: None)
@@ -145,10 +141,7 @@ def _too_long_for_xlsx(org, name):
         stmt, back = roster.roster_query(org, today(), **roster_filters()[1]), url_for(
             "stats.workforce", org_id=org.id, **{k: v for k, v in request.args.items() if v})
     elif name == "not-finished":
-        try:
-            requirement = required.get_requirement(org, request.args.get("requirement"))
-        except NotFound:
-            abort(404)
+        requirement = required.get_requirement(org, request.args.get("requirement"))
         stmt = required.not_finished_query(org, requirement)
         back = url_for("stats.required_detail", org_id=org.id, requirement_id=requirement.id)
     else:

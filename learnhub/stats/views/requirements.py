@@ -4,8 +4,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from learnhub.accounts.forms import ConfirmForm
-from learnhub.core.errors import NotFound
-from learnhub.core.forms import as_choices, save_form
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import as_choices, refuse
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -44,13 +44,16 @@ def required_list(org_id):
 def required_add():
     org = current_user.org
     form = _require_form()
-    done = save_form(form, lambda: required.require_course(current_user, form.course.data, form.due_on.data, today()),
-                     lambda requirement: _("“%(course)s” is now required in %(union)s by %(date)s.",
-                                           course=requirement.course.title, union=org.name,
-                                           date=requirement.due_on.isoformat()),
-                     url_for("stats.required_list", org_id=org.id))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            requirement = required.require_course(current_user, form.course.data, form.due_on.data, today())
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("“%(course)s” is now required in %(union)s by %(date)s.", course=requirement.course.title,
+                    union=org.name, date=requirement.due_on.isoformat()), "success")
+            return redirect(url_for("stats.required_list", org_id=org.id))
     return _render_list(org, form, 400)
 
 
@@ -58,10 +61,7 @@ def required_add():
 def required_remove(requirement_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        requirement = required.remove_requirement(current_user, requirement_id)
-    except NotFound:
-        abort(404)
+    requirement = required.remove_requirement(current_user, requirement_id)
     db.session.commit()
     flash(_("“%(course)s” is no longer required.", course=requirement.course.title), "success")
     return redirect(url_for("stats.required_list", org_id=current_user.org_id))
@@ -70,10 +70,7 @@ def required_remove(requirement_id):
 @role_required("admin")
 def required_detail(org_id, requirement_id):
     org = scoped_org(org_id)
-    try:
-        requirement = required.get_requirement(org, requirement_id)
-    except NotFound:
-        abort(404)
+    requirement = required.get_requirement(org, requirement_id)
     context = tab_context(org, "required")
     page = db.paginate(required.not_finished_query(org, requirement), page=page_number(),
                        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)

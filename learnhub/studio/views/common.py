@@ -4,7 +4,6 @@ from flask import abort, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from learnhub.core.errors import NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.sanitize import TOO_DEEP
 from learnhub.studio import services as studio
@@ -25,10 +24,7 @@ def editor_limits(endpoint, _values):
 
 def course_or_404(slug):
     """The course if the current user may edit it; 404 for everyone else."""
-    try:
-        return studio.get_course_for_editing(current_user, slug)
-    except NotFound:
-        abort(404)
+    return studio.get_course_for_editing(current_user, slug)
 
 
 def check_form():

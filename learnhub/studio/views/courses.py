@@ -1,9 +1,9 @@
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from learnhub.catalog.models import MODULE_KINDS
-from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.forms import apply_error, as_choices, run_action, save_form
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import apply_error, as_choices, refuse, run_action
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
@@ -33,11 +33,15 @@ def index():
 def new_course():
     form = NewCourseForm()
     _audience_choices(form, current_user.org_id)
-    done = save_form(form, lambda: studio.create_course(current_user, form.data, slug=form.slug.data),
-                     _("The course is created as a draft. Add its modules, then publish it."),
-                     lambda course: url_for("studio.course", slug=course.slug))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            course = studio.create_course(current_user, form.data, slug=form.slug.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course is created as a draft. Add its modules, then publish it."), "success")
+            return redirect(url_for("studio.course", slug=course.slug))
     return render_template("studio/details.html", form=form, course=None)
 
 
@@ -61,10 +65,15 @@ def details(slug):
         hours=f"{draft.minutes / 60:.2f}".rstrip("0").rstrip("."), tags=", ".join(draft.tag_list),
         audience=str(draft.audience_org_id or "")))
     _audience_choices(form, course.org_id)
-    done = save_form(form, lambda: studio.update_details(current_user, course, form.data),
-                     _("The course details are saved in the draft."), url_for("studio.course", slug=course.slug))
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            studio.update_details(current_user, course, form.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("The course details are saved in the draft."), "success")
+            return redirect(url_for("studio.course", slug=course.slug))
     return render_template("studio/details.html", form=form, course=course)
 
 
@@ -155,10 +164,7 @@ def history(slug):
 
 
 def _module_row(course, key):
-    try:
-        return authoring.get_working_module(course, key)
-    except NotFound:
-        abort(404)
+    return authoring.get_working_module(course, key)
 
 
 @role_required(*STUDIO)

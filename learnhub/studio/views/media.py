@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
@@ -75,10 +75,7 @@ def media(slug):
 def media_file(slug, name):
     """A course's upload for its editors, drafts included; 404 for everyone else."""
     course = course_or_404(slug)
-    try:
-        upload = get_upload(course, name)
-    except NotFound:
-        abort(404)
+    upload = get_upload(course, name)
     # Pictures and videos show in the page; a document downloads under its own name.
     response = send_file(upload_path(upload), mimetype=upload.mime, conditional=True,
                          as_attachment=upload.kind == "pdf", download_name=upload.original_name,

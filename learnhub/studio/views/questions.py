@@ -1,22 +1,20 @@
 """The quiz editor's questions: add, change, move, delete; numbered from 1 in the draft."""
 
-from flask import abort, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.core.errors import NotFound
-from learnhub.core.forms import run_action, save_form
+from learnhub.core.errors import DomainError
+from learnhub.core.forms import refuse, run_action
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
+from learnhub.extensions import db
 from learnhub.studio import modules as authoring
 from learnhub.studio.forms import QuestionForm
 from learnhub.studio.views.common import STUDIO, check_form, course_or_404
 
 
 def _quiz_or_404(course, key):
-    try:
-        row = authoring.get_working_module(course, key)
-    except NotFound:
-        abort(404)
+    row = authoring.get_working_module(course, key)
     if row[1].kind != "quiz":
         abort(404)
     return row
@@ -37,13 +35,16 @@ def question(slug, key, number=None):
         abort(404)
     form = QuestionForm(data=_question_data(revision.questions[number - 1])
                         if number is not None and request.method == "GET" else None)
-    done = save_form(form, lambda: authoring.save_question(current_user, course, key, number, form.kind.data,
-                                                           form.text.data, form.choices(), form.explanation.data),
-                     _("The question is saved in the draft."),
-                     url_for("studio.module", slug=course.slug, key=key) + "#questions",
-                     aliases={"choices": "choice1"})
-    if done is not None:
-        return done
+    if form.validate_on_submit():
+        try:
+            authoring.save_question(current_user, course, key, number, form.kind.data, form.text.data,
+                                    form.choices(), form.explanation.data)
+        except DomainError as error:
+            refuse(form, error, aliases={"choices": "choice1"})
+        else:
+            db.session.commit()
+            flash(_("The question is saved in the draft."), "success")
+            return redirect(url_for("studio.module", slug=course.slug, key=key) + "#questions")
     return render_template("studio/question.html", course=course, module=module, revision=revision,
                            form=form, number=number), 400 if request.method == "POST" else 200
 
