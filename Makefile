@@ -13,8 +13,10 @@ export CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test install browser translations messages db courses demo clean
 
+# The site and, beside it, the task queue's consumer (headcounts, and later reminders and sending).
 run: install translations db courses demo
-	@echo "LearnHub is at http://127.0.0.1:5000  (Ctrl-C stops it)"
+	@echo "LearnHub is at http://127.0.0.1:5000  (Ctrl-C stops it and its task worker)"
+	$(FLASK) tasks worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install translations browser

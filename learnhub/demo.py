@@ -18,6 +18,7 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import create_org
 from learnhub.recognition.demo_data import load_demo_pathways
+from learnhub.stats.headcounts import count_everyone
 from learnhub.studio.sample import load_demo_courses
 
 DEMO_PASSWORD = "LearnHub-demo-2026"
@@ -135,6 +136,7 @@ def load_demo(extra_workers=40):
     _demo_learning(accounts[1], "labour-law-basics")
     load_demo_pathways(orgs)
     load_demo_courses(accounts[2])  # the demo trainer's own course, with a few learners
+    count_everyone()  # the dashboards' headcounts, before the task queue's first count
     return created, accounts
 
 
@@ -172,6 +174,7 @@ def generate_command(workers, seed):
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
+    count_everyone()
     db.session.commit()
     click.echo(", ".join(f"{name}: {number}" for name, number in sorted(counts.items())))
     click.echo(f"Done in {time.monotonic() - started:.0f} s.")

@@ -6,7 +6,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_sqlalchemy.session import Session
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -26,31 +25,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# The bind of a read replica of PostgreSQL for the statistics (STATS_DATABASE_URL), when given.
+# The bind of a read replica of PostgreSQL for the statistics (STATS_DATABASE_URL), when given;
+# statistics read it through core.db.read_session().
 STATS_REPLICA = "stats_replica"
-
-
-class _Session(Session):
-    """Flask-SQLAlchemy's session, sending the statements of a view marked `reads_replica`
-    (core.db) to the statistics replica, when there is one and the request has not begun to
-    write (core.db.writing)."""
-
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if bind is None and STATS_REPLICA in self._db.engines and _reads_replica():
-            return self._db.engines[STATS_REPLICA]
-        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
-
-
-def _reads_replica():
-    from flask import g, has_request_context, request
-
-    return (has_request_context() and request.method in ("GET", "HEAD") and g.get("_learnhub_replica", False)
-            and not g.get("_learnhub_writes", False))
 
 
 # A view commits once, then renders what it just saved: expiring everything on commit
 # would reload each object with one more query.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": _Session})
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -217,6 +217,7 @@ def cases(w):
         "learning.enrol": [Case(course, "owner", CITY_A)],
         "learning.done": [Case(dict(course, key="read"), "owner")],
         "learning.position": [Case(dict(course, key="clip"), "owner", form={"position": "3"}, post_ok=(204,))],
+        "learning.heartbeat": [Case(dict(course, key="read"), "owner", post_ok=(204,))],
         "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
         "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
         "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],

@@ -5,7 +5,20 @@ from pathlib import Path
 
 def init_app(app):
     """Bind the extensions, request guards and page layout, and add core's own pages and commands."""
-    from learnhub.core import audit, backup, errors, i18n, inputs, logs, metering, nav, security, templating, views
+    from learnhub.core import (
+        audit,
+        backup,
+        errors,
+        i18n,
+        inputs,
+        logs,
+        metering,
+        nav,
+        security,
+        tasks,
+        templating,
+        views,
+    )
     from learnhub.core.db import init_db
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.extensions import csrf, db, limiter, login_manager, migrate
@@ -23,6 +36,7 @@ def init_app(app):
     logs.init_app(app)
     metering.init_app(app)
     errors.init_app(app)
+    tasks.init_app(app)
 
     app.register_blueprint(views.bp)
     nav.add_menu_item(app, "core.audit_log", _l("Audit log"), roles={"admin"}, order=80)

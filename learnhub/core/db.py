@@ -1,17 +1,14 @@
-"""Database set-up shared by every feature: SQLite made to behave, and small column helpers."""
+"""Database set-up shared by every feature: SQLite made to behave, the statistics' read session, column helpers."""
 
-import logging
-import sqlite3
-from contextlib import contextmanager
+import os
 from datetime import UTC, datetime
-from functools import wraps
 
-from flask import current_app, g, has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
-from learnhub.extensions import db
+from learnhub.extensions import STATS_REPLICA, db
 
 
 def utcnow():
@@ -40,104 +37,6 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_on_connect(dbapi_connection, _record):
-    # pysqlite's own transaction handling breaks SAVEPOINT and foreign keys are off by
-    # default; take over BEGIN ourselves (see "Serializable isolation" in SQLAlchemy's docs).
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
-        cursor.close()
-
-
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def writes_on_get(view):
-    """Mark a view that writes to the database although it answers GET (the module player).
-
-    On SQLite its transaction then takes the write lock from the start, as a POST's does.
-    """
-    view.writes_on_get = True
-    return view
-
-
-def reads_replica(view):
-    """Mark a view that only reads statistics: with STATS_DATABASE_URL set, the statements of
-    its body go to that read replica (a few seconds behind the primary), so that long
-    dashboards and exports never slow a worker's page. Signing in, the session and consent
-    checks run before the body, on the primary: a replica that lags must not keep a
-    logged-out or demoted person in."""
-
-    @wraps(view)
-    def reading(*args, **kwargs):
-        g._learnhub_replica = True
-        try:
-            return view(*args, **kwargs)
-        finally:
-            g._learnhub_replica = False
-
-    return reading
-
-
-@contextmanager
-def writing():
-    """Within a GET, around the refresh of something readers keep (a cache of counts).
-
-    Ends the read-only transaction so far (there is nothing in it to keep) so that the next
-    one is a writing one: on SQLite a transaction begun for reading cannot always turn into a
-    writing one ("database is locked" if another request wrote meanwhile), so it takes the
-    write lock from its start; a view reading the statistics replica uses the primary, where
-    writes go. The refresh is committed at the end of the block, which gives the lock back.
-    """
-    db.session.commit()
-    g._learnhub_writes = True
-    try:
-        yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    finally:
-        g._learnhub_writes = False
-
-
-def _may_write():
-    """False for a request that only reads: a GET or HEAD whose view is not marked writes_on_get."""
-    if not has_request_context() or request.method not in _READ_METHODS:
-        return True
-    if g.get("_learnhub_writes"):
-        return True
-    return getattr(current_app.view_functions.get(request.endpoint), "writes_on_get", False)
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_on_begin(conn):
-    # A transaction that may write begins IMMEDIATE, taking the write lock at the start: two
-    # requests that read and then write (completing the same module at once) queue up behind
-    # busy_timeout instead of failing with "database is locked". Reads begin DEFERRED: in WAL
-    # mode they never wait for the writer, nor it for them. (Every request beginning
-    # IMMEDIATE ran one at a time across all gunicorn workers, and logins, which hold their
-    # transaction through the password hash, ran out of busy_timeout under load.) SQLite is
-    # the embedded database; on PostgreSQL this listener does nothing.
-    if conn.dialect.name == "sqlite":
-        immediate = _may_write()
-        conn.info["sqlite_deferred"] = not immediate
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-@event.listens_for(Engine, "before_cursor_execute")
-def _sqlite_write_in_read(conn, _cursor, statement, _params, _context, _many):
-    # A write in a transaction begun DEFERRED may fail with "database is locked" when another
-    # request wrote meanwhile: its view should be marked writes_on_get.
-    if conn.info.get("sqlite_deferred") and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-        logging.getLogger(__name__).warning("a GET view writes; mark %s with writes_on_get",
-                                            request.endpoint if has_request_context() else "?")
-
-
 def dialect_insert(model):
     """An INSERT for `model` that can say ON CONFLICT DO NOTHING on SQLite and PostgreSQL.
 
@@ -150,9 +49,60 @@ def dialect_insert(model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def init_db(app):
-    """Bind the database to the app and make sure the instance folder exists."""
-    import os
+# ---------------------------------------------------------------- SQLite made to behave
 
+
+def _sqlite_on_connect(dbapi_connection, _record):
+    # pysqlite's own transaction handling breaks SAVEPOINT and foreign keys are off by
+    # default; take over BEGIN ourselves (see "Serializable isolation" in SQLAlchemy's docs).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for the writer
+    cursor.close()
+
+
+def _sqlite_on_begin(conn):
+    # A transaction that may write begins IMMEDIATE, taking the write lock at its start, so
+    # that two requests that read and then write (finishing the same module at once) queue up
+    # behind busy_timeout instead of failing with "database is locked". Pages (GET, HEAD)
+    # only read and begin DEFERRED: in WAL mode they never wait for the writer, nor it for
+    # them. Everything else (posts, commands, tasks) may write.
+    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+# ---------------------------------------------------------------- the statistics' reads
+
+
+def read_session():
+    """The session that statistics read with: the read replica (STATS_DATABASE_URL) when there is
+    one, a few seconds behind the primary; else the app's own session. Only for reading.
+
+    Long dashboards and exports on a replica never slow a worker's page. Who is signed in, and
+    everything written, stays on the primary.
+    """
+    if STATS_REPLICA not in db.engines:
+        return db.session
+    if "read_session" not in g:
+        g.read_session = Session(db.engines[STATS_REPLICA])
+    return g.read_session
+
+
+def _close_read_session(_error=None):
+    session = g.pop("read_session", None)
+    if session is not None:
+        session.close()
+
+
+def init_db(app):
+    """Bind the database to the app, make SQLite behave, and make sure the instance folder exists."""
     os.makedirs(app.instance_path, exist_ok=True)
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_on_connect)
+                event.listen(engine, "begin", _sqlite_on_begin)
+    app.teardown_appcontext(_close_read_session)

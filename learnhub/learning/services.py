@@ -5,7 +5,7 @@ One event is all or nothing: finishing a module records the progress, pays the c
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -91,8 +91,8 @@ def _progress(user, module, lock=False):
     return db.session.scalar(stmt)
 
 
-def _enrolment_and_progress(user, course, module):
-    """(enrolment or None, progress in `module` or None): one query."""
+def module_state(user, course, module):
+    """(enrolment or None, progress in `module` or None), in one query: what the player shows."""
     row = db.session.execute(
         select(Enrolment, Progress)
         .outerjoin(Progress, and_(Progress.user_id == Enrolment.user_id, Progress.module_id == module.id))
@@ -101,40 +101,31 @@ def _enrolment_and_progress(user, course, module):
     return (row[0], row[1]) if row is not None else (None, None)
 
 
-# The last visit is kept to this resolution: reloading a page writes nothing.
-LAST_ACTIVE_RESOLUTION = timedelta(minutes=2)
-
-
 def _open(user, course, module):
-    """Start or return to a module, writing only what changed; returns (enrolment, progress).
+    """Record that `user` has `module` open; returns (enrolment, progress).
 
-    A return visit to the module one was last in, within LAST_ACTIVE_RESOLUTION, writes
-    nothing at all: two queries where there were six.
+    Makes the progress row at the first opening (a racing second request finds it made),
+    keeps the person's place in the course and marks today active. The player's page only
+    reads: its first heartbeat, or the first thing posted from it, calls this.
     """
-    enrolment, progress = _enrolment_and_progress(user, course, module)
+    enrolment, progress = module_state(user, course, module)
     if enrolment is None:
         raise NotEnrolled(_("Enrol in the course first."))
     now = _now()
     if progress is None:
-        progress = db.session.scalars(
+        db.session.execute(
             dialect_insert(Progress).values(user_id=user.id, module_id=module.id, started_at=now, position_s=0)
-            .on_conflict_do_nothing(index_elements=["user_id", "module_id"]).returning(Progress)
-        ).first() or _progress(user, module)
-    previous = enrolment.last_active_at
-    same_day = previous is not None and _local_day(previous) == _local_day(now)
-    # Every earlier visit that set last_active_at today also marked today active (only
-    # enrolling sets it without a visit, and then last_module_id is still empty).
-    if not same_day or enrolment.last_module_id is None:
-        mark_active(user, now)
-    if enrolment.last_module_id != module.id or not same_day or now - previous >= LAST_ACTIVE_RESOLUTION:
-        enrolment.last_module_id = module.id
-        enrolment.last_active_at = now
-        db.session.flush()
+            .on_conflict_do_nothing(index_elements=["user_id", "module_id"]))
+        progress = _progress(user, module)
+    enrolment.last_module_id = module.id
+    enrolment.last_active_at = now
+    mark_active(user, now)
+    db.session.flush()
     return enrolment, progress
 
 
 def open_module(user, course, module):
-    """Start (or return to) a module: progress row, last place in the course, active today."""
+    """The player's heartbeat: `user` is in `module` now (progress row, place in the course, active today)."""
     return _open(user, course, module)[1]
 
 

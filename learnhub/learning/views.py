@@ -3,8 +3,8 @@ from flask_login import current_user, login_required
 
 from learnhub.catalog.models import ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
-from learnhub.core.db import writes_on_get
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db
 from learnhub.learning import services as learning
@@ -49,18 +49,16 @@ def enrol(slug):
 
 
 @bp.get("/courses/<slug>/<key>")
-@writes_on_get
 @login_required
 def module(slug, key):
+    """The player. It only reads: its first heartbeat, or what is posted from it, records the opening."""
     course = _course_or_404(slug)
     module, revision = _module_or_404(course, key)
-    try:
-        progress = learning.open_module(current_user, course, module)
-    except learning.NotEnrolled as error:
-        flash(error.message, "info")
+    enrolment, progress = learning.module_state(current_user, course, module)
+    if enrolment is None:
+        flash(_("Enrol in the course first."), "info")
         return redirect(url_for("learning.course", slug=slug))
     modules = course_modules(course)
-    db.session.commit()  # after the last query: one transaction for the whole page
     keys = [m.key for m, _r in modules]
     at = keys.index(module.key)
     return render_template(
@@ -98,6 +96,21 @@ def _after_finishing(course):
     if following is None:
         return url_for("learning.course", slug=course.slug)
     return url_for("learning.module", slug=course.slug, key=following)
+
+
+@bp.post("/courses/<slug>/<key>/heartbeat")
+@login_required
+def heartbeat(slug, key):
+    """Sent by the player's script once the page has loaded: the worker has this module open. 204."""
+    course = _course_or_404(slug)
+    module, _revision = _module_or_404(course, key)
+    _check_form()
+    try:
+        learning.open_module(current_user, course, module)
+    except learning.NotEnrolled:
+        abort(404)
+    db.session.commit()
+    return "", 204
 
 
 @bp.post("/courses/<slug>/<key>/position")

@@ -2,10 +2,12 @@
 
 
 def init_app(app):
-    """Register the statistics pages, menu item, admin's home section, `flask stats` and the rollups' receivers."""
-    from learnhub.core import nav
+    """Register the statistics pages, menu item, admin's home section, `flask stats`, receivers and tasks."""
+    from huey import crontab
+
+    from learnhub.core import nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.stats import cli, subscribers, views
+    from learnhub.stats import cli, headcounts, subscribers, views
     from learnhub.stats.views import dashboards
 
     app.register_blueprint(views.bp)
@@ -13,3 +15,5 @@ def init_app(app):
     nav.add_menu_item(app, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
     nav.add_home_section(app, "stats/_home.html", roles={"admin"}, order=15, context=dashboards.home_headline)
     subscribers.connect()
+    tasks.add_task(app, headcounts.count_everyone,
+                   schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}"))

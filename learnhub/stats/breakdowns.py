@@ -8,27 +8,26 @@ from sqlalchemy import case, func, or_, select
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
-from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay, Enrolment
 from learnhub.stats.figures import Figures, in_subtree, measures_of, sums_of
 from learnhub.stats.models import Rollup
 from learnhub.stats.rollups import LOCAL_ZONE
 
 
-def course_figures(org, period):
+def course_figures(session, org, period):
     """[(Course, Figures)] for the courses the subtree learned in the period, most enrolled first.
 
     Summed from the learners' own unions by path prefix: the one breakdown that reads the
     fine-grained rollup.
     """
-    rows = db.session.execute(
+    rows = session.execute(
         select(Rollup.course_id, *sums_of(Rollup))
         .where(Rollup.day.between(period.start, period.end), in_subtree(org, Rollup.org_id))
         .group_by(Rollup.course_id)
     ).all()
     if not rows:
         return []
-    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_([r.course_id for r in rows])))}
+    courses = {c.id: c for c in session.scalars(select(Course).where(Course.id.in_([r.course_id for r in rows])))}
     found = [(courses[row.course_id], measures_of(row)) for row in rows if row.course_id in courses]
     return sorted(found, key=lambda item: (-item[1].enrolments, -item[1].completions, item[0].title))
 
@@ -40,14 +39,14 @@ def utc_bounds(period):
     return start, end
 
 
-def people_figures(org, period, today):
+def people_figures(session, org, period, today):
     """{(occupation, skill level): Figures} for the subtree: workers and active learners now,
     enrolments and completions of the period. Two grouped queries for both breakdowns."""
     result = defaultdict(lambda: Figures(workers=0, active_7=0, active_30=0))
     # The learners of the last 30 days, once each (read from the (day, user_id) index).
     recent = (select(ActivityDay.user_id).where(ActivityDay.day >= today - timedelta(days=29))
               .group_by(ActivityDay.user_id).subquery())
-    for occupation, level, workers, active in db.session.execute(
+    for occupation, level, workers, active in session.execute(
         select(User.occupation, User.skill_level, func.count(), func.count(recent.c.user_id))
         .outerjoin(recent, recent.c.user_id == User.id)
         .where(User.role == "worker", User.is_active_account.is_(True), in_subtree(org, User.org_id))
@@ -58,7 +57,7 @@ def people_figures(org, period, today):
     start, end = utc_bounds(period)
     enrolled = Enrolment.enrolled_at.between(start, end - timedelta(microseconds=1))
     completed = Enrolment.completed_at.between(start, end - timedelta(microseconds=1))
-    for occupation, level, enrolments, completions in db.session.execute(
+    for occupation, level, enrolments, completions in session.execute(
         select(User.occupation, User.skill_level, func.sum(case((enrolled, 1), else_=0)),
                func.sum(case((completed, 1), else_=0)))
         .join(Enrolment, Enrolment.user_id == User.id)

@@ -13,7 +13,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from learnhub.catalog.models import CATEGORIES
-from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.stats.headcounts import headcounts
 from learnhub.stats.models import MEASURES, SubtreeRollup
@@ -80,15 +79,15 @@ def in_subtree(org, column):
     return column.in_(select(Org.id).where(Org.path.startswith(org.path)))
 
 
-def children_of(org):
+def children_of(session, org):
     """The unions directly below `org`, by name."""
-    return db.session.scalars(select(Org).where(Org.parent_id == org.id).order_by(Org.name, Org.id)).all()
+    return session.scalars(select(Org).where(Org.parent_id == org.id).order_by(Org.name, Org.id)).all()
 
 
-def child_map(org):
+def child_map(session, org):
     """{org id in the subtree: id of the child of `org` it lies under} (org itself maps to itself)."""
     depth = len(org.ancestor_ids)
-    rows = db.session.execute(select(Org.id, Org.path).where(Org.path.startswith(org.path)))
+    rows = session.execute(select(Org.id, Org.path).where(Org.path.startswith(org.path)))
     mapping = {}
     for org_id, path in rows:
         parts = path.strip("/").split("/")
@@ -107,15 +106,15 @@ class Dashboard:
     recognitions: int = 0  # applications approved in the period, for workers of the subtree
 
 
-def dashboard(org, period, today):
+def dashboard(session, org, period, today):
     """Everything the overview page shows for `org`'s subtree over `period`."""
-    children = children_of(org)
+    children = children_of(session, org)
     ids = [org.id] + [child.id for child in children]
-    learned = {row.org_id: measures_of(row) for row in db.session.execute(
+    learned = {row.org_id: measures_of(row) for row in session.execute(
         select(SubtreeRollup.org_id, *sums_of()).where(
             SubtreeRollup.org_id.in_(ids), SubtreeRollup.day.between(period.start, period.end))
         .group_by(SubtreeRollup.org_id))}
-    people, counted_at = headcounts(ids)
+    people, counted_at = headcounts(session, ids)
 
     def figures_of(org_id):
         figures = learned.get(org_id, Figures())
@@ -128,11 +127,11 @@ def dashboard(org, period, today):
         beyond = total.minus(_total_of(rows))
         if not beyond.is_empty:
             rows.append((None, beyond))
-    return Dashboard(org, total, rows, category_figures(org, period), trend(org, period), counted_at,
-                     recognitions_approved(org, period))
+    return Dashboard(org, total, rows, category_figures(session, org, period), trend(session, org, period), counted_at,
+                     recognitions_approved(session, org, period))
 
 
-def recognitions_approved(org, period):
+def recognitions_approved(session, org, period):
     """How many recognition applications of workers of `org`'s subtree were approved in `period`.
 
     Approvals are few beside learning events, so they are counted from the applications
@@ -146,7 +145,7 @@ def recognitions_approved(org, period):
     zone = ZoneInfo("Asia/Shanghai")  # the period's days are Beijing days
     start = datetime.combine(period.start, time(), tzinfo=zone)
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
-    return db.session.scalar(
+    return session.scalar(
         select(func.count(Application.id))
         .join(User, User.id == Application.user_id).join(Org, Org.id == User.org_id)
         .where(Org.path.startswith(org.path), Application.status == "approved",
@@ -160,9 +159,9 @@ def _total_of(rows):
     return result
 
 
-def category_figures(org, period):
+def category_figures(session, org, period):
     """[(category, label, Figures)] for the subtree over the period, every category listed."""
-    found = {row.category: measures_of(row) for row in db.session.execute(
+    found = {row.category: measures_of(row) for row in session.execute(
         select(SubtreeRollup.category, *sums_of()).where(
             SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(period.start, period.end))
         .group_by(SubtreeRollup.category))}
@@ -170,12 +169,12 @@ def category_figures(org, period):
         (code, code, figures) for code, figures in found.items() if code not in CATEGORIES]
 
 
-def trend(org, period):
+def trend(session, org, period):
     """[(month, Figures)] over the trend's months, empty months included."""
     months = trend_months(period)
     end = min(add_months(months[-1], 1) - timedelta(days=1), period.end)
     by_month = defaultdict(Figures)
-    for row in db.session.execute(
+    for row in session.execute(
         select(SubtreeRollup.day, *sums_of()).where(
             SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(months[0], end))
         .group_by(SubtreeRollup.day)
@@ -193,10 +192,10 @@ def ideology_share(categories):
     return (Decimal(mine) * 100 / total).quantize(Decimal("0.1"))
 
 
-def headline(org, today):
+def headline(session, org, today):
     """The three figures of the admin's home page: workers, active learners, completions this month."""
-    people, _counted_at = headcounts([org.id])
+    people, _counted_at = headcounts(session, [org.id])
     workers, _week, month_active = people.get(org.id, (0, 0, 0))
-    row = db.session.execute(select(*sums_of()).where(
+    row = session.execute(select(*sums_of()).where(
         SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(today.replace(day=1), today))).one()
     return {"workers": workers, "active_30": month_active, "completions": int(row.completions or 0)}

@@ -1,19 +1,20 @@
 """Workers and active learners per union subtree, counted for the whole tree at once.
 
-A dashboard reads a handful of Headcount rows. When they are older than a few minutes
-(STATS_HEADCOUNT_MAX_AGE seconds, 600 by default) or missing, the request that finds them
-so counts everyone again: one grouped query over the people table and one over the last
-30 days of ActivityDay, summed up the tree by path, written back with one upsert.
+A dashboard reads a handful of Headcount rows. A periodic task (every STATS_HEADCOUNT_MINUTES,
+registered by stats.init_app) counts everyone again: one grouped query over the people table
+and one over the last 30 days of ActivityDay, summed up the tree by path, written back with
+one upsert. A page never counts: a union with no row yet (a new one, a fresh install) asks
+the queue for a count and shows none until it is done.
 """
 
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
 from learnhub.accounts.models import User
-from learnhub.core.db import dialect_insert, writing
+from learnhub.core import tasks
+from learnhub.core.db import dialect_insert
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
 from learnhub.orgs.models import Org
@@ -58,27 +59,16 @@ def count_everyone(now=None):
     return len(rows)
 
 
-def headcounts(org_ids, now=None):
-    """{org id: (workers, active 7 days, active 30 days)} and when they were counted.
+def headcounts(session, org_ids):
+    """{org id: (workers, active 7 days, active 30 days)} as last counted, and when (None: not yet).
 
-    Counts everyone again first (and commits the counts) when a row is missing or too old.
+    `session` reads them (the statistics' read session). Unions never counted are missing
+    from the result, and a count is put on the queue.
     """
-    now = now or datetime.now(UTC)
-    max_age = timedelta(seconds=current_app.config.get("STATS_HEADCOUNT_MAX_AGE", 600))
     wanted = set(org_ids)
-
-    def read():
-        rows = db.session.execute(select(Headcount.org_id, Headcount.workers, Headcount.active_7,
-                                         Headcount.active_30, Headcount.counted_at)
-                                  .where(Headcount.org_id.in_(list(wanted)))).all()
-        return rows, len(rows) == len(wanted) and all(now - row.counted_at <= max_age for row in rows)
-
-    rows, fresh = read()
-    if not fresh:
-        with writing():  # a page that reads refreshes the counts for everyone
-            rows, fresh = read()  # another request may have just done it
-            if not fresh:
-                count_everyone(now)
-                rows, _fresh = read()
-    counted_at = min((row.counted_at for row in rows), default=now)
+    rows = session.execute(select(Headcount.org_id, Headcount.workers, Headcount.active_7, Headcount.active_30,
+                                  Headcount.counted_at).where(Headcount.org_id.in_(list(wanted)))).all()
+    if len(rows) < len(wanted):
+        tasks.enqueue(count_everyone)
+    counted_at = min((row.counted_at for row in rows), default=None)
     return {row.org_id: (row.workers, row.active_7, row.active_30) for row in rows}, counted_at

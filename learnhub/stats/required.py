@@ -90,16 +90,16 @@ def _workers(org):
     return [User.role == "worker", User.is_active_account.is_(True), in_subtree(org, User.org_id)]
 
 
-def progress_by_child(org, requirement):
+def progress_by_child(session, org, requirement):
     """[(Org or None, workers, finished)] per child union (None: workers directly in `org`)."""
-    rows = db.session.execute(
+    rows = session.execute(
         select(User.org_id, func.count(), func.count(Enrolment.id))
         .outerjoin(Enrolment, _finished(requirement)).where(*_workers(org)).group_by(User.org_id)
     ).all()
-    children = children_of(org)
+    children = children_of(session, org)
     if not children:
         return [(org, sum(r[1] for r in rows), sum(r[2] for r in rows))]
-    child_of = child_map(org)
+    child_of = child_map(session, org)
     totals = defaultdict(lambda: [0, 0])
     for org_id, workers, finished in rows:
         key = child_of.get(org_id, org_id)
@@ -122,9 +122,9 @@ def not_finished_query(org, requirement):
             .order_by(Org.name, User.name, User.id))
 
 
-def started_ids(requirement, user_ids):
+def started_ids(session, requirement, user_ids):
     """Of these people, the ids of those enrolled in the required course (finished or not)."""
     if not user_ids:
         return set()
-    return set(db.session.scalars(select(Enrolment.user_id).where(
+    return set(session.scalars(select(Enrolment.user_id).where(
         Enrolment.course_id == requirement.course_id, Enrolment.user_id.in_(user_ids))))

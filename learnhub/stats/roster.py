@@ -8,7 +8,6 @@ from learnhub.accounts.models import User
 from learnhub.core.text import clean_line
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, occupation_label, skill_level_label
 from learnhub.credits.models import Account, LedgerEntry
-from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay, Enrolment
 from learnhub.orgs.models import Org
 from learnhub.stats.figures import in_subtree
@@ -45,24 +44,24 @@ def roster_query(org, today, *, text=None, union_text=None, occupation=None, ski
     return stmt.order_by(User.org_id, User.name, User.id)
 
 
-def learning_of(user_ids):
+def learning_of(session, user_ids):
     """{user id: {enrolled, completed, credits, minutes, last_day}} in four grouped queries."""
     result = {uid: {"enrolled": 0, "completed": 0, "credits": 0, "minutes": 0, "last_day": None}
               for uid in user_ids}
     if not result:
         return result
-    for uid, enrolled, completed in db.session.execute(
+    for uid, enrolled, completed in session.execute(
         select(Enrolment.user_id, func.count(), func.count(Enrolment.completed_at))
         .where(Enrolment.user_id.in_(user_ids)).group_by(Enrolment.user_id)
     ):
         result[uid].update(enrolled=enrolled, completed=completed)
-    for uid, credits, minutes in db.session.execute(
+    for uid, credits, minutes in session.execute(
         select(Account.user_id, func.sum(LedgerEntry.credits), func.sum(LedgerEntry.minutes))
         .join(LedgerEntry, LedgerEntry.account_id == Account.id)
         .where(Account.user_id.in_(user_ids)).group_by(Account.user_id)
     ):
         result[uid].update(credits=credits or 0, minutes=int(minutes or 0))
-    for uid, last_day in db.session.execute(
+    for uid, last_day in session.execute(
         select(ActivityDay.user_id, func.max(ActivityDay.day))
         .where(ActivityDay.user_id.in_(user_ids)).group_by(ActivityDay.user_id)
     ):
@@ -87,7 +86,7 @@ class RosterPerson:
         return skill_level_label(self.skill_level)
 
 
-def roster_rows(org, stmt):
+def roster_rows(session, org, stmt):
     """The rows of a roster query with each worker's learning, streamed in one query (exports).
 
     The aggregates are limited to the subtree's people, so a city's export reads the
@@ -110,7 +109,7 @@ def roster_rows(org, stmt):
             .outerjoin(enrolled, enrolled.c.user_id == User.id)
             .outerjoin(paid, paid.c.user_id == User.id)
             .outerjoin(last, last.c.user_id == User.id))
-    for row in db.session.execute(stmt.execution_options(yield_per=5000)):
+    for row in session.execute(stmt.execution_options(yield_per=5000)):
         yield (RosterPerson(row.name, row.phone, row.occupation, row.skill_level), row.union_name,
                {"enrolled": row.enrolled or 0, "completed": row.completed or 0, "credits": row.credits or 0,
                 "minutes": int(row.minutes or 0), "last_day": row.last_day})

@@ -1,24 +1,33 @@
-"""SQLite: a request that only reads begins DEFERRED; one that may write begins IMMEDIATE."""
+"""SQLite: a page (GET) reads in a DEFERRED transaction; a post, a command or a task takes the write lock."""
 
 import pytest
+from sqlalchemy import event, text
 
-from learnhub.core.db import _may_write
-
-
-@pytest.mark.parametrize("method, path, writes", [
-    ("GET", "/courses/", False),                 # the catalogue only reads
-    ("HEAD", "/me/record", False),
-    ("POST", "/courses/some-course/enrol", True),  # every POST may write
-    ("GET", "/courses/some-course/intro", True),   # the module player records progress on GET
-])
-def test_transaction_mode_follows_the_request(app, method, path, writes):
-    with app.test_request_context(path, method=method):
-        from flask import request
-
-        assert request.endpoint is not None  # the route exists
-        assert _may_write() is writes
+from learnhub.extensions import db
 
 
-def test_outside_a_request_every_transaction_may_write(app):
-    with app.app_context():
-        assert _may_write() is True
+@pytest.mark.own_database
+def test_a_page_begins_deferred_and_everything_else_immediate(committed_app):
+    with committed_app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock only")
+
+    def first_statement(context):
+        seen = []
+
+        def listener(_conn, _cursor, statement, *_args):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            with context, engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return seen[0]
+
+    assert first_statement(committed_app.test_request_context("/courses/", method="GET")) == "BEGIN"
+    assert first_statement(committed_app.test_request_context("/me/record", method="HEAD")) == "BEGIN"
+    assert first_statement(committed_app.test_request_context("/logout", method="POST")) == "BEGIN IMMEDIATE"
+    assert first_statement(committed_app.app_context()) == "BEGIN IMMEDIATE"  # a command or a task

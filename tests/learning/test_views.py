@@ -10,11 +10,12 @@ from tests.conftest import quiz_answers
 
 
 @contextmanager
-def count_queries():
+def count_queries(writes_only=False):
     counter = {"n": 0}
 
-    def on_execute(*args, **kwargs):
-        counter["n"] += 1
+    def on_execute(_conn, _cursor, statement, *args, **kwargs):
+        if not writes_only or statement.split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            counter["n"] += 1
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", on_execute)
@@ -134,6 +135,34 @@ def test_video_position_endpoint(client, auth, learner, make_course, value):
     assert 'data-start="42"' in client.get(f"/courses/{course.slug}/clip").get_data(as_text=True)
 
 
+def test_the_player_only_reads_and_its_heartbeat_records_the_opening(client, auth, learner, make_course):
+    from learnhub.learning.models import ActivityDay, Enrolment, Progress
+
+    course = make_course("night-shift", modules=(("first", "lesson", "0.5", 10), ("second", "lesson", "0.5", 10)))
+    auth.post("/courses/night-shift/enrol")
+    second = course_modules(course)[1][0]
+    with count_queries(writes_only=True) as writes:
+        page = client.get("/courses/night-shift/second")
+    assert page.status_code == 200 and writes["n"] == 0
+    assert 'data-heartbeat-url="/courses/night-shift/second/heartbeat"' in page.get_data(as_text=True)
+    assert db.session.scalar(db.select(Progress).where(Progress.module_id == second.id)) is None
+
+    assert auth.post("/courses/night-shift/second/heartbeat").status_code == 204
+    progress = db.session.scalar(db.select(Progress).where(Progress.user_id == learner.id,
+                                                           Progress.module_id == second.id))
+    assert progress is not None and progress.started_at is not None and progress.completed_at is None
+    enrolment = db.session.scalar(db.select(Enrolment).where(Enrolment.user_id == learner.id))
+    assert enrolment.last_module_id == second.id
+    assert db.session.scalar(db.select(db.func.count()).select_from(ActivityDay)
+                             .where(ActivityDay.user_id == learner.id)) == 1
+    # Home: "continue" now points at the module the worker had open.
+    assert "/courses/night-shift/second" in client.get("/").get_data(as_text=True)
+    # A second heartbeat is fine; a heartbeat for a course not taken is not theirs.
+    assert auth.post("/courses/night-shift/second/heartbeat").status_code == 204
+    make_course("not-taken")
+    assert auth.post(f"/courses/not-taken/{course_modules(course)[0][0].key}/heartbeat").status_code == 404
+
+
 def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_course):
     small = make_course("small", modules=(("a", "lesson", "1", 5), ("q", "quiz", "1", 5)))
     many = [(f"m{i}", "lesson", "0.5", 5) for i in range(12)] + [("q", "quiz", "1", 5)]
@@ -152,8 +181,7 @@ def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_cours
         counts[name] = counter["n"]
     assert counts["small"] == counts["big"], counts
     assert counts["small-module"] == counts["big-module"], counts
-    # The module page also writes (progress, last place, active day); the test session adds
-    # SAVEPOINT statements of its own.
+    # The test session adds SAVEPOINT statements of its own.
     assert max(counts.values()) <= 16, counts
 
 

@@ -3,11 +3,12 @@ from decimal import Decimal
 
 import pytest
 
+from learnhub.core import tasks
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
 from learnhub.stats import breakdowns, charts, figures, required
-from learnhub.stats.headcounts import headcounts
+from learnhub.stats.headcounts import count_everyone, headcounts
 from learnhub.stats.models import Headcount
 from learnhub.stats.periods import make_period, parse_period, trend_months
 from learnhub.stats.rollups import local_day
@@ -68,7 +69,8 @@ def test_workers_and_active_learners_of_each_subtree(tree, make_user, app):
         ActivityDay(user_id=old.id, day=today - timedelta(days=30)),
         ActivityDay(user_id=trainer.id, day=today - timedelta(days=6)),
     ])
-    counts, _at = headcounts([tree.ent_a1.id, tree.ent_a2.id, tree.city_a.id, tree.national.id])
+    count_everyone()
+    counts, _at = headcounts(db.session, [tree.ent_a1.id, tree.ent_a2.id, tree.city_a.id, tree.national.id])
     # Workers: active worker accounts only. Learners: anyone who learned, trainers too.
     assert counts[tree.ent_a1.id] == (1, 1, 1)
     assert counts[tree.ent_a2.id] == (2, 0, 1)
@@ -76,16 +78,24 @@ def test_workers_and_active_learners_of_each_subtree(tree, make_user, app):
     assert counts[tree.national.id] == (4, 2, 3)
 
 
-def test_headcounts_are_counted_again_when_old_or_missing(tree, make_user, app):
+def test_headcounts_are_read_as_last_counted_and_a_union_never_counted_asks_for_a_count(tree, make_user, app):
+    queue = tasks.queue()
+    queue.flush()
     make_user("w1", org=tree.ent_a1)
     now = datetime.now(UTC)
-    assert headcounts([tree.ent_a1.id], now)[0][tree.ent_a1.id][0] == 1
+    count_everyone(now)
     make_user("w2", org=tree.ent_a1)
-    assert headcounts([tree.ent_a1.id], now + timedelta(seconds=60))[0][tree.ent_a1.id][0] == 1  # still fresh
-    counts, counted_at = headcounts([tree.ent_a1.id], now + timedelta(minutes=11))
-    assert counts[tree.ent_a1.id][0] == 2 and counted_at == now + timedelta(minutes=11)
+    counts, counted_at = headcounts(db.session, [tree.ent_a1.id])
+    assert counts[tree.ent_a1.id][0] == 1 and counted_at == now  # as counted, until the next count
+    assert queue.pending_count() == 0
+    count_everyone(now + timedelta(minutes=5))
+    assert headcounts(db.session, [tree.ent_a1.id])[0][tree.ent_a1.id][0] == 2
+
     db.session.execute(Headcount.__table__.delete().where(Headcount.org_id == tree.ent_a1.id))
-    assert headcounts([tree.ent_a1.id], now + timedelta(minutes=12))[0][tree.ent_a1.id][0] == 2
+    counts, counted_at = headcounts(db.session, [tree.ent_a1.id])
+    assert counts == {} and counted_at is None
+    assert [task.name for task in queue.pending()] == ["learnhub.stats.headcounts.count_everyone"]
+    queue.flush()
 
 
 # ---------------------------------------------------------------- the dashboard
@@ -97,7 +107,7 @@ def test_dashboard_figures_add_up_over_children_and_the_union_itself(tree, make_
     learn(make_user("a2", org=tree.ent_a2), course, modules=1)
     learn(make_user("t", role="trainer", org=tree.city_a, occupation=None), course)
     period = make_period("month", _today())
-    dash = figures.dashboard(tree.city_a, period, _today())
+    dash = figures.dashboard(db.session, tree.city_a, period, _today())
     assert (dash.total.enrolments, dash.total.completions, dash.total.completion_rate) == (3, 2, Decimal("66.7"))
     assert dash.total.credits == Decimal("3.50") and dash.total.minutes == 80  # 2 x (0.5 + 1), 1 x 0.5
     by_name = {child.name if child else None: f for child, f in dash.children}
@@ -105,7 +115,7 @@ def test_dashboard_figures_add_up_over_children_and_the_union_itself(tree, make_
     assert by_name[None].completions == 1  # the trainer of the city itself
     assert figures.ideology_share(dash.categories) == Decimal("100.0")
     assert dash.trend[-1][1].enrolments == 3
-    empty = figures.dashboard(tree.city_b, period, _today())
+    empty = figures.dashboard(db.session, tree.city_b, period, _today())
     assert empty.total.completion_rate is None and empty.total.enrolments == 0
 
 
@@ -114,12 +124,12 @@ def test_breakdowns_count_only_the_subtree(tree, make_user, make_course, learn):
     learn(make_user("a1", org=tree.ent_a1, occupation="welder", skill_level="level3"), course)
     learn(make_user("b1", org=tree.ent_b1, occupation="welder", skill_level="level3"), course)
     period = make_period("month", _today())
-    found = breakdowns.people_figures(tree.city_a, period, _today())
+    found = breakdowns.people_figures(db.session, tree.city_a, period, _today())
     welders = dict((code, f) for code, _label, f in breakdowns.by_occupation(found))["welder"]
     assert (welders.workers, welders.active_30, welders.enrolments, welders.completions) == (1, 1, 1, 1)
     levels = breakdowns.by_skill_level(found)
     assert [code for code, _l, _f in levels][:3] == ["none", "apprentice", "level5"]  # every level, in order
-    [(found_course, course_figures)] = breakdowns.course_figures(tree.city_a, period)
+    [(found_course, course_figures)] = breakdowns.course_figures(db.session, tree.city_a, period)
     assert found_course.id == course.id and course_figures.enrolments == 1
 
 
@@ -155,10 +165,10 @@ def test_who_has_finished_a_required_course_per_child_union(tree, make_user, mak
     make_user("idle", org=tree.ent_a2)
     make_user("far", org=tree.ent_b1)
     requirement = required.require_course(admin, course.id, TODAY + timedelta(days=5), TODAY)
-    assert required.progress_by_child(tree.prov_a, requirement) == [(tree.city_a, 3, 1)]
-    assert sorted(required.progress_by_child(tree.city_a, requirement), key=lambda row: row[0].id) == [
+    assert required.progress_by_child(db.session, tree.prov_a, requirement) == [(tree.city_a, 3, 1)]
+    assert sorted(required.progress_by_child(db.session, tree.city_a, requirement), key=lambda row: row[0].id) == [
         (tree.ent_a1, 1, 1), (tree.ent_a2, 2, 0)]
-    assert required.progress_by_child(tree.ent_a2, requirement) == [(tree.ent_a2, 2, 0)]
+    assert required.progress_by_child(db.session, tree.ent_a2, requirement) == [(tree.ent_a2, 2, 0)]
     rows = db.session.execute(required.not_finished_query(tree.prov_a, requirement)).all()
     assert sorted((user.username, started) for user, _union, started in rows) == [("half", True), ("idle", False)]
 

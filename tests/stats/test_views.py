@@ -8,6 +8,7 @@ from sqlalchemy import event
 
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
+from learnhub.stats.headcounts import count_everyone
 from learnhub.stats.rollups import local_day
 
 
@@ -30,6 +31,7 @@ def test_statistics_are_for_admins_only(client, auth, make_user, tree):
 def test_menu_and_home_show_statistics_to_admins(client, admin_of, tree, make_user, make_course, learn):
     learn(make_user("w1", org=tree.ent_a1), make_course())
     make_user("w2", org=tree.ent_a2)
+    count_everyone()  # the periodic task
     admin_of(tree.city_a)
     home = client.get("/").get_data(as_text=True)
     assert 'href="/stats/"' in home
@@ -42,6 +44,7 @@ def test_overview_shows_the_subtree_figures_and_drills_down(client, admin_of, tr
     learn(make_user("w2", org=tree.ent_a2, name="甲二"), course, modules=1)
     make_user("w3", org=tree.ent_a2)
     learn(make_user("far", org=tree.ent_b1), course)  # another province: never counted here
+    count_everyone()  # the periodic task
     admin_of(tree.prov_a)
     html = client.get("/stats/").get_data(as_text=True)
     figures = dict(re.findall(r'<li data-figure="(\w+)"><span class="big">([^<]*)</span>', html))
@@ -89,6 +92,7 @@ def test_exports_open_in_excel_with_figures_as_numbers(client, admin_of, tree, m
                                                        make_org):
     tricky = make_org("=HYPERLINK(\"http://x\")工会", "enterprise", tree.city_a)
     learn(make_user("w1", org=tricky, phone="13812345678"), make_course())
+    count_everyone()  # the periodic task
     admin_of(tree.city_a)
     response = client.get(f"/stats/{tree.city_a.id}/export/child-unions.csv")
     assert response.mimetype == "text/csv"

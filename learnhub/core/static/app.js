@@ -39,6 +39,16 @@
 })();
 (function () {
   "use strict";
+  // Module player: tell the server, once the page has loaded, that this module is open (the
+  // page itself only reads). Without JavaScript, finishing the module records it instead.
+  document.querySelectorAll("[data-heartbeat-url]").forEach(function (player) {
+    if (!window.fetch) return;
+    window.addEventListener("load", function () {
+      var body = new URLSearchParams({csrf_token: player.dataset.csrf});
+      fetch(player.dataset.heartbeatUrl, {method: "POST", body: body, credentials: "same-origin"})
+        .catch(function () {});
+    });
+  });
   // Video player: resume where I stopped, and save the position every 15 seconds and on pause.
   document.querySelectorAll("video[data-position-url]").forEach(function (video) {
     var start = parseInt(video.dataset.start || "0", 10);

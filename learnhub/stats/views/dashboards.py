@@ -1,9 +1,10 @@
 """Statistics pages of union admins: overview, breakdowns, roster, and their exports."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import func, select
 
-from learnhub.core.db import reads_replica
+from learnhub.core.db import read_session
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -15,13 +16,11 @@ from learnhub.stats.views.common import chosen_period, drill, scoped_org, tab_co
 
 
 @role_required("admin")
-@reads_replica
 def overview(org_id=None):
     org = scoped_org(org_id)
     context = tab_context(org, "overview")
     period = context["period"]
-    dash = figures.dashboard(org, period, today())
-    db.session.commit()  # keeps the headcounts, if this request had to count them afresh
+    dash = figures.dashboard(read_session(), org, period, today())
     trend_labels = [f"{month.month}\n{month.year}" if month.month == 1 or i == 0 else str(month.month)
                     for i, (month, _f) in enumerate(dash.trend)]
     context.update(
@@ -47,11 +46,10 @@ def overview(org_id=None):
 
 
 @role_required("admin")
-@reads_replica
 def courses(org_id):
     org = scoped_org(org_id)
     context = tab_context(org, "courses")
-    rows = breakdowns.course_figures(org, context["period"])
+    rows = breakdowns.course_figures(read_session(), org, context["period"])
     context.update(
         courses=sheets.courses_table(rows, lambda course: url_for("learning.course", slug=course.slug)),
         chart=charts.bar_chart(_("Completions by course"), [(c.title, f.completions) for c, f in rows[:15]])
@@ -61,12 +59,11 @@ def courses(org_id):
 
 
 @role_required("admin")
-@reads_replica
 def people(org_id):
     org = scoped_org(org_id)
     context = tab_context(org, "people")
     period = context["period"]
-    found = breakdowns.people_figures(org, period, today())
+    found = breakdowns.people_figures(read_session(), org, period, today())
     occupations, levels = breakdowns.by_occupation(found), breakdowns.by_skill_level(found)
     context.update(
         occupations=sheets.people_table("occupations", _("By occupation"), _("Occupation"), occupations),
@@ -84,15 +81,15 @@ def roster_filters():
 
 
 @role_required("admin")
-@reads_replica
 def workforce(org_id):
     org = scoped_org(org_id)
     context = tab_context(org, "roster")
     form, filters = roster_filters()
     stmt = roster.roster_query(org, today(), **filters)
-    page = db.paginate(stmt, page=page_number(),
-                       per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
-    learning = roster.learning_of([user.id for user in page.items])
+    reading = read_session()
+    page = SelectPagination(select=stmt, session=reading, page=page_number(),
+                            per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
+    learning = roster.learning_of(reading, [user.id for user in page.items])
     filter_args = {k: v for k, v in request.args.items() if k in form.data and v}
     context.update(form=form, page=page, filter_args=filter_args,
                    roster=sheets.roster_table([(user, user.org.name, learning[user.id]) for user in page.items]))
@@ -101,9 +98,9 @@ def workforce(org_id):
 
 # ---------------------------------------------------------------- exports
 
-def _export_table(org, name, period):
+def _export_table(reading, org, name, period):
     if name in ("summary", "child-unions", "categories", "trend"):
-        dash = figures.dashboard(org, period, today())
+        dash = figures.dashboard(reading, org, period, today())
         return {
             "summary": lambda: sheets.summary_table(dash),
             "child-unions": lambda: sheets.children_table(dash, lambda child: None),
@@ -111,22 +108,22 @@ def _export_table(org, name, period):
             "trend": lambda: sheets.trend_table(dash.trend),
         }[name]()
     if name == "courses":
-        return sheets.courses_table(breakdowns.course_figures(org, period))
+        return sheets.courses_table(breakdowns.course_figures(reading, org, period))
     if name == "occupations":
         return sheets.people_table(name, _("By occupation"), _("Occupation"),
-                                   breakdowns.by_occupation(breakdowns.people_figures(org, period, today())))
+                                   breakdowns.by_occupation(breakdowns.people_figures(reading, org, period, today())))
     if name == "skill-levels":
         return sheets.people_table(name, _("By skill level"), _("Skill level"),
-                                   breakdowns.by_skill_level(breakdowns.people_figures(org, period, today())))
+                                   breakdowns.by_skill_level(breakdowns.people_figures(reading, org, period, today())))
     if name == "workforce":
         _form, filters = roster_filters()
-        return sheets.roster_table(roster.roster_rows(org, roster.roster_query(org, today(), **filters)))
+        return sheets.roster_table(roster.roster_rows(reading, org, roster.roster_query(org, today(), **filters)))
     if name in ("required", "not-finished"):
         requirement = required.get_requirement(org, request.args.get("requirement"))
         if name == "required":
-            return sheets.required_table(org, requirement, required.progress_by_child(org, requirement),
+            return sheets.required_table(org, requirement, required.progress_by_child(reading, org, requirement),
                                          lambda child: None)
-        return sheets.missing_table(requirement, db.session.execute(required.not_finished_query(org, requirement)))
+        return sheets.missing_table(requirement, reading.execute(required.not_finished_query(org, requirement)))
     abort(404)
 
 
@@ -146,7 +143,7 @@ def _too_long_for_xlsx(org, name):
         back = url_for("stats.required_detail", org_id=org.id, requirement_id=requirement.id)
     else:
         return None
-    rows = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = read_session().scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     limit = current_app.config.get("STATS_XLSX_MAX_ROWS", XLSX_MAX_ROWS)
     if rows <= limit:
         return None
@@ -157,7 +154,6 @@ def _too_long_for_xlsx(org, name):
 
 
 @role_required("admin")
-@reads_replica
 def export(org_id, name, fmt):
     org = scoped_org(org_id)
     if fmt not in ("csv", "xlsx"):
@@ -165,7 +161,7 @@ def export(org_id, name, fmt):
     if fmt == "xlsx" and (refused := _too_long_for_xlsx(org, name)) is not None:
         return refused
     _form, period = chosen_period()
-    table = _export_table(org, name, period)
+    table = _export_table(read_session(), org, name, period)
     # ASCII file names travel safely in every browser; the union is named by its id.
     filename = f"{name}-{org.id}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
@@ -177,4 +173,4 @@ def export(org_id, name, fmt):
 
 def home_headline(user):
     """The admin's home section: this month's figures of their union."""
-    return {"headline": figures.headline(user.org, today())}
+    return {"headline": figures.headline(db.session, user.org, today())}

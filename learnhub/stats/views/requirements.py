@@ -29,7 +29,7 @@ def _render_list(org, form=None, status=200):
     requirements = required.requirements_for(org)
     context.update(requirements=requirements, today=today(), confirm=ConfirmForm(),
                    form=_require_form(form) if org.id == current_user.org_id else None,
-                   progress={r.id: sheets.required_table(org, r, required.progress_by_child(org, r),
+                   progress={r.id: sheets.required_table(org, r, required.progress_by_child(db.session, org, r),
                                                          drill(context["period"], "stats.required_list"))
                              for r in requirements})
     return render_template("stats/required.html", **context), status
@@ -74,10 +74,10 @@ def required_detail(org_id, requirement_id):
     context = tab_context(org, "required")
     page = db.paginate(required.not_finished_query(org, requirement), page=page_number(),
                        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
-    started = required.started_ids(requirement, [user.id for user in page.items])
+    started = required.started_ids(db.session, requirement, [user.id for user in page.items])
     context.update(
         requirement=requirement, page=page, today=today(),
-        progress=sheets.required_table(org, requirement, required.progress_by_child(org, requirement),
+        progress=sheets.required_table(org, requirement, required.progress_by_child(db.session, org, requirement),
                                        lambda child: url_for("stats.required_detail", org_id=child.id,
                                                              requirement_id=requirement.id)),
         missing=sheets.missing_table(requirement, [(user, user.org.name, user.id in started)
