@@ -185,7 +185,7 @@ def _learning(session, rng, user_ids, plan):
                                  position_s=0, best_score=None))
             ledger.append(dict(account_id=account_of[user_id], kind="module", source_type="module",
                                source_id=str(module_id), credits=credits, minutes=minutes, note="",
-                               created_at=at))
+                               created_at=at, module_id=module_id, course_id=course_id))
             days.add((user_id, at.date()))
     _bulk(session, Enrolment, enrolments)
     _bulk(session, Progress, progress)

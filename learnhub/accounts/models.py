@@ -4,7 +4,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.core.db import UTCDateTime, utcnow
@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('worker', 'trainer', 'admin')", name="role"),
         CheckConstraint("username IS NOT NULL OR phone IS NOT NULL", name="has_login"),
+        # The statistics' roster pages through a subtree union by union, by name: read in index order.
+        Index("ix_user_account_org_name", "org_id", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,6 +36,10 @@ class LedgerEntry(db.Model):
     The unique key (account, kind, source) makes every award idempotent: a double click, a
     retry or two servers racing write one entry. A correction is a new `reversal` entry whose
     source is the entry it reverses, so an entry can be reversed once.
+
+    What was learned is linked by foreign key: `module_id` for a module's entry, `course_id`
+    for a module's or a course's entry; a correction carries the links of the entry it
+    corrects. Recognitions and prior learning have neither.
     """
 
     __tablename__ = "ledger_entry"
@@ -58,6 +62,8 @@ class LedgerEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id"), index=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"), index=True)
 
     account: Mapped[Account] = relationship()
     reverses: Mapped["LedgerEntry | None"] = relationship(remote_side=[id])

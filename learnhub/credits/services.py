@@ -37,11 +37,13 @@ def ensure_account(user):
     return db.session.scalars(select(Account).where(Account.user_id == user.id)).one()
 
 
-def award(user, *, kind, source_type, source_id, credits, minutes, note="", created_by=None):
+def award(user, *, kind, source_type, source_id, credits, minutes, note="", created_by=None, module=None,
+          course=None):
     """Pay credits and minutes into `user`'s account, once per (kind, source).
 
-    Returns (entry, created). A second call for the same source returns the first entry
-    and writes nothing, even when the two calls race on different servers.
+    `module` and `course` link the entry to what was learned. Returns (entry, created). A
+    second call for the same source returns the first entry and writes nothing, even when
+    the two calls race on different servers.
     """
     credits = Decimal(credits).quantize(Decimal("0.01"))
     if credits < 0 or minutes < 0:
@@ -52,7 +54,8 @@ def award(user, *, kind, source_type, source_id, credits, minutes, note="", crea
     inserted = db.session.scalars(
         dialect_insert(LedgerEntry).values(
             **key, credits=credits, minutes=int(minutes), note=note[:200], created_at=datetime.now(UTC),
-            created_by_id=created_by.id if created_by else None,
+            created_by_id=created_by.id if created_by else None, module_id=module.id if module else None,
+            course_id=course.id if course else None,
         ).on_conflict_do_nothing(index_elements=list(key)).returning(LedgerEntry)
     ).first()
     if inserted is not None:
@@ -80,6 +83,7 @@ def reverse_entry(entry, *, reason, created_by):
             account_id=entry.account_id, kind="reversal", source_type="ledger_entry",
             source_id=str(entry.id), credits=-entry.credits, minutes=-entry.minutes, note=reason,
             created_at=datetime.now(UTC), created_by_id=created_by.id, reverses_id=entry.id,
+            module_id=entry.module_id, course_id=entry.course_id,
         ).on_conflict_do_nothing().returning(LedgerEntry.id)
     ).first()
     if inserted is None:
@@ -155,25 +159,10 @@ def entry_links(entries):
     """
     from learnhub.catalog.models import Course, Module
 
-    module_ids = {int(e.source_id) for e in entries if e.source_type == "module" and e.source_id.isdigit()}
-    course_ids = {int(e.source_id) for e in entries if e.source_type == "course" and e.source_id.isdigit()}
-    modules = {}
-    if module_ids:
-        rows = db.session.execute(select(Module.id, Module.key, Course.slug).join(Course, Course.id == Module.course_id)
-                                  .where(Module.id.in_(module_ids)))
-        modules = {row.id: (row.slug, row.key) for row in rows}
-    courses = {}
-    if course_ids:
-        courses = {row.id: (row.slug, None) for row in db.session.execute(
-            select(Course.id, Course.slug).where(Course.id.in_(course_ids)))}
-    links = {}
-    for entry in entries:
-        if entry.source_type == "module":
-            found = modules.get(int(entry.source_id)) if entry.source_id.isdigit() else None
-        elif entry.source_type == "course":
-            found = courses.get(int(entry.source_id)) if entry.source_id.isdigit() else None
-        else:
-            found = None
-        if found:
-            links[entry.id] = found
-    return links
+    module_ids = {e.module_id for e in entries if e.module_id is not None}
+    course_ids = {e.course_id for e in entries if e.course_id is not None}
+    keys = dict(db.session.execute(select(Module.id, Module.key).where(Module.id.in_(module_ids))).all()) \
+        if module_ids else {}
+    slugs = dict(db.session.execute(select(Course.id, Course.slug).where(Course.id.in_(course_ids))).all()) \
+        if course_ids else {}
+    return {e.id: (slugs[e.course_id], keys.get(e.module_id)) for e in entries if e.course_id in slugs}

@@ -15,6 +15,9 @@ class Enrolment(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
         Index("ix_enrolment_user_active", "user_id", "last_active_at"),
+        # The enrolments and completions of a period, for the statistics by occupation and level.
+        Index("ix_enrolment_enrolled_at", "enrolled_at"),
+        Index("ix_enrolment_completed_at", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +63,9 @@ class ActivityDay(db.Model):
     """A worker learned on this day: distinct active learners over any window, cheaply."""
 
     __tablename__ = "activity_day"
+    # Active learners over a window are "distinct users with a day >= start": this index lets
+    # the database answer from the index alone, without visiting the table.
+    __table_args__ = (Index("ix_activity_day_day_user", "day", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, func, select, update
 
 from learnhub.catalog.models import Course, Module
 from learnhub.core.db import dialect_insert
@@ -36,13 +36,9 @@ def _now():
 # ---------------------------------------------------------------- enrolment
 
 
-_ENROLMENT = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
-                                    Enrolment.course_id == bindparam("course_id"))
-
-
 def get_enrolment(user, course):
     """This person's enrolment in the course, or None."""
-    return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course.id})
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
 
 
 def enrol(user, course):
@@ -169,7 +165,8 @@ def _finish(user, course, module, revision, enrolment):
     if not won:
         return False
     entry, _created = award(user, kind="module", source_type="module", source_id=module.id,
-                            credits=revision.credits, minutes=revision.minutes, note=revision.title[:200])
+                            credits=revision.credits, minutes=revision.minutes, note=revision.title[:200],
+                            module=module, course=course)
     module_completed.send(module, user=user, enrolment=enrolment, revision=revision, entry=entry)
     _complete_course_if_done(user, course, enrolment)
     return True
@@ -199,7 +196,7 @@ def _complete_course_if_done(user, course, enrolment):
     rest_credits = max(Decimal(course.credits) - Decimal(paid_credits), Decimal("0"))
     rest_minutes = max(course.minutes - int(paid_minutes), 0)
     entry, _created = award(user, kind="course", source_type="course", source_id=course.id,
-                            credits=rest_credits, minutes=rest_minutes, note=course.title[:200])
+                            credits=rest_credits, minutes=rest_minutes, note=course.title[:200], course=course)
     course_completed.send(course, user=user, enrolment=enrolment, entry=entry)
     return True
 
@@ -303,12 +300,9 @@ def progress_by_module(user, course):
     """{module_id: Progress} of this person in this course: one query."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
-    rows = db.session.scalars(_COURSE_PROGRESS, {"user_id": user.id, "course_id": course.id})
+    rows = db.session.scalars(select(Progress).join(Module, Module.id == Progress.module_id)
+                              .where(Progress.user_id == user.id, Module.course_id == course.id))
     return {row.module_id: row for row in rows}
-
-
-_COURSE_PROGRESS = (select(Progress).join(Module, Module.id == Progress.module_id)
-                    .where(Progress.user_id == bindparam("user_id"), Module.course_id == bindparam("course_id")))
 
 
 def course_state(user, course):
@@ -319,18 +313,15 @@ def course_state(user, course):
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return None, {}
-    rows = db.session.execute(_COURSE_STATE, {"user_id": user.id, "course_id": course.id}).all()
+    rows = db.session.execute(
+        select(Enrolment, Progress)
+        .outerjoin(Module, Module.course_id == Enrolment.course_id)
+        .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == Enrolment.user_id))
+        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    ).all()
     if not rows:
         return None, {}
     return rows[0][0], {row[1].module_id: row[1] for row in rows if row[1] is not None}
-
-
-_COURSE_STATE = (
-    select(Enrolment, Progress)
-    .outerjoin(Module, Module.course_id == Enrolment.course_id)
-    .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == Enrolment.user_id))
-    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
-)
 
 
 def next_module(modules, progress):

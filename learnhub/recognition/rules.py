@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from learnhub.catalog.models import Course, Module
+from learnhub.catalog.models import Course
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
 from learnhub.recognition.models import Application, Target
@@ -105,35 +105,18 @@ class Progress:
 
 
 def earned_by(user):
-    """Everything `user` has earned that a pathway may count: at most four queries."""
+    """Everything `user` has earned that a pathway may count: two queries."""
     reversed_ids = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
     entries = db.session.execute(
-        select(LedgerEntry.kind, LedgerEntry.source_type, LedgerEntry.source_id, LedgerEntry.credits,
-               LedgerEntry.minutes, LedgerEntry.created_at)
+        select(LedgerEntry.kind, LedgerEntry.credits, LedgerEntry.minutes, LedgerEntry.created_at,
+               Course.slug, Course.category, Course.occupation)
         .join(Account, Account.id == LedgerEntry.account_id)
+        .outerjoin(Course, Course.id == LedgerEntry.course_id)
         .where(Account.user_id == user.id, LedgerEntry.kind.in_(COUNTED_KINDS),
                LedgerEntry.id.not_in(reversed_ids))
     ).all()
-    module_ids = {int(e.source_id) for e in entries if e.source_type == "module" and e.source_id.isdigit()}
-    course_ids = {int(e.source_id) for e in entries if e.source_type == "course" and e.source_id.isdigit()}
-    courses_by_module, courses = {}, {}
-    if module_ids:
-        rows = db.session.execute(
-            select(Module.id, Course.slug, Course.category, Course.occupation)
-            .join(Course, Course.id == Module.course_id).where(Module.id.in_(module_ids)))
-        courses_by_module = {row[0]: tuple(row[1:]) for row in rows}
-    if course_ids:
-        rows = db.session.execute(
-            select(Course.id, Course.slug, Course.category, Course.occupation).where(Course.id.in_(course_ids)))
-        courses = {row[0]: tuple(row[1:]) for row in rows}
-    facts = []
-    for e in entries:
-        info = (None, None, None)
-        if e.source_type == "module" and e.source_id.isdigit():
-            info = courses_by_module.get(int(e.source_id), info)
-        elif e.source_type == "course" and e.source_id.isdigit():
-            info = courses.get(int(e.source_id), info)
-        facts.append(Fact(e.kind, Decimal(e.credits), int(e.minutes), e.created_at, *info))
+    facts = [Fact(e.kind, Decimal(e.credits), int(e.minutes), e.created_at, e.slug, e.category, e.occupation)
+             for e in entries]
     return Earned(facts=facts, recognised=recognised_credits(user))
 
 

@@ -149,7 +149,8 @@ def _learn(rng, writer, person, account, courses, start, now):
                                       best_score=None))
             writer.add(LedgerEntry, dict(account_id=account, kind="module", source_type="module",
                                          source_id=str(module_id), credits=credits, minutes=minutes, note=title,
-                                         created_at=moment, created_by_id=None, reverses_id=None))
+                                         created_at=moment, created_by_id=None, reverses_id=None,
+                                         module_id=module_id, course_id=course["id"]))
             days.add(local_day(moment))
             last_module, earned = module_id, True
         completed_at = moment if finished else None
@@ -157,7 +158,8 @@ def _learn(rng, writer, person, account, courses, start, now):
             writer.add(LedgerEntry, dict(account_id=account, kind="course", source_type="course",
                                          source_id=str(course["id"]), credits=course["rest"][0],
                                          minutes=course["rest"][1], note=course["title"], created_at=moment,
-                                         created_by_id=None, reverses_id=None))
+                                         created_by_id=None, reverses_id=None, module_id=None,
+                                         course_id=course["id"]))
         writer.add(Enrolment, dict(user_id=person["id"], course_id=course["id"], enrolled_at=enrolled_at,
                                    completed_at=completed_at, last_module_id=last_module,
                                    last_active_at=min(moment, now)))

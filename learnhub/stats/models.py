@@ -14,11 +14,9 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.core.db import UTCDateTime, utcnow
 from learnhub.extensions import db
-from learnhub.learning.models import ActivityDay, Enrolment
 from learnhub.orgs.models import Org
 
 # The figures every rollup row carries, in the order tables and exports show them.
@@ -89,13 +87,3 @@ class RequiredCourse(db.Model):
 
     org: Mapped[Org] = relationship()
     course: Mapped[Course] = relationship()
-
-
-# Active learners over a window are "distinct users with a day >= start": this index lets
-# the database answer from the index alone, without visiting the table.
-Index("ix_activity_day_day_user", ActivityDay.__table__.c.day, ActivityDay.__table__.c.user_id)
-# The roster pages through a subtree union by union, by name: read in index order, no sort.
-Index("ix_user_account_org_name", User.__table__.c.org_id, User.__table__.c.name, User.__table__.c.id)
-# Enrolments and completions of a period, for the breakdowns by occupation and skill level.
-Index("ix_enrolment_enrolled_at", Enrolment.__table__.c.enrolled_at)
-Index("ix_enrolment_completed_at", Enrolment.__table__.c.completed_at)

@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, String, cast, delete, func, literal, select, union_all
+from sqlalchemy import Date, cast, delete, func, literal, select, union_all
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from learnhub.accounts.models import User
-from learnhub.catalog.models import Course, Module
+from learnhub.catalog.models import Course
 from learnhub.core.db import dialect_insert
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
@@ -63,27 +62,19 @@ def _zero():
     return {"enrolments": 0, "completions": 0, "cohort_completions": 0, "credits": Decimal("0"), "minutes": 0}
 
 
-_UPSERTS = {}
-
-
 def _upsert(model, rows, keys):
-    """Add `rows` to `model`'s rows, in the order given, with one statement.
+    """Add `rows` to `model`'s rows, in the order given: one statement, the rows its parameters.
 
-    The statement is built once per table and database and given the rows as parameters, in
-    order (SQLite gets one multi-row INSERT, psycopg the rows one after another): building and
-    compiling a new multi-row statement for every learning event took a third of a module
-    completion's server time.
+    (A statement with the rows written into it would be compiled anew for every learning
+    event; this one is the same every time, and SQLAlchemy compiles it once.)
     """
     if not rows:
         return
-    dialect = db.session.get_bind().dialect.name
-    stmt = _UPSERTS.get((model, dialect))
-    if stmt is None:
-        stmt = dialect_insert(model)
-        stmt = _UPSERTS[(model, dialect)] = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={name: getattr(model.__table__.c, name) + getattr(stmt.excluded, name) for name in MEASURES},
-        )
+    stmt = dialect_insert(model)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: getattr(model.__table__.c, name) + getattr(stmt.excluded, name) for name in MEASURES},
+    )
     db.session.execute(stmt, rows)
 
 
@@ -126,32 +117,15 @@ def _raw_events():
                    .join(User, User.id == Enrolment.user_id).where(Enrolment.completed_at.is_not(None)))
     cohorts = (select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), cc=1))
                .join(User, User.id == Enrolment.user_id).where(Enrolment.completed_at.is_not(None)))
-    paid_modules = (
-        select(*row(User.org_id, Module.course_id, local_date(LedgerEntry.created_at),
+    # What modules and courses paid, and their corrections (which carry the links of the entry
+    # they correct), on the day each was written. Recognitions and prior learning link no course.
+    paid = (
+        select(*row(User.org_id, LedgerEntry.course_id, local_date(LedgerEntry.created_at),
                     credits=LedgerEntry.credits, minutes=LedgerEntry.minutes))
         .join(Account, Account.id == LedgerEntry.account_id).join(User, User.id == Account.user_id)
-        .join(Module, cast(Module.id, String) == LedgerEntry.source_id)
-        .where(LedgerEntry.kind == "module", LedgerEntry.source_type == "module")
+        .where(LedgerEntry.course_id.is_not(None))
     )
-    paid_courses = (
-        select(*row(User.org_id, Course.id, local_date(LedgerEntry.created_at),
-                    credits=LedgerEntry.credits, minutes=LedgerEntry.minutes))
-        .join(Account, Account.id == LedgerEntry.account_id).join(User, User.id == Account.user_id)
-        .join(Course, cast(Course.id, String) == LedgerEntry.source_id)
-        .where(LedgerEntry.kind == "course", LedgerEntry.source_type == "course")
-    )
-    # A correction counts against the course of the entry it reverses, on the day it was made.
-    reversed_entry = aliased(LedgerEntry)
-    corrections = [
-        select(*row(User.org_id, course_id, local_date(LedgerEntry.created_at),
-                    credits=LedgerEntry.credits, minutes=LedgerEntry.minutes))
-        .join(reversed_entry, reversed_entry.id == LedgerEntry.reverses_id)
-        .join(Account, Account.id == LedgerEntry.account_id).join(User, User.id == Account.user_id)
-        .join(table, cast(table.id, String) == reversed_entry.source_id)
-        .where(LedgerEntry.kind == "reversal", reversed_entry.kind == kind, reversed_entry.source_type == kind)
-        for kind, table, course_id in (("module", Module, Module.course_id), ("course", Course, Course.id))
-    ]
-    return union_all(enrolments, completions, cohorts, paid_modules, paid_courses, *corrections).subquery("raw")
+    return union_all(enrolments, completions, cohorts, paid).subquery("raw")
 
 
 def _depth():

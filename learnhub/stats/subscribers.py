@@ -1,10 +1,10 @@
 """How the statistics follow learning: each signal of learning and the ledger moves the rollups
 of the learner's union and of every union above it, in the same transaction as the event."""
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 
 from learnhub.accounts.models import User
-from learnhub.catalog.models import Course, Module
+from learnhub.catalog.models import Course
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
@@ -21,12 +21,12 @@ def connect():
     entry_reversed.connect(on_entry_reversed)
 
 
-def _ledger_entry(user, kind, source_id):
+def _ledger_entry(user, kind, link):
+    """What the ledger paid `user` for a module or course (`link`: a clause on the entry's links)."""
     return db.session.execute(
         select(LedgerEntry.credits, LedgerEntry.minutes, LedgerEntry.created_at)
         .join(Account, Account.id == LedgerEntry.account_id)
-        .where(Account.user_id == user.id, LedgerEntry.kind == kind, LedgerEntry.source_type == kind,
-               LedgerEntry.source_id == str(source_id))
+        .where(Account.user_id == user.id, LedgerEntry.kind == kind, link)
     ).first()
 
 
@@ -36,7 +36,7 @@ def on_enrolled(course, user, enrolment, **_kw):
 
 def on_module_completed(module, user, enrolment, entry=None, **_kw):
     # The ledger is the truth about what was paid; rebuild reads the same entry.
-    entry = entry or _ledger_entry(user, "module", module.id)
+    entry = entry or _ledger_entry(user, "module", LedgerEntry.module_id == module.id)
     if entry is not None:
         add_events(user.org, enrolment.course,
                    [(local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes})])
@@ -48,7 +48,7 @@ def on_course_completed(course, user, enrolment, entry=None, **_kw):
     ).one()
     events = [(local_day(completed_at), {"completions": 1}),
               (local_day(enrolled_at), {"cohort_completions": 1})]
-    entry = entry or _ledger_entry(user, "course", course.id)
+    entry = entry or _ledger_entry(user, "course", LedgerEntry.course_id == course.id)
     if entry is not None:
         events.append((local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes}))
     add_events(user.org, course, events)
@@ -61,14 +61,8 @@ def on_entry_reversed(entry, reversal, user_id, **_kw):
     union since the award, the old union keeps the credits and the new one goes below zero
     until `flask stats rebuild`, which counts everything for the union they are in now.
     """
-    if entry.source_type == "module" and entry.kind == "module":
-        course_id = db.session.scalar(select(Module.course_id).where(cast(Module.id, String) == entry.source_id))
-    elif entry.source_type == "course" and entry.kind == "course":
-        course_id = db.session.scalar(select(Course.id).where(cast(Course.id, String) == entry.source_id))
-    else:
+    if reversal.course_id is None:
         return  # recognitions and prior learning move no credits in the statistics
-    if course_id is None:
-        return
     user = db.session.get(User, user_id)
-    add_events(user.org, db.session.get(Course, course_id),
+    add_events(user.org, db.session.get(Course, reversal.course_id),
                [(local_day(reversal.created_at), {"credits": reversal.credits, "minutes": reversal.minutes})])
