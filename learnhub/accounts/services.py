@@ -6,7 +6,7 @@ Services flush and never commit; the request or command commits once.
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 
 from learnhub.accounts.models import ROLES, Consent, LoginSession, User
 from learnhub.accounts.passwords import (
@@ -158,12 +158,16 @@ def start_session(user):
     return session
 
 
+# Run on every signed-in request, so built once (building and keying it each time cost 50 µs).
+_SESSION_USER = (select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+                 .where(LoginSession.token_hash == bindparam("token_hash")))
+
+
 def load_session_user(token):
     """The active user holding this session token, or None. One query."""
     if not token or len(token) > 100:
         return None
-    row = db.session.execute(select(LoginSession, User).join(User, User.id == LoginSession.user_id)
-                             .where(LoginSession.token_hash == LoginSession.hash_token(token))).first()
+    row = db.session.execute(_SESSION_USER, {"token_hash": LoginSession.hash_token(token)}).first()
     if row is None:
         return None
     session, user = row

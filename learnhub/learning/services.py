@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 
 from learnhub.catalog.models import Course, Module
 from learnhub.core.db import dialect_insert
@@ -36,9 +36,25 @@ def _now():
 # ---------------------------------------------------------------- enrolment
 
 
+# Statements of every course and module page, built once (see catalog.services).
+_ENROLMENT = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
+                                    Enrolment.course_id == bindparam("course_id"))
+_COURSE_STATE = (
+    select(Enrolment, Progress)
+    .outerjoin(Module, Module.course_id == Enrolment.course_id)
+    .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == Enrolment.user_id))
+    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+)
+_MODULE_STATE = (
+    select(Enrolment, Progress)
+    .outerjoin(Progress, and_(Progress.user_id == Enrolment.user_id, Progress.module_id == bindparam("module_id")))
+    .where(Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id"))
+)
+
+
 def get_enrolment(user, course):
     """This person's enrolment in the course, or None."""
-    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+    return db.session.scalar(_ENROLMENT, {"user_id": user.id, "course_id": course.id})
 
 
 def enrol(user, course):
@@ -89,11 +105,8 @@ def _progress(user, module, lock=False):
 
 def module_state(user, course, module):
     """(enrolment or None, progress in `module` or None), in one query: what the player shows."""
-    row = db.session.execute(
-        select(Enrolment, Progress)
-        .outerjoin(Progress, and_(Progress.user_id == Enrolment.user_id, Progress.module_id == module.id))
-        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
-    ).first()
+    row = db.session.execute(_MODULE_STATE, {"user_id": user.id, "course_id": course.id,
+                                             "module_id": module.id}).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
@@ -313,12 +326,7 @@ def course_state(user, course):
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return None, {}
-    rows = db.session.execute(
-        select(Enrolment, Progress)
-        .outerjoin(Module, Module.course_id == Enrolment.course_id)
-        .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == Enrolment.user_id))
-        .where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
-    ).all()
+    rows = db.session.execute(_COURSE_STATE, {"user_id": user.id, "course_id": course.id}).all()
     if not rows:
         return None, {}
     return rows[0][0], {row[1].module_id: row[1] for row in rows if row[1] is not None}
