@@ -20,6 +20,7 @@ import random
 import re
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 from gevent import monkey
@@ -206,7 +207,7 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
-    seed = json.load(open(args.seed))
+    seed = json.loads(Path(args.seed).read_text())
     CONFIG.update(seed=seed, accounts=list(seed["users"]), admins=list(seed["admins"]), ceiling=args.ceiling)
     levels = [int(n) for n in args.levels.split(",")]
     if max(levels) > len(seed["users"]):
@@ -242,7 +243,7 @@ def main():
     runner.quit()
     results["completed"] = COMPLETED
     results["shapes"] = SHAPES
-    json.dump(results, open(args.out, "w"), indent=1)
+    Path(args.out).write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

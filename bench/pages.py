@@ -46,9 +46,9 @@ def page_calls(app, seed, username=None):
         "catalogue": lambda i: client.get("/courses/"),
         "course": lambda i: client.get(f"/courses/{shipped['slug']}"),
         "module (return visit)": lambda i: client.get(f"/courses/{lessons[0][0]}/{lessons[0][1]}"),
-        "module (moving on)": lambda i: client.get("/courses/%s/%s" % lessons[i % len(lessons)]),
+        "module (moving on)": lambda i: client.get("/courses/{}/{}".format(*lessons[i % len(lessons)])),
         "quiz submit": lambda i: quiz(),
-        "complete module": lambda i: client.post("/courses/%s/%s/done" % fresh.pop(), data={"csrf_token": token}),
+        "complete module": lambda i: client.post("/courses/{}/{}/done".format(*fresh.pop()), data={"csrf_token": token}),
         "learning record": lambda i: client.get("/me/record"),
     }
 

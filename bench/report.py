@@ -1,9 +1,11 @@
 """The benchmark's Markdown table and the targets of issue 9, from one run's result dict."""
 
+import contextlib
 import os
 import platform
 import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 
 LABELS = {"catalogue": "catalogue `/courses/`", "course": "course `/courses/<slug>`",
           "module": "module `/courses/<slug>/<key>`", "quiz": "quiz submit (POST)",
@@ -23,10 +25,9 @@ def machine():
     """What the figures were measured on."""
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     model = ""
-    try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with contextlib.suppress(OSError, StopIteration):
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))
     return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version(), "commit": commit,
             "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 

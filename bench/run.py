@@ -120,7 +120,7 @@ class MemorySampler(threading.Thread):
 def _busy(seconds=3.0):
     """The share of the machine's CPU in use over `seconds` (everything running, from /proc/stat)."""
     def sample():
-        fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         return sum(fields), fields[3] + fields[4]  # total, idle + iowait
     total1, idle1 = sample()
     time.sleep(seconds)
@@ -212,7 +212,7 @@ def bench_one(db, args):
         notes.append("The admin dashboard (/stats/) does not exist yet in this build: not measured.")
     pages.append("ceiling")
 
-    load = {"others_busy_before": round(_busy(), 2), "loadavg_before": open("/proc/loadavg").read().split()[0]}
+    load = {"others_busy_before": round(_busy(), 2), "loadavg_before": Path("/proc/loadavg").read_text().split()[0]}
     app_port, ceiling_port = _free_port(), _free_port()
     server = _gunicorn("wsgi:app", app_port, env, work / "app.log")
     ceiling = _gunicorn("ceiling:app", ceiling_port, env, work / "ceiling.log", extra=("--pythonpath", "bench"))
@@ -235,7 +235,7 @@ def bench_one(db, args):
             sampler.stop.set()
         _stop(server)
         _stop(ceiling)
-    load["loadavg_after"] = open("/proc/loadavg").read().split()[0]
+    load["loadavg_after"] = Path("/proc/loadavg").read_text().split()[0]
     loaded = json.loads(raw.read_text())
     result = {
         "db": db, "label": args.label, "notes": notes, "machine": report.machine(), "machine_load": load,

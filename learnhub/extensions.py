@@ -36,6 +36,6 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = Babel(configure_jinja=False)  # core.i18n gives templates their gettext
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()

@@ -53,3 +53,16 @@ def test_only_the_sanitiser_calls_bleach():
     users = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
              if any(m.split(".")[0] == "bleach" for m in _imports(p))}
     assert users <= {"core/sanitize.py"}
+
+
+def test_everything_translates_through_core_i18n():
+    """core.i18n keeps the request's catalogue; flask-babel's own gettext or force_locale would miss it."""
+    names = {"gettext", "ngettext", "lazy_gettext", "force_locale", "pgettext", "lazy_ngettext"}
+    wrong = set()
+    for path in [*PACKAGE.rglob("*.py"), *(PACKAGE.parent / "tests").rglob("*.py")]:
+        if path == PACKAGE / "core" / "i18n.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "flask_babel":
+                wrong |= {f"{path.name}: {alias.name}" for alias in node.names if alias.name in names}
+    assert not wrong, sorted(wrong)

@@ -6,11 +6,11 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import force_locale
 
 from learnhub.accounts import onboarding
 from learnhub.accounts.services import find_by_login
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 

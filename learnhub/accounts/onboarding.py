@@ -293,21 +293,29 @@ def plan_import(admin, rows):
     """Check every row against the rules and the database; report, write nothing."""
     # Sheets repeat the same few occupations and levels; look each spelling up once.
     occupation, level = functools.cache(_occupation), functools.cache(_level)
-    results = []
-    for row in rows:
-        result = RowResult(row=row["row"])
-        v = result.values
-        v["name"] = _check(result, "name", row.get("name"), clean_person_name)
-        v["phone"] = _check(result, "phone", row.get("phone"), _phone)
-        v["union"] = _check(result, "union", row.get("union"), clean_line)
-        v["occupation"] = _check(result, "occupation", row.get("occupation"), occupation)
-        v["skill_level"] = _check(result, "skill_level", row.get("skill_level"), level) or "none"
-        v["username"] = _check(result, "username", row.get("username"), _username)
-        result.shown = {key: visible(row.get(key)) for key in COLUMNS}
-        if v["phone"]:
-            result.shown["phone"] = mask_phone(v["phone"])
-        results.append(result)
+    results = [_read_row(row, occupation, level) for row in rows]
+    _check_against_others(admin, results)
+    return ImportPlan(admin_id=admin.id, rows=results)
 
+
+def _read_row(row, occupation, level):
+    """A row's values, each checked on its own, and what the preview shows of them."""
+    result = RowResult(row=row["row"])
+    v = result.values
+    v["name"] = _check(result, "name", row.get("name"), clean_person_name)
+    v["phone"] = _check(result, "phone", row.get("phone"), _phone)
+    v["union"] = _check(result, "union", row.get("union"), clean_line)
+    v["occupation"] = _check(result, "occupation", row.get("occupation"), occupation)
+    v["skill_level"] = _check(result, "skill_level", row.get("skill_level"), level) or "none"
+    v["username"] = _check(result, "username", row.get("username"), _username)
+    result.shown = {key: visible(row.get(key)) for key in COLUMNS}
+    if v["phone"]:
+        result.shown["phone"] = mask_phone(v["phone"])
+    return result
+
+
+def _check_against_others(admin, results):
+    """Check the rows against the union tree, each other and the accounts there are already."""
     unions = _unions_by_name(admin, {r.values["union"] for r in results if r.values["union"]})
     by_phone = _users_by(User.phone, {r.values["phone"] for r in results if r.values["phone"]})
     by_username = _users_by(User.username, {r.values["username"] for r in results if r.values["username"]})
@@ -316,7 +324,6 @@ def plan_import(admin, rows):
         for key in ("phone", "username"):
             if r.values[key]:
                 rows_of.setdefault((key, r.values[key]), []).append(r.row)
-
     for r in results:
         v = r.values
         if v["union"]:
@@ -324,24 +331,34 @@ def plan_import(admin, rows):
             if v["org"] is None:
                 r.reasons.append(_("Unknown union “%(value)s”: no enterprise union of your part of "
                                    "the union tree has this name.", value=visible(v["union"])))
-        duplicates = {key: _row_list(n for n in rows_of.get((key, v[key]), []) if n != r.row)
-                      for key in ("phone", "username")}
-        if duplicates["phone"]:
-            r.reasons.append(_("The same phone number is also on row %(rows)s.", rows=duplicates["phone"]))
-        if duplicates["username"]:
-            r.reasons.append(_("The same username is also on row %(rows)s.", rows=duplicates["username"]))
-        existing = by_phone.get(v["phone"])
-        if existing is not None and v["name"]:
-            if existing.name == v["name"] and admin.org.contains(existing.org):
-                r.status = "exists"
-            else:
-                r.reasons.append(_("An account with this phone number already exists."))
-        holder = by_username.get(v["username"])
-        if holder is not None and holder is not existing:
-            r.reasons.append(_("This username is taken."))
+        r.reasons.extend(_repeated(r, rows_of))
+        _check_existing(admin, r, by_phone.get(v["phone"]), by_username.get(v["username"]))
         if r.reasons:
             r.status = "error"
-    return ImportPlan(admin_id=admin.id, rows=results)
+
+
+def _check_existing(admin, result, phone_holder, username_holder):
+    """A row whose account is there already (same phone and name, in the admin's subtree) is
+    marked "exists"; a phone number or username someone else holds is a reason to refuse it."""
+    if phone_holder is not None and result.values["name"]:
+        if phone_holder.name == result.values["name"] and admin.org.contains(phone_holder.org):
+            result.status = "exists"
+        else:
+            result.reasons.append(_("An account with this phone number already exists."))
+    if username_holder is not None and username_holder is not phone_holder:
+        result.reasons.append(_("This username is taken."))
+
+
+def _repeated(result, rows_of):
+    """What is wrong with a row whose phone number or username another row of the sheet has too."""
+    others = {key: _row_list(n for n in rows_of.get((key, result.values[key]), []) if n != result.row)
+              for key in ("phone", "username")}
+    reasons = []
+    if others["phone"]:
+        reasons.append(_("The same phone number is also on row %(rows)s.", rows=others["phone"]))
+    if others["username"]:
+        reasons.append(_("The same username is also on row %(rows)s.", rows=others["username"]))
+    return reasons
 
 
 # ---------------------------------------------------------------- opening the accounts

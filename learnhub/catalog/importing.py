@@ -135,20 +135,7 @@ def _write_modules(course, package, result):
             _add_revision(module, spec, 1)
             result.changes.append(f"{spec.key}: new")
             continue
-        revision = current.get(module.id)
-        if revision is None or revision.content_hash != spec.content_hash:
-            # The highest number, not module.revision: numbers are never reused.
-            latest = db.session.scalar(select(func.max(ModuleRevision.revision))
-                                       .where(ModuleRevision.module_id == module.id)) or 0
-            _add_revision(module, spec, latest + 1)
-            module.revision, module.kind = latest + 1, spec.kind
-            result.changes.append(f"{spec.key}: revision {latest + 1}")
-        if module.is_retired:
-            module.is_retired = False
-            result.changes.append(f"{spec.key}: back in the course")
-        if module.is_required != spec.is_required:
-            module.is_required = spec.is_required
-            result.changes.append(f"{spec.key}: {'required' if spec.is_required else 'optional'}")
+        _update_module(module, spec, current.get(module.id), result)
         if module.position != position:
             module.position, moved = position, True
     for module in existing.values():
@@ -160,6 +147,23 @@ def _write_modules(course, package, result):
         result.changes.append("module order")
     if result.changes and result.status != "created":
         result.status = "updated"
+
+
+def _update_module(module, spec, revision, result):
+    """Bring an existing module up to its file: a new revision if its content changed."""
+    if revision is None or revision.content_hash != spec.content_hash:
+        # The highest number, not module.revision: numbers are never reused.
+        latest = db.session.scalar(select(func.max(ModuleRevision.revision))
+                                   .where(ModuleRevision.module_id == module.id)) or 0
+        _add_revision(module, spec, latest + 1)
+        module.revision, module.kind = latest + 1, spec.kind
+        result.changes.append(f"{spec.key}: revision {latest + 1}")
+    if module.is_retired:
+        module.is_retired = False
+        result.changes.append(f"{spec.key}: back in the course")
+    if module.is_required != spec.is_required:
+        module.is_required = spec.is_required
+        result.changes.append(f"{spec.key}: {'required' if spec.is_required else 'optional'}")
 
 
 def _add_revision(module, spec, number):

@@ -189,27 +189,12 @@ def _read_modules(errors, c, data, folder, prefix, media):
                 "'modules' must list the module files in order (at least one)")
         return []
     modules, files, keys = [], set(), set()
-    for name, line in zip(items, items.item_lines):
-        if not isinstance(name, str) or not name.strip():
-            c.error(line, "each entry of 'modules' must be a file name")
-            continue
-        if "/" in name or "\\" in name or ".." in name or name.startswith("."):
-            c.error(line, f"'{name}' must be a plain file name in the course folder, without '/', '\\' or '..'")
-            continue
-        if not name.endswith((".md", ".yaml")):
-            c.error(line, f"'{name}': a module is a lesson (.md) or a quiz (.yaml)")
+    for name, line in zip(items, items.item_lines, strict=True):
+        problem = _module_name_problem(name, files, keys)
+        if problem:
+            c.error(line, problem)
             continue
         key = module_key(name)
-        if name in files:
-            c.error(line, f"'{name}' is listed twice")
-            continue
-        if not _KEY.match(key):
-            c.error(line, f"'{name}': the module key '{key}' (the file name without number and extension) "
-                          "may hold only lower-case letters, digits and '-'")
-            continue
-        if key in keys:
-            c.error(line, f"'{name}': another module already has the key '{key}'")
-            continue
         files.add(name)
         keys.add(key)
         path = folder / name
@@ -225,6 +210,25 @@ def _read_modules(errors, c, data, folder, prefix, media):
     return modules
 
 
+def _module_name_problem(name, files, keys):
+    """What is wrong with an entry of 'modules', or None (`files` and `keys`: those listed before it)."""
+    if not isinstance(name, str) or not name.strip():
+        return "each entry of 'modules' must be a file name"
+    if "/" in name or "\\" in name or ".." in name or name.startswith("."):
+        return f"'{name}' must be a plain file name in the course folder, without '/', '\\' or '..'"
+    if not name.endswith((".md", ".yaml")):
+        return f"'{name}': a module is a lesson (.md) or a quiz (.yaml)"
+    key = module_key(name)
+    if name in files:
+        return f"'{name}' is listed twice"
+    if not _KEY.match(key):
+        return (f"'{name}': the module key '{key}' (the file name without number and extension) "
+                "may hold only lower-case letters, digits and '-'")
+    if key in keys:
+        return f"'{name}': another module already has the key '{key}'"
+    return None
+
+
 def _common(c, data, name, key, kinds):
     kind = c.choice(data, "kind", kinds)
     return ModuleSpec(
@@ -233,11 +237,8 @@ def _common(c, data, name, key, kinds):
         is_required=c.boolean(data, "required", True))
 
 
-def _read_lesson(c, path, key, media):
-    text = _read_text(c, path)
-    if text is None:
-        return None
-    lines = text.split("\n")
+def _front_matter_end(c, lines):
+    """The index of the line that closes a lesson's front matter, or None (reported)."""
     if lines[0].strip() != "---":
         c.error(1, "a lesson starts with a '---' line, its front matter (title, kind, minutes...), "
                    "then another '---' line and the Markdown text")
@@ -245,6 +246,28 @@ def _read_lesson(c, path, key, media):
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         c.error(1, "the front matter opened on line 1 is never closed by a '---' line")
+    return end
+
+
+def _lesson_body(lines, end):
+    """The Markdown after the front matter closed on line index `end`, without blank lines around
+    it, and the file's line number of its first line."""
+    body = lines[end + 1:]
+    first = end + 2
+    while body and not body[0].strip():
+        body, first = body[1:], first + 1
+    while body and not body[-1].strip():
+        body = body[:-1]
+    return "\n".join(body), first
+
+
+def _read_lesson(c, path, key, media):
+    text = _read_text(c, path)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    end = _front_matter_end(c, lines)
+    if end is None:
         return None
     front = Checker(c.errors, c.path, offset=1)  # the front matter's YAML starts on line 2
     data = load_yaml(front, "\n".join(lines[1:end]))
@@ -261,13 +284,7 @@ def _read_lesson(c, path, key, media):
         module.video = front.video(data, "video", media)
     elif "video" in data and module.kind:
         front.error(data.key_lines["video"], "'video' is only for modules of kind: video")
-    body = lines[end + 1:]
-    first = end + 2  # the file's line number of body[0]
-    while body and not body[0].strip():
-        body, first = body[1:], first + 1
-    while body and not body[-1].strip():
-        body = body[:-1]
-    module.body_source = "\n".join(body)
+    module.body_source, first = _lesson_body(lines, end)
     if not module.body_source and module.kind == "lesson":
         c.error(end + 1, "the lesson has no text after its front matter")
     module.body_html = render_markdown(module.body_source, path.parent.name, c, first, media)
@@ -312,7 +329,7 @@ def _read_quiz(c, path, key, media):
     if not isinstance(items, list) or not items:
         c.error(data.key_lines.get("questions", data.line), "'questions' must list at least one question")
         return module
-    for number, (item, line) in enumerate(zip(items, items.item_lines), 1):
+    for number, (item, line) in enumerate(zip(items, items.item_lines, strict=True), 1):
         if not isinstance(item, dict):
             c.error(line, f"question {number} must be 'key: value' lines (type, text, choices, explanation)")
             continue
@@ -329,7 +346,7 @@ def _read_question(c, data, number):
     if not isinstance(items, list) or len(items) < 2:
         c.error(data.key_lines.get("choices", data.line), f"{where} needs a list of at least two choices")
         return question
-    for item, line in zip(items, items.item_lines):
+    for item, line in zip(items, items.item_lines, strict=True):
         if not isinstance(item, dict):
             c.error(line, f"each choice of {where} must be 'text: ...' (and 'correct: true' if right)")
             continue

@@ -1,10 +1,21 @@
-"""Languages and time zones: Chinese by default, English second, chosen per request."""
+"""Languages and time zones: Chinese by default, English second, chosen per request.
 
+Every module and template translates with `gettext`, `ngettext` and `lazy_gettext` from here,
+and switches language for a while with `force_locale` from here. They are flask-babel's, but for
+one thing: the request's catalogue is looked up once (flask-babel's public `get_translations()`,
+kept on `g` until `force_locale` changes the language), where flask-babel looks it up anew for
+every string. A catalogue page translates some 300 strings, and the lookups took a quarter of
+its server time (bench/instructions.py, catalogue: 36.0 M instructions a request with
+flask-babel's own gettext).
+"""
+
+from contextlib import contextmanager
 from functools import lru_cache
 
+import flask_babel
 from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Domain, format_datetime, get_locale
+from flask_babel import LazyString, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from learnhub.extensions import babel
@@ -65,54 +76,61 @@ def current_language():
     return normalise_locale(str(get_locale())) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-class _RequestDomain(Domain):
-    """flask-babel's Domain, remembering the catalogue it found for the request's locale.
-
-    flask-babel looks the catalogue up again for every string, through the request context
-    three times: 30 µs a string, a third of the server time of the catalogue page, which
-    translates some 250 labels and options. It is kept on `g` beside flask-babel's own
-    per-request state and the locale it belongs to, so that a change of locale within a
-    request (refresh, force_locale) still counts; checking that costs one look at `g`.
-    """
-
-    def get_translations(self):
-        if not has_app_context():
-            return super().get_translations()
-        cached = g.get("_learnhub_translations")
-        if cached is not None and getattr(cached[0], "babel_locale", None) is cached[1]:
-            return cached[2]
-        locale = get_locale()  # sets flask-babel's g._flask_babel.babel_locale
-        translations = super().get_translations()
-        g._learnhub_translations = (g._flask_babel, locale, translations)
-        return translations
+def _translations():
+    """The catalogue of this request's language, looked up once."""
+    if not has_app_context():
+        return get_translations()  # outside any app: flask-babel's untranslated catalogue
+    if "_translations" not in g:
+        g._translations = get_translations()
+    return g._translations
 
 
-# The one domain, and its functions: every module translates with these rather than
-# flask-babel's module-level ones, which find the domain through the request context anew
-# for every string.
-domain = _RequestDomain()
-gettext = domain.gettext
-ngettext = domain.ngettext
-lazy_gettext = domain.lazy_gettext
+@contextmanager
+def force_locale(locale):
+    """Translate into `locale` within the block (flask-babel's force_locale, and the catalogue with it)."""
+    kept = g.pop("_translations", None) if has_app_context() else None
+    try:
+        with flask_babel.force_locale(locale):
+            yield
+    finally:
+        if has_app_context():
+            g.pop("_translations", None)
+            if kept is not None:
+                g._translations = kept
+
+
+def gettext(string, **variables):
+    """`string` in the request's language, formatted with `variables` (as flask-babel's gettext)."""
+    translated = _translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular, plural, num, **variables):
+    """The singular or plural form for `num`, available as %(num)d (as flask-babel's ngettext)."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def _template_ngettext(singular, plural, num):
+    # Jinja formats the result with the template's variables itself.
+    return _translations().ungettext(singular, plural, num)
+
+
+def lazy_gettext(string, **variables):
+    """`gettext`, done when the string is used (labels of forms, menus and models)."""
+    return LazyString(gettext, string, **variables)
 
 
 def init_app(app):
-    babel.domain_instance = domain
+    """Bind flask-babel (it picks the locale per request) and give templates these gettext functions."""
     babel.init_app(
         app,
         locale_selector=select_locale,
         timezone_selector=select_timezone,
         default_translation_directories=str(app.root_path + "/translations"),
     )
-    # Templates translate straight through the domain (flask-babel's callables find the
-    # domain through the request context again for every string).
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: domain.get_translations().ugettext(s),
-        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=_template_ngettext, newstyle=True)
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["current_language"] = current_language

@@ -75,7 +75,7 @@ def find_skill_level(text):
 
 
 def _find(text, choices):
-    from flask_babel import force_locale
+    from learnhub.core.i18n import force_locale
 
     if text is None:
         return None

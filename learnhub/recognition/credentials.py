@@ -48,7 +48,7 @@ def _issue(user, *, kind, source_type, source_id, title, description, criteria, 
 
 def issue_course_credential(user, course, completed_at=None):
     """The credential for finishing `course`, issued once."""
-    from flask_babel import force_locale
+    from learnhub.core.i18n import force_locale
 
     # Stored text is in the course's own language, not the language of whoever is browsing.
     with force_locale(course.language or "zh_CN"):
@@ -169,7 +169,7 @@ def open_badge(credential, base_url):
         "result": [{"type": ["Result"], "resultDescription": f"{credential_url}#hours", "value": hours,
                     "status": "Completed"}],
     }
-    badge = {
+    return {
         "@context": OB_CONTEXT,
         "id": credential_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -179,7 +179,6 @@ def open_badge(credential, base_url):
         "credentialSubject": subject,
         "credentialStatus": {"id": f"{credential_url}/status", "type": "LearnHubCredentialStatus"},
     }
-    return badge
 
 
 def status_of(credential):

@@ -146,9 +146,7 @@ def _counts(fact, version):
         return version.counts_prior_learning
     if version.categories and fact.category not in version.categories:
         return False
-    if version.occupations and fact.occupation not in version.occupations:
-        return False
-    return True
+    return not version.occupations or fact.occupation in version.occupations
 
 
 def measure(version, earned, courses_by_slug, now=None):

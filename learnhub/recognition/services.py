@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,6 +15,7 @@ from learnhub.accounts.models import User
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import award
 from learnhub.extensions import db

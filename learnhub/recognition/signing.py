@@ -9,6 +9,7 @@ with its own and publish only its own.
 """
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -47,10 +48,8 @@ def _generate(path):
         with os.fdopen(handle, "wb") as out:
             out.write(pem)
         os.chmod(temporary, 0o600)
-        try:
-            os.link(temporary, path)  # atomic, and fails if another process got there first
-        except FileExistsError:
-            pass
+        with contextlib.suppress(FileExistsError):  # another process got there first
+            os.link(temporary, path)  # atomic
     finally:
         os.unlink(temporary)
 

@@ -8,10 +8,10 @@ uploaded removed, and what they wrote cleared.
 
 from datetime import UTC, datetime
 
-from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from learnhub.accounts.signals import account_erasing, personal_data_requested
+from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.learning.signals import course_completed

@@ -48,7 +48,7 @@ def count_everyone(now=None):
     for org_id, values in own.items():
         for ancestor in (int(part) for part in paths.get(org_id, "").strip("/").split("/") if part):
             if ancestor in totals:
-                totals[ancestor] = [a + b for a, b in zip(totals[ancestor], values)]
+                totals[ancestor] = [a + b for a, b in zip(totals[ancestor], values, strict=True)]
     rows = [dict(org_id=org_id, workers=w, active_7=a7, active_30=a30, counted_at=now)
             for org_id, (w, a7, a30) in sorted(totals.items())]
     for start in range(0, len(rows), _CHUNK):

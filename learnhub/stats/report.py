@@ -40,7 +40,7 @@ class Table:
         """Header and rows as spreadsheet values: numbers stay numbers, hours in hours."""
         rows = [[str(column.label) for column in self.columns]]
         for row in self.rows:
-            rows.append([export_value(column, value) for column, value in zip(self.columns, row)])
+            rows.append([export_value(column, value) for column, value in zip(self.columns, row, strict=True)])
         return rows
 
     def csv(self):

@@ -249,6 +249,19 @@ def save_quiz_settings(user, course, key, values):
     db.session.flush()
 
 
+def _clean_choices(rows):
+    """The choices written in the form's rows, blank rows left out, each checked: [(text, is_correct)]."""
+    cleaned = []
+    for number, (choice, correct) in enumerate(rows, 1):
+        if not (choice or "").strip():
+            continue
+        choice = _text(choice, f"choice{number}", 500, _("Write the choice."), multiline=True)
+        if choice in (c for c, _ in cleaned):
+            raise DomainError(_("Two choices say the same: “%(text)s”.", text=choice), "choices")
+        cleaned.append((choice, bool(correct)))
+    return cleaned
+
+
 def clean_question(kind, text, choices, explanation):
     """Check one question; `choices` is [(text, is_correct)] of the form's rows, blank ones too.
 
@@ -262,15 +275,8 @@ def clean_question(kind, text, choices, explanation):
     rows = list(choices) or [("", False), ("", False)]
     if kind == "true_false":
         rows = [((text or "").strip() or label, correct) for (text, correct), label
-                in zip(rows[:2], [_("True"), _("False")])] + rows[2:]
-    cleaned = []
-    for number, (choice, correct) in enumerate(rows, 1):
-        if not (choice or "").strip():
-            continue
-        choice = _text(choice, f"choice{number}", 500, _("Write the choice."), multiline=True)
-        if choice in (c for c, _ in cleaned):
-            raise DomainError(_("Two choices say the same: “%(text)s”.", text=choice), "choices")
-        cleaned.append((choice, bool(correct)))
+                in zip(rows[:2], [_("True"), _("False")], strict=False)] + rows[2:]
+    cleaned = _clean_choices(rows)
     if len(cleaned) < 2:
         raise DomainError(_("A question needs at least two choices."), "choices")
     if len(cleaned) > MAX_CHOICES:

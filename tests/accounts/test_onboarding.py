@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -15,6 +14,7 @@ from learnhub.accounts import onboarding
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import verify_password
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import force_locale
 from learnhub.extensions import db
 
 HEADER = ["姓名", "手机号", "工会", "工种", "技能等级"]

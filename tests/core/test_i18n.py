@@ -36,3 +36,15 @@ def test_every_entry_is_translated_and_not_fuzzy():
     bad = [m.id for m in _catalogue() if m.id and (m.fuzzy or not all(
         m.string if isinstance(m.string, tuple) else (m.string,)))]
     assert not bad
+
+
+def test_a_request_translates_in_its_language_and_force_locale_switches_for_a_while(app):
+    from learnhub.core.i18n import force_locale, gettext, lazy_gettext, ngettext
+
+    label = lazy_gettext("Recognition")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert gettext("Recognition") == "Recognition" and str(label) == "Recognition"
+        with force_locale("zh_CN"):  # e.g. a revocation reason that strangers read in Chinese
+            assert gettext("Recognition") == "学习成果认定" and str(label) == "学习成果认定"
+        assert gettext("Recognition") == "Recognition"
+        assert ngettext("%(num)d attempt left.", "%(num)d attempts left.", 2) == "2 attempts left."

@@ -125,11 +125,10 @@ def test_the_database_itself_refuses_a_second_open_application(worker, make_path
     version = make_pathway()
     finish(worker, safety_course)
     recognition.apply(worker, version.pathway_id)
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.add(Application(user_id=worker.id, pathway_id=version.pathway_id, version_id=version.id,
-                                       status="info_requested", evidence={}, note="", reason=""))
-            db.session.flush()
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(Application(user_id=worker.id, pathway_id=version.pathway_id, version_id=version.id,
+                                   status="info_requested", evidence={}, note="", reason=""))
+        db.session.flush()
 
 
 # ---------------------------------------------------------------- review

@@ -22,7 +22,7 @@ def _instance(app, tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def _english(app):
     """Services run outside a request speak English here, whatever the default language."""
-    from flask_babel import force_locale
+    from learnhub.core.i18n import force_locale
 
     with force_locale("en"):
         yield
