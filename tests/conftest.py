@@ -4,13 +4,14 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from config import TestConfig
@@ -325,3 +326,44 @@ def quiz_answers(revision, right=True):
         data[f"q{question.id}"] = [str(c.id) for c in wanted]
     return data
 
+
+# ---------------------------------------------------------------- counting statements
+
+
+class Statements(list):
+    """The SQL statements run inside a `count_queries` block, in order."""
+
+    def selects(self):
+        """Only the SELECTs: what a page reads, without the SAVEPOINTs of the test's transaction."""
+        return self._starting_with("SELECT")
+
+    def writes(self):
+        """Only the INSERTs, UPDATEs and DELETEs."""
+        return self._starting_with("INSERT", "UPDATE", "DELETE")
+
+    def _starting_with(self, *words):
+        return [s for s in self if s.split(None, 1)[0].upper() in words]
+
+
+@contextmanager
+def count_queries(engine=None):
+    """Record every statement sent to `engine` (the app's by default) inside the block.
+
+        with count_queries() as statements:
+            client.get("/courses/")
+        assert len(statements) <= 10
+
+    Statements of the test's own transaction (SAVEPOINT, RELEASE) are counted too;
+    `statements.selects()` and `statements.writes()` leave them out.
+    """
+    statements = Statements()
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = engine if engine is not None else db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
