@@ -70,26 +70,43 @@ class _TestSession(Session):
         return self.bind
 
 
+@contextmanager
+def session_on(connection):
+    """Point `db.session` at `connection` for the block, then put the app's session back.
+
+    The session joins the connection's transaction through a SAVEPOINT: a commit releases it,
+    a rollback (a view's, after a refused form) returns to it, and nothing reaches the database
+    until the caller ends the connection's own transaction.
+    """
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession,
+         "expire_on_commit": False}
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
-    """Run each test inside a transaction that is rolled back, commits included."""
+    """Run each test inside a transaction that is rolled back, commits included.
+
+    A module that builds its data once overrides this fixture: see `tests/test_bad_input.py`.
+    """
     if request.node.get_closest_marker("own_database"):
         yield  # the test builds, commits to and drops a database of its own
         return
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession,
-             "expire_on_commit": False}
-        )
         limiter.reset()
         try:
-            yield
+            with session_on(connection):
+                yield
         finally:
-            db.session.remove()
-            db.session = original
             outer.rollback()
             connection.close()
 
@@ -175,19 +192,18 @@ def runner(app):
 # ---------------------------------------------------------------- factories
 
 
-@pytest.fixture
-def make_org():
-    """make_org(name, kind, parent=None) -> Org"""
+# Plain functions, so that a module building its data once (a module-scoped fixture) makes the
+# same people, unions and courses as the function-scoped fixtures below.
+
+
+def make_org(name, kind="enterprise", parent=None):
+    """A union: make_org(name, kind, parent=None) -> Org"""
     from learnhub.orgs.services import create_org
 
-    def make(name, kind="enterprise", parent=None):
-        return create_org(name, kind, parent)
-
-    return make
+    return create_org(name, kind, parent)
 
 
-@pytest.fixture
-def tree(make_org):
+def build_tree():
     """A small union tree: two provinces, a city each, enterprises below.
 
     national
@@ -206,9 +222,8 @@ def tree(make_org):
                                  ent_a2=ent_a2, prov_b=prov_b, city_b=city_b, ent_b1=ent_b1))
 
 
-@pytest.fixture
-def make_user(tree):
-    """make_user(username, role='worker', org=None, consent=True, **fields) -> User.
+def user_maker(default_org):
+    """make_user(username, role='worker', org=None, consent=True, **fields) -> User, in `default_org`.
 
     The password is PASSWORD; with consent=True the person has accepted the current notice.
     """
@@ -218,7 +233,7 @@ def make_user(tree):
     def make(username, role="worker", org=None, consent=True, **fields):
         fields.setdefault("name", "测试" + username[:10])
         fields.setdefault("occupation", "electrician" if role == "worker" else None)
-        user = User(username=username, role=role, org=org or tree.ent_a1,
+        user = User(username=username, role=role, org=org or default_org,
                     password_hash=hash_password(fields.pop("password", PASSWORD)), **fields)
         db.session.add(user)
         db.session.flush()
@@ -228,6 +243,75 @@ def make_user(tree):
         return user
 
     return make
+
+
+def make_course(slug="test-course", modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
+                pass_mark=50, max_attempts=3, **fields):
+    """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course.
+
+    A quiz module gets two questions: q1 single choice (first choice right) and q2 multiple
+    choice (first two right), pass mark 50 % and three attempts unless told otherwise.
+    """
+    from decimal import Decimal
+
+    from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
+
+    credits = sum(Decimal(m[2]) for m in modules)
+    fields.setdefault("title", f"课程 {slug}")
+    fields.setdefault("summary", "测试课程")
+    fields.setdefault("category", "safety")
+    fields.setdefault("status", "published")
+    fields.setdefault("credits", credits)
+    fields.setdefault("minutes", sum(m[3] for m in modules))
+    fields.setdefault("search_text", f"{fields['title']} {fields['summary']}".casefold())
+    course = Course(slug=slug, **fields)
+    db.session.add(course)
+    db.session.flush()
+    for position, (key, kind, module_credits, minutes) in enumerate(modules):
+        module = Module(course_id=course.id, key=key, position=position, kind=kind, revision=1)
+        db.session.add(module)
+        db.session.flush()
+        revision = ModuleRevision(module_id=module.id, revision=1, title=f"单元 {key}", minutes=minutes,
+                                  credits=Decimal(module_credits), body_html="<p>正文</p>",
+                                  body_source="正文", video="media/clip.mp4" if kind == "video" else None)
+        if kind == "quiz":
+            revision.pass_mark, revision.max_attempts = pass_mark, max_attempts
+            revision.questions = [
+                Question(position=0, kind="single", text="第一题", explanation="因为甲对。",
+                         choices=[Choice(position=0, text="甲", is_correct=True),
+                                  Choice(position=1, text="乙")]),
+                Question(position=1, kind="multiple", text="第二题", explanation="甲乙都对。",
+                         choices=[Choice(position=0, text="甲", is_correct=True),
+                                  Choice(position=1, text="乙", is_correct=True),
+                                  Choice(position=2, text="丙")]),
+            ]
+        db.session.add(revision)
+    db.session.flush()
+    return course
+
+
+@pytest.fixture(name="make_org")
+def _make_org():
+    """make_org(name, kind, parent=None) -> Org"""
+    return make_org
+
+
+@pytest.fixture
+def tree():
+    """The small union tree of `build_tree`."""
+    return build_tree()
+
+
+@pytest.fixture
+def make_user(tree):
+    """make_user(username, role='worker', org=None, consent=True, **fields) -> User, in tree.ent_a1 by default."""
+    return user_maker(tree.ent_a1)
+
+
+@pytest.fixture(name="make_course")
+def _make_course():
+    """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course (see the function)."""
+    return make_course
 
 
 # ---------------------------------------------------------------- driving the site
@@ -267,55 +351,6 @@ def auth(client):
     return Auth(client)
 
 
-@pytest.fixture
-def make_course():
-    """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course.
-
-    A quiz module gets two questions: q1 single choice (first choice right) and q2 multiple
-    choice (first two right), pass mark 50 % and three attempts unless told otherwise.
-    """
-    from decimal import Decimal
-
-    from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
-
-    def make(slug="test-course", modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
-             pass_mark=50, max_attempts=3, **fields):
-        credits = sum(Decimal(m[2]) for m in modules)
-        fields.setdefault("title", f"课程 {slug}")
-        fields.setdefault("summary", "测试课程")
-        fields.setdefault("category", "safety")
-        fields.setdefault("status", "published")
-        fields.setdefault("credits", credits)
-        fields.setdefault("minutes", sum(m[3] for m in modules))
-        fields.setdefault("search_text", f"{fields['title']} {fields['summary']}".casefold())
-        course = Course(slug=slug, **fields)
-        db.session.add(course)
-        db.session.flush()
-        for position, (key, kind, module_credits, minutes) in enumerate(modules):
-            module = Module(course_id=course.id, key=key, position=position, kind=kind, revision=1)
-            db.session.add(module)
-            db.session.flush()
-            revision = ModuleRevision(module_id=module.id, revision=1, title=f"单元 {key}", minutes=minutes,
-                                      credits=Decimal(module_credits), body_html="<p>正文</p>",
-                                      body_source="正文", video="media/clip.mp4" if kind == "video" else None)
-            if kind == "quiz":
-                revision.pass_mark, revision.max_attempts = pass_mark, max_attempts
-                revision.questions = [
-                    Question(position=0, kind="single", text="第一题", explanation="因为甲对。",
-                             choices=[Choice(position=0, text="甲", is_correct=True),
-                                      Choice(position=1, text="乙")]),
-                    Question(position=1, kind="multiple", text="第二题", explanation="甲乙都对。",
-                             choices=[Choice(position=0, text="甲", is_correct=True),
-                                      Choice(position=1, text="乙", is_correct=True),
-                                      Choice(position=2, text="丙")]),
-                ]
-            db.session.add(revision)
-        db.session.flush()
-        return course
-
-    return make
-
-
 def quiz_answers(revision, right=True):
     """Form data answering every question of a quiz revision, all right or all wrong."""
     data = {}
@@ -325,6 +360,7 @@ def quiz_answers(revision, right=True):
             wanted = wanted[:1]
         data[f"q{question.id}"] = [str(c.id) for c in wanted]
     return data
+
 
 
 # ---------------------------------------------------------------- counting statements
