@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 
 import re
+import sys
 from contextlib import contextmanager
 
 import pytest
@@ -45,6 +46,13 @@ class _Client(FlaskClient):
     def open(self, *args, **kwargs):
         g.__dict__.clear()
         return super().open(*args, **kwargs)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After the run: how many inputs the bad-input catalogue tried, when it ran."""
+    catalogue = sys.modules.get("tests.test_bad_input")
+    if catalogue is not None and catalogue.TRIED:
+        terminalreporter.write_line(catalogue.closing_note())
 
 
 @pytest.fixture(scope="session")
