@@ -1,4 +1,5 @@
 # Two commands: `make run` serves the demo, `make test` runs the whole suite.
+# While editing: `make check` (ruff and the suite without the browser journeys).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -11,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install browser translations messages db courses demo clean
+.PHONY: run test check install browser translations messages db courses demo clean
 
 # The site and, beside it, the task queue's consumer (headcounts, and later reminders and sending).
 run: install translations db courses demo
@@ -22,6 +23,13 @@ run: install translations db courses demo
 test: install translations browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# The edit-test loop: what `make test` runs, less the browser journeys (tests/e2e).
+check: install translations
+	$(PY) -m ruff check .
+# enabled once `ruff format` has been applied (then uncomment: the tab after # is the recipe's)
+#	$(PY) -m ruff format --check .
+	$(PY) -m pytest -m "not e2e"
 
 install: $(VENV)/.installed
 
