@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check install browser translations messages db courses demo clean
+.PHONY: run test check install lock browser translations messages db courses demo clean
 
 # The site and, beside it, the task queue's consumer (headcounts, and later reminders and sending).
 run: install translations db courses demo
@@ -33,10 +33,25 @@ check: install translations
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# requirements*.txt name the direct dependencies; requirements.lock pins every package they
+# pull in, so that two machines install the same versions.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c requirements.lock
 	touch $@
+
+# After changing a requirements file: `make lock`, then commit requirements.lock with it. It keeps
+# the versions already locked where they still fit; `make lock UPGRADE=1` moves every package that
+# no requirements file pins to its newest release. The benchmark's packages are locked too.
+PIP_COMPILE := $(VENV)/bin/pip-compile
+lock: $(PIP_COMPILE)
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --quiet --strip-extras --no-emit-index-url \
+	  --no-emit-find-links $(if $(UPGRADE),--upgrade) --output-file requirements.lock \
+	  requirements-dev.txt requirements-bench.txt
+
+$(PIP_COMPILE):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^pip-tools==' requirements-dev.txt)"
 
 # The browser journeys (tests/e2e) drive Debian's chromium, with a CJK font so that screenshots
 # are readable, and check pages with axe-core from the npm registry. No browser is downloaded.
@@ -87,6 +102,6 @@ DB ?= all
 bench: $(VENV)/.bench-installed translations
 	$(PY) bench/run.py --db $(DB)
 
-$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+$(VENV)/.bench-installed: requirements-bench.txt requirements.lock $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c requirements.lock
 	touch $@
