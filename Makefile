@@ -1,4 +1,5 @@
 # Two commands: `make run` serves the demo, `make test` runs the whole suite.
+# While editing: `make check` (ruff and the suite without the browser journeys).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -11,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install browser translations messages db courses demo clean
+.PHONY: run test check install lock browser translations messages db courses demo clean
 
 # The site and, beside it, the task queue's consumer (headcounts, and later reminders and sending).
 run: install translations db courses demo
@@ -23,12 +24,34 @@ test: install translations browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+# The edit-test loop: what `make test` runs, less the browser journeys (tests/e2e).
+check: install translations
+	$(PY) -m ruff check .
+# enabled once `ruff format` has been applied (then uncomment: the tab after # is the recipe's)
+#	$(PY) -m ruff format --check .
+	$(PY) -m pytest -m "not e2e"
+
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# requirements*.txt name the direct dependencies; requirements.lock pins every package they
+# pull in, so that two machines install the same versions.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c requirements.lock
 	touch $@
+
+# After changing a requirements file: `make lock`, then commit requirements.lock with it. It keeps
+# the versions already locked where they still fit; `make lock UPGRADE=1` moves every package that
+# no requirements file pins to its newest release. The benchmark's packages are locked too.
+PIP_COMPILE := $(VENV)/bin/pip-compile
+lock: $(PIP_COMPILE)
+	CUSTOM_COMPILE_COMMAND="make lock" $(PIP_COMPILE) --quiet --strip-extras --no-emit-index-url \
+	  --no-emit-find-links $(if $(UPGRADE),--upgrade) --output-file requirements.lock \
+	  requirements-dev.txt requirements-bench.txt
+
+$(PIP_COMPILE):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "$$(grep '^pip-tools==' requirements-dev.txt)"
 
 # The browser journeys (tests/e2e) drive Debian's chromium, with a CJK font so that screenshots
 # are readable, and check pages with axe-core from the npm registry. No browser is downloaded.
@@ -79,6 +102,6 @@ DB ?= all
 bench: $(VENV)/.bench-installed translations
 	$(PY) bench/run.py --db $(DB)
 
-$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+$(VENV)/.bench-installed: requirements-bench.txt requirements.lock $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c requirements.lock
 	touch $@

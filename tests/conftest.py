@@ -4,13 +4,15 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 """
 
 import re
+import sys
+from contextlib import contextmanager
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from config import TestConfig
@@ -46,6 +48,13 @@ class _Client(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """After the run: how many inputs the bad-input catalogue tried, when it ran."""
+    catalogue = sys.modules.get("tests.test_bad_input")
+    if catalogue is not None and catalogue.TRIED:
+        terminalreporter.write_line(catalogue.closing_note())
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig())
@@ -69,26 +78,43 @@ class _TestSession(Session):
         return self.bind
 
 
+@contextmanager
+def session_on(connection):
+    """Point `db.session` at `connection` for the block, then put the app's session back.
+
+    The session joins the connection's transaction through a SAVEPOINT: a commit releases it,
+    a rollback (a view's, after a refused form) returns to it, and nothing reaches the database
+    until the caller ends the connection's own transaction.
+    """
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession,
+         "expire_on_commit": False}
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
-    """Run each test inside a transaction that is rolled back, commits included."""
+    """Run each test inside a transaction that is rolled back, commits included.
+
+    A module that builds its data once overrides this fixture: see `tests/test_bad_input.py`.
+    """
     if request.node.get_closest_marker("own_database"):
         yield  # the test builds, commits to and drops a database of its own
         return
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession,
-             "expire_on_commit": False}
-        )
         limiter.reset()
         try:
-            yield
+            with session_on(connection):
+                yield
         finally:
-            db.session.remove()
-            db.session = original
             outer.rollback()
             connection.close()
 
@@ -174,19 +200,18 @@ def runner(app):
 # ---------------------------------------------------------------- factories
 
 
-@pytest.fixture
-def make_org():
-    """make_org(name, kind, parent=None) -> Org"""
+# Plain functions, so that a module building its data once (a module-scoped fixture) makes the
+# same people, unions and courses as the function-scoped fixtures below.
+
+
+def make_org(name, kind="enterprise", parent=None):
+    """A union: make_org(name, kind, parent=None) -> Org"""
     from learnhub.orgs.services import create_org
 
-    def make(name, kind="enterprise", parent=None):
-        return create_org(name, kind, parent)
-
-    return make
+    return create_org(name, kind, parent)
 
 
-@pytest.fixture
-def tree(make_org):
+def build_tree():
     """A small union tree: two provinces, a city each, enterprises below.
 
     national
@@ -205,9 +230,8 @@ def tree(make_org):
                                  ent_a2=ent_a2, prov_b=prov_b, city_b=city_b, ent_b1=ent_b1))
 
 
-@pytest.fixture
-def make_user(tree):
-    """make_user(username, role='worker', org=None, consent=True, **fields) -> User.
+def user_maker(default_org):
+    """make_user(username, role='worker', org=None, consent=True, **fields) -> User, in `default_org`.
 
     The password is PASSWORD; with consent=True the person has accepted the current notice.
     """
@@ -217,7 +241,7 @@ def make_user(tree):
     def make(username, role="worker", org=None, consent=True, **fields):
         fields.setdefault("name", "测试" + username[:10])
         fields.setdefault("occupation", "electrician" if role == "worker" else None)
-        user = User(username=username, role=role, org=org or tree.ent_a1,
+        user = User(username=username, role=role, org=org or default_org,
                     password_hash=hash_password(fields.pop("password", PASSWORD)), **fields)
         db.session.add(user)
         db.session.flush()
@@ -227,6 +251,75 @@ def make_user(tree):
         return user
 
     return make
+
+
+def make_course(slug="test-course", modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
+                pass_mark=50, max_attempts=3, **fields):
+    """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course.
+
+    A quiz module gets two questions: q1 single choice (first choice right) and q2 multiple
+    choice (first two right), pass mark 50 % and three attempts unless told otherwise.
+    """
+    from decimal import Decimal
+
+    from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
+
+    credits = sum(Decimal(m[2]) for m in modules)
+    fields.setdefault("title", f"课程 {slug}")
+    fields.setdefault("summary", "测试课程")
+    fields.setdefault("category", "safety")
+    fields.setdefault("status", "published")
+    fields.setdefault("credits", credits)
+    fields.setdefault("minutes", sum(m[3] for m in modules))
+    fields.setdefault("search_text", f"{fields['title']} {fields['summary']}".casefold())
+    course = Course(slug=slug, **fields)
+    db.session.add(course)
+    db.session.flush()
+    for position, (key, kind, module_credits, minutes) in enumerate(modules):
+        module = Module(course_id=course.id, key=key, position=position, kind=kind, revision=1)
+        db.session.add(module)
+        db.session.flush()
+        revision = ModuleRevision(module_id=module.id, revision=1, title=f"单元 {key}", minutes=minutes,
+                                  credits=Decimal(module_credits), body_html="<p>正文</p>",
+                                  body_source="正文", video="media/clip.mp4" if kind == "video" else None)
+        if kind == "quiz":
+            revision.pass_mark, revision.max_attempts = pass_mark, max_attempts
+            revision.questions = [
+                Question(position=0, kind="single", text="第一题", explanation="因为甲对。",
+                         choices=[Choice(position=0, text="甲", is_correct=True),
+                                  Choice(position=1, text="乙")]),
+                Question(position=1, kind="multiple", text="第二题", explanation="甲乙都对。",
+                         choices=[Choice(position=0, text="甲", is_correct=True),
+                                  Choice(position=1, text="乙", is_correct=True),
+                                  Choice(position=2, text="丙")]),
+            ]
+        db.session.add(revision)
+    db.session.flush()
+    return course
+
+
+@pytest.fixture(name="make_org")
+def _make_org():
+    """make_org(name, kind, parent=None) -> Org"""
+    return make_org
+
+
+@pytest.fixture
+def tree():
+    """The small union tree of `build_tree`."""
+    return build_tree()
+
+
+@pytest.fixture
+def make_user(tree):
+    """make_user(username, role='worker', org=None, consent=True, **fields) -> User, in tree.ent_a1 by default."""
+    return user_maker(tree.ent_a1)
+
+
+@pytest.fixture(name="make_course")
+def _make_course():
+    """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course (see the function)."""
+    return make_course
 
 
 # ---------------------------------------------------------------- driving the site
@@ -266,55 +359,6 @@ def auth(client):
     return Auth(client)
 
 
-@pytest.fixture
-def make_course():
-    """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course.
-
-    A quiz module gets two questions: q1 single choice (first choice right) and q2 multiple
-    choice (first two right), pass mark 50 % and three attempts unless told otherwise.
-    """
-    from decimal import Decimal
-
-    from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
-
-    def make(slug="test-course", modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
-             pass_mark=50, max_attempts=3, **fields):
-        credits = sum(Decimal(m[2]) for m in modules)
-        fields.setdefault("title", f"课程 {slug}")
-        fields.setdefault("summary", "测试课程")
-        fields.setdefault("category", "safety")
-        fields.setdefault("status", "published")
-        fields.setdefault("credits", credits)
-        fields.setdefault("minutes", sum(m[3] for m in modules))
-        fields.setdefault("search_text", f"{fields['title']} {fields['summary']}".casefold())
-        course = Course(slug=slug, **fields)
-        db.session.add(course)
-        db.session.flush()
-        for position, (key, kind, module_credits, minutes) in enumerate(modules):
-            module = Module(course_id=course.id, key=key, position=position, kind=kind, revision=1)
-            db.session.add(module)
-            db.session.flush()
-            revision = ModuleRevision(module_id=module.id, revision=1, title=f"单元 {key}", minutes=minutes,
-                                      credits=Decimal(module_credits), body_html="<p>正文</p>",
-                                      body_source="正文", video="media/clip.mp4" if kind == "video" else None)
-            if kind == "quiz":
-                revision.pass_mark, revision.max_attempts = pass_mark, max_attempts
-                revision.questions = [
-                    Question(position=0, kind="single", text="第一题", explanation="因为甲对。",
-                             choices=[Choice(position=0, text="甲", is_correct=True),
-                                      Choice(position=1, text="乙")]),
-                    Question(position=1, kind="multiple", text="第二题", explanation="甲乙都对。",
-                             choices=[Choice(position=0, text="甲", is_correct=True),
-                                      Choice(position=1, text="乙", is_correct=True),
-                                      Choice(position=2, text="丙")]),
-                ]
-            db.session.add(revision)
-        db.session.flush()
-        return course
-
-    return make
-
-
 def quiz_answers(revision, right=True):
     """Form data answering every question of a quiz revision, all right or all wrong."""
     data = {}
@@ -325,3 +369,45 @@ def quiz_answers(revision, right=True):
         data[f"q{question.id}"] = [str(c.id) for c in wanted]
     return data
 
+
+
+# ---------------------------------------------------------------- counting statements
+
+
+class Statements(list):
+    """The SQL statements run inside a `count_queries` block, in order."""
+
+    def selects(self):
+        """Only the SELECTs: what a page reads, without the SAVEPOINTs of the test's transaction."""
+        return self._starting_with("SELECT")
+
+    def writes(self):
+        """Only the INSERTs, UPDATEs and DELETEs."""
+        return self._starting_with("INSERT", "UPDATE", "DELETE")
+
+    def _starting_with(self, *words):
+        return [s for s in self if s.split(None, 1)[0].upper() in words]
+
+
+@contextmanager
+def count_queries(engine=None):
+    """Record every statement sent to `engine` (the app's by default) inside the block.
+
+        with count_queries() as statements:
+            client.get("/courses/")
+        assert len(statements) <= 10
+
+    Statements of the test's own transaction (SAVEPOINT, RELEASE) are counted too;
+    `statements.selects()` and `statements.writes()` leave them out.
+    """
+    statements = Statements()
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = engine if engine is not None else db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

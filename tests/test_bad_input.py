@@ -15,8 +15,8 @@ correctly), or puts it into one query-string parameter, and checks what a user w
 
 The kinds of input: impossible dates, identifiers and free text with NUL / right-to-left override
 / zero-width characters / full-width characters / emoji / spaces, numbers written as NaN, inf,
-1e309, 1_000, full width, negative or huge, and unknown allow-list values. Run with -s to see how
-many inputs x fields were tried.
+1e309, 1_000, full width, negative or huge, and unknown allow-list values. How many inputs x fields
+were tried is printed at the end of a run that includes this module.
 """
 
 import io
@@ -29,7 +29,8 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from learnhub.demo import finish_course
-from learnhub.extensions import db
+from learnhub.extensions import db, limiter
+from tests.conftest import build_tree, make_course, session_on, user_maker
 
 TRIED = Counter()  # "form/field" or "GET route?param" -> inputs tried
 
@@ -80,46 +81,107 @@ UNKNOWN = {"unknown": "evil", "sql": "safety' OR '1'='1", "nul": "safety\x00", "
 # ---------------------------------------------------------------- the site they are typed into
 
 
-@pytest.fixture
-def site(app, tree, make_user, make_course, monkeypatch, tmp_path):
+# Built once for the module: each case runs in a SAVEPOINT of the module's transaction and is
+# rolled back to it, so every case starts from the same site (the `site` fixture checks it).
+
+
+@pytest.fixture(scope="module")
+def _built(app, tmp_path_factory):
     """A worker, a city admin, a national admin, a trainer; a published course, a studio draft with
-    a lesson and a quiz, a ledger entry, a pathway the worker meets, a prior-learning claim."""
+    a lesson and a quiz, a ledger entry, a pathway the worker meets, a prior-learning claim.
+
+    Committed into a transaction on one connection that stays open for the module and is rolled
+    back at its end; yields (connection, the rows' ids, the site's fingerprint).
+    """
     from learnhub.credits import services as credits
     from learnhub.recognition import prior
     from learnhub.recognition.pathways import load_pathway
     from learnhub.studio import modules as authoring
     from learnhub.studio import services as studio
 
-    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
-    monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(tmp_path / "signing-key.pem"))
-    monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
-    app.extensions.pop("recognition_signing_key", None)
+    folder = tmp_path_factory.mktemp("bad-input")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(app, "instance_path", str(folder / "instance"))
+        monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(folder / "uploads"))
+        monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(folder / "signing-key.pem"))
+        monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
+        app.extensions.pop("recognition_signing_key", None)
+        with app.app_context():
+            connection = db.engine.connect()
+        outer = connection.begin()
+        try:
+            with app.app_context(), session_on(connection):
+                tree = build_tree()
+                make_user = user_maker(tree.ent_a1)
+                worker = make_user("worker1", org=tree.ent_a1, phone="13900000001")
+                make_user("other.worker", org=tree.ent_a1, phone="13900000002")
+                admin = make_user("admin1", role="admin", org=tree.city_a)
+                make_user("keeper1", role="admin", org=tree.national)
+                trainer = make_user("trainer1", role="trainer", org=tree.prov_a)
+                make_user("trainer2", role="trainer", org=tree.prov_a)
+                course = make_course("safety-a", category="safety", occupation="electrician")
+                draft = studio.create_course(trainer, dict(
+                    title="班组安全交底", summary="每天开工前怎样做安全交底。", category="safety", occupation="all",
+                    target_level="none", language="zh_CN", credits="1", hours="1", tags="安全", audience=""),
+                    slug="briefing")
+                authoring.add_module(trainer, draft, "lesson", "为什么要交底", key="why")
+                authoring.add_module(trainer, draft, "quiz", "小测验", key="check")
+                entry, _ = credits.award(worker, kind="module", source_type="module", source_id=99,
+                                         credits=Decimal("1"), minutes=10)
+                finish_course(worker, course)
+                version = load_pathway("bad-input", tree.national, title="电工安全学分转换", target_kind="academic",
+                                       institution="滨江职业技术学院", programme="电气自动化技术专业",
+                                       course_name="电工安全技术", target_credits="2", required_courses="safety-a",
+                                       min_credits="1")
+                claim = prior.submit(worker, title="电工培训", issuer="市职业培训中心", achieved_on="2024-06-30",
+                                     hours="40", description="", filename="c.pdf", data=PDF)
+                db.session.commit()  # as a request would: a view's rollback must not undo the set-up
+                ids = SimpleNamespace(worker=worker.id, admin=admin.id, trainer=trainer.id, course=course.id,
+                                      draft=draft.id, entry=entry.id, pathway_id=version.pathway_id, claim=claim.id,
+                                      tree={name: org.id for name, org in vars(tree).items()
+                                            if not name.startswith("_")})
+                fingerprint = _fingerprint(None)
+            yield connection, ids, fingerprint
+        finally:
+            outer.rollback()
+            connection.close()
+            app.extensions.pop("recognition_signing_key", None)
 
-    worker = make_user("worker1", org=tree.ent_a1, phone="13900000001")
-    make_user("other.worker", org=tree.ent_a1, phone="13900000002")
-    admin = make_user("admin1", role="admin", org=tree.city_a)
-    make_user("keeper1", role="admin", org=tree.national)
-    trainer = make_user("trainer1", role="trainer", org=tree.prov_a)
-    make_user("trainer2", role="trainer", org=tree.prov_a)
-    course = make_course("safety-a", category="safety", occupation="electrician")
-    draft = studio.create_course(trainer, dict(
-        title="班组安全交底", summary="每天开工前怎样做安全交底。", category="safety", occupation="all",
-        target_level="none", language="zh_CN", credits="1", hours="1", tags="安全", audience=""), slug="briefing")
-    authoring.add_module(trainer, draft, "lesson", "为什么要交底", key="why")
-    authoring.add_module(trainer, draft, "quiz", "小测验", key="check")
-    entry, _ = credits.award(worker, kind="module", source_type="module", source_id=99,
-                             credits=Decimal("1"), minutes=10)
-    finish_course(worker, course)
-    version = load_pathway("bad-input", tree.national, title="电工安全学分转换", target_kind="academic",
-                           institution="滨江职业技术学院", programme="电气自动化技术专业", course_name="电工安全技术",
-                           target_credits="2", required_courses="safety-a", min_credits="1")
-    claim = prior.submit(worker, title="电工培训", issuer="市职业培训中心", achieved_on="2024-06-30", hours="40",
-                         description="", filename="c.pdf", data=PDF)
-    db.session.commit()  # as a request would: a view's rollback must not undo the set-up
-    yield SimpleNamespace(worker=worker, admin=admin, trainer=trainer, course=course, draft=draft, entry=entry,
-                          pathway_id=version.pathway_id, claim=claim, tree=tree)
-    app.extensions.pop("recognition_signing_key", None)
+
+@pytest.fixture(autouse=True)
+def _transaction(app, _built):
+    """Each case in a SAVEPOINT of the module's transaction, rolled back after it, commits included.
+
+    Overrides the conftest fixture of the same name (one transaction per test, built from nothing).
+    """
+    connection = _built[0]
+    with app.app_context():
+        savepoint = connection.begin_nested()
+        limiter.reset()
+        try:
+            with session_on(connection):
+                yield
+        finally:
+            savepoint.rollback()
+
+
+@pytest.fixture
+def site(_built):
+    """The module's site, loaded afresh in this case's session; it is as built, whatever earlier cases did."""
+    from learnhub.accounts.models import User
+    from learnhub.catalog.models import Course
+    from learnhub.credits.models import LedgerEntry
+    from learnhub.orgs.models import Org
+    from learnhub.recognition.models import PriorLearning
+
+    _connection, ids, fingerprint = _built
+    assert _fingerprint(None) == fingerprint, "an earlier case left something behind"
+    get = db.session.get
+    return SimpleNamespace(worker=get(User, ids.worker), admin=get(User, ids.admin), trainer=get(User, ids.trainer),
+                           course=get(Course, ids.course), draft=get(Course, ids.draft),
+                           entry=get(LedgerEntry, ids.entry), pathway_id=ids.pathway_id,
+                           claim=get(PriorLearning, ids.claim),
+                           tree=SimpleNamespace(**{name: get(Org, id_) for name, id_ in ids.tree.items()}))
 
 
 def _count(model):
@@ -543,12 +605,9 @@ def test_a_certificate_date_long_ago_is_not_called_a_future_one(site, client, au
 # ---------------------------------------------------------------- the closing note
 
 
-def test_zz_report_how_many_inputs_were_tried():
-    """Printed under -s for the closing note: inputs x fields tried by this module."""
-    total = sum(TRIED.values())
-    if total:
-        print(f"\nbad-input catalogue: {total} inputs over {len(TRIED)} fields and parameters "
-              f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
-              f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
-              f"{len(ODD_SLUGS)} odd addresses x 6 routes)")
-    assert len(CASES) + len(QUERY_CASES) >= 300
+def closing_note():
+    """Inputs x fields tried by this module's run, printed after the run by tests/conftest.py."""
+    return (f"bad-input catalogue: {sum(TRIED.values())} inputs over {len(TRIED)} fields and parameters "
+            f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
+            f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
+            f"{len(ODD_SLUGS)} odd addresses x 6 routes)")

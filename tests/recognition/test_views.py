@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from learnhub.credits.models import LedgerEntry
 from learnhub.extensions import db
 from learnhub.recognition.models import Application, Credential, Pathway
+from tests.conftest import count_queries
 
 EN = {"Accept-Language": "en"}
 
@@ -209,19 +210,11 @@ def test_city_admins_do_not_keep_pathways(client, auth, admin, pathway):
 
 
 def _count_queries(client, url):
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    """(SELECTs, bytes) of a page: SAVEPOINTs belong to the test's rolled-back transaction, not to the page."""
+    with count_queries() as statements:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 200
-    # SAVEPOINTs belong to the test's rolled-back transaction, not to the page.
-    return len([s for s in statements if s.lstrip().upper().startswith("SELECT")]), len(response.data)
+    return len(statements.selects()), len(response.data)
 
 
 def test_the_pathways_page_costs_the_same_queries_however_many_pathways(

@@ -4,12 +4,12 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
 from learnhub.stats.headcounts import count_everyone
 from learnhub.stats.rollups import local_day
+from tests.conftest import count_queries
 
 
 def _today():
@@ -150,26 +150,17 @@ def test_the_overview_runs_the_same_queries_for_three_or_thirty_unions(app, clie
                                                                       make_user):
     admin_of(tree.national)
 
-    def count_queries(url):
-        statements = []
-
-        def record(*_args):
-            statements.append(1)
-
-        engine = db.session.get_bind()
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+    def statements_of(url):
+        with count_queries() as statements:
             assert client.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         return len(statements)
 
-    count_queries(f"/stats/{tree.city_a.id}/")  # the first request counts the people afresh
-    few = count_queries(f"/stats/{tree.city_a.id}/")
+    statements_of(f"/stats/{tree.city_a.id}/")  # the first request counts the people afresh
+    few = statements_of(f"/stats/{tree.city_a.id}/")
     for i in range(30):
         make_user(f"w{i}", org=make_org(f"新厂{i}工会", "enterprise", tree.city_a))
-    count_queries(f"/stats/{tree.city_a.id}/")  # new unions: counted afresh once more
-    assert count_queries(f"/stats/{tree.city_a.id}/") == few
+    statements_of(f"/stats/{tree.city_a.id}/")  # new unions: counted afresh once more
+    assert statements_of(f"/stats/{tree.city_a.id}/") == few
 
 
 def test_roster_filters_by_learning_activity_and_masks_phones(client, admin_of, tree, make_user, make_course,
