@@ -391,6 +391,19 @@ def test_every_route_with_an_id_is_in_the_matrix_or_public(app, world):
             assert not missing, f"{rule.rule}: the matrix gives no value for {missing}"
 
 
+def _judge(case, role, method, response):
+    """("leak" or "denied" or None, what was wanted) for `role`'s answer at a case of the matrix."""
+    status = response.status_code
+    if role == case.ok:
+        wanted = (200,) if method == "GET" else case.post_ok
+        return (None if status in wanted else "denied"), wanted
+    if role in case.also:
+        return ("denied" if status in (403, 404) or status >= 500 else None), "the page or the action"
+    if role == "visitor":
+        return ("leak" if status != 404 and not _is_login_redirect(response) else None), "404 or the login page"
+    return ("leak" if status != 404 else None), "404"
+
+
 def test_no_one_sees_what_is_not_theirs(app, world):
     matrix = Matrix(app, world)
     table = cases(world)
@@ -402,20 +415,13 @@ def test_no_one_sees_what_is_not_theirs(app, world):
             for method in _methods(rule):
                 for role in ROLES:
                     response = matrix.request(role, method, path, case.form)
-                    status = response.status_code
-                    label = f"{role:8} {method:4} {path} -> {status}" + (f" ({case.note})" if case.note else "")
-                    if role == case.ok:
-                        wanted = (200,) if method == "GET" else case.post_ok
-                        if status not in wanted:
-                            denied.append(f"{label}, wanted {wanted}")
-                    elif role in case.also:
-                        if status in (403, 404) or status >= 500:
-                            denied.append(f"{label}, wanted the page or the action")
-                    elif role == "visitor":
-                        if status != 404 and not _is_login_redirect(response):
-                            leaks.append(f"{label}, wanted 404 or the login page")
-                    elif status != 404:
-                        leaks.append(f"{label}, wanted 404")
+                    label = f"{role:8} {method:4} {path} -> {response.status_code}" + (
+                        f" ({case.note})" if case.note else "")
+                    verdict, wanted = _judge(case, role, method, response)
+                    if verdict == "leak":
+                        leaks.append(f"{label}, wanted {wanted}")
+                    elif verdict == "denied":
+                        denied.append(f"{label}, wanted {wanted}")
     print(f"\naccess matrix: {matrix.requests} requests over {len(rules)} routes with ids "
           f"({len({r.endpoint for r in rules})} endpoints) as {len(ROLES)} roles; "
           f"{len({r.endpoint for r in _id_rules(app)} & set(PUBLIC))} public endpoints allow-listed")

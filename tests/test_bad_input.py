@@ -354,40 +354,43 @@ def _cases():
 CASES = list(_cases())
 
 
-def _stored(form, field, site, client):
-    """Where a form that succeeded keeps `field`: the value to compare with the plain form."""
+def _stored_account(form, field, site, client):
     from learnhub.accounts.models import User
-    from learnhub.catalog.models import Course, Module, ModuleRevision
-    from learnhub.credits.models import LedgerEntry
-    from learnhub.recognition.models import Application, PathwayVersion, PriorLearning, Target
 
-    db.session.expire_all()
     if form == "register":
         user = db.session.scalar(select(User).order_by(User.id.desc()))
         return {"login": user.phone or user.username, "name": user.name}[field]
     if form == "login":  # logged in as this worker: their profile opens, with their name
         page = client.get("/me/profile").get_data(as_text=True)
         return "worker1" if 'value="测试worker1"' in page else page[:300]
-    if form == "profile":
-        return getattr(db.session.get(User, site.worker.id), field)
-    if form in ("new-course", "course-details"):
-        from learnhub.studio.models import CourseDraft
+    return getattr(db.session.get(User, site.worker.id), field)  # profile
 
-        if form == "new-course":
-            course = db.session.scalar(select(Course).order_by(Course.id.desc()))
-        else:
-            course = site.draft
-        draft = db.session.get(CourseDraft, course.id)
-        return {"slug": course.slug, "title": draft.title, "credits": _plain(draft.credits)}[field]
+
+def _stored_course(form, field, site, client):
+    from learnhub.catalog.models import Course
+    from learnhub.studio.models import CourseDraft
+
+    course = db.session.scalar(select(Course).order_by(Course.id.desc())) if form == "new-course" else site.draft
+    draft = db.session.get(CourseDraft, course.id)
+    return {"slug": course.slug, "title": draft.title, "credits": _plain(draft.credits)}[field]
+
+
+def _stored_module(form, field, site, client):
+    from learnhub.catalog.models import Module, ModuleRevision
+
     if form == "new-module":
-        module = db.session.scalar(select(Module).order_by(Module.id.desc()))
-        return module.key
-    if form in ("lesson", "quiz-settings"):
-        key = "why" if form == "lesson" else "check"
-        revision = db.session.scalar(select(ModuleRevision).join(Module).where(Module.key == key,
-                                                                                Module.course_id == site.draft.id)
-                                     .order_by(ModuleRevision.revision.desc()))
-        return str(getattr(revision, field))
+        return db.session.scalar(select(Module).order_by(Module.id.desc())).key
+    key = "why" if form == "lesson" else "check"
+    revision = db.session.scalar(select(ModuleRevision).join(Module).where(Module.key == key,
+                                                                            Module.course_id == site.draft.id)
+                                 .order_by(ModuleRevision.revision.desc()))
+    return str(getattr(revision, field))
+
+
+def _stored_recognition(form, field, site, client):
+    from learnhub.credits.models import LedgerEntry
+    from learnhub.recognition.models import Application, PathwayVersion, PriorLearning, Target
+
     if form == "reversal":
         return db.session.scalar(select(LedgerEntry).order_by(LedgerEntry.id.desc())).note
     if form == "apply":
@@ -396,14 +399,29 @@ def _stored(form, field, site, client):
         claim = db.session.scalar(select(PriorLearning).order_by(PriorLearning.id.desc()))
         return {"issuer": claim.issuer, "achieved_on": claim.achieved_on.isoformat(),
                 "hours": f"{claim.minutes // 60}"}[field]
+    version = db.session.scalar(select(PathwayVersion).order_by(PathwayVersion.id.desc()))
     if form == "pathway-edit":
-        return str(db.session.scalar(select(PathwayVersion.version).order_by(PathwayVersion.id.desc())))
-    if form == "pathway":
-        version = db.session.scalar(select(PathwayVersion).order_by(PathwayVersion.id.desc()))
-        if field == "institution":
-            return db.session.get(Target, version.target_id).institution
-        return _plain(version.min_credits)
-    raise AssertionError(f"no stored place known for {form}/{field}")
+        return str(version.version)
+    if field == "institution":  # pathway
+        return db.session.get(Target, version.target_id).institution
+    return _plain(version.min_credits)
+
+
+_STORED = {
+    "register": _stored_account, "login": _stored_account, "profile": _stored_account,
+    "new-course": _stored_course, "course-details": _stored_course,
+    "new-module": _stored_module, "lesson": _stored_module, "quiz-settings": _stored_module,
+    "reversal": _stored_recognition, "apply": _stored_recognition, "prior-learning": _stored_recognition,
+    "pathway-edit": _stored_recognition, "pathway": _stored_recognition,
+}
+
+
+def _stored(form, field, site, client):
+    """Where a form that succeeded keeps `field`: the value to compare with the plain form."""
+    db.session.expire_all()
+    if form not in _STORED:
+        raise AssertionError(f"no stored place known for {form}/{field}")
+    return _STORED[form](form, field, site, client)
 
 
 def _plain(number):

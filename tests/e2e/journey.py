@@ -6,6 +6,7 @@ screenshot, runs axe-core on the page as it stands and notes the page load the s
 any page of a worker journey heavier than the budget.
 """
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -121,10 +122,8 @@ class Journey:
 
     def screenshot_failure(self):
         """The screen as it was when the journey broke, beside its steps."""
-        try:
+        with contextlib.suppress(Exception):  # the browser may be what broke; the test's own error says more
             self.page.screenshot(path=str(self.folder / f"{len(self.steps) + 1:02d}-FAILED.png"), full_page=True)
-        except Exception:  # the browser may be what broke; the test's own error says more
-            pass
 
     # ------------------------------------------------------------------ verdict
 

@@ -92,7 +92,7 @@ class LiveServer:
         self.flask("demo", "load")
 
     def start(self):
-        self._log = open(self.log_path, "w", encoding="utf-8")
+        self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115  (open while the server runs; stop() closes it)
         # Two workers, like a small production box: a request may land on either.
         self._process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",

@@ -1,3 +1,4 @@
+import contextlib
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -88,10 +89,8 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
             paid_entries = db.session.scalars(select(LedgerEntry).where(
                 LedgerEntry.kind != "reversal", LedgerEntry.credits > 0).order_by(LedgerEntry.id)).all()
             if paid_entries:
-                try:
+                with contextlib.suppress(DomainError):  # corrected already
                     credits.reverse_entry(rng.choice(paid_entries), reason="录入错误", created_by=admin)
-                except DomainError:
-                    pass  # corrected already
             continue
         module, revision = rng.choice(modules[course.id])
         try:
