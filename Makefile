@@ -27,8 +27,7 @@ test: install translations browser
 # The edit-test loop: what `make test` runs, less the browser journeys (tests/e2e).
 check: install translations
 	$(PY) -m ruff check .
-# enabled once `ruff format` has been applied (then uncomment: the tab after # is the recipe's)
-#	$(PY) -m ruff format --check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -m "not e2e"
 
 install: $(VENV)/.installed

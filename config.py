@@ -18,19 +18,24 @@ class Config:
     """Development and demo defaults: SQLite in instance/, in-process cache and limits."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'learnhub.sqlite3'}"
-    )
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'learnhub.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_pre_ping": True,
         # Per process: gunicorn workers x pool_size must stay under PostgreSQL's max_connections.
-        **({"pool_size": int(os.environ.get("DB_POOL_SIZE", 5)),
-            "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", 5)),
-            "pool_recycle": 1800} if os.environ.get("DATABASE_URL", "").startswith("postgresql") else {}),
+        **(
+            {
+                "pool_size": int(os.environ.get("DB_POOL_SIZE", 5)),
+                "max_overflow": int(os.environ.get("DB_MAX_OVERFLOW", 5)),
+                "pool_recycle": 1800,
+            }
+            if os.environ.get("DATABASE_URL", "").startswith("postgresql")
+            else {}
+        ),
     }
     # A read replica of PostgreSQL for the statistics' dashboards and exports (docs/deploy.md).
-    SQLALCHEMY_BINDS = ({"stats_replica": os.environ["STATS_DATABASE_URL"]}
-                        if os.environ.get("STATS_DATABASE_URL") else {})
+    SQLALCHEMY_BINDS = (
+        {"stats_replica": os.environ["STATS_DATABASE_URL"]} if os.environ.get("STATS_DATABASE_URL") else {}
+    )
     REDIS_URL = os.environ.get("REDIS_URL")
     # The task queue (learnhub/core/tasks.py): Redis in production, a SQLite file in instance/ unset.
     TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL") or os.environ.get("REDIS_URL")

@@ -10,7 +10,7 @@ from flask import Flask, g
 
 app = Flask(__name__)
 
-PAGE = "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>ok</title><p>ok</p></html>"
+PAGE = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>ok</title><p>ok</p></html>'
 
 
 @app.get("/")

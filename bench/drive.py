@@ -46,8 +46,12 @@ def _login(client, username, password):
     for _attempt in range(5):  # an overloaded server may refuse one; a person would try again
         page = client.get("/login", name="login")
         token = _TOKEN.search(page.text).group(1)
-        response = client.post("/login", data={"csrf_token": token, "login": username, "password": password,
-                                               "next": ""}, name="login", allow_redirects=False)
+        response = client.post(
+            "/login",
+            data={"csrf_token": token, "login": username, "password": password, "next": ""},
+            name="login",
+            allow_redirects=False,
+        )
         if response.status_code == 302:
             break
         print(f"{username} could not log in: {response.status_code}", file=sys.stderr)
@@ -99,16 +103,21 @@ class Worker(FastHttpUser):
         slug, key = where.split("/")
         data = [("csrf_token", self.token)]
         data += [(f"q{qid}", str(self.rng.choice(choices))) for qid, choices in questions.items()]
-        self.client.post(f"/courses/{slug}/{key}/quiz", data=urlencode(data), headers=FORM,
-                         name="quiz submit", allow_redirects=False)
+        self.client.post(
+            f"/courses/{slug}/{key}/quiz", data=urlencode(data), headers=FORM, name="quiz submit", allow_redirects=False
+        )
 
     def page_complete(self):
         if not self.fresh:
             gevent.sleep(0.05)
             return
         slug, key = self.fresh.pop(0)
-        response = self.client.post(f"/courses/{slug}/{key}/done", data={"csrf_token": self.token},
-                                    name="complete module", allow_redirects=False)
+        response = self.client.post(
+            f"/courses/{slug}/{key}/done",
+            data={"csrf_token": self.token},
+            name="complete module",
+            allow_redirects=False,
+        )
         # A refusal sends the person back to the same module; success moves them on.
         location = response.headers.get("Location", "") if response.headers else ""
         if response.status_code == 302 and not location.rstrip("/").endswith(f"/{slug}/{key}"):
@@ -175,14 +184,21 @@ def _summary(name, seconds):
     times = entry["times"]
     shape = SHAPES.get(name, {})
     return {
-        "requests": len(times), "errors": entry["errors"], "statuses": entry["statuses"],
+        "requests": len(times),
+        "errors": entry["errors"],
+        "statuses": entry["statuses"],
         "rps": round(len(times) / seconds, 1),
-        "p50_ms": _round(_percentile(times, 0.50)), "p95_ms": _round(_percentile(times, 0.95)),
-        "p99_ms": _round(_percentile(times, 0.99)), "max_ms": _round(max(times) if times else None),
-        "sql_min": min(entry["sql"]) if entry["sql"] else None, "sql_max": max(entry["sql"]) if entry["sql"] else None,
+        "p50_ms": _round(_percentile(times, 0.50)),
+        "p95_ms": _round(_percentile(times, 0.95)),
+        "p99_ms": _round(_percentile(times, 0.99)),
+        "max_ms": _round(max(times) if times else None),
+        "sql_min": min(entry["sql"]) if entry["sql"] else None,
+        "sql_max": max(entry["sql"]) if entry["sql"] else None,
         "bytes_avg": round(sum(entry["bytes"]) / len(entry["bytes"])) if entry["bytes"] else None,
-        "cpu_ms": _mean(entry["cpu"]), "db_ms": _mean(entry["db"]),
-        "body_bytes": shape.get("body"), "gzip_bytes": shape.get("gzip"),
+        "cpu_ms": _mean(entry["cpu"]),
+        "db_ms": _mean(entry["db"]),
+        "body_bytes": shape.get("body"),
+        "gzip_bytes": shape.get("gzip"),
     }
 
 
@@ -190,9 +206,16 @@ def _round(value):
     return None if value is None else round(value, 1)
 
 
-NAMES = {"catalogue": "catalogue", "course": "course", "module": "module", "quiz": "quiz submit",
-         "complete": "complete module", "record": "learning record", "stats": "stats dashboard",
-         "ceiling": "ceiling"}
+NAMES = {
+    "catalogue": "catalogue",
+    "course": "course",
+    "module": "module",
+    "quiz": "quiz submit",
+    "complete": "complete module",
+    "record": "learning record",
+    "stats": "stats dashboard",
+    "ceiling": "ceiling",
+}
 
 
 def main():
@@ -236,9 +259,12 @@ def main():
             STATE["measuring"] = False
             level[page] = _summary(NAMES[page], time.monotonic() - started)
             level[page]["started"], level[page]["ended"] = time.time() - (time.monotonic() - started), time.time()
-            print(f"{users:>3} users  {page:<10} {level[page]['rps']:>7} req/s  p50 {level[page]['p50_ms']}  "
-                  f"p95 {level[page]['p95_ms']}  p99 {level[page]['p99_ms']} ms  sql {level[page]['sql_max']}  "
-                  f"errors {level[page]['errors']}", flush=True)
+            print(
+                f"{users:>3} users  {page:<10} {level[page]['rps']:>7} req/s  p50 {level[page]['p50_ms']}  "
+                f"p95 {level[page]['p95_ms']}  p99 {level[page]['p99_ms']} ms  sql {level[page]['sql_max']}  "
+                f"errors {level[page]['errors']}",
+                flush=True,
+            )
         STATE["page"] = None
     runner.quit()
     results["completed"] = COMPLETED

@@ -48,12 +48,27 @@ def main():
     if args.inner:
         args.page = args.page[0]
         return _inner(args)
-    for page in args.page or ["catalogue", "course", "module (return visit)", "module (moving on)",
-                              "learning record"]:
+    for page in args.page or ["catalogue", "course", "module (return visit)", "module (moving on)", "learning record"]:
         with tempfile.NamedTemporaryFile(suffix=".callgrind") as out:
-            subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out.name}",
-                            sys.executable, __file__, "--inner", "--seed", args.seed, "--n", str(args.n),
-                            "--page", page], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    "valgrind",
+                    "--tool=callgrind",
+                    "--instr-atstart=no",
+                    f"--callgrind-out-file={out.name}",
+                    sys.executable,
+                    __file__,
+                    "--inner",
+                    "--seed",
+                    args.seed,
+                    "--n",
+                    str(args.n),
+                    "--page",
+                    page,
+                ],
+                check=True,
+                capture_output=True,
+            )
             total = int(re.search(r"^totals: (\d+)", Path(out.name).read_text(), re.M).group(1))
         print(f"{page:<24}{total / args.n / 1e6:>8.2f} M instructions per request", flush=True)
 

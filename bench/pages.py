@@ -30,8 +30,10 @@ def page_calls(app, seed, username=None):
     client = app.test_client()
     token = _TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
     username = username or seed["users"][-1]
-    assert client.post("/login", data={"csrf_token": token, "login": username,
-                                       "password": seed["password"]}).status_code == 302
+    assert (
+        client.post("/login", data={"csrf_token": token, "login": username, "password": seed["password"]}).status_code
+        == 302
+    )
     token = _TOKEN.search(client.get("/me/record").get_data(as_text=True)).group(1)
     shipped = seed["shipped"][0]
     lessons = [(c["slug"], k) for c in seed["shipped"] for k, kind in c["modules"] if kind == "lesson"]
@@ -48,7 +50,9 @@ def page_calls(app, seed, username=None):
         "module (return visit)": lambda i: client.get(f"/courses/{lessons[0][0]}/{lessons[0][1]}"),
         "module (moving on)": lambda i: client.get("/courses/{}/{}".format(*lessons[i % len(lessons)])),
         "quiz submit": lambda i: quiz(),
-        "complete module": lambda i: client.post("/courses/{}/{}/done".format(*fresh.pop()), data={"csrf_token": token}),
+        "complete module": lambda i: client.post(
+            "/courses/{}/{}/done".format(*fresh.pop()), data={"csrf_token": token}
+        ),
         "learning record": lambda i: client.get("/me/record"),
     }
 
@@ -73,8 +77,10 @@ def main():
             assert response.status_code in (200, 302), (name, response.status_code)
             rows.append(_timings(response))
         sql = statistics.median(r[0] for r in rows)
-        print(f"{name:<24}{sql:>6.0f}{statistics.median(r[2] for r in rows):>9.2f}"
-              f"{statistics.median(r[1] for r in rows):>9.2f}")
+        print(
+            f"{name:<24}{sql:>6.0f}{statistics.median(r[2] for r in rows):>9.2f}"
+            f"{statistics.median(r[1] for r in rows):>9.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -7,15 +7,23 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-LABELS = {"catalogue": "catalogue `/courses/`", "course": "course `/courses/<slug>`",
-          "module": "module `/courses/<slug>/<key>`", "quiz": "quiz submit (POST)",
-          "complete": "complete module (POST)", "record": "learning record `/me/record`",
-          "stats": "admin dashboard `/stats/`", "ceiling": "**ceiling** (minimal Flask page)"}
+LABELS = {
+    "catalogue": "catalogue `/courses/`",
+    "course": "course `/courses/<slug>`",
+    "module": "module `/courses/<slug>/<key>`",
+    "quiz": "quiz submit (POST)",
+    "complete": "complete module (POST)",
+    "record": "learning record `/me/record`",
+    "stats": "admin dashboard `/stats/`",
+    "ceiling": "**ceiling** (minimal Flask page)",
+}
 
 # (page, users, measure, limit, comparison) from issue 9.
 TARGETS = [
-    ("module", 50, "p95_ms", 50, "<"), ("module", 50, "ratio", 0.40, ">="),
-    ("course", 50, "p95_ms", 50, "<"), ("course", 50, "ratio", 0.40, ">="),
+    ("module", 50, "p95_ms", 50, "<"),
+    ("module", 50, "ratio", 0.40, ">="),
+    ("course", 50, "p95_ms", 50, "<"),
+    ("course", 50, "ratio", 0.40, ">="),
     ("complete", 50, "p95_ms", 80, "<"),
 ]
 MEMORY_LIMIT_MB = 150
@@ -26,10 +34,18 @@ def machine():
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     model = ""
     with contextlib.suppress(OSError, StopIteration):
-        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith("model name"))
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version(), "commit": commit,
-            "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "commit": commit,
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 def _value(row, measure, ceiling):
@@ -52,12 +68,22 @@ def targets(result):
         wanted = f"≥ {limit:.0%} of ceiling" if measure == "ratio" else f"p95 < {limit} ms"
         out.append((f"{page}, {users} users: {wanted}", shown, met))
     ledger = result["ledger"]
-    out.append(("complete module: no lost and no double ledger entries",
-                f"{ledger['accepted_completions']} accepted, {ledger['ledger_entries']} paid, "
-                f"{ledger['lost']} lost, {ledger['double']} double", ledger["ok"]))
+    out.append(
+        (
+            "complete module: no lost and no double ledger entries",
+            f"{ledger['accepted_completions']} accepted, {ledger['ledger_entries']} paid, "
+            f"{ledger['lost']} lost, {ledger['double']} double",
+            ledger["ok"],
+        )
+    )
     peak = result["memory"]["app"]["max_rss_mb"]
-    out.append((f"each gunicorn worker < {MEMORY_LIMIT_MB} MB resident", f"max {peak} MB",
-                peak is not None and peak < MEMORY_LIMIT_MB))
+    out.append(
+        (
+            f"each gunicorn worker < {MEMORY_LIMIT_MB} MB resident",
+            f"max {peak} MB",
+            peak is not None and peak < MEMORY_LIMIT_MB,
+        )
+    )
     return out
 
 
@@ -74,55 +100,82 @@ def _sql(row):
 def markdown(result):
     """The run as Markdown: one table per level of users, then targets, memory, ledger, dataset."""
     m = result["machine"]
-    lines = [f"# LearnHub benchmark: {result['db']}", "",
-             f"{m['when']} · commit {m['commit']} · {m['cores']} cores ({m['cpu']}) · Python {m['python']} · "
-             f"gunicorn {result['gunicorn_workers']} sync workers · {result['seconds']:g} s per page and level, "
-             "closed loop (each virtual user sends its next request when the last one is answered), "
-             "each virtual user its own worker account.", ""]
+    lines = [
+        f"# LearnHub benchmark: {result['db']}",
+        "",
+        f"{m['when']} · commit {m['commit']} · {m['cores']} cores ({m['cpu']}) · Python {m['python']} · "
+        f"gunicorn {result['gunicorn_workers']} sync workers · {result['seconds']:g} s per page and level, "
+        "closed loop (each virtual user sends its next request when the last one is answered), "
+        "each virtual user its own worker account.",
+        "",
+    ]
     load = result.get("machine_load")
     if load:
-        lines += [f"Other programs kept the machine {load['others_busy_before']:.0%} busy just before the run "
-                  f"(load average {load['loadavg_before']} before, {load['loadavg_after']} after): "
-                  "latencies and throughput are lower, and the ceiling with them, when that is high.", ""]
+        lines += [
+            f"Other programs kept the machine {load['others_busy_before']:.0%} busy just before the run "
+            f"(load average {load['loadavg_before']} before, {load['loadavg_after']} after): "
+            "latencies and throughput are lower, and the ceiling with them, when that is high.",
+            "",
+        ]
     for note in result.get("notes", []):
         lines += [f"> {note}", ""]
     for users, level in result["levels"].items():
         ceiling = level.get("ceiling")
-        lines += [f"## {users} concurrent users", "",
-                  "| page | req/s | of ceiling | p50 ms | p95 ms | p99 ms | server CPU ms | SQL / request "
-                  "| SQL ms | bytes / response | gzip body | errors |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            f"## {users} concurrent users",
+            "",
+            "| page | req/s | of ceiling | p50 ms | p95 ms | p99 ms | server CPU ms | SQL / request "
+            "| SQL ms | bytes / response | gzip body | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for page, row in level.items():
             ratio = f"{row['rps'] / ceiling['rps']:.0%}" if ceiling and ceiling["rps"] and page != "ceiling" else ""
-            lines.append(f"| {LABELS.get(page, page)} | {row['rps']:.0f} | {ratio} | {_ms(row['p50_ms'])} | "
-                         f"{_ms(row['p95_ms'])} | {_ms(row['p99_ms'])} | {_ms(row.get('cpu_ms'))} | {_sql(row)} | "
-                         f"{_ms(row.get('db_ms'))} | {row['bytes_avg'] or '–'} | "
-                         f"{row['gzip_bytes'] or '–'} | {row['errors']} |")
+            lines.append(
+                f"| {LABELS.get(page, page)} | {row['rps']:.0f} | {ratio} | {_ms(row['p50_ms'])} | "
+                f"{_ms(row['p95_ms'])} | {_ms(row['p99_ms'])} | {_ms(row.get('cpu_ms'))} | {_sql(row)} | "
+                f"{_ms(row.get('db_ms'))} | {row['bytes_avg'] or '–'} | "
+                f"{row['gzip_bytes'] or '–'} | {row['errors']} |"
+            )
         lines.append("")
     lines += ["## Targets (issue 9)", "", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {what} | {value} | {'yes' if met else '**no**'} |" for what, value, met in targets(result)]
     mem = result["memory"]
-    lines += ["", "## Memory", "",
-              f"Resident memory of each gunicorn worker, the largest seen while the load ran (sampled twice a "
-              f"second): LearnHub {mem['app']['max_rss_mb']} MB at most, {mem['app']['median_rss_mb']} MB median "
-              f"over {mem['app']['workers_seen']} worker processes (workers are replaced after max_requests); "
-              f"the ceiling app {mem['ceiling']['max_rss_mb']} MB.", "",
-              "## Ledger after the run", ""]
+    lines += [
+        "",
+        "## Memory",
+        "",
+        f"Resident memory of each gunicorn worker, the largest seen while the load ran (sampled twice a "
+        f"second): LearnHub {mem['app']['max_rss_mb']} MB at most, {mem['app']['median_rss_mb']} MB median "
+        f"over {mem['app']['workers_seen']} worker processes (workers are replaced after max_requests); "
+        f"the ceiling app {mem['ceiling']['max_rss_mb']} MB.",
+        "",
+        "## Ledger after the run",
+        "",
+    ]
     ledger = result["ledger"]
-    lines += [f"{ledger['accepted_completions']} module completions accepted by the server, "
-              f"{ledger['ledger_entries']} ledger entries for them, {ledger['finished_progress_rows']} finished "
-              f"progress rows; lost: {ledger['lost']}, double: {ledger['double']}, "
-              f"paid without an accepted request: {ledger['unrequested']}.", "", "## Dataset", ""]
+    lines += [
+        f"{ledger['accepted_completions']} module completions accepted by the server, "
+        f"{ledger['ledger_entries']} ledger entries for them, {ledger['finished_progress_rows']} finished "
+        f"progress rows; lost: {ledger['lost']}, double: {ledger['double']}, "
+        f"paid without an accepted request: {ledger['unrequested']}.",
+        "",
+        "## Dataset",
+        "",
+    ]
     sizes = result["dataset"]
-    lines += [", ".join(f"{key.replace('_', ' ')}: {value:,}" for key, value in sizes.items()) + ".",
-              f"Set-up: {', '.join(f'{k} {v} s' for k, v in result['setup_seconds'].items())}.", "",
-              "Columns: req/s is what the page sustains with every user on it alone; *of ceiling* compares it "
-              "with the minimal Flask page measured in the same run on the same gunicorn settings; latencies "
-              "are the load generator's (request sent to last byte read); SQL / request comes from the "
-              "X-SQL-Queries header (SQL_COUNT_HEADER=1), the range over every response; server CPU ms (CPU time "
-              "of the gunicorn worker) and SQL ms (time waiting on the database) are means from the "
-              "Server-Timing header of each response: unlike latency, CPU per request holds still when other "
-              "programs share the machine; bytes / response is "
-              "status line, headers and body as sent (the app does not compress; *gzip body* is what a "
-              "compressing proxy would send). POSTs are measured without following their redirect.", ""]
+    lines += [
+        ", ".join(f"{key.replace('_', ' ')}: {value:,}" for key, value in sizes.items()) + ".",
+        f"Set-up: {', '.join(f'{k} {v} s' for k, v in result['setup_seconds'].items())}.",
+        "",
+        "Columns: req/s is what the page sustains with every user on it alone; *of ceiling* compares it "
+        "with the minimal Flask page measured in the same run on the same gunicorn settings; latencies "
+        "are the load generator's (request sent to last byte read); SQL / request comes from the "
+        "X-SQL-Queries header (SQL_COUNT_HEADER=1), the range over every response; server CPU ms (CPU time "
+        "of the gunicorn worker) and SQL ms (time waiting on the database) are means from the "
+        "Server-Timing header of each response: unlike latency, CPU per request holds still when other "
+        "programs share the machine; bytes / response is "
+        "status line, headers and body as sent (the app does not compress; *gzip body* is what a "
+        "compressing proxy would send). POSTs are measured without following their redirect.",
+        "",
+    ]
     return "\n".join(lines)

@@ -56,9 +56,18 @@ def run(app, enterprises, course_id, threads, seconds, shared):
                 if shared:
                     rollups.add_events(org, course, events)
                 else:
-                    rollups._upsert(Rollup, [dict(org_id=org.id, course_id=course.id, day=date.today(),
-                                                  **dict(rollups._zero(), credits=Decimal("1"), minutes=10))],
-                                    ["org_id", "course_id", "day"])
+                    rollups._upsert(
+                        Rollup,
+                        [
+                            dict(
+                                org_id=org.id,
+                                course_id=course.id,
+                                day=date.today(),
+                                **dict(rollups._zero(), credits=Decimal("1"), minutes=10),
+                            )
+                        ],
+                        ["org_id", "course_id", "day"],
+                    )
                 for _ in range(3):  # the next module and the enrolment, as the real request does
                     db.session.execute(text("SELECT 1"))
                 db.session.commit()
@@ -73,8 +82,11 @@ def run(app, enterprises, course_id, threads, seconds, shared):
     for worker in workers:
         worker.join()
     latencies.sort()
-    return {"events_per_s": round(len(latencies) / seconds), "p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000, 1)}
+    return {
+        "events_per_s": round(len(latencies) / seconds),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p95_ms": round(latencies[int(len(latencies) * 0.95)] * 1000, 1),
+    }
 
 
 def main():
@@ -106,8 +118,9 @@ def main():
             province = create_org("某省总工会", "province", national)
             cities = [create_org(f"第{i}市总工会", "city", province) for i in range(4)]
             enterprises = [create_org(f"第{i}厂工会", "enterprise", cities[i % 4]).id for i in range(40)]
-            course = Course(slug="c", title="课程", category="safety", status="published",
-                            credits=Decimal("1"), minutes=10)
+            course = Course(
+                slug="c", title="课程", category="safety", status="published", credits=Decimal("1"), minutes=10
+            )
             db.session.add(course)
             db.session.commit()
             course_id = course.id
@@ -115,8 +128,11 @@ def main():
         for threads in [int(t) for t in args.threads.split(",")]:
             shared = run(app, enterprises, course_id, threads, args.seconds, shared=True)
             alone = run(app, enterprises, course_id, threads, args.seconds, shared=False)
-            print(f"{threads:>7} | {shared['events_per_s']:>6}/s  {shared['p50_ms']:>6} ms  {shared['p95_ms']:>6} ms"
-                  f" | {alone['events_per_s']:>6}/s  {alone['p50_ms']:>6} ms  {alone['p95_ms']:>6} ms", flush=True)
+            print(
+                f"{threads:>7} | {shared['events_per_s']:>6}/s  {shared['p50_ms']:>6} ms  {shared['p95_ms']:>6} ms"
+                f" | {alone['events_per_s']:>6}/s  {alone['p50_ms']:>6} ms  {alone['p95_ms']:>6} ms",
+                flush=True,
+            )
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -112,16 +112,21 @@ class MemorySampler(threading.Thread):
         out = {}
         for label in self.masters:
             peaks = [v for (name, _pid), v in self.peak.items() if name == label]
-            out[label] = {"workers_seen": len(peaks), "max_rss_mb": round(max(peaks) / 2**20, 1) if peaks else None,
-                          "median_rss_mb": round(sorted(peaks)[len(peaks) // 2] / 2**20, 1) if peaks else None}
+            out[label] = {
+                "workers_seen": len(peaks),
+                "max_rss_mb": round(max(peaks) / 2**20, 1) if peaks else None,
+                "median_rss_mb": round(sorted(peaks)[len(peaks) // 2] / 2**20, 1) if peaks else None,
+            }
         return out
 
 
 def _busy(seconds=3.0):
     """The share of the machine's CPU in use over `seconds` (everything running, from /proc/stat)."""
+
     def sample():
         fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
     total1, idle1 = sample()
     time.sleep(seconds)
     total2, idle2 = sample()
@@ -155,28 +160,45 @@ def check_ledger(url, completed):
 
     engine = create_engine(url)
     with engine.connect() as conn:
-        doubles = conn.execute(text(
-            "SELECT count(*) FROM (SELECT account_id, kind, source_type, source_id FROM ledger_entry "
-            "GROUP BY account_id, kind, source_type, source_id HAVING count(*) > 1) AS d")).scalar()
-        paid = {(row[0], row[1], row[2]): row[3] for row in conn.execute(text(
-            "SELECT u.username, c.slug, m.key, count(l.id) FROM ledger_entry l "
-            "JOIN credit_account a ON a.id = l.account_id JOIN user_account u ON u.id = a.user_id "
-            "JOIN module m ON l.source_type = 'module' AND l.source_id = CAST(m.id AS VARCHAR(64)) "
-            "JOIN course c ON c.id = m.course_id "
-            "WHERE u.username LIKE 'bench-u%' AND c.slug LIKE 'bench-%' AND l.kind = 'module' "
-            "GROUP BY u.username, c.slug, m.key"))}
-        finished = conn.execute(text(
-            "SELECT count(*) FROM progress p JOIN user_account u ON u.id = p.user_id "
-            "JOIN module m ON m.id = p.module_id JOIN course c ON c.id = m.course_id "
-            "WHERE u.username LIKE 'bench-u%' AND c.slug LIKE 'bench-%' AND p.completed_at IS NOT NULL")).scalar()
+        doubles = conn.execute(
+            text(
+                "SELECT count(*) FROM (SELECT account_id, kind, source_type, source_id FROM ledger_entry "
+                "GROUP BY account_id, kind, source_type, source_id HAVING count(*) > 1) AS d"
+            )
+        ).scalar()
+        paid = {
+            (row[0], row[1], row[2]): row[3]
+            for row in conn.execute(
+                text(
+                    "SELECT u.username, c.slug, m.key, count(l.id) FROM ledger_entry l "
+                    "JOIN credit_account a ON a.id = l.account_id JOIN user_account u ON u.id = a.user_id "
+                    "JOIN module m ON l.source_type = 'module' AND l.source_id = CAST(m.id AS VARCHAR(64)) "
+                    "JOIN course c ON c.id = m.course_id "
+                    "WHERE u.username LIKE 'bench-u%' AND c.slug LIKE 'bench-%' AND l.kind = 'module' "
+                    "GROUP BY u.username, c.slug, m.key"
+                )
+            )
+        }
+        finished = conn.execute(
+            text(
+                "SELECT count(*) FROM progress p JOIN user_account u ON u.id = p.user_id "
+                "JOIN module m ON m.id = p.module_id JOIN course c ON c.id = m.course_id "
+                "WHERE u.username LIKE 'bench-u%' AND c.slug LIKE 'bench-%' AND p.completed_at IS NOT NULL"
+            )
+        ).scalar()
     engine.dispose()
     accepted = {tuple(row) for row in completed}
     lost = [key for key in accepted if paid.get(key, 0) == 0]
     double = [key for key, n in paid.items() if n > 1]
-    return {"accepted_completions": len(accepted), "ledger_entries": sum(paid.values()),
-            "finished_progress_rows": finished, "lost": len(lost), "double": len(double) + doubles,
-            "unrequested": len(set(paid) - accepted),
-            "ok": not lost and not double and not doubles and len(paid) == len(accepted) == finished}
+    return {
+        "accepted_completions": len(accepted),
+        "ledger_entries": sum(paid.values()),
+        "finished_progress_rows": finished,
+        "lost": len(lost),
+        "double": len(double) + doubles,
+        "unrequested": len(set(paid) - accepted),
+        "ok": not lost and not double and not doubles and len(paid) == len(accepted) == finished,
+    }
 
 
 def bench_one(db, args):
@@ -192,16 +214,33 @@ def bench_one(db, args):
             print(f"!! PostgreSQL not reachable at {url}: {problem}; skipped", flush=True)
             return {"db": db, "skipped": f"PostgreSQL not reachable: {problem}"}
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "LEARNHUB_CONFIG")}
-    env.update(DATABASE_URL=url, FLASK_APP="wsgi", SECRET_KEY="bench-" + os.urandom(8).hex(), SQL_COUNT_HEADER="1",
-               PYTHONPATH=str(ROOT))
+    env.update(
+        DATABASE_URL=url,
+        FLASK_APP="wsgi",
+        SECRET_KEY="bench-" + os.urandom(8).hex(),
+        SQL_COUNT_HEADER="1",
+        PYTHONPATH=str(ROOT),
+    )
     flask = [sys.executable, "-m", "flask"]
     timings = {
         "migrate": _step("flask db upgrade", flask + ["db", "upgrade"], env, log),
         "courses": _step("flask courses import courses/", flask + ["courses", "import", "courses/"], env, log),
         "demo": _step("flask demo load", flask + ["demo", "load"], env, log),
-        "seed": _step(f"seed {args.workers} workers", [sys.executable, "bench/seed.py", "--workers", str(args.workers),
-                                                      "--users", str(max(args.levels) + 10),
-                                                      "--out", str(work / "seed.json")], env, log),
+        "seed": _step(
+            f"seed {args.workers} workers",
+            [
+                sys.executable,
+                "bench/seed.py",
+                "--workers",
+                str(args.workers),
+                "--users",
+                str(max(args.levels) + 10),
+                "--out",
+                str(work / "seed.json"),
+            ],
+            env,
+            log,
+        ),
     }
     seed = json.loads((work / "seed.json").read_text())
     pages = ["catalogue", "course", "module", "quiz", "complete", "record"]
@@ -224,10 +263,26 @@ def bench_one(db, args):
         sampler.start()
         print(f"-- load: levels {args.levels}, pages {', '.join(pages)}, {args.seconds} s each", flush=True)
         raw = work / "raw.json"
-        drive = [sys.executable, "bench/drive.py", "--app", f"http://127.0.0.1:{app_port}",
-                 "--ceiling", f"http://127.0.0.1:{ceiling_port}", "--seed", str(work / "seed.json"),
-                 "--levels", ",".join(map(str, args.levels)), "--seconds", str(args.seconds),
-                 "--warmup", str(args.warmup), "--pages", ",".join(pages), "--out", str(raw)]
+        drive = [
+            sys.executable,
+            "bench/drive.py",
+            "--app",
+            f"http://127.0.0.1:{app_port}",
+            "--ceiling",
+            f"http://127.0.0.1:{ceiling_port}",
+            "--seed",
+            str(work / "seed.json"),
+            "--levels",
+            ",".join(map(str, args.levels)),
+            "--seconds",
+            str(args.seconds),
+            "--warmup",
+            str(args.warmup),
+            "--pages",
+            ",".join(pages),
+            "--out",
+            str(raw),
+        ]
         if subprocess.run(drive, cwd=ROOT, env=env).returncode:
             sys.exit("the load generator failed")
     finally:
@@ -238,11 +293,19 @@ def bench_one(db, args):
     load["loadavg_after"] = Path("/proc/loadavg").read_text().split()[0]
     loaded = json.loads(raw.read_text())
     result = {
-        "db": db, "label": args.label, "notes": notes, "machine": report.machine(), "machine_load": load,
+        "db": db,
+        "label": args.label,
+        "notes": notes,
+        "machine": report.machine(),
+        "machine_load": load,
         "gunicorn_workers": int(env.get("GUNICORN_WORKERS", os.cpu_count() * 2)),
-        "dataset": seed["sizes"], "setup_seconds": timings, "levels": loaded["levels"],
-        "shapes": loaded["shapes"], "memory": sampler.summary(),
-        "ledger": check_ledger(url, loaded["completed"]), "seconds": args.seconds,
+        "dataset": seed["sizes"],
+        "setup_seconds": timings,
+        "levels": loaded["levels"],
+        "shapes": loaded["shapes"],
+        "memory": sampler.summary(),
+        "ledger": check_ledger(url, loaded["completed"]),
+        "seconds": args.seconds,
     }
     RESULTS.mkdir(exist_ok=True)
     name = f"{db}{'-' + args.label if args.label else ''}"
@@ -267,7 +330,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     args = parser.parse_args()
     args.levels = [int(n) for n in args.levels.split(",")]
-    for db in (["sqlite", "postgres"] if args.db == "all" else [args.db]):
+    for db in ["sqlite", "postgres"] if args.db == "all" else [args.db]:
         print(f"== {db}", flush=True)
         bench_one(db, args)
 

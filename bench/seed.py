@@ -38,7 +38,7 @@ CHUNK = 5000
 
 def _chunks(rows):
     for start in range(0, len(rows), CHUNK):
-        yield rows[start:start + CHUNK]
+        yield rows[start : start + CHUNK]
 
 
 def _bulk(session, model, rows):
@@ -78,22 +78,49 @@ def _bench_courses(session, count):
         course = session.scalar(select(Course).where(Course.slug == slug))
         if course is None:
             title = f"岗位技能专题 {number:03d}"
-            course = Course(slug=slug, title=title, summary="压测用课程：十二节课，内容取自随附课程。",
-                            category=categories[number % len(categories)], occupation="all",
-                            target_level="none", language="zh_CN", credits=Decimal("6.00"), minutes=360,
-                            search_text=f"{title} 压测".casefold(), status="published",
-                            created_at=now, updated_at=now)
+            course = Course(
+                slug=slug,
+                title=title,
+                summary="压测用课程：十二节课，内容取自随附课程。",
+                category=categories[number % len(categories)],
+                occupation="all",
+                target_level="none",
+                language="zh_CN",
+                credits=Decimal("6.00"),
+                minutes=360,
+                search_text=f"{title} 压测".casefold(),
+                status="published",
+                created_at=now,
+                updated_at=now,
+            )
             session.add(course)
             session.flush()
             for position in range(12):
-                module = Module(course_id=course.id, key=f"l{position + 1:02d}", position=position,
-                                kind="lesson", is_required=True, is_retired=False, revision=1)
+                module = Module(
+                    course_id=course.id,
+                    key=f"l{position + 1:02d}",
+                    position=position,
+                    kind="lesson",
+                    is_required=True,
+                    is_retired=False,
+                    revision=1,
+                )
                 session.add(module)
                 session.flush()
                 title, body_html, body_source = lessons[(number * 12 + position) % len(lessons)]
-                session.add(ModuleRevision(module_id=module.id, revision=1, title=title, body_html=body_html,
-                                           body_source=body_source, minutes=30, credits=Decimal("0.50"),
-                                           content_hash="", created_at=now))
+                session.add(
+                    ModuleRevision(
+                        module_id=module.id,
+                        revision=1,
+                        title=title,
+                        body_html=body_html,
+                        body_source=body_source,
+                        minutes=30,
+                        credits=Decimal("0.50"),
+                        content_hash="",
+                        created_at=now,
+                    )
+                )
         courses.append(course)
     session.flush()
     return courses
@@ -104,8 +131,16 @@ def _structure(session):
     from learnhub.catalog.models import Course, Module, ModuleRevision
 
     rows = session.execute(
-        select(Course.id, Course.slug, Module.id, Module.key, Module.kind, ModuleRevision.credits,
-               ModuleRevision.minutes, ModuleRevision.id)
+        select(
+            Course.id,
+            Course.slug,
+            Module.id,
+            Module.key,
+            Module.kind,
+            ModuleRevision.credits,
+            ModuleRevision.minutes,
+            ModuleRevision.id,
+        )
         .join(Module, Module.course_id == Course.id)
         .join(ModuleRevision, (ModuleRevision.module_id == Module.id) & (ModuleRevision.revision == Module.revision))
         .where(Course.status == "published", Module.is_retired.is_(False))
@@ -144,14 +179,28 @@ def _people(session, rng, prefix, count, enterprises, password_hash, role="worke
     occupations = sorted(OCCUPATION_CODES - {"other"})
     levels = ["none", "apprentice", "level5", "level5", "level4", "level4", "level3", "level2"]
     now = datetime.now(UTC)
-    rows = [dict(username=name, name=f"压测{name[-4:]}", role=role, password_hash=password_hash,
-                 org_id=(org or rng.choice(enterprises)).id, occupation=rng.choice(occupations) if role == "worker" else None,
-                 skill_level=rng.choice(levels) if role == "worker" else "none", is_active_account=True,
-                 must_change_password=False, created_at=now)
-            for name in names if name not in taken]
+    rows = [
+        dict(
+            username=name,
+            name=f"压测{name[-4:]}",
+            role=role,
+            password_hash=password_hash,
+            org_id=(org or rng.choice(enterprises)).id,
+            occupation=rng.choice(occupations) if role == "worker" else None,
+            skill_level=rng.choice(levels) if role == "worker" else "none",
+            is_active_account=True,
+            must_change_password=False,
+            created_at=now,
+        )
+        for name in names
+        if name not in taken
+    ]
     _bulk(session, User, rows)
-    ids = dict(session.execute(select(User.username, User.id).where(User.username.in_(names))).all()) \
-        if count <= 1000 else dict(session.execute(select(User.username, User.id).where(User.username.like(f"{prefix}%"))).all())
+    ids = (
+        dict(session.execute(select(User.username, User.id).where(User.username.in_(names))).all())
+        if count <= 1000
+        else dict(session.execute(select(User.username, User.id).where(User.username.like(f"{prefix}%"))).all())
+    )
     new_ids = [ids[row["username"]] for row in rows]
     version = current_app.config["PRIVACY_NOTICE_VERSION"]
     _bulk(session, Consent, [dict(user_id=i, notice_version=version, given_at=now) for i in new_ids])
@@ -169,23 +218,43 @@ def _learning(session, rng, user_ids, plan):
     now = datetime.now(UTC)
     accounts = [dict(user_id=u, number=f"B{u:012d}", created_at=now) for u in sorted(user_ids)]
     _bulk(session, Account, accounts)
-    account_of = dict(session.execute(
-        select(Account.user_id, Account.id).where(Account.number.like("B%"))).all())
+    account_of = dict(session.execute(select(Account.user_id, Account.id).where(Account.number.like("B%"))).all())
     enrolments, progress, ledger, days = [], [], [], set()
     for user_id, course_id, modules, done in plan:
         started = now - timedelta(days=rng.randint(1, 300))
         finished = done == len(modules)
         last = modules[min(done, len(modules) - 1)][0]
-        enrolments.append(dict(user_id=user_id, course_id=course_id, enrolled_at=started,
-                               completed_at=started + timedelta(days=done) if finished else None,
-                               last_module_id=last, last_active_at=started + timedelta(days=done)))
+        enrolments.append(
+            dict(
+                user_id=user_id,
+                course_id=course_id,
+                enrolled_at=started,
+                completed_at=started + timedelta(days=done) if finished else None,
+                last_module_id=last,
+                last_active_at=started + timedelta(days=done),
+            )
+        )
         for index, (module_id, _key, _kind, credits, minutes, _rev) in enumerate(modules[:done]):
             at = started + timedelta(days=index, minutes=rng.randint(0, 600))
-            progress.append(dict(user_id=user_id, module_id=module_id, started_at=at, completed_at=at,
-                                 position_s=0, best_score=None))
-            ledger.append(dict(account_id=account_of[user_id], kind="module", source_type="module",
-                               source_id=str(module_id), credits=credits, minutes=minutes, note="",
-                               created_at=at, module_id=module_id, course_id=course_id))
+            progress.append(
+                dict(
+                    user_id=user_id, module_id=module_id, started_at=at, completed_at=at, position_s=0, best_score=None
+                )
+            )
+            ledger.append(
+                dict(
+                    account_id=account_of[user_id],
+                    kind="module",
+                    source_type="module",
+                    source_id=str(module_id),
+                    credits=credits,
+                    minutes=minutes,
+                    note="",
+                    created_at=at,
+                    module_id=module_id,
+                    course_id=course_id,
+                )
+            )
             days.add((user_id, at.date()))
     _bulk(session, Enrolment, enrolments)
     _bulk(session, Progress, progress)
@@ -232,14 +301,24 @@ def seed(workers, users, admins, enterprises_count, bench_courses, rng):
         "password": PASSWORD,
         "users": usernames,
         "admins": [f"bench-admin{n:04d}" for n in range(1, admins + 1)],
-        "shipped": [{"slug": structure[c][0], "modules": [[key, kind] for _i, key, kind, *_r in structure[c][1]]}
-                    for c in shipped],
-        "fresh": [{"slug": structure[c][0], "modules": [key for _i, key, *_r in structure[c][1]]}
-                  for c in sorted(bench_ids)],
+        "shipped": [
+            {"slug": structure[c][0], "modules": [[key, kind] for _i, key, kind, *_r in structure[c][1]]}
+            for c in shipped
+        ],
+        "fresh": [
+            {"slug": structure[c][0], "modules": [key for _i, key, *_r in structure[c][1]]} for c in sorted(bench_ids)
+        ],
         "quizzes": _quizzes(session, structure),
-        "sizes": {"workers": len(worker_ids), "bench_users": len(user_ids), "admins": len(admin_ids),
-                  "enterprise_unions": len(enterprises), "courses": len(structure),
-                  "new_enrolments": counts[0], "new_progress": counts[1], "new_ledger_entries": counts[2]},
+        "sizes": {
+            "workers": len(worker_ids),
+            "bench_users": len(user_ids),
+            "admins": len(admin_ids),
+            "enterprise_unions": len(enterprises),
+            "courses": len(structure),
+            "new_enrolments": counts[0],
+            "new_progress": counts[1],
+            "new_ledger_entries": counts[2],
+        },
     }
 
 
@@ -258,8 +337,7 @@ def main():
     app = create_app()
     started = time.monotonic()
     with app.app_context():
-        data = seed(args.workers, args.users, args.admins, args.enterprises, args.bench_courses,
-                    random.Random(2017))
+        data = seed(args.workers, args.users, args.admins, args.enterprises, args.bench_courses, random.Random(2017))
     data["seconds"] = round(time.monotonic() - started, 1)
     Path(args.out).write_text(json.dumps(data, ensure_ascii=False, indent=1))
     print(f"seeded in {data['seconds']} s: {data['sizes']}")

@@ -20,10 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-PAGES = [("overview", "/stats/{id}/"), ("overview, this year", "/stats/{id}/?period=year"),
-         ("overview, last 30 days", "/stats/{id}/?period=30d"), ("courses", "/stats/{id}/courses"),
-         ("occupations and levels", "/stats/{id}/people"), ("required courses", "/stats/{id}/required"),
-         ("workforce roster", "/stats/{id}/roster")]
+PAGES = [
+    ("overview", "/stats/{id}/"),
+    ("overview, this year", "/stats/{id}/?period=year"),
+    ("overview, last 30 days", "/stats/{id}/?period=30d"),
+    ("courses", "/stats/{id}/courses"),
+    ("occupations and levels", "/stats/{id}/people"),
+    ("required courses", "/stats/{id}/required"),
+    ("workforce roster", "/stats/{id}/roster"),
+]
 
 
 def main():
@@ -62,8 +67,12 @@ def main():
         root = db.session.scalar(select(Org).where(Org.parent_id.is_(None)).order_by(Org.id))
         # The city whose enterprises have the most people.
         biggest = db.session.execute(
-            select(Org.parent_id).join(User, User.org_id == Org.id).where(Org.kind == "enterprise")
-            .group_by(Org.parent_id).order_by(func.count(User.id).desc()).limit(1)
+            select(Org.parent_id)
+            .join(User, User.org_id == Org.id)
+            .where(Org.kind == "enterprise")
+            .group_by(Org.parent_id)
+            .order_by(func.count(User.id).desc())
+            .limit(1)
         ).scalar()
         city = db.session.get(Org, biggest) if biggest else root
         targets = [("national root", root), (f"city ({city.name})", city)]
@@ -73,8 +82,7 @@ def main():
     with app.app_context():
         from tests.conftest import csrf_token
 
-        client.post("/login", data={"csrf_token": csrf_token(client), "login": "demo-root",
-                                    "password": DEMO_PASSWORD})
+        client.post("/login", data={"csrf_token": csrf_token(client), "login": "demo-root", "password": DEMO_PASSWORD})
     for label, org in targets:
         print(f"\n{label}")
         for name, url in PAGES:
@@ -87,8 +95,10 @@ def main():
                 times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200
             times.sort()
-            print(f"  {name:<24} median {statistics.median(times):6.0f} ms   "
-                  f"p90 {times[int(len(times) * 0.9) - 1]:6.0f} ms")
+            print(
+                f"  {name:<24} median {statistics.median(times):6.0f} ms   "
+                f"p90 {times[int(len(times) * 0.9) - 1]:6.0f} ms"
+            )
         # Every few minutes one request finds the headcounts old and counts the whole tree again.
         times = []
         for _ in range(3):
@@ -98,8 +108,10 @@ def main():
             started = time.perf_counter()
             assert client.get(f"/stats/{org.id}/").status_code == 200
             times.append((time.perf_counter() - started) * 1000)
-        print(f"  {'overview, recounting':<24} median {statistics.median(times):6.0f} ms   (once per "
-              f"{app.config.get('STATS_HEADCOUNT_MAX_AGE', 600) // 60} minutes)")
+        print(
+            f"  {'overview, recounting':<24} median {statistics.median(times):6.0f} ms   (once per "
+            f"{app.config.get('STATS_HEADCOUNT_MAX_AGE', 600) // 60} minutes)"
+        )
 
 
 if __name__ == "__main__":

@@ -24,29 +24,57 @@ from learnhub.studio.sample import load_demo_courses
 DEMO_PASSWORD = "LearnHub-demo-2026"
 
 # (name, kind, children); every name here is invented.
-TREE = ("全国总工会（演示）", "national", [
-    ("江南省总工会", "province", [
-        ("滨江市总工会", "city", [
-            ("滨江重型机械厂工会", "enterprise", []),
-            ("滨江电力设备有限公司工会", "enterprise", []),
-            ("滨江精细化工集团工会", "enterprise", []),
-        ]),
-        ("云湖市总工会", "city", [
-            ("云湖数控机床股份有限公司工会", "enterprise", []),
-            ("云湖建工集团第三工程公司工会", "enterprise", []),
-        ]),
-        ("江南省机械冶金建材工会", "industry", [
-            ("江南钢铁股份有限公司工会", "enterprise", []),
-        ]),
-    ]),
-    ("岭东省总工会", "province", [
-        ("海州市总工会", "city", [
-            ("海州造船有限公司工会", "enterprise", []),
-            ("海州汽车零部件有限公司工会", "enterprise", []),
-            ("海州港务集团工会", "enterprise", []),
-        ]),
-    ]),
-])
+TREE = (
+    "全国总工会（演示）",
+    "national",
+    [
+        (
+            "江南省总工会",
+            "province",
+            [
+                (
+                    "滨江市总工会",
+                    "city",
+                    [
+                        ("滨江重型机械厂工会", "enterprise", []),
+                        ("滨江电力设备有限公司工会", "enterprise", []),
+                        ("滨江精细化工集团工会", "enterprise", []),
+                    ],
+                ),
+                (
+                    "云湖市总工会",
+                    "city",
+                    [
+                        ("云湖数控机床股份有限公司工会", "enterprise", []),
+                        ("云湖建工集团第三工程公司工会", "enterprise", []),
+                    ],
+                ),
+                (
+                    "江南省机械冶金建材工会",
+                    "industry",
+                    [
+                        ("江南钢铁股份有限公司工会", "enterprise", []),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "岭东省总工会",
+            "province",
+            [
+                (
+                    "海州市总工会",
+                    "city",
+                    [
+                        ("海州造船有限公司工会", "enterprise", []),
+                        ("海州汽车零部件有限公司工会", "enterprise", []),
+                        ("海州港务集团工会", "enterprise", []),
+                    ],
+                ),
+            ],
+        ),
+    ],
+)
 
 # username, name, role, union, occupation, skill level
 ACCOUNTS = [
@@ -58,7 +86,9 @@ ACCOUNTS = [
 ]
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红志军海燕文斌辉鹏飞宇浩凯亮晨阳春梅雪松林波峰云成龙"
+_GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红志军海燕文斌辉鹏飞宇浩凯亮晨阳春梅雪松林波峰云成龙"
+)
 
 
 def _ensure_tree(node, parent=None, seen=None):
@@ -76,8 +106,16 @@ def _ensure_user(username, name, role, org, occupation, level, password_hash, ph
     user = db.session.scalar(select(User).where(User.username == username))
     if user is not None:
         return user, False
-    user = User(username=username, name=name, role=role, org=org, occupation=occupation,
-                skill_level=level, password_hash=password_hash, phone=phone)
+    user = User(
+        username=username,
+        name=name,
+        role=role,
+        org=org,
+        occupation=occupation,
+        skill_level=level,
+        password_hash=password_hash,
+        phone=phone,
+    )
     db.session.add(user)
     db.session.flush()
     record_consent(user, current_app.config["PRIVACY_NOTICE_VERSION"])
@@ -128,8 +166,9 @@ def load_demo(extra_workers=40):
     for number in range(1, extra_workers + 1):
         name = rng.choice(_SURNAMES) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2))))
         org, occupation, level = rng.choice(enterprises), rng.choice(occupations), rng.choice(levels)
-        _user, new = _ensure_user(f"demo-w{number:03d}", name, "worker", org, occupation, level,
-                                  password_hash, phone=f"1990000{number:04d}")
+        _user, new = _ensure_user(
+            f"demo-w{number:03d}", name, "worker", org, occupation, level, password_hash, phone=f"1990000{number:04d}"
+        )
         created += new
     # demo-worker2 has finished the labour-law course (if the catalogue is loaded); demo-worker
     # starts with a clean slate, to try the platform as a new worker would.
@@ -155,8 +194,13 @@ def load_command():
 
 
 @demo_cli.command("generate")
-@click.option("--workers", type=click.IntRange(1, 2_000_000), default=200_000, show_default=True,
-              help="How many invented workers to add.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 2_000_000),
+    default=200_000,
+    show_default=True,
+    help="How many invented workers to add.",
+)
 @click.option("--seed", type=int, default=2017, show_default=True, help="The same seed makes the same data.")
 def generate_command(workers, seed):
     """Add a large invented dataset (unions, workers, 18 months of learning) for statistics at scale."""

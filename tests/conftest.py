@@ -88,8 +88,12 @@ def session_on(connection):
     """
     original = db.session
     db.session = db._make_scoped_session(
-        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _TestSession,
-         "expire_on_commit": False}
+        {
+            "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+            "class_": _TestSession,
+            "expire_on_commit": False,
+        }
     )
     try:
         yield
@@ -169,20 +173,30 @@ def seed_one_module_course(app, slug, usernames):
     with app.app_context():
         enterprise = create_org("厂工会", "enterprise", create_org("省", "province", create_org("全国", "national")))
         for username in usernames:
-            user = User(username=username, name="测试", role="worker", org=enterprise, occupation="welder",
-                        password_hash=hash_password(PASSWORD))
+            user = User(
+                username=username,
+                name="测试",
+                role="worker",
+                org=enterprise,
+                occupation="welder",
+                password_hash=hash_password(PASSWORD),
+            )
             db.session.add(user)
             db.session.flush()
             db.session.add(Consent(user_id=user.id, notice_version=app.config["PRIVACY_NOTICE_VERSION"]))
-        course = Course(slug=slug, title="测试课程", category="safety", status="published",
-                        credits=Decimal("1"), minutes=10)
+        course = Course(
+            slug=slug, title="测试课程", category="safety", status="published", credits=Decimal("1"), minutes=10
+        )
         db.session.add(course)
         db.session.flush()
         module = Module(course_id=course.id, key="only", kind="lesson", position=0)
         db.session.add(module)
         db.session.flush()
-        db.session.add(ModuleRevision(module_id=module.id, revision=1, title="唯一", minutes=10,
-                                      credits=Decimal("1"), body_html="<p>x</p>"))
+        db.session.add(
+            ModuleRevision(
+                module_id=module.id, revision=1, title="唯一", minutes=10, credits=Decimal("1"), body_html="<p>x</p>"
+            )
+        )
         db.session.commit()
         db.session.remove()
 
@@ -226,8 +240,20 @@ def build_tree():
     prov_b = make_org("乙省总工会", "province", national)
     city_b = make_org("乙市总工会", "city", prov_b)
     ent_b1 = make_org("乙市造船厂工会", "enterprise", city_b)
-    return type("Tree", (), dict(national=national, prov_a=prov_a, city_a=city_a, ent_a1=ent_a1,
-                                 ent_a2=ent_a2, prov_b=prov_b, city_b=city_b, ent_b1=ent_b1))
+    return type(
+        "Tree",
+        (),
+        dict(
+            national=national,
+            prov_a=prov_a,
+            city_a=city_a,
+            ent_a1=ent_a1,
+            ent_a2=ent_a2,
+            prov_b=prov_b,
+            city_b=city_b,
+            ent_b1=ent_b1,
+        ),
+    )
 
 
 def user_maker(default_org):
@@ -241,8 +267,13 @@ def user_maker(default_org):
     def make(username, role="worker", org=None, consent=True, **fields):
         fields.setdefault("name", "测试" + username[:10])
         fields.setdefault("occupation", "electrician" if role == "worker" else None)
-        user = User(username=username, role=role, org=org or default_org,
-                    password_hash=hash_password(fields.pop("password", PASSWORD)), **fields)
+        user = User(
+            username=username,
+            role=role,
+            org=org or default_org,
+            password_hash=hash_password(fields.pop("password", PASSWORD)),
+            **fields,
+        )
         db.session.add(user)
         db.session.flush()
         if consent:  # to the current notice, as every registered person has
@@ -253,8 +284,13 @@ def user_maker(default_org):
     return make
 
 
-def make_course(slug="test-course", modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
-                pass_mark=50, max_attempts=3, **fields):
+def make_course(
+    slug="test-course",
+    modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
+    pass_mark=50,
+    max_attempts=3,
+    **fields,
+):
     """make_course(slug, modules=[(key, kind, credits, minutes), ...], **fields) -> Course.
 
     A quiz module gets two questions: q1 single choice (first choice right) and q2 multiple
@@ -279,19 +315,37 @@ def make_course(slug="test-course", modules=(("intro", "lesson", "0.5", 20), ("c
         module = Module(course_id=course.id, key=key, position=position, kind=kind, revision=1)
         db.session.add(module)
         db.session.flush()
-        revision = ModuleRevision(module_id=module.id, revision=1, title=f"单元 {key}", minutes=minutes,
-                                  credits=Decimal(module_credits), body_html="<p>正文</p>",
-                                  body_source="正文", video="media/clip.mp4" if kind == "video" else None)
+        revision = ModuleRevision(
+            module_id=module.id,
+            revision=1,
+            title=f"单元 {key}",
+            minutes=minutes,
+            credits=Decimal(module_credits),
+            body_html="<p>正文</p>",
+            body_source="正文",
+            video="media/clip.mp4" if kind == "video" else None,
+        )
         if kind == "quiz":
             revision.pass_mark, revision.max_attempts = pass_mark, max_attempts
             revision.questions = [
-                Question(position=0, kind="single", text="第一题", explanation="因为甲对。",
-                         choices=[Choice(position=0, text="甲", is_correct=True),
-                                  Choice(position=1, text="乙")]),
-                Question(position=1, kind="multiple", text="第二题", explanation="甲乙都对。",
-                         choices=[Choice(position=0, text="甲", is_correct=True),
-                                  Choice(position=1, text="乙", is_correct=True),
-                                  Choice(position=2, text="丙")]),
+                Question(
+                    position=0,
+                    kind="single",
+                    text="第一题",
+                    explanation="因为甲对。",
+                    choices=[Choice(position=0, text="甲", is_correct=True), Choice(position=1, text="乙")],
+                ),
+                Question(
+                    position=1,
+                    kind="multiple",
+                    text="第二题",
+                    explanation="甲乙都对。",
+                    choices=[
+                        Choice(position=0, text="甲", is_correct=True),
+                        Choice(position=1, text="乙", is_correct=True),
+                        Choice(position=2, text="丙"),
+                    ],
+                ),
             ]
         db.session.add(revision)
     db.session.flush()
@@ -340,8 +394,9 @@ class Auth:
         self.client = client
 
     def login(self, login, password=PASSWORD):
-        return self.client.post("/login", data={
-            "csrf_token": csrf_token(self.client), "login": login, "password": password})
+        return self.client.post(
+            "/login", data={"csrf_token": csrf_token(self.client), "login": login, "password": password}
+        )
 
     # The privacy notice renders for everyone, whatever gate (new password, consent) is up.
     def logout(self):
@@ -368,7 +423,6 @@ def quiz_answers(revision, right=True):
             wanted = wanted[:1]
         data[f"q{question.id}"] = [str(c.id) for c in wanted]
     return data
-
 
 
 # ---------------------------------------------------------------- counting statements

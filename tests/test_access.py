@@ -71,9 +71,18 @@ def _png():
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-DETAILS = {"title": "甲秘密草稿课程", "summary": "班组安全交底。", "category": "safety", "occupation": "all",
-           "target_level": "none", "language": "zh_CN", "credits": "2", "hours": "1.5", "tags": "安全",
-           "audience": ""}
+DETAILS = {
+    "title": "甲秘密草稿课程",
+    "summary": "班组安全交底。",
+    "category": "safety",
+    "occupation": "all",
+    "target_level": "none",
+    "language": "zh_CN",
+    "credits": "2",
+    "hours": "1.5",
+    "tags": "安全",
+    "audience": "",
+}
 
 
 @dataclass
@@ -129,9 +138,12 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
 
     # A course for 甲市's members only, which the owner has finished: progress, an attempt,
     # ledger entries, a course credential.
-    w.course = make_course("a-course", title="甲市专属课程", audience_org_id=tree.city_a.id,
-                           modules=(("read", "lesson", "1", 10), ("clip", "video", "1", 5),
-                                    ("check", "quiz", "1", 5)))
+    w.course = make_course(
+        "a-course",
+        title="甲市专属课程",
+        audience_org_id=tree.city_a.id,
+        modules=(("read", "lesson", "1", 10), ("clip", "video", "1", 5), ("check", "quiz", "1", 5)),
+    )
     media = tmp_path / "instance" / "media" / "a-course"
     media.mkdir(parents=True)
     (media / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64)
@@ -139,15 +151,21 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     modules = {m.key: (m, r) for m, r in course_modules(w.course)}
     learning.complete_module(w.owner, w.course, *modules["read"])
     learning.complete_module(w.owner, w.course, *modules["clip"])
-    w.attempt = learning.submit_quiz(w.owner, w.course, *modules["check"],
-                                     {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()})
+    w.attempt = learning.submit_quiz(
+        w.owner, w.course, *modules["check"], {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()}
+    )
     w.quiz_answers = quiz_answers(modules["check"][1])
     db.session.flush()
     from learnhub.credits.models import Account, LedgerEntry
 
     def entry_of(user):
-        return db.session.scalar(db.select(LedgerEntry).join(Account, Account.id == LedgerEntry.account_id)
-                                 .where(Account.user_id == user.id).order_by(LedgerEntry.id).limit(1))
+        return db.session.scalar(
+            db.select(LedgerEntry)
+            .join(Account, Account.id == LedgerEntry.account_id)
+            .where(Account.user_id == user.id)
+            .order_by(LedgerEntry.id)
+            .limit(1)
+        )
 
     w.entry = entry_of(w.owner)
     w.credential = db.session.scalar(db.select(Credential).where(Credential.user_id == w.owner.id))
@@ -161,18 +179,34 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     w.far_entry = entry_of(w.far)
 
     # A pathway kept by 甲省, offered to its workers; the owner applied, the reviewer asked a question.
-    version = load_pathway("a-pathway", tree.prov_a, title="甲省学分转换", target_kind="academic",
-                           institution="滨江职业技术学院", programme="电气自动化技术专业", course_name="电工安全技术",
-                           target_credits="2", required_courses="a-course", min_credits="1",
-                           categories=["safety"])
+    version = load_pathway(
+        "a-pathway",
+        tree.prov_a,
+        title="甲省学分转换",
+        target_kind="academic",
+        institution="滨江职业技术学院",
+        programme="电气自动化技术专业",
+        course_name="电工安全技术",
+        target_credits="2",
+        required_courses="a-course",
+        min_credits="1",
+        categories=["safety"],
+    )
     w.pathway_id = version.pathway_id
     w.application = recognition.apply(w.owner, w.pathway_id, "甲秘密申请说明")
     recognition.ask_for_information(w.admin_a, w.application, "请补充证明")
 
     # Prior learning with its certificate.
-    w.claim = prior.submit(w.owner, title="甲秘密先前学习", issuer="滨江重型机械厂培训中心",
-                           achieved_on="2024-06-30", hours="16", description="低压电工实操",
-                           filename="证书.pdf", data=PDF)
+    w.claim = prior.submit(
+        w.owner,
+        title="甲秘密先前学习",
+        issuer="滨江重型机械厂培训中心",
+        achieved_on="2024-06-30",
+        hours="16",
+        description="低压电工实操",
+        filename="证书.pdf",
+        data=PDF,
+    )
 
     # A course 甲市 requires of its workers.
     w.requirement = required.require_course(w.admin_a, w.course.id, today() + timedelta(days=30), today())
@@ -180,15 +214,29 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     # The author's draft in the studio: a lesson, a quiz with two questions, a co-trainer, a picture.
     w.draft = studio.create_course(w.author, dict(DETAILS), slug="a-draft")
     authoring.add_module(w.author, w.draft, "lesson", "为什么要交底", key="why")
-    authoring.save_lesson(w.author, w.draft, "why", {"title": "为什么要交底", "minutes": "20", "credits": "0.5",
-                                                      "body": "交底让每个人知道今天的危险。", "is_required": "y"})
+    authoring.save_lesson(
+        w.author,
+        w.draft,
+        "why",
+        {
+            "title": "为什么要交底",
+            "minutes": "20",
+            "credits": "0.5",
+            "body": "交底让每个人知道今天的危险。",
+            "is_required": "y",
+        },
+    )
     authoring.add_module(w.author, w.draft, "quiz", "小测验", key="check")
-    authoring.save_quiz_settings(w.author, w.draft, "check", {"title": "小测验", "minutes": "10", "credits": "0.5",
-                                                               "pass_mark": "50", "attempts": "3",
-                                                               "is_required": "y"})
+    authoring.save_quiz_settings(
+        w.author,
+        w.draft,
+        "check",
+        {"title": "小测验", "minutes": "10", "credits": "0.5", "pass_mark": "50", "attempts": "3", "is_required": "y"},
+    )
     for text in ("交底在什么时候做？", "交底要讲哪些？"):
-        authoring.save_question(w.author, w.draft, "check", None, "single", text,
-                                [("开工前", True), ("下班后", False)], "开工前交底。")
+        authoring.save_question(
+            w.author, w.draft, "check", None, "single", text, [("开工前", True), ("下班后", False)], "开工前交底。"
+        )
     studio.add_editor(w.author, w.draft, "coauthor")
     w.upload = store_upload(w.author, w.draft, FileStorage(io.BytesIO(_png()), "甲秘密图片.png", "file"))
 
@@ -207,8 +255,14 @@ def cases(w):
     studio_also = ("admin_a", "keeper_a")  # admins over the course's union edit it too
     admins = ("keeper_a",)  # the province's admin is over 甲市 too
     lesson = {"title": "为什么要交底", "minutes": "20", "credits": "0.5", "body": "改过的正文", "is_required": "y"}
-    question = {"kind": "single", "text": "新的题目", "choice1": "对", "correct1": "y", "choice2": "错",
-                "explanation": "因为对。"}
+    question = {
+        "kind": "single",
+        "text": "新的题目",
+        "choice1": "对",
+        "correct1": "y",
+        "choice2": "错",
+        "explanation": "因为对。",
+    }
     return {
         # ------------------------------------------------------------ learning (a course for 甲市)
         "learning.course": [Case(course, "owner", CITY_A)],
@@ -234,33 +288,47 @@ def cases(w):
         "credits.person_record": [Case(person, "admin_a", admins)],
         "credits.reverse": [
             Case(dict(person, entry_id=w.entry.id), "admin_a", admins, form={"reason": "重复记录"}),
-            Case(dict(person, entry_id=w.far_entry.id), form={"reason": "重复记录"},
-                 note="an entry of tree B under 甲市's person"),
-            Case(dict(user_id=w.far.id, entry_id=w.entry.id), form={"reason": "重复记录"},
-                 note="甲市's entry under tree B's person"),
+            Case(
+                dict(person, entry_id=w.far_entry.id),
+                form={"reason": "重复记录"},
+                note="an entry of tree B under 甲市's person",
+            ),
+            Case(
+                dict(user_id=w.far.id, entry_id=w.entry.id),
+                form={"reason": "重复记录"},
+                note="甲市's entry under tree B's person",
+            ),
         ],
         # ------------------------------------------------------------ the owner's recognition
         "recognition.application": [Case(dict(application_id=w.application.id), "owner")],
         "recognition.respond": [Case(dict(application_id=w.application.id), "owner", form={"message": "证明已补"})],
         "recognition.withdraw": [Case(dict(application_id=w.application.id), "owner")],
         "recognition.review_application": [Case(dict(application_id=w.application.id), "admin_a", admins)],
-        "recognition.decide": [Case(dict(application_id=w.application.id), "admin_a", admins,
-                                    form={"action": "info", "message": "还缺一份证明"})],
+        "recognition.decide": [
+            Case(
+                dict(application_id=w.application.id),
+                "admin_a",
+                admins,
+                form={"action": "info", "message": "还缺一份证明"},
+            )
+        ],
         "recognition.prior_claim": [Case(dict(claim_id=w.claim.id), "owner")],
         "recognition.prior_certificate": [Case(dict(claim_id=w.claim.id), "owner", ("admin_a", "keeper_a"))],
         "recognition.review_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins)],
-        "recognition.grant_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins,
-                                         form={"credits": "1", "hours": "16"})],
-        "recognition.reject_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins,
-                                          form={"reason": "证书看不清"})],
+        "recognition.grant_prior": [
+            Case(dict(claim_id=w.claim.id), "admin_a", admins, form={"credits": "1", "hours": "16"})
+        ],
+        "recognition.reject_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins, form={"reason": "证书看不清"})],
         "recognition.revoke": [Case(dict(cid=w.credential.uuid), "admin_a", admins, form={"reason": "发错了"})],
         # A pathway kept by 甲省: offered to its workers, kept by its admin.
         "recognition.pathway": [Case(dict(pathway_id=w.pathway_id), "owner", ("peer",))],
         # The owner's application is open, so the service refuses a second one (400).
-        "recognition.apply": [Case(dict(pathway_id=w.pathway_id), "owner", ("peer",), form={"note": "请审核"},
-                                   post_ok=(400,))],
-        "recognition.edit_pathway": [Case(dict(pathway_id=w.pathway_id), "keeper_a", form={"title": ""},
-                                          post_ok=(400,))],
+        "recognition.apply": [
+            Case(dict(pathway_id=w.pathway_id), "owner", ("peer",), form={"note": "请审核"}, post_ok=(400,))
+        ],
+        "recognition.edit_pathway": [
+            Case(dict(pathway_id=w.pathway_id), "keeper_a", form={"title": ""}, post_ok=(400,))
+        ],
         "recognition.pathway_active": [Case(dict(pathway_id=w.pathway_id), "keeper_a", form={"active": "0"})],
         # ------------------------------------------------------------ statistics of 甲市
         "stats.overview": [
@@ -277,8 +345,11 @@ def cases(w):
         ],
         "stats.export": [
             Case(dict(org_id=t.city_a.id, name="workforce", fmt="csv"), "admin_a", admins),
-            Case(dict(org_id=t.city_b.id, name="not-finished", fmt="csv"), query=f"?requirement={w.requirement.id}",
-                 note="乙市's list of 甲市's requirement"),
+            Case(
+                dict(org_id=t.city_b.id, name="not-finished", fmt="csv"),
+                query=f"?requirement={w.requirement.id}",
+                note="乙市's list of 甲市's requirement",
+            ),
         ],
         "stats.required_remove": [Case(dict(requirement_id=w.requirement.id), "admin_a", admins)],
         # ------------------------------------------------------------ the author's draft
@@ -416,22 +487,26 @@ def test_no_one_sees_what_is_not_theirs(app, world):
                 for role in ROLES:
                     response = matrix.request(role, method, path, case.form)
                     label = f"{role:8} {method:4} {path} -> {response.status_code}" + (
-                        f" ({case.note})" if case.note else "")
+                        f" ({case.note})" if case.note else ""
+                    )
                     verdict, wanted = _judge(case, role, method, response)
                     if verdict == "leak":
                         leaks.append(f"{label}, wanted {wanted}")
                     elif verdict == "denied":
                         denied.append(f"{label}, wanted {wanted}")
-    print(f"\naccess matrix: {matrix.requests} requests over {len(rules)} routes with ids "
-          f"({len({r.endpoint for r in rules})} endpoints) as {len(ROLES)} roles; "
-          f"{len({r.endpoint for r in _id_rules(app)} & set(PUBLIC))} public endpoints allow-listed")
+    print(
+        f"\naccess matrix: {matrix.requests} requests over {len(rules)} routes with ids "
+        f"({len({r.endpoint for r in rules})} endpoints) as {len(ROLES)} roles; "
+        f"{len({r.endpoint for r in _id_rules(app)} & set(PUBLIC))} public endpoints allow-listed"
+    )
     # Each request was rolled back: withdrawals, moves and removals by the legitimate roles left no trace.
     db.session.expire_all()
     assert world.application.status == "info_requested" and world.claim.status == "submitted"
     assert world.owner.org_id == world.tree.ent_a1.id and world.owner.is_active_account
     assert world.draft.status == "draft" and db.session.get(type(world.requirement), world.requirement.id)
     assert not leaks and not denied, "\n".join(
-        ["someone sees what is not theirs:"] + leaks + ["someone is refused what is theirs:"] + denied)
+        ["someone sees what is not theirs:"] + leaks + ["someone is refused what is theirs:"] + denied
+    )
 
 
 def test_lists_show_nothing_of_another_union(app, world):

@@ -39,11 +39,17 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # ---------------------------------------------------------------- the bad inputs
 
+
 def _poisoned(word):
     """The same word with a hidden or odd character in its middle."""
     middle = len(word) // 2
-    odd = {"nul": "\x00", "rtl-override": "\u202e", "zero-width-space": "\u200b",
-           "zero-width-joiner": "\u200d", "emoji": "\U0001f600"}
+    odd = {
+        "nul": "\x00",
+        "rtl-override": "\u202e",
+        "zero-width-space": "\u200b",
+        "zero-width-joiner": "\u200d",
+        "emoji": "\U0001f600",
+    }
     return {name: word[:middle] + ch + word[middle:] for name, ch in odd.items()}
 
 
@@ -54,7 +60,10 @@ IDENTIFIERS_REFUSED = {**_poisoned("wangwu"), "sql": SQL}
 # ... and taken in their plain form when merely written in full width or with spaces.
 IDENTIFIERS_NORMALISED = {"full-width": ("ｗａｎｇｗｕ", "wangwu"), "spaces": ("  wangwu  ", "wangwu")}
 PHONES_REFUSED = {**_poisoned("13812345678"), "sql": "138' OR '1'='1"}
-PHONES_NORMALISED = {"full-width": ("１３６１２３４５６７８", "13612345678"), "spaces": (" 136 1234 5678 ", "13612345678")}
+PHONES_NORMALISED = {
+    "full-width": ("１３６１２３４５６７８", "13612345678"),
+    "spaces": (" 136 1234 5678 ", "13612345678"),
+}
 
 # Names of people: letters only, nothing hidden.
 NAMES_REFUSED = {**_poisoned("王小明"), "sql": SQL}
@@ -63,19 +72,52 @@ LINE_REFUSED = {k: v for k, v in _poisoned("安全交底").items() if k != "emoj
 TEXT_REFUSED = {"nul": "第一行\x00第二行", "rtl-override": "付款\u202eexe.txt"}
 TEXT_STORED = {"sql": SQL, "emoji": "安全第一\U0001f477", "markup": "<b>粗</b> & 'quote'"}
 
-NUMBERS_REFUSED = {"nan": "NaN", "nan-lower": "nan", "inf": "inf", "minus-inf": "-inf", "1e309": "1e309",
-                   "underscore": "1_000", "negative": "-5", "huge": str(10 ** 30), "hex": "0x10",
-                   "comma": "1,5", "nul": "1\x000", "words": "ten"}
+NUMBERS_REFUSED = {
+    "nan": "NaN",
+    "nan-lower": "nan",
+    "inf": "inf",
+    "minus-inf": "-inf",
+    "1e309": "1e309",
+    "underscore": "1_000",
+    "negative": "-5",
+    "huge": str(10**30),
+    "hex": "0x10",
+    "comma": "1,5",
+    "nul": "1\x000",
+    "words": "ten",
+}
 NUMBERS_NORMALISED = {"full-width": ("１０", "10")}
 
-DATES_REFUSED = {"feb-30": "2026-02-30", "month-13": "2026-13-01", "year-0": "0000-01-01",
-                 "nines": "9999-99-99", "word": "yesterday", "slashes": "2026/03/01", "nul": "2026-03-\x0001"}
-QUERY_NUMBERS = {"nan": "NaN", "inf": "inf", "1e309": "1e309", "underscore": "1_000", "full-width": "１０",
-                 "negative": "-3", "zero": "0", "huge": str(10 ** 30), "empty": "", "nul": "1\x00",
-                 "sql": "1 OR 1=1"}
+DATES_REFUSED = {
+    "feb-30": "2026-02-30",
+    "month-13": "2026-13-01",
+    "year-0": "0000-01-01",
+    "nines": "9999-99-99",
+    "word": "yesterday",
+    "slashes": "2026/03/01",
+    "nul": "2026-03-\x0001",
+}
+QUERY_NUMBERS = {
+    "nan": "NaN",
+    "inf": "inf",
+    "1e309": "1e309",
+    "underscore": "1_000",
+    "full-width": "１０",
+    "negative": "-3",
+    "zero": "0",
+    "huge": str(10**30),
+    "empty": "",
+    "nul": "1\x00",
+    "sql": "1 OR 1=1",
+}
 QUERY_TEXT = {**_poisoned("安全"), "sql": SQL, "long": "安" * 5000, "lone-surrogate-escape": "%ED%A0%80"}
-UNKNOWN = {"unknown": "evil", "sql": "safety' OR '1'='1", "nul": "safety\x00", "rtl": "\u202esafety",
-           "list": "safety,welding"}
+UNKNOWN = {
+    "unknown": "evil",
+    "sql": "safety' OR '1'='1",
+    "nul": "safety\x00",
+    "rtl": "\u202esafety",
+    "list": "safety,welding",
+}
 
 
 # ---------------------------------------------------------------- the site they are typed into
@@ -120,26 +162,62 @@ def _built(app, tmp_path_factory):
                 trainer = make_user("trainer1", role="trainer", org=tree.prov_a)
                 make_user("trainer2", role="trainer", org=tree.prov_a)
                 course = make_course("safety-a", category="safety", occupation="electrician")
-                draft = studio.create_course(trainer, dict(
-                    title="班组安全交底", summary="每天开工前怎样做安全交底。", category="safety", occupation="all",
-                    target_level="none", language="zh_CN", credits="1", hours="1", tags="安全", audience=""),
-                    slug="briefing")
+                draft = studio.create_course(
+                    trainer,
+                    dict(
+                        title="班组安全交底",
+                        summary="每天开工前怎样做安全交底。",
+                        category="safety",
+                        occupation="all",
+                        target_level="none",
+                        language="zh_CN",
+                        credits="1",
+                        hours="1",
+                        tags="安全",
+                        audience="",
+                    ),
+                    slug="briefing",
+                )
                 authoring.add_module(trainer, draft, "lesson", "为什么要交底", key="why")
                 authoring.add_module(trainer, draft, "quiz", "小测验", key="check")
-                entry, _ = credits.award(worker, kind="module", source_type="module", source_id=99,
-                                         credits=Decimal("1"), minutes=10)
+                entry, _ = credits.award(
+                    worker, kind="module", source_type="module", source_id=99, credits=Decimal("1"), minutes=10
+                )
                 finish_course(worker, course)
-                version = load_pathway("bad-input", tree.national, title="电工安全学分转换", target_kind="academic",
-                                       institution="滨江职业技术学院", programme="电气自动化技术专业",
-                                       course_name="电工安全技术", target_credits="2", required_courses="safety-a",
-                                       min_credits="1")
-                claim = prior.submit(worker, title="电工培训", issuer="市职业培训中心", achieved_on="2024-06-30",
-                                     hours="40", description="", filename="c.pdf", data=PDF)
+                version = load_pathway(
+                    "bad-input",
+                    tree.national,
+                    title="电工安全学分转换",
+                    target_kind="academic",
+                    institution="滨江职业技术学院",
+                    programme="电气自动化技术专业",
+                    course_name="电工安全技术",
+                    target_credits="2",
+                    required_courses="safety-a",
+                    min_credits="1",
+                )
+                claim = prior.submit(
+                    worker,
+                    title="电工培训",
+                    issuer="市职业培训中心",
+                    achieved_on="2024-06-30",
+                    hours="40",
+                    description="",
+                    filename="c.pdf",
+                    data=PDF,
+                )
                 db.session.commit()  # as a request would: a view's rollback must not undo the set-up
-                ids = SimpleNamespace(worker=worker.id, admin=admin.id, trainer=trainer.id, course=course.id,
-                                      draft=draft.id, entry=entry.id, pathway_id=version.pathway_id, claim=claim.id,
-                                      tree={name: org.id for name, org in vars(tree).items()
-                                            if not name.startswith("_")})
+                ids = SimpleNamespace(
+                    worker=worker.id,
+                    admin=admin.id,
+                    trainer=trainer.id,
+                    course=course.id,
+                    draft=draft.id,
+                    entry=entry.id,
+                    pathway_id=version.pathway_id,
+                    claim=claim.id,
+                    tree={name: org.id for name, org in vars(tree).items() if not name.startswith("_")},
+                )
                 fingerprint = _fingerprint(None)
             yield connection, ids, fingerprint
         finally:
@@ -177,11 +255,17 @@ def site(_built):
     _connection, ids, fingerprint = _built
     assert _fingerprint(None) == fingerprint, "an earlier case left something behind"
     get = db.session.get
-    return SimpleNamespace(worker=get(User, ids.worker), admin=get(User, ids.admin), trainer=get(User, ids.trainer),
-                           course=get(Course, ids.course), draft=get(Course, ids.draft),
-                           entry=get(LedgerEntry, ids.entry), pathway_id=ids.pathway_id,
-                           claim=get(PriorLearning, ids.claim),
-                           tree=SimpleNamespace(**{name: get(Org, id_) for name, id_ in ids.tree.items()}))
+    return SimpleNamespace(
+        worker=get(User, ids.worker),
+        admin=get(User, ids.admin),
+        trainer=get(User, ids.trainer),
+        course=get(Course, ids.course),
+        draft=get(Course, ids.draft),
+        entry=get(LedgerEntry, ids.entry),
+        pathway_id=ids.pathway_id,
+        claim=get(PriorLearning, ids.claim),
+        tree=SimpleNamespace(**{name: get(Org, id_) for name, id_ in ids.tree.items()}),
+    )
 
 
 def _count(model):
@@ -196,9 +280,25 @@ def _models():
     from learnhub.stats.models import RequiredCourse
     from learnhub.studio.models import CourseEditor
 
-    return SimpleNamespace(**{m.__name__: m for m in (
-        User, Course, Module, ModuleRevision, Question, LedgerEntry, Application, Pathway, PathwayVersion,
-        PriorLearning, RequiredCourse, CourseEditor)})
+    return SimpleNamespace(
+        **{
+            m.__name__: m
+            for m in (
+                User,
+                Course,
+                Module,
+                ModuleRevision,
+                Question,
+                LedgerEntry,
+                Application,
+                Pathway,
+                PathwayVersion,
+                PriorLearning,
+                RequiredCourse,
+                CourseEditor,
+            )
+        }
+    )
 
 
 def _fingerprint(site):
@@ -208,12 +308,21 @@ def _fingerprint(site):
     m = _models()
     counts = tuple(_count(model) for model in vars(m).values())
     db.session.expire_all()
-    revisions = tuple(db.session.execute(select(m.ModuleRevision.id, m.ModuleRevision.title,
-                                                m.ModuleRevision.minutes, m.ModuleRevision.credits,
-                                                m.ModuleRevision.pass_mark, m.ModuleRevision.max_attempts)
-                                         .order_by(m.ModuleRevision.id)).all())
-    people = tuple(db.session.execute(select(User.id, User.name, User.phone, User.org_id, User.role)
-                                      .order_by(User.id)).all())
+    revisions = tuple(
+        db.session.execute(
+            select(
+                m.ModuleRevision.id,
+                m.ModuleRevision.title,
+                m.ModuleRevision.minutes,
+                m.ModuleRevision.credits,
+                m.ModuleRevision.pass_mark,
+                m.ModuleRevision.max_attempts,
+            ).order_by(m.ModuleRevision.id)
+        ).all()
+    )
+    people = tuple(
+        db.session.execute(select(User.id, User.name, User.phone, User.org_id, User.role).order_by(User.id)).all()
+    )
     return counts, revisions, people
 
 
@@ -221,62 +330,137 @@ def _fingerprint(site):
 
 
 def _register(site):
-    return dict(login="13812345678", name="王小明", org_id=str(site.tree.ent_a1.id), occupation="welder",
-                skill_level="none", password="Steady-Hands-2026", password2="Steady-Hands-2026", consent="y")
+    return dict(
+        login="13812345678",
+        name="王小明",
+        org_id=str(site.tree.ent_a1.id),
+        occupation="welder",
+        skill_level="none",
+        password="Steady-Hands-2026",
+        password2="Steady-Hands-2026",
+        consent="y",
+    )
 
 
 def _course_details():
-    return dict(title="触电急救", summary="触电以后的头五分钟。", category="safety", occupation="all",
-                target_level="none", language="zh_CN", credits="1", hours="1", tags="急救", audience="")
+    return dict(
+        title="触电急救",
+        summary="触电以后的头五分钟。",
+        category="safety",
+        occupation="all",
+        target_level="none",
+        language="zh_CN",
+        credits="1",
+        hours="1",
+        tags="急救",
+        audience="",
+    )
 
 
 def _pathway():
-    return dict(title="安全证书", target_kind="certificate", institution="安全教育中心",
-                programme="安全生产培训合格证明", required_courses="safety-a", categories=["safety"],
-                within_years="2", min_credits="1", min_hours="", cap="", target_credits="", target_hours="")
+    return dict(
+        title="安全证书",
+        target_kind="certificate",
+        institution="安全教育中心",
+        programme="安全生产培训合格证明",
+        required_courses="safety-a",
+        categories=["safety"],
+        within_years="2",
+        min_credits="1",
+        min_hours="",
+        cap="",
+        target_credits="",
+        target_hours="",
+    )
 
 
 # name -> (who posts, url, valid data, file field or None)
 FORMS = {
     "register": (None, lambda s: "/register", lambda s: _register(s)),
     "login": (None, lambda s: "/login", lambda s: dict(login="worker1", password="Steady-Hands-2026")),
-    "profile": ("worker1", lambda s: "/me/profile",
-                lambda s: dict(name="王小明", phone="13712345678", occupation="welder", skill_level="none")),
+    "profile": (
+        "worker1",
+        lambda s: "/me/profile",
+        lambda s: dict(name="王小明", phone="13712345678", occupation="welder", skill_level="none"),
+    ),
     "new-course": ("trainer1", lambda s: "/studio/new", lambda s: dict(_course_details(), slug="first-aid")),
     "course-details": ("trainer1", lambda s: "/studio/briefing/details", lambda s: _course_details()),
-    "new-module": ("trainer1", lambda s: "/studio/briefing/modules",
-                   lambda s: dict(kind="lesson", title="现场演练", key="drill")),
-    "lesson": ("trainer1", lambda s: "/studio/briefing/modules/why",
-               lambda s: dict(title="为什么要交底", minutes="20", credits="0.5", body="交底让每个人知道危险。",
-                              is_required="y", video="")),
-    "quiz-settings": ("trainer1", lambda s: "/studio/briefing/modules/check",
-                      lambda s: dict(title="小测验", minutes="10", credits="0.5", pass_mark="60", attempts="3",
-                                     is_required="y")),
-    "question": ("trainer1", lambda s: "/studio/briefing/modules/check/questions/new",
-                 lambda s: dict(kind="single", text="交底在什么时候做？", explanation="开工前。",
-                                choice1="开工前", correct1="y", choice2="下班后")),
+    "new-module": (
+        "trainer1",
+        lambda s: "/studio/briefing/modules",
+        lambda s: dict(kind="lesson", title="现场演练", key="drill"),
+    ),
+    "lesson": (
+        "trainer1",
+        lambda s: "/studio/briefing/modules/why",
+        lambda s: dict(
+            title="为什么要交底", minutes="20", credits="0.5", body="交底让每个人知道危险。", is_required="y", video=""
+        ),
+    ),
+    "quiz-settings": (
+        "trainer1",
+        lambda s: "/studio/briefing/modules/check",
+        lambda s: dict(title="小测验", minutes="10", credits="0.5", pass_mark="60", attempts="3", is_required="y"),
+    ),
+    "question": (
+        "trainer1",
+        lambda s: "/studio/briefing/modules/check/questions/new",
+        lambda s: dict(
+            kind="single",
+            text="交底在什么时候做？",
+            explanation="开工前。",
+            choice1="开工前",
+            correct1="y",
+            choice2="下班后",
+        ),
+    ),
     "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),
-    "reversal": ("admin1", lambda s: f"/people/{s.worker.id}/record/{s.entry.id}/reverse",
-                 lambda s: dict(reason="重复记录")),
+    "reversal": (
+        "admin1",
+        lambda s: f"/people/{s.worker.id}/record/{s.entry.id}/reverse",
+        lambda s: dict(reason="重复记录"),
+    ),
     "apply": ("worker1", lambda s: f"/recognition/pathways/{s.pathway_id}/apply", lambda s: dict(note="请审核")),
-    "prior-learning": ("worker1", lambda s: "/recognition/prior/new",
-                       lambda s: dict(title="电工培训", issuer="市职业培训中心", achieved_on="2024-06-30", hours="40",
-                                      description="", file=(io.BytesIO(PDF), "c.pdf"))),
-    "grant": ("admin1", lambda s: f"/recognition/review/prior/{s.claim.id}/grant",
-              lambda s: dict(credits="1", hours="10")),
-    "reject-claim": ("admin1", lambda s: f"/recognition/review/prior/{s.claim.id}/reject",
-                     lambda s: dict(reason="证书看不清")),
+    "prior-learning": (
+        "worker1",
+        lambda s: "/recognition/prior/new",
+        lambda s: dict(
+            title="电工培训",
+            issuer="市职业培训中心",
+            achieved_on="2024-06-30",
+            hours="40",
+            description="",
+            file=(io.BytesIO(PDF), "c.pdf"),
+        ),
+    ),
+    "grant": (
+        "admin1",
+        lambda s: f"/recognition/review/prior/{s.claim.id}/grant",
+        lambda s: dict(credits="1", hours="10"),
+    ),
+    "reject-claim": (
+        "admin1",
+        lambda s: f"/recognition/review/prior/{s.claim.id}/reject",
+        lambda s: dict(reason="证书看不清"),
+    ),
     "pathway": ("keeper1", lambda s: "/recognition/pathways/new", lambda s: _pathway()),
-    "required-course": ("admin1", lambda s: "/stats/required",
-                        lambda s: dict(course=str(s.course.id), due_on="2031-03-01")),
-    "pathway-edit": ("keeper1", lambda s: f"/recognition/pathways/{s.pathway_id}/edit",
-                     lambda s: dict(_pathway(), base_version="1")),
+    "required-course": (
+        "admin1",
+        lambda s: "/stats/required",
+        lambda s: dict(course=str(s.course.id), due_on="2031-03-01"),
+    ),
+    "pathway-edit": (
+        "keeper1",
+        lambda s: f"/recognition/pathways/{s.pathway_id}/edit",
+        lambda s: dict(_pathway(), base_version="1"),
+    ),
     "move-person": ("admin1", lambda s: f"/people/{s.worker.id}/union", lambda s: dict(org_query="甲市电缆厂工会")),
 }
 
 
 def _cases():
     """(form, field, input name, value, expected) where expected is 'refused' or ('stored', plain)."""
+
     def each(form, field, values, expected="refused"):
         for name, value in values.items():
             yield form, field, name, value, expected
@@ -291,7 +475,9 @@ def _cases():
     yield from each("register", "name", NAMES_REFUSED)
     yield from normalised("register", "name", {"spaces": ("  王小明 ", "王小明")})
     yield from each("login", "login", IDENTIFIERS_REFUSED)
-    yield from normalised("login", "login", {"full-width": ("ｗｏｒｋｅｒ１", "worker1"), "spaces": (" worker1 ", "worker1")})
+    yield from normalised(
+        "login", "login", {"full-width": ("ｗｏｒｋｅｒ１", "worker1"), "spaces": (" worker1 ", "worker1")}
+    )
     yield from each("profile", "name", NAMES_REFUSED)
     yield from each("profile", "phone", PHONES_REFUSED)
     yield from normalised("profile", "phone", PHONES_NORMALISED)
@@ -327,8 +513,9 @@ def _cases():
     yield from each("prior-learning", "title", LINE_REFUSED)
     yield from each("prior-learning", "issuer", LINE_REFUSED)
     yield from normalised("prior-learning", "issuer", {k: (v, v) for k, v in TEXT_STORED.items()})
-    yield from each("prior-learning", "achieved_on", {**DATES_REFUSED, "future": "2999-01-01",
-                                                      "long-ago": "1900-01-01"})
+    yield from each(
+        "prior-learning", "achieved_on", {**DATES_REFUSED, "future": "2999-01-01", "long-ago": "1900-01-01"}
+    )
     yield from normalised("prior-learning", "achieved_on", {"full-width": ("２０２４－０６－３０", "2024-06-30")})
     yield from each("prior-learning", "hours", {**NUMBERS_REFUSED, "zero": "0"})
     yield from normalised("prior-learning", "hours", NUMBERS_NORMALISED)
@@ -345,8 +532,9 @@ def _cases():
     yield from normalised("pathway", "min_credits", NUMBERS_NORMALISED)
     yield from each("required-course", "due_on", {**DATES_REFUSED, "past": "2001-01-01", "far-future": "2999-01-01"})
     # A version number edited by hand is a stale form: refused above the form, nothing saved.
-    yield from each("pathway-edit", "base_version", {k: v for k, v in QUERY_NUMBERS.items() if k != "full-width"},
-                    "refused-form")
+    yield from each(
+        "pathway-edit", "base_version", {k: v for k, v in QUERY_NUMBERS.items() if k != "full-width"}, "refused-form"
+    )
     yield from normalised("pathway-edit", "base_version", {"full-width": ("１", "2")})
     yield from each("move-person", "org_query", {**_poisoned("甲市电缆厂"), "sql": SQL})
 
@@ -381,9 +569,12 @@ def _stored_module(form, field, site, client):
     if form == "new-module":
         return db.session.scalar(select(Module).order_by(Module.id.desc())).key
     key = "why" if form == "lesson" else "check"
-    revision = db.session.scalar(select(ModuleRevision).join(Module).where(Module.key == key,
-                                                                            Module.course_id == site.draft.id)
-                                 .order_by(ModuleRevision.revision.desc()))
+    revision = db.session.scalar(
+        select(ModuleRevision)
+        .join(Module)
+        .where(Module.key == key, Module.course_id == site.draft.id)
+        .order_by(ModuleRevision.revision.desc())
+    )
     return str(getattr(revision, field))
 
 
@@ -397,8 +588,11 @@ def _stored_recognition(form, field, site, client):
         return db.session.scalar(select(Application).order_by(Application.id.desc())).note
     if form == "prior-learning":
         claim = db.session.scalar(select(PriorLearning).order_by(PriorLearning.id.desc()))
-        return {"issuer": claim.issuer, "achieved_on": claim.achieved_on.isoformat(),
-                "hours": f"{claim.minutes // 60}"}[field]
+        return {
+            "issuer": claim.issuer,
+            "achieved_on": claim.achieved_on.isoformat(),
+            "hours": f"{claim.minutes // 60}",
+        }[field]
     version = db.session.scalar(select(PathwayVersion).order_by(PathwayVersion.id.desc()))
     if form == "pathway-edit":
         return str(version.version)
@@ -408,11 +602,19 @@ def _stored_recognition(form, field, site, client):
 
 
 _STORED = {
-    "register": _stored_account, "login": _stored_account, "profile": _stored_account,
-    "new-course": _stored_course, "course-details": _stored_course,
-    "new-module": _stored_module, "lesson": _stored_module, "quiz-settings": _stored_module,
-    "reversal": _stored_recognition, "apply": _stored_recognition, "prior-learning": _stored_recognition,
-    "pathway-edit": _stored_recognition, "pathway": _stored_recognition,
+    "register": _stored_account,
+    "login": _stored_account,
+    "profile": _stored_account,
+    "new-course": _stored_course,
+    "course-details": _stored_course,
+    "new-module": _stored_module,
+    "lesson": _stored_module,
+    "quiz-settings": _stored_module,
+    "reversal": _stored_recognition,
+    "apply": _stored_recognition,
+    "prior-learning": _stored_recognition,
+    "pathway-edit": _stored_recognition,
+    "pathway": _stored_recognition,
 }
 
 
@@ -437,8 +639,9 @@ def _post(client, auth, site, form, field, value):
     return auth.post(url(site), data)
 
 
-@pytest.mark.parametrize(("form", "field", "name", "value", "expected"), CASES,
-                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("form", "field", "name", "value", "expected"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES]
+)
 def test_a_bad_input_in_a_form(site, client, auth, form, field, name, value, expected):
     TRIED[f"{form}/{field}"] += 1
     before = _fingerprint(site)
@@ -525,8 +728,9 @@ def _query_cases():
 QUERY_CASES = list(_query_cases())
 
 
-@pytest.mark.parametrize(("page", "param", "name", "value"), QUERY_CASES,
-                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in QUERY_CASES])
+@pytest.mark.parametrize(
+    ("page", "param", "name", "value"), QUERY_CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in QUERY_CASES]
+)
 def test_a_bad_query_parameter(site, client, auth, page, param, name, value):
     TRIED[f"GET {page}?{param}"] += 1
     who, url = PAGES[page]
@@ -557,9 +761,14 @@ def _rows(response):
 # A NUL in a query string is dropped before any view reads it ("2026-03-\x0001" is 2026-03-01).
 _QUERY_DATES = {name: value for name, value in DATES_REFUSED.items() if name != "nul"}
 PERIOD_CASES = [
-    *[(name, {"period": "custom", "start": value, "end": "2026-03-31"}, "start") for name, value in _QUERY_DATES.items()],
-    *[(f"end-{name}", {"period": "custom", "start": "2026-01-01", "end": value}, "end")
-      for name, value in _QUERY_DATES.items()],
+    *[
+        (name, {"period": "custom", "start": value, "end": "2026-03-31"}, "start")
+        for name, value in _QUERY_DATES.items()
+    ],
+    *[
+        (f"end-{name}", {"period": "custom", "start": "2026-01-01", "end": value}, "end")
+        for name, value in _QUERY_DATES.items()
+    ],
     ("end-before-start", {"period": "custom", "start": "2026-03-31", "end": "2026-01-01"}, "start"),
     ("far-past", {"period": "custom", "start": "1900-01-01", "end": "2026-01-01"}, "start"),
     ("ten-years", {"period": "custom", "start": "2010-01-01", "end": "2020-01-01"}, "start"),
@@ -592,24 +801,45 @@ def test_an_odd_course_address_is_not_found(site, client, auth, name):
     TRIED["GET /courses/<slug>, /studio/<slug>/, /media/<slug>/, /credentials/<id>"] += 1
     auth.login("trainer1")
     slug = ODD_SLUGS[name]
-    for url in (f"/courses/{slug}", f"/courses/{slug}/intro", f"/studio/{slug}/", f"/media/{slug}/x.png",
-                f"/credentials/{slug}", f"/studio/briefing/modules/{slug}"):
+    for url in (
+        f"/courses/{slug}",
+        f"/courses/{slug}/intro",
+        f"/studio/{slug}/",
+        f"/media/{slug}/x.png",
+        f"/credentials/{slug}",
+        f"/studio/briefing/modules/{slug}",
+    ):
         assert client.get(url).status_code == 404, url
 
 
-HUGE_ID = str(10 ** 30)
+HUGE_ID = str(10**30)
 
 
-@pytest.mark.parametrize("url", [
-    "/people/{huge}/record", "/people/{huge}", "/recognition/pathways/{huge}", "/recognition/prior/{huge}",
-    "/recognition/review/{huge}", "/recognition/applications/{huge}", "/stats/{huge}/", "/stats/{huge}/roster",
-    "/courses/safety-a/intro/attempts/{huge}", "/studio/briefing/modules/check/questions/{huge}",
-    "/stats/{city}/required/{huge}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/people/{huge}/record",
+        "/people/{huge}",
+        "/recognition/pathways/{huge}",
+        "/recognition/prior/{huge}",
+        "/recognition/review/{huge}",
+        "/recognition/applications/{huge}",
+        "/stats/{huge}/",
+        "/stats/{huge}/roster",
+        "/courses/safety-a/intro/attempts/{huge}",
+        "/studio/briefing/modules/check/questions/{huge}",
+        "/stats/{city}/required/{huge}",
+    ],
+)
 def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):
     TRIED["GET <int:id> past 2**63"] += 1
-    auth.login("admin1" if url.startswith(("/people", "/stats", "/recognition/review")) else
-               "trainer1" if url.startswith("/studio") else "worker1")
+    auth.login(
+        "admin1"
+        if url.startswith(("/people", "/stats", "/recognition/review"))
+        else "trainer1"
+        if url.startswith("/studio")
+        else "worker1"
+    )
     assert client.get(url.format(huge=HUGE_ID, city=site.tree.city_a.id)).status_code == 404
 
 
@@ -625,7 +855,9 @@ def test_a_certificate_date_long_ago_is_not_called_a_future_one(site, client, au
 
 def closing_note():
     """Inputs x fields tried by this module's run, printed after the run by tests/conftest.py."""
-    return (f"bad-input catalogue: {sum(TRIED.values())} inputs over {len(TRIED)} fields and parameters "
-            f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
-            f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
-            f"{len(ODD_SLUGS)} odd addresses x 6 routes)")
+    return (
+        f"bad-input catalogue: {sum(TRIED.values())} inputs over {len(TRIED)} fields and parameters "
+        f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
+        f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
+        f"{len(ODD_SLUGS)} odd addresses x 6 routes)"
+    )

@@ -15,13 +15,34 @@ from learnhub.extensions import db
 from learnhub.learning import services as learning
 from tests.conftest import Auth, csrf_token, quiz_answers
 
-JUNK = ["0", "999999999", "-1", "abc", "%00", "..%2F..%2Fetc%2Fpasswd", "' OR 1=1 --",
-        "<script>alert(1)</script>", "\u202egnp.exe", "１２３", "😀"]
+JUNK = [
+    "0",
+    "999999999",
+    "-1",
+    "abc",
+    "%00",
+    "..%2F..%2Fetc%2Fpasswd",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "\u202egnp.exe",
+    "１２３",
+    "😀",
+]
 # Endpoints that end the crawler's own session; they have tests of their own.
 SKIP_POST = {"accounts.logout", "accounts.withdraw_consent", "accounts.delete_account"}
-JUNK_FORM = {"name": "<b>x</b>", "role": "admin", "org_id": "1", "reason": "'; DROP TABLE x; --",
-             "position": "NaN", "q": "%", "password": "x", "status": "approved", "credits": "1e309",
-             "title": "\u202e" * 3, "file": "not a file"}
+JUNK_FORM = {
+    "name": "<b>x</b>",
+    "role": "admin",
+    "org_id": "1",
+    "reason": "'; DROP TABLE x; --",
+    "position": "NaN",
+    "q": "%",
+    "password": "x",
+    "status": "approved",
+    "credits": "1e309",
+    "title": "\u202e" * 3,
+    "file": "not a file",
+}
 
 
 @pytest.fixture
@@ -32,21 +53,26 @@ def world(tree, make_user, make_course):
     make_user("crawl-admin", role="admin", org=tree.city_a)
     make_user("crawl-root", role="admin", org=tree.national)
     outsider = make_user("crawl-far", org=tree.ent_b1)
-    course = make_course("crawl-course", modules=(("read", "lesson", "1", 10), ("clip", "video", "1", 5),
-                                                  ("check", "quiz", "1", 5)))
+    course = make_course(
+        "crawl-course", modules=(("read", "lesson", "1", 10), ("clip", "video", "1", 5), ("check", "quiz", "1", 5))
+    )
     make_course("crawl-draft", status="draft")
     learning.enrol(worker, course)
     modules = {m.key: (m, r) for m, r in course_modules(course)}
     learning.complete_module(worker, course, *modules["read"])
-    attempt = learning.submit_quiz(worker, course, *modules["check"],
-                                   {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()})
+    attempt = learning.submit_quiz(
+        worker, course, *modules["check"], {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()}
+    )
     db.session.flush()
     values = {
-        "slug": ["crawl-course", "crawl-draft"], "key": ["read", "clip", "check"],
-        "user_id": [str(worker.id), str(outsider.id)], "attempt_id": [str(attempt.id)],
+        "slug": ["crawl-course", "crawl-draft"],
+        "key": ["read", "clip", "check"],
+        "user_id": [str(worker.id), str(outsider.id)],
+        "attempt_id": [str(attempt.id)],
         "filename": ["clip.mp4", "../../config.py"],
     }
     from learnhub.credits.models import LedgerEntry
+
     values["entry_id"] = [str(i) for i in db.session.scalars(db.select(LedgerEntry.id))]
     return values
 
@@ -71,6 +97,7 @@ def _writes_during(writes):
         if has_request_context() and request.method == "GET" and words[0].upper() in ("INSERT", "UPDATE", "DELETE"):
             table = words[2] if words[0].upper() != "UPDATE" else words[1]
             writes.append((request.endpoint, table.strip('"'), request.path))
+
     return listener
 
 

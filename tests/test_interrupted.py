@@ -47,12 +47,18 @@ def test_a_bulk_onboarding_killed_half_way_opens_no_account(committed_app, tmp_p
         root = create_org("全国", "national")
         city = create_org("市总工会", "city", create_org("省", "province", root))
         create_org("一号厂工会", "enterprise", city)
-        db.session.add(User(username="boss", name="管理员", role="admin", org=city,
-                            password_hash=hash_password("Steady-Hands-2026")))
+        db.session.add(
+            User(
+                username="boss", name="管理员", role="admin", org=city, password_hash=hash_password("Steady-Hands-2026")
+            )
+        )
         db.session.commit()
         admin = db.session.scalar(db.select(User).where(User.username == "boss"))
-        rows = onboarding.read_table("w.csv", "姓名,手机号,工会,工种\n".encode() + "".join(
-            f"工人{chr(0x7532 + i)},1391234{i:04d},一号厂工会,焊工\n" for i in range(10)).encode())
+        rows = onboarding.read_table(
+            "w.csv",
+            "姓名,手机号,工会,工种\n".encode()
+            + "".join(f"工人{chr(0x7532 + i)},1391234{i:04d},一号厂工会,焊工\n" for i in range(10)).encode(),
+        )
         plan = onboarding.plan_import(admin, rows)
         assert len(plan.new) == 10
         done = {"n": 0}
@@ -78,8 +84,10 @@ def _everything(app):
     from sqlalchemy import select
 
     with app.app_context():
-        rows = {table.name: sorted(tuple(map(str, row)) for row in db.session.execute(select(table)))
-                for table in db.metadata.sorted_tables}
+        rows = {
+            table.name: sorted(tuple(map(str, row)) for row in db.session.execute(select(table)))
+            for table in db.metadata.sorted_tables
+        }
         db.session.remove()
     return rows
 
@@ -96,8 +104,15 @@ def _people(app, *people):
         city = create_org("市总工会", "city", create_org("省总工会", "province", national))
         orgs = {"national": national, "city": city, "enterprise": create_org("一号厂工会", "enterprise", city)}
         for username, role, kind in people:
-            user = User(username=username, name="测试" + username, role=role, org=orgs[kind], locale="en",
-                        occupation="electrician" if role == "worker" else None, password_hash=hash_password(PASSWORD))
+            user = User(
+                username=username,
+                name="测试" + username,
+                role=role,
+                org=orgs[kind],
+                locale="en",
+                occupation="electrician" if role == "worker" else None,
+                password_hash=hash_password(PASSWORD),
+            )
             db.session.add(user)
             db.session.flush()
             db.session.add(Consent(user_id=user.id, notice_version=app.config["PRIVACY_NOTICE_VERSION"]))
@@ -118,24 +133,57 @@ def test_a_studio_publish_killed_half_way_leaves_the_course_as_it_was(committed_
     monkeypatch.setattr(committed_app, "instance_path", str(tmp_path / "instance"))
     monkeypatch.setitem(committed_app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
     _people(committed_app, ("trainer1", "trainer", "city"))
-    details = {"title": "班组安全交底", "summary": "每天开工前怎样做安全交底。", "category": "safety",
-               "occupation": "all", "target_level": "none", "language": "zh_CN", "credits": "2", "hours": "1",
-               "tags": "安全", "audience": ""}
+    details = {
+        "title": "班组安全交底",
+        "summary": "每天开工前怎样做安全交底。",
+        "category": "safety",
+        "occupation": "all",
+        "target_level": "none",
+        "language": "zh_CN",
+        "credits": "2",
+        "hours": "1",
+        "tags": "安全",
+        "audience": "",
+    }
     with committed_app.app_context():
         trainer = db.session.scalar(db.select(User).where(User.username == "trainer1"))
         course = studio.create_course(trainer, details, slug="briefing")
         authoring.add_module(trainer, course, "lesson", "为什么要交底", key="why")
-        authoring.save_lesson(trainer, course, "why", {"title": "为什么要交底", "minutes": "20", "credits": "0.5",
-                                                       "body": "交底让每个人知道今天的危险。", "is_required": "y"})
+        authoring.save_lesson(
+            trainer,
+            course,
+            "why",
+            {
+                "title": "为什么要交底",
+                "minutes": "20",
+                "credits": "0.5",
+                "body": "交底让每个人知道今天的危险。",
+                "is_required": "y",
+            },
+        )
         assert publishing.publish(trainer, course) == 1
         db.session.commit()
         # The next version, in the working copy: a new title, the lesson rewritten, a second lesson.
         studio.update_details(trainer, course, dict(details, title="班组安全交底（第二版）"))
-        authoring.save_lesson(trainer, course, "why", {"title": "交底为什么要紧", "minutes": "25", "credits": "0.5",
-                                                       "body": "改写过的正文。", "is_required": "y"})
+        authoring.save_lesson(
+            trainer,
+            course,
+            "why",
+            {
+                "title": "交底为什么要紧",
+                "minutes": "25",
+                "credits": "0.5",
+                "body": "改写过的正文。",
+                "is_required": "y",
+            },
+        )
         authoring.add_module(trainer, course, "lesson", "怎样交底", key="how")
-        authoring.save_lesson(trainer, course, "how", {"title": "怎样交底", "minutes": "10", "credits": "0.5",
-                                                       "body": "一条一条讲。", "is_required": "y"})
+        authoring.save_lesson(
+            trainer,
+            course,
+            "how",
+            {"title": "怎样交底", "minutes": "10", "credits": "0.5", "body": "一条一条讲。", "is_required": "y"},
+        )
         db.session.commit()
         db.session.remove()
 
@@ -160,8 +208,9 @@ def test_a_studio_publish_killed_half_way_leaves_the_course_as_it_was(committed_
     with committed_app.app_context():
         course = db.session.scalar(db.select(Course).where(Course.slug == "briefing"))
         assert course.title == "班组安全交底" and course.status == "published"
-        live = db.session.scalars(db.select(Module).where(Module.course_id == course.id,
-                                                          Module.is_retired.is_(False))).all()
+        live = db.session.scalars(
+            db.select(Module).where(Module.course_id == course.id, Module.is_retired.is_(False))
+        ).all()
         assert [(m.key, m.revision) for m in live] == [("why", 1)]
         db.session.remove()
 
@@ -171,14 +220,21 @@ def test_a_studio_publish_killed_half_way_leaves_the_course_as_it_was(committed_
     with committed_app.app_context():
         course = db.session.scalar(db.select(Course).where(Course.slug == "briefing"))
         assert course.title == "班组安全交底（第二版）"
-        assert db.session.scalar(db.select(db.func.count()).select_from(CourseEvent).where(
-            CourseEvent.course_id == course.id, CourseEvent.kind == "published")) == 2
+        assert (
+            db.session.scalar(
+                db.select(db.func.count())
+                .select_from(CourseEvent)
+                .where(CourseEvent.course_id == course.id, CourseEvent.kind == "published")
+            )
+            == 2
+        )
         db.session.remove()
 
 
 @pytest.mark.own_database
 def test_a_recognition_approval_killed_half_way_writes_nothing_and_can_be_done_again(
-        committed_app, monkeypatch, tmp_path):
+    committed_app, monkeypatch, tmp_path
+):
     from learnhub.accounts.models import User
     from learnhub.catalog.services import course_modules
     from learnhub.credits.models import LedgerEntry
@@ -205,9 +261,17 @@ def test_a_recognition_approval_killed_half_way_writes_nothing_and_can_be_done_a
         for module, revision in course_modules(course):
             learning.complete_module(worker, course, module, revision)
         national = db.session.scalar(db.select(Org).where(Org.name == "全国总工会"))
-        version = load_pathway("safety", national, title="安全学分转换", target_kind="academic",
-                               institution="滨江职业技术学院", programme="电气自动化技术专业",
-                               course_name="电工安全技术", target_credits="1", required_courses="safety-a")
+        version = load_pathway(
+            "safety",
+            national,
+            title="安全学分转换",
+            target_kind="academic",
+            institution="滨江职业技术学院",
+            programme="电气自动化技术专业",
+            course_name="电工安全技术",
+            target_credits="1",
+            required_courses="safety-a",
+        )
         application = recognition.apply(worker, version.pathway_id, "请审核")
         db.session.commit()
         application_id = application.id
@@ -241,9 +305,17 @@ def test_a_recognition_approval_killed_half_way_writes_nothing_and_can_be_done_a
     assert again.status_code == 400  # decided once
     with committed_app.app_context():
         assert db.session.get(Application, application_id).status == "approved"
-        assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)
-                                 .where(LedgerEntry.kind == "recognition")) == 1
-        assert db.session.scalar(db.select(db.func.count()).select_from(Credential)
-                                 .where(Credential.source_type == "application")) == 1
+        assert (
+            db.session.scalar(
+                db.select(db.func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "recognition")
+            )
+            == 1
+        )
+        assert (
+            db.session.scalar(
+                db.select(db.func.count()).select_from(Credential).where(Credential.source_type == "application")
+            )
+            == 1
+        )
         db.session.remove()
     committed_app.extensions.pop("recognition_signing_key", None)

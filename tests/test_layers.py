@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "learnhub"
-ORDER = ["core", "orgs", "accounts", "catalog", "credits", "learning", "recognition", "studio",
-         "stats", "api"]
+ORDER = ["core", "orgs", "accounts", "catalog", "credits", "learning", "recognition", "studio", "stats", "api"]
 # Above every feature, imported by none: the home page and the demo data.
 TOP = {"home", "demo"}
 
@@ -50,8 +49,11 @@ def test_nothing_imports_the_top():
 
 
 def test_only_the_sanitiser_calls_bleach():
-    users = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
-             if any(m.split(".")[0] == "bleach" for m in _imports(p))}
+    users = {
+        str(p.relative_to(PACKAGE))
+        for p in PACKAGE.rglob("*.py")
+        if any(m.split(".")[0] == "bleach" for m in _imports(p))
+    }
     assert users <= {"core/sanitize.py"}
 
 

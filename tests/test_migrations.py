@@ -53,8 +53,11 @@ def test_ledger_links_are_filled_in_from_the_string_ids_that_named_them(committe
         reverse_entry(module_entry, reason="录错了", created_by=worker)
         db.session.commit()
         links = {e.kind: (e.module_id, e.course_id) for e in db.session.scalars(select(LedgerEntry))}
-        assert links == {"module": (module.id, course.id), "course": (None, course.id),
-                         "reversal": (module.id, course.id)}
+        assert links == {
+            "module": (module.id, course.id),
+            "course": (None, course.id),
+            "reversal": (module.id, course.id),
+        }
         db.session.remove()
 
         downgrade(revision="-1")  # the ledger as it was: links only in source_id

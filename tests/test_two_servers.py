@@ -74,14 +74,37 @@ def two_servers(committed_app):
     if not _redis_up():
         pytest.skip(f"no Redis at {REDIS_URL}")
     url = committed_app.config["SQLALCHEMY_DATABASE_URI"]
-    env = dict(os.environ, DATABASE_URL=url, REDIS_URL=REDIS_URL, SECRET_KEY="two-servers-" + uuid.uuid4().hex,
-               RATELIMIT_KEY_PREFIX="test-" + uuid.uuid4().hex, GUNICORN_ACCESSLOG="/dev/null",
-               PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        REDIS_URL=REDIS_URL,
+        SECRET_KEY="two-servers-" + uuid.uuid4().hex,
+        RATELIMIT_KEY_PREFIX="test-" + uuid.uuid4().hex,
+        GUNICORN_ACCESSLOG="/dev/null",
+        PYTHONPATH=str(ROOT),
+    )
     ports = [_free_port(), _free_port()]
-    processes = [subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                                   "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                 for port in ports]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for port in ports
+    ]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         deadline = time.monotonic() + 30
@@ -112,8 +135,9 @@ def test_session_rate_limit_and_award_hold_across_two_servers(committed_app, two
 
     # A session opened on A is honoured by B.
     browser = Browser()
-    status, landed, _ = browser.post(a + "/login", {"csrf_token": browser.token(a + "/login"),
-                                                    "login": "walker", "password": PASSWORD})
+    status, landed, _ = browser.post(
+        a + "/login", {"csrf_token": browser.token(a + "/login"), "login": "walker", "password": PASSWORD}
+    )
     assert status == 200 and not landed.endswith("/login")
     status, landed, page = browser.get(b + "/me/profile")
     assert status == 200 and landed.endswith("/me/profile") and "walker" in page
@@ -121,8 +145,10 @@ def test_session_rate_limit_and_award_hold_across_two_servers(committed_app, two
     # One module finished on A and on B at the same moment pays once.
     browser.post(b + "/courses/twin/enrol", {"csrf_token": browser.token(b + "/courses/twin")})
     token = browser.token(a + "/courses/twin/only")
-    threads = [threading.Thread(target=browser.post, args=(base + "/courses/twin/only/done", {"csrf_token": token}))
-               for base in (a, b, a, b)]
+    threads = [
+        threading.Thread(target=browser.post, args=(base + "/courses/twin/only/done", {"csrf_token": token}))
+        for base in (a, b, a, b)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -137,6 +163,10 @@ def test_session_rate_limit_and_award_hold_across_two_servers(committed_app, two
     statuses = []
     for attempt in range(12):
         base = (a, b)[attempt % 2]
-        statuses.append(attacker.post(base + "/login", {"csrf_token": attacker.token(base + "/login"),
-                                                        "login": "target", "password": f"wrong-{attempt}"})[0])
+        statuses.append(
+            attacker.post(
+                base + "/login",
+                {"csrf_token": attacker.token(base + "/login"), "login": "target", "password": f"wrong-{attempt}"},
+            )[0]
+        )
     assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]

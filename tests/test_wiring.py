@@ -40,8 +40,9 @@ def _import_graph(modules):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("learnhub"):
                 for alias in node.names:  # `from learnhub.x import y` imports module x.y when there is one
-                    edges.add(f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules
-                              else node.module)
+                    edges.add(
+                        f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module
+                    )
             elif isinstance(node, ast.Import):
                 edges.update(alias.name for alias in node.names if alias.name in modules)
         graph[name] = edges & modules.keys() - {name}
@@ -56,7 +57,7 @@ def _cycle(graph):
         state[module] = "open"
         for imported in sorted(graph[module]):
             if state.get(imported) == "open":
-                return trail[trail.index(imported):] + [imported]
+                return trail[trail.index(imported) :] + [imported]
             if imported not in state:
                 found = visit(imported, trail + [imported])
                 if found:
@@ -95,8 +96,12 @@ def test_nothing_connects_a_receiver_outside_a_subscribers_module():
         if name.endswith(".subscribers"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Attribute) and node.attr in ("connect", "connect_via")
-                    and isinstance(node.value, ast.Name) and node.value.id in signal_names):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("connect", "connect_via")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in signal_names
+            ):
                 wrong.append(f"{name}:{node.lineno}")
     assert not wrong
 

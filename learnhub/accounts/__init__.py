@@ -15,8 +15,14 @@ def init_app(app):
     nav.add_menu_item(app, "accounts.login", _l("Log in"), order=91, who="visitors")
     nav.add_menu_item(app, "accounts.register", _l("Register"), order=92, who="visitors")
     nav.add_home_section(app, "accounts/_home_admin.html", roles={"admin"}, order=10)
-    audit.register_actions(app, {
-        "person.role": _l("Role changed"), "person.union": _l("Moved to another union"),
-        "person.deactivate": _l("Deactivated"), "person.activate": _l("Reactivated"),
-        "person.password_reset": _l("Password reset"), "people.import": _l("Accounts opened in bulk"),
-    })
+    audit.register_actions(
+        app,
+        {
+            "person.role": _l("Role changed"),
+            "person.union": _l("Moved to another union"),
+            "person.deactivate": _l("Deactivated"),
+            "person.activate": _l("Reactivated"),
+            "person.password_reset": _l("Password reset"),
+            "people.import": _l("Accounts opened in bulk"),
+        },
+    )

@@ -19,11 +19,18 @@ accounts_cli = AppGroup("accounts", help="Accounts and bulk onboarding.")
 
 @accounts_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--admin", "admin_login", required=True,
-              help="Username of the union admin the accounts are opened for; their subtree is the scope.")
+@click.option(
+    "--admin",
+    "admin_login",
+    required=True,
+    help="Username of the union admin the accounts are opened for; their subtree is the scope.",
+)
 @click.option("--dry-run", is_flag=True, help="Report on every row and write nothing.")
-@click.option("--out", type=click.Path(dir_okay=False),
-              help="Write the initial passwords to this CSV file instead of printing them.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Write the initial passwords to this CSV file instead of printing them.",
+)
 def import_accounts(path, admin_login, dry_run, out):
     """Open worker accounts in bulk (集体开户) from a CSV or XLSX file."""
     # No request, so no browser to choose a language: reports speak the site's default.
@@ -44,8 +51,14 @@ def _import(path, admin_login, dry_run, out):
 
     for r in plan.rows:
         click.echo(f"{r.row:>6}  {r.status:<7} {r.shown['name']}  {' '.join(r.reasons)}".rstrip())
-    click.echo(_("%(new)d new, %(exists)d already registered, %(errors)d with errors (skipped).",
-                 new=len(plan.new), exists=len(plan.existing), errors=len(plan.errors)))
+    click.echo(
+        _(
+            "%(new)d new, %(exists)d already registered, %(errors)d with errors (skipped).",
+            new=len(plan.new),
+            exists=len(plan.existing),
+            errors=len(plan.errors),
+        )
+    )
     if dry_run or not plan.new:  # planning only reads
         click.echo(_("Nothing was written."))
         return
@@ -61,15 +74,15 @@ def _import(path, admin_login, dry_run, out):
     if out:
         # The passwords are written before the commit, so a failure here opens nothing.
         try:
-            with os.fdopen(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
-                           encoding="utf-8", newline="") as file:
+            with os.fdopen(
+                os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8", newline=""
+            ) as file:
                 file.write(text)
         except OSError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(_("%(num)d accounts opened. Hand out the initial passwords; they are not stored.",
-                 num=len(created)))
+    click.echo(_("%(num)d accounts opened. Hand out the initial passwords; they are not stored.", num=len(created)))
     if out:
         click.echo(_("Initial passwords written to %(path)s.", path=out))
     else:

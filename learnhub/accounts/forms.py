@@ -21,19 +21,18 @@ class RegisterForm(Form):
         description=_l("You will log in with it. A mobile number is easiest."),
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)],
-                       render_kw={"autocomplete": "name"})
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)], render_kw={"autocomplete": "name"})
     org_query = StringField(
         _l("Your enterprise union"),
         validators=[Length(max=60)],
         description=_l("Type part of its name, e.g. the name of your factory."),
         render_kw={"autocomplete": "off"},
     )
-    org_id = RadioField(_l("Choose your union"), choices=[], coerce=str, validate_choice=False,
-                        validators=[Optional()])
+    org_id = RadioField(_l("Choose your union"), choices=[], coerce=str, validate_choice=False, validators=[Optional()])
     occupation = SelectField(_l("Occupation"), choices=_occupation_choices(), validators=[DataRequired()])
-    skill_level = SelectField(_l("Skill level"), choices=as_choices(SKILL_LEVELS), default="none",
-                              validators=[DataRequired()])
+    skill_level = SelectField(
+        _l("Skill level"), choices=as_choices(SKILL_LEVELS), default="none", validators=[DataRequired()]
+    )
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=128)],
@@ -45,24 +44,36 @@ class RegisterForm(Form):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
-    consent = BooleanField(_l("I have read the privacy notice and agree that my data is used as it says."),
-                           validators=[DataRequired(message=_l("Please accept the privacy notice to register."))])
+    consent = BooleanField(
+        _l("I have read the privacy notice and agree that my data is used as it says."),
+        validators=[DataRequired(message=_l("Please accept the privacy notice to register."))],
+    )
 
 
 class LoginForm(Form):
-    login = PlainField(_l("Mobile number or username"), validators=[DataRequired(), Length(max=40)],
-                        render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)],
-                             render_kw={"autocomplete": "current-password"})
+    login = PlainField(
+        _l("Mobile number or username"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(), Length(max=128)], render_kw={"autocomplete": "current-password"}
+    )
     next = HiddenField()
 
 
 class PasswordForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)],
-                                     render_kw={"autocomplete": "current-password"})
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)],
-                             description=_l("At least 8 characters."),
-                             render_kw={"autocomplete": "new-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
     password2 = PasswordField(
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
@@ -72,8 +83,11 @@ class PasswordForm(Form):
 
 class ProfileForm(Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=50)])
-    phone = PlainField(_l("Mobile number"), validators=[Optional(), Length(max=20)],
-                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    phone = PlainField(
+        _l("Mobile number"),
+        validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
     occupation = SelectField(_l("Occupation"), choices=_occupation_choices(), validators=[Optional()])
     skill_level = SelectField(_l("Skill level"), choices=as_choices(SKILL_LEVELS), validators=[DataRequired()])
 
@@ -84,8 +98,11 @@ class LanguageForm(Form):
 
 
 class DeleteAccountForm(Form):
-    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(), Length(max=128)],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        _l("Your password, to confirm"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ConfirmForm(Form):
@@ -98,12 +115,15 @@ class PeopleFilterForm(Form):
 
     q = StringField(_l("Name, username or phone"), validators=[Optional(), Length(max=50)])
     union = StringField(_l("Union"), validators=[Optional(), Length(max=60)])
-    role = SelectField(_l("Role"), choices=as_choices([("", _l("All roles"))] + list(ROLES.items())),
-                       validators=[Optional()])
-    occupation = SelectField(_l("Occupation"), choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS),
-                             validators=[Optional()])
-    skill_level = SelectField(_l("Skill level"), choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS),
-                              validators=[Optional()])
+    role = SelectField(
+        _l("Role"), choices=as_choices([("", _l("All roles"))] + list(ROLES.items())), validators=[Optional()]
+    )
+    occupation = SelectField(
+        _l("Occupation"), choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS), validators=[Optional()]
+    )
+    skill_level = SelectField(
+        _l("Skill level"), choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS), validators=[Optional()]
+    )
 
 
 class RoleForm(Form):
@@ -111,10 +131,10 @@ class RoleForm(Form):
 
 
 class MoveForm(Form):
-    org_query = StringField(_l("Move to union"), validators=[Length(max=60)],
-                            description=_l("Type part of the union's name."))
-    org_id = RadioField(_l("Choose the union"), choices=[], coerce=str, validate_choice=False,
-                        validators=[Optional()])
+    org_query = StringField(
+        _l("Move to union"), validators=[Length(max=60)], description=_l("Type part of the union's name.")
+    )
+    org_id = RadioField(_l("Choose the union"), choices=[], coerce=str, validate_choice=False, validators=[Optional()])
 
 
 class ImportForm(Form):

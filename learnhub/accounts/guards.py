@@ -27,11 +27,22 @@ def init_app(app):
     app.before_request(keep_session_alive)
 
 
-_PASSWORD_CHANGE_ALLOWED = {"accounts.password", "accounts.logout", "accounts.language",
-                            "accounts.privacy", "core.healthz", "static", "core.static"}
+_PASSWORD_CHANGE_ALLOWED = {
+    "accounts.password",
+    "accounts.logout",
+    "accounts.language",
+    "accounts.privacy",
+    "core.healthz",
+    "static",
+    "core.static",
+}
 # What a person who has not (or no longer) consented to the current notice may still do.
-_CONSENT_ALLOWED = _PASSWORD_CHANGE_ALLOWED | {"accounts.consent", "accounts.my_privacy",
-                                               "accounts.my_data", "accounts.delete_account"}
+_CONSENT_ALLOWED = _PASSWORD_CHANGE_ALLOWED | {
+    "accounts.consent",
+    "accounts.my_privacy",
+    "accounts.my_data",
+    "accounts.delete_account",
+}
 
 
 def require_new_password():

@@ -49,15 +49,26 @@ COLUMNS = {
     "username": ("用户名", "username"),
 }
 REQUIRED = ("name", "phone", "union", "occupation")
-FIELD_LABELS = {"name": _l("Name"), "phone": _l("Mobile number"), "union": _l("Union"),
-                "occupation": _l("Occupation")}
+FIELD_LABELS = {"name": _l("Name"), "phone": _l("Mobile number"), "union": _l("Union"), "occupation": _l("Occupation")}
 STATUS_LABELS = {"new": _l("New"), "exists": _l("Already registered"), "error": _l("Error")}
 
 # The national names of the skill levels, which sheets use whatever language the site shows.
-_LEVEL_NAMES = {"无": "none", "学徒": "apprentice", "五级": "level5", "初级工": "level5",
-                "四级": "level4", "中级工": "level4", "三级": "level3", "高级工": "level3",
-                "二级": "level2", "技师": "level2", "一级": "level1", "高级技师": "level1",
-                "特级技师": "special", "首席技师": "chief"}
+_LEVEL_NAMES = {
+    "无": "none",
+    "学徒": "apprentice",
+    "五级": "level5",
+    "初级工": "level5",
+    "四级": "level4",
+    "中级工": "level4",
+    "三级": "level3",
+    "高级工": "level3",
+    "二级": "level2",
+    "技师": "level2",
+    "一级": "level1",
+    "高级技师": "level1",
+    "特级技师": "special",
+    "首席技师": "chief",
+}
 
 EXAMPLE_PHONE = "13800000000"  # the template's example row; refused so it is never imported
 _HEADER_SEARCH_ROWS = 10  # a title line or two above the header row is common
@@ -82,16 +93,16 @@ def read_table(filename, data):
     """The data rows of a CSV or XLSX file as dicts of column -> text, each with its 'row'."""
     limit = current_app.config["IMPORT_MAX_BYTES"]
     if len(data) > limit:
-        raise DomainError(_("The file is larger than %(mb)s MB. Split it into smaller files.",
-                            mb=f"{limit / 1024 / 1024:g}"), "file")
+        raise DomainError(
+            _("The file is larger than %(mb)s MB. Split it into smaller files.", mb=f"{limit / 1024 / 1024:g}"), "file"
+        )
     suffix = PurePath(filename or "").suffix.lower()
     if suffix == ".csv":
         records = _csv_records(data)
     elif suffix == ".xlsx":
         records = _xlsx_records(data)
     else:
-        raise DomainError(_("Upload a .csv or .xlsx file. In Excel or WPS, use “Save as” to get one."),
-                          "file")
+        raise DomainError(_("Upload a .csv or .xlsx file. In Excel or WPS, use “Save as” to get one."), "file")
     return _rows(records)
 
 
@@ -103,8 +114,7 @@ def _csv_records(data):
         except UnicodeDecodeError:
             continue
     else:
-        raise DomainError(_("The file's text could not be read. Save it as “CSV UTF-8” and try again."),
-                          "file")
+        raise DomainError(_("The file's text could not be read. Save it as “CSV UTF-8” and try again."), "file")
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count) if first_line else ","
     try:
@@ -128,8 +138,10 @@ def _xlsx_records(data):
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.active or book.worksheets[0]
             sheet.reset_dimensions()  # some programs write a wrong sheet size
-            rows = [(n, [_cell_text(v) for v in values]) for n, values in
-                    enumerate(sheet.iter_rows(max_col=_MAX_COLUMNS, values_only=True), start=1)]
+            rows = [
+                (n, [_cell_text(v) for v in values])
+                for n, values in enumerate(sheet.iter_rows(max_col=_MAX_COLUMNS, values_only=True), start=1)
+            ]
             book.close()
     except DomainError:
         raise
@@ -160,16 +172,28 @@ def _rows(records):
             break
     if header_at is None:
         expected = "、".join(f"{COLUMNS[key][0]} ({COLUMNS[key][1]})" for key in REQUIRED)
-        raise DomainError(_("No header row with the columns %(columns)s was found. "
-                            "Download the template to see how the file should look.",
-                            columns=expected), "file")
-    body = records[header_at + 1:]
+        raise DomainError(
+            _(
+                "No header row with the columns %(columns)s was found. "
+                "Download the template to see how the file should look.",
+                columns=expected,
+            ),
+            "file",
+        )
+    body = records[header_at + 1 :]
     limit = current_app.config["IMPORT_MAX_ROWS"]
     if len(body) > limit:
-        raise DomainError(_("The file has %(count)d rows; at most %(limit)d can be imported at once. "
-                            "Split it into smaller files.", count=len(body), limit=limit), "file")
-    return [{"row": n, **{key: cells[pos] if pos < len(cells) else "" for key, pos in columns.items()}}
-            for n, cells in body]
+        raise DomainError(
+            _(
+                "The file has %(count)d rows; at most %(limit)d can be imported at once. Split it into smaller files.",
+                count=len(body),
+                limit=limit,
+            ),
+            "file",
+        )
+    return [
+        {"row": n, **{key: cells[pos] if pos < len(cells) else "" for key, pos in columns.items()}} for n, cells in body
+    ]
 
 
 # ---------------------------------------------------------------- planning
@@ -207,9 +231,8 @@ class ImportPlan:
 
 def visible(value, limit=60):
     """Text safe to show in a report: hidden characters spelled out (\\u202e), long text cut."""
-    text = "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _HIDDEN else ch
-                   for ch in str(value or ""))
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    text = "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _HIDDEN else ch for ch in str(value or ""))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check(result, key, raw, check):
@@ -239,8 +262,13 @@ def _occupation(raw):
 
 def _phone(raw):
     if _SCIENTIFIC.match(clean_line(raw)):
-        raise DomainError(_("Excel has turned this number into “%(value)s”. Format the column "
-                            "as text, type the number again and save.", value=visible(raw)))
+        raise DomainError(
+            _(
+                "Excel has turned this number into “%(value)s”. Format the column "
+                "as text, type the number again and save.",
+                value=visible(raw),
+            )
+        )
     phone = normalise_phone(raw)
     if phone == EXAMPLE_PHONE:
         raise DomainError(_("This is the template's example row. Delete it."))
@@ -256,7 +284,7 @@ def _username(raw):
 def _chunks(items, size=500):
     items = list(items)
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _unions_by_name(admin, names):
@@ -264,8 +292,7 @@ def _unions_by_name(admin, names):
     # Chinese names mix ASCII and full-width brackets; accept either spelling.
     variants = {}
     for name in names:
-        for spelling in {name, name.replace("(", "（").replace(")", "）"),
-                         name.replace("（", "(").replace("）", ")")}:
+        for spelling in {name, name.replace("(", "（").replace(")", "）"), name.replace("（", "(").replace("）", ")")}:
             variants.setdefault(spelling, set()).add(name)
     matches = {}
     for chunk in _chunks(variants):
@@ -329,8 +356,12 @@ def _check_against_others(admin, results):
         if v["union"]:
             v["org"] = unions.get(v["union"])
             if v["org"] is None:
-                r.reasons.append(_("Unknown union “%(value)s”: no enterprise union of your part of "
-                                   "the union tree has this name.", value=visible(v["union"])))
+                r.reasons.append(
+                    _(
+                        "Unknown union “%(value)s”: no enterprise union of your part of the union tree has this name.",
+                        value=visible(v["union"]),
+                    )
+                )
         r.reasons.extend(_repeated(r, rows_of))
         _check_existing(admin, r, by_phone.get(v["phone"]), by_username.get(v["username"]))
         if r.reasons:
@@ -351,8 +382,10 @@ def _check_existing(admin, result, phone_holder, username_holder):
 
 def _repeated(result, rows_of):
     """What is wrong with a row whose phone number or username another row of the sheet has too."""
-    others = {key: _row_list(n for n in rows_of.get((key, result.values[key]), []) if n != result.row)
-              for key in ("phone", "username")}
+    others = {
+        key: _row_list(n for n in rows_of.get((key, result.values[key]), []) if n != result.row)
+        for key in ("phone", "username")
+    }
     reasons = []
     if others["phone"]:
         reasons.append(_("The same phone number is also on row %(rows)s.", rows=others["phone"]))
@@ -375,10 +408,17 @@ def apply_import(admin, plan, progress=None):
     for result in plan.new:
         v = result.values
         password = generate_initial_password()
-        user = User(name=v["name"], phone=v["phone"], username=v["username"], org=v["org"],
-                    occupation=v["occupation"], skill_level=v["skill_level"], role="worker",
-                    must_change_password=True,
-                    password_hash=hash_initial_password(password))
+        user = User(
+            name=v["name"],
+            phone=v["phone"],
+            username=v["username"],
+            org=v["org"],
+            occupation=v["occupation"],
+            skill_level=v["skill_level"],
+            role="worker",
+            must_change_password=True,
+            password_hash=hash_initial_password(password),
+        )
         db.session.add(user)
         created.append((user, password))
         if progress is not None:
@@ -386,8 +426,12 @@ def apply_import(admin, plan, progress=None):
     try:
         db.session.flush()
     except IntegrityError as error:  # someone opened one of these accounts meanwhile
-        raise DomainError(_("Some of these accounts were opened by someone else in the meantime. "
-                            "Nothing was saved; upload the file again.")) from error
+        raise DomainError(
+            _(
+                "Some of these accounts were opened by someone else in the meantime. "
+                "Nothing was saved; upload the file again."
+            )
+        ) from error
     if created:
         audit.record(admin, "people.import", "org", admin.org.id, admin.org.path, accounts=len(created))
     return created
@@ -395,22 +439,29 @@ def apply_import(admin, plan, progress=None):
 
 def password_sheet(created):
     """The handout of new accounts as plain dicts (read them before the session commits)."""
-    return [{"name": user.name, "phone": user.phone, "masked_phone": user.masked_phone,
-             "username": user.username or "", "union": user.org.name, "password": password}
-            for user, password in created]
+    return [
+        {
+            "name": user.name,
+            "phone": user.phone,
+            "masked_phone": user.masked_phone,
+            "username": user.username or "",
+            "union": user.org.name,
+            "password": password,
+        }
+        for user, password in created
+    ]
 
 
 def passwords_csv(sheet):
     """The handout as CSV for Excel: name, phone, username, union, initial password."""
     header = [_("Name"), _("Mobile number"), _("Username"), _("Union"), _("Initial password")]
-    return csv_for_excel([header] + [[s["name"], s["phone"], s["username"], s["union"], s["password"]]
-                                 for s in sheet])
+    return csv_for_excel([header] + [[s["name"], s["phone"], s["username"], s["union"], s["password"]] for s in sheet])
 
 
 def template_csv(admin):
     """An empty sheet to fill in: the header row and one example row, for Excel."""
-    union = db.session.scalar(select(Org.name).where(subtree_filter(admin.org), Org.kind == "enterprise")
-                              .order_by(Org.path).limit(1))
+    union = db.session.scalar(
+        select(Org.name).where(subtree_filter(admin.org), Org.kind == "enterprise").order_by(Org.path).limit(1)
+    )
     example = ["张三", EXAMPLE_PHONE, union or "某某厂工会", str(occupation_label("electrician")), "四级", ""]
     return csv_for_excel([[aliases[0] for aliases in COLUMNS.values()], example])
-

@@ -90,8 +90,7 @@ def check_enterprise(org):
 # ---------------------------------------------------------------- registration
 
 
-def register_worker(*, login, name, org, occupation, skill_level, password, consent,
-                    notice_version, locale=None):
+def register_worker(*, login, name, org, occupation, skill_level, password, consent, notice_version, locale=None):
     """Create a worker account with its consent record; refuse anything not in order."""
     if not consent:
         raise DomainError(_("Please read and accept the privacy notice to register."), "consent")
@@ -159,8 +158,11 @@ def start_session(user):
 
 
 # Run on every signed-in request, so built once (building and keying it each time cost 50 µs).
-_SESSION_USER = (select(LoginSession, User).join(User, User.id == LoginSession.user_id)
-                 .where(LoginSession.token_hash == bindparam("token_hash")))
+_SESSION_USER = (
+    select(LoginSession, User)
+    .join(User, User.id == LoginSession.user_id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
 
 
 def load_session_user(token):
@@ -233,8 +235,7 @@ def set_locale(user, locale):
 # ---------------------------------------------------------------- people of my union subtree
 
 
-def people_query(admin, *, text=None, union_text=None, org=None, role=None, occupation=None,
-                 skill_level=None):
+def people_query(admin, *, text=None, union_text=None, org=None, role=None, occupation=None, skill_level=None):
     """A SELECT of the people in `admin`'s subtree matching the filters, in a stable order."""
     scope = org if org is not None and admin.org.contains(org) else admin.org
     stmt = select(User).join(User.org).where(subtree_filter(scope))
@@ -244,8 +245,9 @@ def people_query(admin, *, text=None, union_text=None, org=None, role=None, occu
     text = clean_line(text)
     if text:
         like = User.name.icontains(text, autoescape=True)
-        stmt = stmt.where(or_(like, User.username.icontains(text, autoescape=True),
-                              User.phone.contains(text, autoescape=True)))
+        stmt = stmt.where(
+            or_(like, User.username.icontains(text, autoescape=True), User.phone.contains(text, autoescape=True))
+        )
     if role in ROLES:
         stmt = stmt.where(User.role == role)
     if occupation in OCCUPATION_CODES:
@@ -307,8 +309,7 @@ def set_active(admin, person, active):
     person.is_active_account = bool(active)
     if not active:
         end_all_sessions(person)
-    audit.record(admin, "person.activate" if active else "person.deactivate", "user", person.id,
-                 person.org.path)
+    audit.record(admin, "person.activate" if active else "person.deactivate", "user", person.id, person.org.path)
     return person
 
 
@@ -329,7 +330,6 @@ def scope_orgs(admin, kinds=None):
     if kinds:
         stmt = stmt.where(Org.kind.in_(list(kinds)))
     return stmt
-
 
 
 # ---------------------------------------------------------------- privacy (PIPL)
@@ -357,14 +357,24 @@ def export_personal_data(user):
     """All that LearnHub holds about this person, as JSON-ready data."""
     data = {
         "profile": {
-            "username": user.username, "phone": user.phone, "name": user.name,
-            "union": user.org.name, "role": user.role, "occupation": user.occupation,
-            "skill_level": user.skill_level, "locale": user.locale,
+            "username": user.username,
+            "phone": user.phone,
+            "name": user.name,
+            "union": user.org.name,
+            "role": user.role,
+            "occupation": user.occupation,
+            "skill_level": user.skill_level,
+            "locale": user.locale,
             "created_at": user.created_at.isoformat(),
         },
-        "consents": [{"notice_version": c.notice_version, "given_at": c.given_at.isoformat(),
-                      "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
-                     for c in consent_history(user)],
+        "consents": [
+            {
+                "notice_version": c.notice_version,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in consent_history(user)
+        ],
     }
     for _receiver, result in personal_data_requested.send(user):
         if result:

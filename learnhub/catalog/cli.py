@@ -14,8 +14,7 @@ courses_cli = AppGroup("courses", help="Course packages: import courses/, export
 
 
 @courses_cli.command("import")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def import_command(paths):
     """Import course packages: each PATH is a package folder or a folder of them (courses/).
 
@@ -31,8 +30,10 @@ def import_command(paths):
         click.echo(f"{result.slug}: {_summary(result)}")
     # One commit for all valid packages; a failed package wrote nothing to commit.
     db.session.commit()
-    counts = {status: sum(1 for r in report.packages if r.status == status)
-              for status in ("created", "updated", "unchanged", "failed")}
+    counts = {
+        status: sum(1 for r in report.packages if r.status == status)
+        for status in ("created", "updated", "unchanged", "failed")
+    }
     click.echo(", ".join(f"{count} {status}" for status, count in counts.items()) + ".")
     if report.failed:
         raise SystemExit(1)

@@ -14,10 +14,15 @@ class CatalogueForm(Form):
         csrf = False
 
     q = SearchField(_l("Search courses"), validators=[Optional(), Length(max=60)])
-    category = SelectField(_l("Category"), validators=[Optional()],
-                           choices=as_choices([("", _l("All categories"))] + list(CATEGORIES.items())))
-    occupation = SelectField(_l("Occupation"), validators=[Optional()],
-                             choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS))
-    level = SelectField(_l("Skill level"), validators=[Optional()],
-                        choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS))
+    category = SelectField(
+        _l("Category"),
+        validators=[Optional()],
+        choices=as_choices([("", _l("All categories"))] + list(CATEGORIES.items())),
+    )
+    occupation = SelectField(
+        _l("Occupation"), validators=[Optional()], choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS)
+    )
+    level = SelectField(
+        _l("Skill level"), validators=[Optional()], choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS)
+    )
     for_you = BooleanField(_l("Only courses for my occupation and level"))

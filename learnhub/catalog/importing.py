@@ -57,9 +57,13 @@ def find_packages(root):
     if (root / "course.yaml").is_file():
         return [root]
     # A folder of lesson files without course.yaml is a broken package, not something to skip.
-    return sorted(path for path in root.iterdir()
-                  if path.is_dir() and not path.name.startswith((".", "_"))
-                  and any(child.suffix in _PACKAGE_FILES for child in path.iterdir()))
+    return sorted(
+        path
+        for path in root.iterdir()
+        if path.is_dir()
+        and not path.name.startswith((".", "_"))
+        and any(child.suffix in _PACKAGE_FILES for child in path.iterdir())
+    )
 
 
 def import_packages(*roots):
@@ -78,8 +82,11 @@ def import_packages(*roots):
         result = PackageResult(folder.name, errors=errors)
         for other in by_slug[folder.name]:
             if other is not folder:
-                result.errors.append(PackageError(f"{folder.name}/course.yaml", None,
-                                                  f"the slug '{folder.name}' is also used by {other}"))
+                result.errors.append(
+                    PackageError(
+                        f"{folder.name}/course.yaml", None, f"the slug '{folder.name}' is also used by {other}"
+                    )
+                )
         if result.errors:
             result.status = "failed"
         else:
@@ -99,9 +106,15 @@ def _write_package(package, result):
         db.session.add(course)
         result.status = "created"
     values = dict(
-        title=package.title, summary=package.summary, category=package.category,
-        occupation=package.occupation, target_level=package.target_level, language=package.language,
-        credits=package.credits, minutes=package.minutes, tags="|".join(package.tags),
+        title=package.title,
+        summary=package.summary,
+        category=package.category,
+        occupation=package.occupation,
+        target_level=package.target_level,
+        language=package.language,
+        credits=package.credits,
+        minutes=package.minutes,
+        tags="|".join(package.tags),
         search_text=" ".join([package.title, package.summary, *package.tags]).lower(),
         status=package.status,
     )
@@ -120,16 +133,26 @@ def _write_package(package, result):
 
 def _write_modules(course, package, result):
     existing = {m.key: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
-    current = {r.module_id: r for r in db.session.scalars(
-        select(ModuleRevision)
-        .join(Module, and_(Module.id == ModuleRevision.module_id, Module.revision == ModuleRevision.revision))
-        .where(Module.course_id == course.id))}
+    current = {
+        r.module_id: r
+        for r in db.session.scalars(
+            select(ModuleRevision)
+            .join(Module, and_(Module.id == ModuleRevision.module_id, Module.revision == ModuleRevision.revision))
+            .where(Module.course_id == course.id)
+        )
+    }
     moved = False
     for position, spec in enumerate(package.modules, 1):
         module = existing.pop(spec.key, None)
         if module is None:
-            module = Module(course_id=course.id, key=spec.key, kind=spec.kind, position=position,
-                            is_required=spec.is_required, revision=1)
+            module = Module(
+                course_id=course.id,
+                key=spec.key,
+                kind=spec.kind,
+                position=position,
+                is_required=spec.is_required,
+                revision=1,
+            )
             db.session.add(module)
             db.session.flush()
             _add_revision(module, spec, 1)
@@ -153,8 +176,10 @@ def _update_module(module, spec, revision, result):
     """Bring an existing module up to its file: a new revision if its content changed."""
     if revision is None or revision.content_hash != spec.content_hash:
         # The highest number, not module.revision: numbers are never reused.
-        latest = db.session.scalar(select(func.max(ModuleRevision.revision))
-                                   .where(ModuleRevision.module_id == module.id)) or 0
+        latest = (
+            db.session.scalar(select(func.max(ModuleRevision.revision)).where(ModuleRevision.module_id == module.id))
+            or 0
+        )
         _add_revision(module, spec, latest + 1)
         module.revision, module.kind = latest + 1, spec.kind
         result.changes.append(f"{spec.key}: revision {latest + 1}")
@@ -168,13 +193,28 @@ def _update_module(module, spec, revision, result):
 
 def _add_revision(module, spec, number):
     revision = ModuleRevision(
-        module_id=module.id, revision=number, title=spec.title, body_source=spec.body_source,
-        body_html=spec.body_html, video=spec.video, minutes=spec.minutes, credits=spec.credits,
-        pass_mark=spec.pass_mark, max_attempts=spec.max_attempts, content_hash=spec.content_hash,
+        module_id=module.id,
+        revision=number,
+        title=spec.title,
+        body_source=spec.body_source,
+        body_html=spec.body_html,
+        video=spec.video,
+        minutes=spec.minutes,
+        credits=spec.credits,
+        pass_mark=spec.pass_mark,
+        max_attempts=spec.max_attempts,
+        content_hash=spec.content_hash,
         questions=[
-            Question(position=qn, kind=q.kind, text=q.text, explanation=q.explanation,
-                     choices=[Choice(position=cn, text=text, is_correct=correct)
-                              for cn, (text, correct) in enumerate(q.choices, 1)])
+            Question(
+                position=qn,
+                kind=q.kind,
+                text=q.text,
+                explanation=q.explanation,
+                choices=[
+                    Choice(position=cn, text=text, is_correct=correct)
+                    for cn, (text, correct) in enumerate(q.choices, 1)
+                ],
+            )
             for qn, q in enumerate(spec.questions, 1)
         ],
     )
@@ -220,8 +260,12 @@ def export_course(course, folder):
         (folder / name).write_text(_module_text(module, revision), encoding="utf-8")
         names.append(name)
     data = dict(
-        title=course.title, summary=course.summary, category=course.category,
-        occupation=course.occupation, target_level=course.target_level, language=course.language,
+        title=course.title,
+        summary=course.summary,
+        category=course.category,
+        occupation=course.occupation,
+        target_level=course.target_level,
+        language=course.language,
         credits=_number(course.credits),
         # Two places of hours are always within half a minute, so the minutes come back exact.
         hours=_number((Decimal(course.minutes) / 60).quantize(Decimal("0.01"))),
@@ -238,19 +282,30 @@ def export_course(course, folder):
 
 
 def _module_text(module, revision):
-    data = dict(title=revision.title, kind=module.kind, minutes=revision.minutes,
-                credits=_number(revision.credits), required=module.is_required)
+    data = dict(
+        title=revision.title,
+        kind=module.kind,
+        minutes=revision.minutes,
+        credits=_number(revision.credits),
+        required=module.is_required,
+    )
     if module.kind != "quiz":
         if revision.video:
             data["video"] = revision.video
         return f"---\n{_dump(data)}---\n\n{revision.body_source}\n"
-    data.update(pass_mark=revision.pass_mark, attempts=revision.max_attempts or 0, questions=[
-        dict(type=q.kind, text=q.text,
-             choices=[dict(text=c.text, correct=True) if c.is_correct else dict(text=c.text)
-                      for c in q.choices],
-             explanation=q.explanation)
-        for q in revision.questions
-    ])
+    data.update(
+        pass_mark=revision.pass_mark,
+        attempts=revision.max_attempts or 0,
+        questions=[
+            dict(
+                type=q.kind,
+                text=q.text,
+                choices=[dict(text=c.text, correct=True) if c.is_correct else dict(text=c.text) for c in q.choices],
+                explanation=q.explanation,
+            )
+            for q in revision.questions
+        ],
+    )
     return _dump(data)
 
 

@@ -29,8 +29,19 @@ _NUMBER_PREFIX = re.compile(r"^\d+-")
 # HTML inside Markdown is let through to the sanitiser, which keeps what is safe of it.
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table")
 
-COURSE_KEYS = ("title", "summary", "category", "occupation", "target_level", "language", "credits",
-               "hours", "tags", "status", "modules")
+COURSE_KEYS = (
+    "title",
+    "summary",
+    "category",
+    "occupation",
+    "target_level",
+    "language",
+    "credits",
+    "hours",
+    "tags",
+    "status",
+    "modules",
+)
 LESSON_KEYS = ("title", "kind", "minutes", "credits", "required", "video")
 QUIZ_KEYS = ("title", "kind", "minutes", "credits", "required", "pass_mark", "attempts", "questions")
 QUESTION_KEYS = ("type", "text", "choices", "explanation")
@@ -99,8 +110,11 @@ def read_package(folder, prefix=None):
     errors = []
     c = Checker(errors, prefix + "course.yaml")
     if not SLUG.match(slug):
-        c.error(None, f"the folder name '{slug}' is the course's slug and must be 2-80 lower-case "
-                      "letters, digits or '-', starting with a letter or digit")
+        c.error(
+            None,
+            f"the folder name '{slug}' is the course's slug and must be 2-80 lower-case "
+            "letters, digits or '-', starting with a letter or digit",
+        )
     data = _load_file(c, folder / "course.yaml")
     if data is None:
         return None, errors
@@ -109,8 +123,13 @@ def read_package(folder, prefix=None):
         title=c.text(data, "title", max_len=120, one_line=True),
         summary=c.text(data, "summary"),
         category=c.choice(data, "category", CATEGORIES),
-        occupation=c.choice(data, "occupation", sorted(OCCUPATION_CODES) + ["all"], "all",
-                            hint="an occupation code from learnhub/core/vocab.py, or 'all'"),
+        occupation=c.choice(
+            data,
+            "occupation",
+            sorted(OCCUPATION_CODES) + ["all"],
+            "all",
+            hint="an occupation code from learnhub/core/vocab.py, or 'all'",
+        ),
         target_level=c.choice(data, "target_level", [code for code, _ in SKILL_LEVELS], "none"),
         language=c.choice(data, "language", LANGUAGES, "zh_CN"),
         credits=c.decimal(data, "credits"),
@@ -123,8 +142,10 @@ def read_package(folder, prefix=None):
     modules = _read_modules(errors, c, data, folder, prefix, media)
     total = sum((m.credits for m in modules if m.credits is not None), Decimal(0))
     if values["credits"] is not None and total > values["credits"]:
-        c.error(data.key_lines.get("credits"),
-                f"the modules' credits add up to {total}, more than the course's {values['credits']}")
+        c.error(
+            data.key_lines.get("credits"),
+            f"the modules' credits add up to {total}, more than the course's {values['credits']}",
+        )
     if errors:
         return None, errors
     package = CoursePackage(slug=slug, folder=folder, modules=modules, media=media, **values)
@@ -156,7 +177,7 @@ def _read_text(checker, path):
         checker.error(None, f"cannot be read: {error.strerror}")
         return None
     except UnicodeDecodeError as error:
-        checker.error(data[:error.start].count(b"\n") + 1, "not UTF-8 text")
+        checker.error(data[: error.start].count(b"\n") + 1, "not UTF-8 text")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -185,8 +206,9 @@ def _media_files(checker, folder, prefix):
 def _read_modules(errors, c, data, folder, prefix, media):
     items = data.get("modules")
     if not isinstance(items, list) or not items:
-        c.error(data.key_lines.get("modules", data.line),
-                "'modules' must list the module files in order (at least one)")
+        c.error(
+            data.key_lines.get("modules", data.line), "'modules' must list the module files in order (at least one)"
+        )
         return []
     modules, files, keys = [], set(), set()
     for name, line in zip(items, items.item_lines, strict=True):
@@ -222,8 +244,10 @@ def _module_name_problem(name, files, keys):
     if name in files:
         return f"'{name}' is listed twice"
     if not _KEY.match(key):
-        return (f"'{name}': the module key '{key}' (the file name without number and extension) "
-                "may hold only lower-case letters, digits and '-'")
+        return (
+            f"'{name}': the module key '{key}' (the file name without number and extension) "
+            "may hold only lower-case letters, digits and '-'"
+        )
     if key in keys:
         return f"'{name}': another module already has the key '{key}'"
     return None
@@ -232,16 +256,24 @@ def _module_name_problem(name, files, keys):
 def _common(c, data, name, key, kinds):
     kind = c.choice(data, "kind", kinds)
     return ModuleSpec(
-        key=key, file=name, kind=kind, title=c.text(data, "title", max_len=120, one_line=True),
-        minutes=c.integer(data, "minutes", 0, 600), credits=c.decimal(data, "credits", Decimal("0.00")),
-        is_required=c.boolean(data, "required", True))
+        key=key,
+        file=name,
+        kind=kind,
+        title=c.text(data, "title", max_len=120, one_line=True),
+        minutes=c.integer(data, "minutes", 0, 600),
+        credits=c.decimal(data, "credits", Decimal("0.00")),
+        is_required=c.boolean(data, "required", True),
+    )
 
 
 def _front_matter_end(c, lines):
     """The index of the line that closes a lesson's front matter, or None (reported)."""
     if lines[0].strip() != "---":
-        c.error(1, "a lesson starts with a '---' line, its front matter (title, kind, minutes...), "
-                   "then another '---' line and the Markdown text")
+        c.error(
+            1,
+            "a lesson starts with a '---' line, its front matter (title, kind, minutes...), "
+            "then another '---' line and the Markdown text",
+        )
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
@@ -252,7 +284,7 @@ def _front_matter_end(c, lines):
 def _lesson_body(lines, end):
     """The Markdown after the front matter closed on line index `end`, without blank lines around
     it, and the file's line number of its first line."""
-    body = lines[end + 1:]
+    body = lines[end + 1 :]
     first = end + 2
     while body and not body[0].strip():
         body, first = body[1:], first + 1
@@ -300,8 +332,11 @@ def render_markdown(source, slug, checker=None, first_line=1, media=(), removed=
     for token in tokens:
         line = first_line + token.map[0] if token.map else None
         if checker and token.type == "heading_open" and token.tag not in ("h2", "h3", "h4"):
-            checker.error(line, f"headings go from ## to ####, not {'#' * int(token.tag[1])} "
-                                "(the lesson's title is its page's top heading)")
+            checker.error(
+                line,
+                f"headings go from ## to ####, not {'#' * int(token.tag[1])} "
+                "(the lesson's title is its page's top heading)",
+            )
         for child in token.children or ():
             attr = "src" if "src" in child.attrs else "href"
             ref = str(child.attrs.get(attr, ""))
@@ -340,8 +375,12 @@ def _read_quiz(c, path, key, media):
 def _read_question(c, data, number):
     where = f"question {number}"
     c.check_keys(data, QUESTION_KEYS, where)
-    question = QuestionSpec(kind=c.choice(data, "type", ("single", "multiple", "true_false")),
-                            text=c.text(data, "text"), explanation=c.text(data, "explanation"), choices=[])
+    question = QuestionSpec(
+        kind=c.choice(data, "type", ("single", "multiple", "true_false")),
+        text=c.text(data, "text"),
+        explanation=c.text(data, "explanation"),
+        choices=[],
+    )
     items = data.get("choices")
     if not isinstance(items, list) or len(items) < 2:
         c.error(data.key_lines.get("choices", data.line), f"{where} needs a list of at least two choices")
@@ -367,23 +406,41 @@ def _read_question(c, data, number):
 
 def content_hash(module):
     """A hash of what a learner sees in a module (not its position or whether it is required)."""
-    return _hash({
-        "kind": module.kind, "title": module.title, "body": module.body_source, "video": module.video,
-        "minutes": module.minutes, "credits": str(module.credits), "pass_mark": module.pass_mark,
-        "attempts": module.max_attempts,
-        "questions": [[q.kind, q.text, q.explanation, q.choices] for q in module.questions],
-    })
+    return _hash(
+        {
+            "kind": module.kind,
+            "title": module.title,
+            "body": module.body_source,
+            "video": module.video,
+            "minutes": module.minutes,
+            "credits": str(module.credits),
+            "pass_mark": module.pass_mark,
+            "attempts": module.max_attempts,
+            "questions": [[q.kind, q.text, q.explanation, q.choices] for q in module.questions],
+        }
+    )
 
 
 def _source_hash(package):
     # Of the normalised content, not the bytes: an export re-imports as unchanged.
-    return _hash({
-        "course": [package.title, package.summary, package.category, package.occupation,
-                   package.target_level, package.language, str(package.credits), package.minutes,
-                   package.tags, package.status],
-        "modules": [[m.key, m.is_required, m.content_hash] for m in package.modules],
-        "media": package.media,
-    })
+    return _hash(
+        {
+            "course": [
+                package.title,
+                package.summary,
+                package.category,
+                package.occupation,
+                package.target_level,
+                package.language,
+                str(package.credits),
+                package.minutes,
+                package.tags,
+                package.status,
+            ],
+            "modules": [[m.key, m.is_required, m.content_hash] for m in package.modules],
+            "media": package.media,
+        }
+    )
 
 
 def _hash(value):

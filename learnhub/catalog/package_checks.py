@@ -50,8 +50,11 @@ def _construct_map(loader, node):
         if not isinstance(key, (str, int, float, bool)) or key in data:
             # PyYAML would silently keep the last of two equal keys: a typo that must not pass.
             raise yaml.constructor.ConstructorError(
-                None, None, f"the key '{key}' appears twice" if key in data else "a key must be plain text",
-                key_node.start_mark)
+                None,
+                None,
+                f"the key '{key}' appears twice" if key in data else "a key must be plain text",
+                key_node.start_mark,
+            )
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = key_node.start_mark.line + 1
     return data
@@ -130,8 +133,11 @@ class Checker:
         if line is None or (isinstance(value, str) and value in options):
             return value
         near = get_close_matches(str(value), list(options), 1)
-        self.error(line, f"'{key}' must be {hint or 'one of: ' + ', '.join(options)}, not {value!r}"
-                         + (f"; did you mean '{near[0]}'?" if near else ""))
+        self.error(
+            line,
+            f"'{key}' must be {hint or 'one of: ' + ', '.join(options)}, not {value!r}"
+            + (f"; did you mean '{near[0]}'?" if near else ""),
+        )
         return None
 
     def integer(self, data, key, low, high, default=REQUIRED):
@@ -176,10 +182,12 @@ class Checker:
         value, line = self._value(data, key, [])
         if line is None:
             return value
-        if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() and "|" not in t
-                                                  for t in value):
-            self.error(line, f"'{key}' must be a list of words such as [用电安全, 触电急救]; "
-                             "put numbers in quotes and leave out '|'")
+        if not isinstance(value, list) or not all(isinstance(t, str) and t.strip() and "|" not in t for t in value):
+            self.error(
+                line,
+                f"'{key}' must be a list of words such as [用电安全, 触电急救]; "
+                "put numbers in quotes and leave out '|'",
+            )
             return None
         tags = list(dict.fromkeys(" ".join(tag.split()) for tag in value))
         if len("|".join(tags)) > 400:

@@ -22,8 +22,7 @@ def _audience_ids(user):
 
 
 def _visible(orgs):
-    return and_(Course.status == "published",
-                or_(Course.audience_org_id.is_(None), Course.audience_org_id.in_(orgs)))
+    return and_(Course.status == "published", or_(Course.audience_org_id.is_(None), Course.audience_org_id.in_(orgs)))
 
 
 def visible_filter(user):
@@ -39,10 +38,14 @@ def reachable_filter(org):
     another union's members stay out of sight, as they do in the catalogue.
     """
     subtree = select(Org.id).where(subtree_filter(org))
-    audience_ok = or_(Course.audience_org_id.is_(None), Course.audience_org_id.in_(org.ancestor_ids),
-                      Course.audience_org_id.in_(subtree))
-    return or_(and_(Course.status == "published", audience_ok),
-               and_(Course.status != "published", Course.org_id.in_(subtree)))
+    audience_ok = or_(
+        Course.audience_org_id.is_(None),
+        Course.audience_org_id.in_(org.ancestor_ids),
+        Course.audience_org_id.in_(subtree),
+    )
+    return or_(
+        and_(Course.status == "published", audience_ok), and_(Course.status != "published", Course.org_id.in_(subtree))
+    )
 
 
 def levels_for(level):
@@ -50,7 +53,7 @@ def levels_for(level):
     if level not in _LEVEL_ORDER:
         return ["none"]
     index = _LEVEL_ORDER.index(level)
-    return sorted({"none", level, *_LEVEL_ORDER[index + 1:index + 2]})
+    return sorted({"none", level, *_LEVEL_ORDER[index + 1 : index + 2]})
 
 
 def catalogue_query(user, *, text=None, category=None, occupation=None, level=None, for_you=False):
@@ -65,8 +68,10 @@ def catalogue_query(user, *, text=None, category=None, occupation=None, level=No
     if level in SKILL_LEVEL_CODES:
         stmt = stmt.where(Course.target_level.in_(levels_for(level)))
     if for_you and user is not None and getattr(user, "is_authenticated", False):
-        stmt = stmt.where(Course.occupation.in_([user.occupation or ALL_OCCUPATIONS, ALL_OCCUPATIONS]),
-                          Course.target_level.in_(levels_for(user.skill_level)))
+        stmt = stmt.where(
+            Course.occupation.in_([user.occupation or ALL_OCCUPATIONS, ALL_OCCUPATIONS]),
+            Course.target_level.in_(levels_for(user.skill_level)),
+        )
         # The courses of my own trade first, then those for everyone.
         stmt = stmt.order_by((Course.occupation == ALL_OCCUPATIONS).asc())
     return stmt.order_by(Course.title, Course.id)
@@ -82,8 +87,9 @@ _CURRENT_MODULES = (
     .join(ModuleRevision, and_(ModuleRevision.module_id == Module.id, ModuleRevision.revision == Module.revision))
     .where(Module.course_id == bindparam("course_id"), Module.is_retired.is_(False))
 )
-_COURSE_MODULES = (_CURRENT_MODULES.options(defer(ModuleRevision.body_html), defer(ModuleRevision.body_source))
-                   .order_by(Module.position, Module.id))
+_COURSE_MODULES = _CURRENT_MODULES.options(defer(ModuleRevision.body_html), defer(ModuleRevision.body_source)).order_by(
+    Module.position, Module.id
+)
 _MODULE = _CURRENT_MODULES.where(Module.key == bindparam("key"))
 
 
@@ -117,8 +123,10 @@ def get_module(course, key):
     module, revision = row
     if module.kind == "quiz":
         questions = db.session.scalars(
-            select(Question).where(Question.revision_id == revision.id)
-            .options(selectinload(Question.choices)).order_by(Question.position, Question.id)
+            select(Question)
+            .where(Question.revision_id == revision.id)
+            .options(selectinload(Question.choices))
+            .order_by(Question.position, Question.id)
         ).all()
         set_committed_value(revision, "questions", questions)
     return row

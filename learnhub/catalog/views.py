@@ -18,10 +18,17 @@ def catalogue():
     form = CatalogueForm(request.args)
     form.validate()
     page = db.paginate(
-        catalogue_query(current_user, text=form.q.data, category=form.category.data,
-                        occupation=form.occupation.data, level=form.level.data,
-                        for_you=form.for_you.data),
-        page=page_number(), per_page=PER_PAGE, error_out=False,
+        catalogue_query(
+            current_user,
+            text=form.q.data,
+            category=form.category.data,
+            occupation=form.occupation.data,
+            level=form.level.data,
+            for_you=form.for_you.data,
+        ),
+        page=page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
     )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("catalog/catalogue.html", form=form, page=page, args=args)
@@ -62,6 +69,6 @@ def media(slug, filename):
     course = get_visible_course(current_user, slug)
     folder = Path(current_app.instance_path) / "media" / course.slug
     # A document downloads rather than opening inside the site; pictures and videos show.
-    return send_from_directory(folder, filename, conditional=True, max_age=7 * 24 * 3600,
-                               as_attachment=filename.lower().endswith(".pdf"))
-
+    return send_from_directory(
+        folder, filename, conditional=True, max_age=7 * 24 * 3600, as_attachment=filename.lower().endswith(".pdf")
+    )

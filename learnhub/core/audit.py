@@ -17,9 +17,7 @@ from learnhub.extensions import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
-    __table_args__ = (
-        Index("ix_audit_event_org_path", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),
-    )
+    __table_args__ = (Index("ix_audit_event_org_path", "org_path", postgresql_ops={"org_path": "varchar_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -34,9 +32,15 @@ class AuditEvent(db.Model):
 
 def record(actor, action, subject_type, subject_id, org_path, **details):
     """Add an event to the log (flushed with the change it describes)."""
-    event = AuditEvent(actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "name", "")[:50],
-                       action=action, subject_type=subject_type, subject_id=str(subject_id),
-                       org_path=org_path or "/", details=details)
+    event = AuditEvent(
+        actor_id=getattr(actor, "id", None),
+        actor_name=getattr(actor, "name", "")[:50],
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        org_path=org_path or "/",
+        details=details,
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -61,7 +65,6 @@ def action_label(action):
 def register_actions(app, labels):
     """Let a feature name the audit actions it records (lazy_gettext strings), from its init_app."""
     app.extensions.setdefault(_LABELS, {}).update(labels)
-
 
 
 def init_app(app):

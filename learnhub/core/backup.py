@@ -66,8 +66,12 @@ def backup_database(folder):
         if shutil.which("pg_dump") is None:
             raise BackupError("pg_dump is not installed")
         target = folder / f"learnhub-{stamp}.pgdump"
-        result = subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target),
-                                 *_pg_args(url)], env=_pg_env(url), capture_output=True, text=True)
+        result = subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(url)],
+            env=_pg_env(url),
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
         return target
@@ -97,8 +101,12 @@ def restore_database(path):
             source.close()
         return
     if url.get_backend_name() == "postgresql":
-        result = subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                                 *_pg_args(url), str(path)], env=_pg_env(url), capture_output=True, text=True)
+        result = subprocess.run(
+            ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *_pg_args(url), str(path)],
+            env=_pg_env(url),
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         return

@@ -58,8 +58,7 @@ def handle_http(error):
         405: (_("Not allowed"), _("This address cannot be used that way.")),
         413: (
             _("Too large"),
-            _("What you sent is too large. The limit is %(mb)s MB; please send a smaller file.",
-              mb=_limit_mb()),
+            _("What you sent is too large. The limit is %(mb)s MB; please send a smaller file.", mb=_limit_mb()),
         ),
         429: (_("Too many attempts"), _("Too many attempts. Please wait a few minutes and try again.")),
     }
@@ -90,8 +89,11 @@ def handle_500(error):
     from learnhub.extensions import db
 
     db.session.rollback()
-    return _render(500, _("Something went wrong"),
-                   _("Something went wrong on our side. It has been recorded; please try again in a moment."))
+    return _render(
+        500,
+        _("Something went wrong"),
+        _("Something went wrong on our side. It has been recorded; please try again in a moment."),
+    )
 
 
 def init_app(app):

@@ -30,21 +30,25 @@ def text_problem(field):
     """The message for a text field holding characters nobody types on purpose, or None."""
     # Hidden fields are written by the page, not typed, and no message could show beside them:
     # their readers parse them strictly (ids, versions, a safe `next`, base64).
-    if not isinstance(field, StringField) or isinstance(field, (PasswordField, HiddenField)) \
-            or not isinstance(field.data, str):
+    if (
+        not isinstance(field, StringField)
+        or isinstance(field, (PasswordField, HiddenField))
+        or not isinstance(field.data, str)
+    ):
         return None
     value = field.data
     multiline = isinstance(field, TextAreaField)
     if any(unicodedata.category(ch) == "Cc" and not (multiline and ch in _LINE_BREAKS) for ch in value):
-        return _l("The text contains a control character (such as NUL), which cannot be saved. "
-                  "Please type it again.")
+        return _l("The text contains a control character (such as NUL), which cannot be saved. Please type it again.")
     if multiline:
         hidden = any(ch in _BIDI_CONTROLS for ch in value)
     else:
         hidden = any(unicodedata.category(ch) in {"Cf", "Cs", "Co", "Cn"} for ch in value)
     if hidden:
-        return _l("The text contains invisible characters (such as a right-to-left mark or a zero-width "
-                  "space). Please type it again.")
+        return _l(
+            "The text contains invisible characters (such as a right-to-left mark or a zero-width "
+            "space). Please type it again."
+        )
     return None
 
 

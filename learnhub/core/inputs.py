@@ -62,7 +62,8 @@ def _guard_request():
     args = request.args
     if any(_is_control(ch) for key, value in args.items(multi=True) for ch in key + value):
         request.args = ImmutableMultiDict(
-            [(without_controls(key), without_controls(value)) for key, value in args.items(multi=True)])
+            [(without_controls(key), without_controls(value)) for key, value in args.items(multi=True)]
+        )
 
 
 def init_app(app):

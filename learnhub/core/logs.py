@@ -8,8 +8,7 @@ import logging
 import re
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_SECRET_PARAMS = re.compile(
-    r"(?i)((?:password|password2|current_password|csrf_token|token|payload|secret)=)[^&\s\"']*")
+_SECRET_PARAMS = re.compile(r"(?i)((?:password|password2|current_password|csrf_token|token|payload|secret)=)[^&\s\"']*")
 _COOKIE = re.compile(r"(?i)(learnhub_session=)[^;\s\"']*")
 
 

@@ -50,5 +50,6 @@ def init_app(app):
         wall, cpu = g.get("metering_started", (time.perf_counter(), time.process_time()))
         response.headers["Server-Timing"] = (
             f"db;dur={g.get('sql_seconds', 0.0) * 1000:.2f}, cpu;dur={(time.process_time() - cpu) * 1000:.2f}, "
-            f"app;dur={(time.perf_counter() - wall) * 1000:.2f}")
+            f"app;dur={(time.perf_counter() - wall) * 1000:.2f}"
+        )
         return response

@@ -69,8 +69,7 @@ def home_sections():
 
     user = current_user._get_current_object()
     sections = sorted(s for s in _registry(current_app)["home"] if _allowed(s, user))
-    return [Markup(render_template(s.template, **(s.context(current_user) if s.context else {})))
-            for s in sections]
+    return [Markup(render_template(s.template, **(s.context(current_user) if s.context else {}))) for s in sections]
 
 
 def add_to_slot(app, slot, template, order=50, context=None):

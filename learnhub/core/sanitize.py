@@ -18,21 +18,95 @@ from bleach import html5lib_shim
 from bleach.sanitizer import BleachSanitizerFilter
 
 # Structure and emphasis only.
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "hr", "i", "img", "ins", "kbd", "li", "mark",
-    "ol", "p", "pre", "q", "s", "small", "strong", "sub", "summary", "sup", "table", "tbody",
-    "td", "tfoot", "th", "thead", "tr", "u", "ul", "video", "source", "track",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+        "video",
+        "source",
+        "track",
+    }
+)
 
 # Removed together with their content: code, styles, foreign markup, embedded documents,
 # and the raw-text elements whose content the parser reads differently in other contexts.
-DROPPED_WITH_CONTENT = frozenset({
-    "script", "style", "svg", "math", "iframe", "frame", "frameset", "object", "embed", "applet",
-    "template", "noscript", "noembed", "noframes", "xmp", "plaintext", "textarea", "title",
-    "select", "option", "head", "meta", "link", "base", "form", "button", "input", "canvas",
-    "audio", "portal", "param",
-})
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "svg",
+        "math",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "template",
+        "noscript",
+        "noembed",
+        "noframes",
+        "xmp",
+        "plaintext",
+        "textarea",
+        "title",
+        "select",
+        "option",
+        "head",
+        "meta",
+        "link",
+        "base",
+        "form",
+        "button",
+        "input",
+        "canvas",
+        "audio",
+        "portal",
+        "param",
+    }
+)
 
 _CODE_CLASS = re.compile(r"^language-[a-z0-9+#_-]{1,30}$")
 
@@ -64,8 +138,9 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 # Deeper than this is no lesson but an attack on the parser (or a broken paste).
 MAX_DEPTH = 200
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                   "param", "source", "track", "wbr"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+)
 
 
 # What `removed` holds when the HTML nested too deeply and only its text was kept.
@@ -141,14 +216,19 @@ class _Cleaner(bleach.Cleaner):
         # while reading): the filter then sees every element, removes the dangerous ones
         # with their content, and can say what it removed.
         self.parser = html5lib_shim.BleachHTMLParser(
-            tags=None, strip=True, consume_entities=False, namespaceHTMLElements=False)
+            tags=None, strip=True, consume_entities=False, namespaceHTMLElements=False
+        )
 
     def clean(self, text, removed=None):
         dom = self.parser.parseFragment(text)
         filtered = _Filter(
-            source=self.walker(dom), allowed_tags=self.tags, attributes=self.attributes,
-            strip_disallowed_tags=self.strip, strip_html_comments=self.strip_comments,
-            css_sanitizer=self.css_sanitizer, allowed_protocols=self.protocols,
+            source=self.walker(dom),
+            allowed_tags=self.tags,
+            attributes=self.attributes,
+            strip_disallowed_tags=self.strip,
+            strip_html_comments=self.strip_comments,
+            css_sanitizer=self.css_sanitizer,
+            allowed_protocols=self.protocols,
         )
         filtered.removed = removed if removed is not None else set()
         return self.serializer.render(filtered)
@@ -192,8 +272,11 @@ def clean_html(html, removed=None):
     cleaned = _cleaner.clean(text, seen)
     # The parser drops some tags before the filter sees them (<body>, <html>, a stray </p>'s
     # friends): name those too, so that the report misses nothing that was written.
-    seen.update(f"<{name.lower()}>" for closing, name, _s in _TAG.findall(text)
-                if not closing and name.lower() not in ALLOWED_TAGS)
+    seen.update(
+        f"<{name.lower()}>"
+        for closing, name, _s in _TAG.findall(text)
+        if not closing and name.lower() not in ALLOWED_TAGS
+    )
     # A parser can read its own output differently from its input (mutation XSS works
     # that way): clean until nothing changes, so that cleaning twice never does more.
     for _ in range(3):

@@ -78,10 +78,15 @@ tasks_cli = AppGroup("tasks", help="The task queue.")
 
 
 @tasks_cli.command("worker")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="How many tasks run at once (threads).")
-@click.option("--periodic/--no-periodic", default=True, show_default=True,
-              help="Also schedule the periodic tasks (in one consumer of a deployment only).")
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="How many tasks run at once (threads)."
+)
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Also schedule the periodic tasks (in one consumer of a deployment only).",
+)
 def worker_command(workers, periodic):
     """Run the queue's consumer: queued and periodic tasks, until stopped (Ctrl-C or SIGTERM)."""
     queue().create_consumer(workers=workers, worker_type="thread", periodic=periodic).run()

@@ -70,9 +70,7 @@ def clean_person_name(value, field="name"):
     for ch in text:
         category = unicodedata.category(ch)
         if not (category.startswith("L") or category.startswith("M") or ch in _NAME_PUNCTUATION):
-            raise DomainError(
-                _("A name may contain only letters, spaces and the marks · - ' ."), field
-            )
+            raise DomainError(_("A name may contain only letters, spaces and the marks · - ' ."), field)
     if not any(unicodedata.category(ch).startswith("L") for ch in text):
         raise DomainError(_("Enter a name."), field)
     return text

@@ -8,8 +8,7 @@ from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db, limiter
 
-bp = Blueprint("core", "learnhub.core", template_folder="templates", static_folder="static",
-               static_url_path="/static")
+bp = Blueprint("core", "learnhub.core", template_folder="templates", static_folder="static", static_url_path="/static")
 
 
 @bp.get("/healthz")
@@ -28,6 +27,10 @@ def healthz():
 @role_required("admin")
 def audit_log():
     """The audit log of my part of the union tree."""
-    page = db.paginate(audit.events_query(current_user.org.path, request.args.get("action", "")[:40] or None),
-                       page=page_number(), per_page=50, error_out=False)
+    page = db.paginate(
+        audit.events_query(current_user.org.path, request.args.get("action", "")[:40] or None),
+        page=page_number(),
+        per_page=50,
+        error_out=False,
+    )
     return render_template("core/audit.html", page=page, action=request.args.get("action", "")[:40])

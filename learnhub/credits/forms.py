@@ -6,5 +6,8 @@ from learnhub.core.i18n import lazy_gettext as _l
 
 
 class ReversalForm(Form):
-    reason = StringField(_l("Reason for the correction"), validators=[DataRequired(), Length(max=200)],
-                         description=_l("Shown to the worker in their learning record."))
+    reason = StringField(
+        _l("Reason for the correction"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Shown to the worker in their learning record."),
+    )

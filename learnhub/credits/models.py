@@ -45,9 +45,7 @@ class LedgerEntry(db.Model):
     __tablename__ = "ledger_entry"
     __table_args__ = (
         UniqueConstraint("account_id", "kind", "source_type", "source_id", name="uq_ledger_entry_source"),
-        CheckConstraint(
-            "kind IN ('module', 'course', 'prior_learning', 'recognition', 'reversal')", name="kind"
-        ),
+        CheckConstraint("kind IN ('module', 'course', 'prior_learning', 'recognition', 'reversal')", name="kind"),
         Index("ix_ledger_entry_account_created", "account_id", "created_at"),
     )
 

@@ -31,14 +31,14 @@ def ensure_account(user):
         return account
     number = f"{datetime.now(UTC):%Y}{secrets.randbelow(10**10):010d}"
     db.session.execute(
-        dialect_insert(Account).values(user_id=user.id, number=number, created_at=datetime.now(UTC))
+        dialect_insert(Account)
+        .values(user_id=user.id, number=number, created_at=datetime.now(UTC))
         .on_conflict_do_nothing(index_elements=["user_id"])
     )
     return db.session.scalars(select(Account).where(Account.user_id == user.id)).one()
 
 
-def award(user, *, kind, source_type, source_id, credits, minutes, note="", created_by=None, module=None,
-          course=None):
+def award(user, *, kind, source_type, source_id, credits, minutes, note="", created_by=None, module=None, course=None):
     """Pay credits and minutes into `user`'s account, once per (kind, source).
 
     `module` and `course` link the entry to what was learned. Returns (entry, created). A
@@ -52,11 +52,19 @@ def award(user, *, kind, source_type, source_id, credits, minutes, note="", crea
     key = dict(account_id=account.id, kind=kind, source_type=source_type, source_id=str(source_id))
     # RETURNING the row tells whether this call wrote it, and saves reading it back.
     inserted = db.session.scalars(
-        dialect_insert(LedgerEntry).values(
-            **key, credits=credits, minutes=int(minutes), note=note[:200], created_at=datetime.now(UTC),
-            created_by_id=created_by.id if created_by else None, module_id=module.id if module else None,
+        dialect_insert(LedgerEntry)
+        .values(
+            **key,
+            credits=credits,
+            minutes=int(minutes),
+            note=note[:200],
+            created_at=datetime.now(UTC),
+            created_by_id=created_by.id if created_by else None,
+            module_id=module.id if module else None,
             course_id=course.id if course else None,
-        ).on_conflict_do_nothing(index_elements=list(key)).returning(LedgerEntry)
+        )
+        .on_conflict_do_nothing(index_elements=list(key))
+        .returning(LedgerEntry)
     ).first()
     if inserted is not None:
         return inserted, True
@@ -79,18 +87,37 @@ def reverse_entry(entry, *, reason, created_by):
         raise DomainError(_("A correction cannot itself be reversed."))
     reason = parse_reason(reason)
     inserted = db.session.execute(
-        dialect_insert(LedgerEntry).values(
-            account_id=entry.account_id, kind="reversal", source_type="ledger_entry",
-            source_id=str(entry.id), credits=-entry.credits, minutes=-entry.minutes, note=reason,
-            created_at=datetime.now(UTC), created_by_id=created_by.id, reverses_id=entry.id,
-            module_id=entry.module_id, course_id=entry.course_id,
-        ).on_conflict_do_nothing().returning(LedgerEntry.id)
+        dialect_insert(LedgerEntry)
+        .values(
+            account_id=entry.account_id,
+            kind="reversal",
+            source_type="ledger_entry",
+            source_id=str(entry.id),
+            credits=-entry.credits,
+            minutes=-entry.minutes,
+            note=reason,
+            created_at=datetime.now(UTC),
+            created_by_id=created_by.id,
+            reverses_id=entry.id,
+            module_id=entry.module_id,
+            course_id=entry.course_id,
+        )
+        .on_conflict_do_nothing()
+        .returning(LedgerEntry.id)
     ).first()
     if inserted is None:
         raise DomainError(_("This entry has already been corrected."))
     owner = db.session.get(Account, entry.account_id).user_id
-    audit.record(created_by, "ledger.reverse", "ledger_entry", entry.id, _org_path_of(owner),
-                 credits=str(entry.credits), minutes=entry.minutes, reason=reason)
+    audit.record(
+        created_by,
+        "ledger.reverse",
+        "ledger_entry",
+        entry.id,
+        _org_path_of(owner),
+        credits=str(entry.credits),
+        minutes=entry.minutes,
+        reason=reason,
+    )
     reversal = db.session.scalars(select(LedgerEntry).where(LedgerEntry.reverses_id == entry.id)).one()
     entry_reversed.send(entry, reversal=reversal, user_id=owner)
     return reversal
@@ -108,8 +135,9 @@ def balance(account):
     if account is None:
         return Decimal("0.00"), 0
     credits, minutes = db.session.execute(
-        select(func.coalesce(func.sum(LedgerEntry.credits), 0), func.coalesce(func.sum(LedgerEntry.minutes), 0))
-        .where(LedgerEntry.account_id == account.id)
+        select(func.coalesce(func.sum(LedgerEntry.credits), 0), func.coalesce(func.sum(LedgerEntry.minutes), 0)).where(
+            LedgerEntry.account_id == account.id
+        )
     ).one()
     return Decimal(credits).quantize(Decimal("0.01")), int(minutes)
 
@@ -119,8 +147,7 @@ def entries_query(account, year=None):
     stmt = select(LedgerEntry).where(LedgerEntry.account_id == (account.id if account else -1))
     if year is not None:
         start = datetime(year, 1, 1, tzinfo=UTC)
-        stmt = stmt.where(LedgerEntry.created_at >= start,
-                          LedgerEntry.created_at < start.replace(year=year + 1))
+        stmt = stmt.where(LedgerEntry.created_at >= start, LedgerEntry.created_at < start.replace(year=year + 1))
     return stmt.order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
 
 
@@ -161,8 +188,14 @@ def entry_links(entries):
 
     module_ids = {e.module_id for e in entries if e.module_id is not None}
     course_ids = {e.course_id for e in entries if e.course_id is not None}
-    keys = dict(db.session.execute(select(Module.id, Module.key).where(Module.id.in_(module_ids))).all()) \
-        if module_ids else {}
-    slugs = dict(db.session.execute(select(Course.id, Course.slug).where(Course.id.in_(course_ids))).all()) \
-        if course_ids else {}
+    keys = (
+        dict(db.session.execute(select(Module.id, Module.key).where(Module.id.in_(module_ids))).all())
+        if module_ids
+        else {}
+    )
+    slugs = (
+        dict(db.session.execute(select(Course.id, Course.slug).where(Course.id.in_(course_ids))).all())
+        if course_ids
+        else {}
+    )
     return {e.id: (slugs[e.course_id], keys.get(e.module_id)) for e in entries if e.course_id in slugs}

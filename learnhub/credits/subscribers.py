@@ -19,10 +19,21 @@ def on_personal_data_requested(user, **_kwargs):
     if account is None:
         return "learning_account", None
     entries = db.session.scalars(
-        db.select(LedgerEntry).where(LedgerEntry.account_id == account.id).order_by(LedgerEntry.id))
+        db.select(LedgerEntry).where(LedgerEntry.account_id == account.id).order_by(LedgerEntry.id)
+    )
     return "learning_account", {
         "number": account.number,
-        "entries": [{"id": e.id, "kind": e.kind, "source": f"{e.source_type}:{e.source_id}",
-                     "credits": str(e.credits), "minutes": e.minutes, "note": e.note,
-                     "created_at": e.created_at.isoformat(), "reverses": e.reverses_id} for e in entries],
+        "entries": [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "source": f"{e.source_type}:{e.source_id}",
+                "credits": str(e.credits),
+                "minutes": e.minutes,
+                "note": e.note,
+                "created_at": e.created_at.isoformat(),
+                "reverses": e.reverses_id,
+            }
+            for e in entries
+        ],
     }

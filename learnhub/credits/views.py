@@ -29,12 +29,22 @@ def _record_context(person):
     account = credits.get_account(person)
     year = _year()
     total_credits, total_minutes = credits.balance(account)
-    page = db.paginate(credits.entries_query(account, year), page=page_number(),
-                       per_page=ENTRIES_PER_PAGE, error_out=False)
+    page = db.paginate(
+        credits.entries_query(account, year), page=page_number(), per_page=ENTRIES_PER_PAGE, error_out=False
+    )
     args = {"year": year} if year else {}
-    return dict(person=person, account=account, year=year, years=credits.entry_years(account),
-                entries=page.items, page=page, page_args=args, links=credits.entry_links(page.items),
-                total_credits=total_credits, total_minutes=total_minutes)
+    return dict(
+        person=person,
+        account=account,
+        year=year,
+        years=credits.entry_years(account),
+        entries=page.items,
+        page=page,
+        page_args=args,
+        links=credits.entry_links(page.items),
+        total_credits=total_credits,
+        total_minutes=total_minutes,
+    )
 
 
 @bp.get("/me/record")
@@ -49,11 +59,14 @@ def record_csv():
     year = _year()
     entries = db.session.scalars(credits.entries_query(credits.get_account(current_user), year))
     rows = [[_("Date"), _("What"), _("Details"), _("Credits"), _("Minutes")]]
-    rows += [[entry.created_at.date().isoformat(), str(entry.kind_label), entry.note, entry.credits,
-              entry.minutes] for entry in entries]
+    rows += [
+        [entry.created_at.date().isoformat(), str(entry.kind_label), entry.note, entry.credits, entry.minutes]
+        for entry in entries
+    ]
     name = f"learning-record-{year or 'all'}.csv"
-    return Response(csv_for_excel(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        csv_for_excel(rows), mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _person_or_404(user_id):
@@ -64,8 +77,7 @@ def _person_or_404(user_id):
 @role_required("admin")
 def person_record(user_id):
     person = _person_or_404(user_id)
-    return render_template("credits/record.html", admin_view=True, form=ReversalForm(),
-                           **_record_context(person))
+    return render_template("credits/record.html", admin_view=True, form=ReversalForm(), **_record_context(person))
 
 
 @bp.post("/people/<int:user_id>/record/<int:entry_id>/reverse")
@@ -86,8 +98,9 @@ def reverse(user_id, entry_id):
             db.session.commit()
             flash(_("The correction is recorded."), "success")
             return redirect(url_for("credits.person_record", user_id=person.id))
-    return render_template("credits/record.html", admin_view=True, form=form, failed_entry=entry.id,
-                           **_record_context(person)), 400
+    return render_template(
+        "credits/record.html", admin_view=True, form=form, failed_entry=entry.id, **_record_context(person)
+    ), 400
 
 
 def home_account(user):

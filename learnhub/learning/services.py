@@ -37,8 +37,9 @@ def _now():
 
 
 # Statements of every course and module page, built once (see catalog.services).
-_ENROLMENT = select(Enrolment).where(Enrolment.user_id == bindparam("user_id"),
-                                    Enrolment.course_id == bindparam("course_id"))
+_ENROLMENT = select(Enrolment).where(
+    Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+)
 _COURSE_STATE = (
     select(Enrolment, Progress)
     .outerjoin(Module, Module.course_id == Enrolment.course_id)
@@ -88,9 +89,7 @@ def _local_day(when):
 def mark_active(user, when=None):
     """Note that this person learned today (Beijing time: the day they would name)."""
     day = _local_day(when or _now())
-    db.session.execute(
-        dialect_insert(ActivityDay).values(user_id=user.id, day=day).on_conflict_do_nothing()
-    )
+    db.session.execute(dialect_insert(ActivityDay).values(user_id=user.id, day=day).on_conflict_do_nothing())
 
 
 # ---------------------------------------------------------------- the player
@@ -105,8 +104,9 @@ def _progress(user, module, lock=False):
 
 def module_state(user, course, module):
     """(enrolment or None, progress in `module` or None), in one query: what the player shows."""
-    row = db.session.execute(_MODULE_STATE, {"user_id": user.id, "course_id": course.id,
-                                             "module_id": module.id}).first()
+    row = db.session.execute(
+        _MODULE_STATE, {"user_id": user.id, "course_id": course.id, "module_id": module.id}
+    ).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
@@ -123,8 +123,10 @@ def _open(user, course, module):
     now = _now()
     if progress is None:
         db.session.execute(
-            dialect_insert(Progress).values(user_id=user.id, module_id=module.id, started_at=now, position_s=0)
-            .on_conflict_do_nothing(index_elements=["user_id", "module_id"]))
+            dialect_insert(Progress)
+            .values(user_id=user.id, module_id=module.id, started_at=now, position_s=0)
+            .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
+        )
         progress = _progress(user, module)
     enrolment.last_module_id = module.id
     enrolment.last_active_at = now
@@ -170,16 +172,27 @@ def complete_module(user, course, module, revision):
 
 def _finish(user, course, module, revision, enrolment):
     # The guarded UPDATE lets exactly one of several racing requests finish the module.
-    won = db.session.execute(
-        update(Progress)
-        .where(Progress.user_id == user.id, Progress.module_id == module.id, Progress.completed_at.is_(None))
-        .values(completed_at=_now())
-    ).rowcount == 1
+    won = (
+        db.session.execute(
+            update(Progress)
+            .where(Progress.user_id == user.id, Progress.module_id == module.id, Progress.completed_at.is_(None))
+            .values(completed_at=_now())
+        ).rowcount
+        == 1
+    )
     if not won:
         return False
-    entry, _created = award(user, kind="module", source_type="module", source_id=module.id,
-                            credits=revision.credits, minutes=revision.minutes, note=revision.title[:200],
-                            module=module, course=course)
+    entry, _created = award(
+        user,
+        kind="module",
+        source_type="module",
+        source_id=module.id,
+        credits=revision.credits,
+        minutes=revision.minutes,
+        note=revision.title[:200],
+        module=module,
+        course=course,
+    )
     module_completed.send(module, user=user, enrolment=enrolment, revision=revision, entry=entry)
     _complete_course_if_done(user, course, enrolment)
     return True
@@ -189,27 +202,43 @@ def _complete_course_if_done(user, course, enrolment):
     missing = db.session.scalar(
         select(func.count(Module.id))
         .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == user.id))
-        .where(Module.course_id == course.id, Module.is_required.is_(True), Module.is_retired.is_(False),
-               Progress.completed_at.is_(None))
+        .where(
+            Module.course_id == course.id,
+            Module.is_required.is_(True),
+            Module.is_retired.is_(False),
+            Progress.completed_at.is_(None),
+        )
     )
     if missing:
         return False
-    won = db.session.execute(
-        update(Enrolment)
-        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
-        .values(completed_at=_now())
-    ).rowcount == 1
+    won = (
+        db.session.execute(
+            update(Enrolment)
+            .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+            .values(completed_at=_now())
+        ).rowcount
+        == 1
+    )
     if not won:
         return False
     # The course pays what its modules did not: its credits and hours minus theirs.
     paid_credits, paid_minutes = db.session.execute(
         select(func.coalesce(func.sum(_module_credits()), 0), func.coalesce(func.sum(_module_minutes()), 0))
-        .select_from(Module).where(Module.course_id == course.id, Module.is_retired.is_(False))
+        .select_from(Module)
+        .where(Module.course_id == course.id, Module.is_retired.is_(False))
     ).one()
     rest_credits = max(Decimal(course.credits) - Decimal(paid_credits), Decimal("0"))
     rest_minutes = max(course.minutes - int(paid_minutes), 0)
-    entry, _created = award(user, kind="course", source_type="course", source_id=course.id,
-                            credits=rest_credits, minutes=rest_minutes, note=course.title[:200], course=course)
+    entry, _created = award(
+        user,
+        kind="course",
+        source_type="course",
+        source_id=course.id,
+        credits=rest_credits,
+        minutes=rest_minutes,
+        note=course.title[:200],
+        course=course,
+    )
     course_completed.send(course, user=user, enrolment=enrolment, entry=entry)
     return True
 
@@ -217,17 +246,21 @@ def _complete_course_if_done(user, course, enrolment):
 def _module_credits():
     from learnhub.catalog.models import ModuleRevision
 
-    return (select(ModuleRevision.credits)
-            .where(ModuleRevision.module_id == Module.id, ModuleRevision.revision == Module.revision)
-            .scalar_subquery())
+    return (
+        select(ModuleRevision.credits)
+        .where(ModuleRevision.module_id == Module.id, ModuleRevision.revision == Module.revision)
+        .scalar_subquery()
+    )
 
 
 def _module_minutes():
     from learnhub.catalog.models import ModuleRevision
 
-    return (select(ModuleRevision.minutes)
-            .where(ModuleRevision.module_id == Module.id, ModuleRevision.revision == Module.revision)
-            .scalar_subquery())
+    return (
+        select(ModuleRevision.minutes)
+        .where(ModuleRevision.module_id == Module.id, ModuleRevision.revision == Module.revision)
+        .scalar_subquery()
+    )
 
 
 # ---------------------------------------------------------------- quizzes
@@ -286,8 +319,15 @@ def submit_quiz(user, course, module, revision, answers):
     total = len(revision.questions) or 1
     score = correct_count * 100 // total
     is_passed = score >= (revision.pass_mark or 0)
-    attempt = QuizAttempt(user_id=user.id, module_id=module.id, revision_id=revision.id,
-                          answers=chosen, score=score, is_passed=is_passed, submitted_at=_now())
+    attempt = QuizAttempt(
+        user_id=user.id,
+        module_id=module.id,
+        revision_id=revision.id,
+        answers=chosen,
+        score=score,
+        is_passed=is_passed,
+        submitted_at=_now(),
+    )
     db.session.add(attempt)
     progress.best_score = max(progress.best_score or 0, score)
     db.session.flush()
@@ -302,8 +342,11 @@ def get_attempt(user, module, attempt_id):
         attempt_id = int(attempt_id)
     except (TypeError, ValueError):
         return None
-    return db.session.scalar(select(QuizAttempt).where(
-        QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id))
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id
+        )
+    )
 
 
 # ---------------------------------------------------------------- where I am
@@ -313,8 +356,11 @@ def progress_by_module(user, course):
     """{module_id: Progress} of this person in this course: one query."""
     if user is None or not getattr(user, "is_authenticated", False):
         return {}
-    rows = db.session.scalars(select(Progress).join(Module, Module.id == Progress.module_id)
-                              .where(Progress.user_id == user.id, Module.course_id == course.id))
+    rows = db.session.scalars(
+        select(Progress)
+        .join(Module, Module.id == Progress.module_id)
+        .where(Progress.user_id == user.id, Module.course_id == course.id)
+    )
     return {row.module_id: row for row in rows}
 
 
@@ -347,7 +393,8 @@ def next_module_key(user, course):
         select(Module.key)
         .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == user.id))
         .where(Module.course_id == course.id, Module.is_retired.is_(False), Progress.completed_at.is_(None))
-        .order_by(Module.position, Module.id).limit(1)
+        .order_by(Module.position, Module.id)
+        .limit(1)
     )
 
 

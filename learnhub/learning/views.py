@@ -31,8 +31,14 @@ def course(slug):
     course = _course_or_404(slug)
     modules = course_modules(course)
     enrolment, progress = learning.course_state(current_user, course)
-    return render_template("learning/course.html", course=course, modules=modules, progress=progress,
-                           enrolment=enrolment, next_module=learning.next_module(modules, progress))
+    return render_template(
+        "learning/course.html",
+        course=course,
+        modules=modules,
+        progress=progress,
+        enrolment=enrolment,
+        next_module=learning.next_module(modules, progress),
+    )
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -62,9 +68,15 @@ def module(slug, key):
     keys = [m.key for m, _r in modules]
     at = keys.index(module.key)
     return render_template(
-        "learning/module.html", course=course, module=module, revision=revision, progress=progress,
-        modules=modules, position=at + 1,
-        previous_key=keys[at - 1] if at > 0 else None, next_key=keys[at + 1] if at + 1 < len(keys) else None,
+        "learning/module.html",
+        course=course,
+        module=module,
+        revision=revision,
+        progress=progress,
+        modules=modules,
+        position=at + 1,
+        previous_key=keys[at - 1] if at > 0 else None,
+        next_key=keys[at + 1] if at + 1 < len(keys) else None,
         attempts_left=learning.attempts_left(current_user, module, revision) if module.kind == "quiz" else None,
     )
 
@@ -163,9 +175,14 @@ def attempt(slug, key, attempt_id):
     following = learning.next_module(modules, learning.progress_by_module(current_user, course))
     enrolment = learning.get_enrolment(current_user, course)
     return render_template(
-        "learning/attempt.html", course=course, module=module, attempt=attempt,
-        revision=db.session.get(ModuleRevision, attempt.revision_id), following=following,
-        enrolment=enrolment, attempts_left=learning.attempts_left(current_user, module, revision),
+        "learning/attempt.html",
+        course=course,
+        module=module,
+        attempt=attempt,
+        revision=db.session.get(ModuleRevision, attempt.revision_id),
+        following=following,
+        enrolment=enrolment,
+        attempts_left=learning.attempts_left(current_user, module, revision),
     )
 
 
@@ -177,8 +194,9 @@ def completed(slug):
     if enrolment is None or enrolment.completed_at is None:
         return redirect(url_for("learning.course", slug=slug))
     credits, minutes = balance(get_account(current_user))
-    return render_template("learning/completed.html", course=course, enrolment=enrolment,
-                           total_credits=credits, total_minutes=minutes)
+    return render_template(
+        "learning/completed.html", course=course, enrolment=enrolment, total_credits=credits, total_minutes=minutes
+    )
 
 
 def home_continuing(user):

@@ -28,9 +28,7 @@ CHILD_KINDS = {
 class Org(db.Model):
     __tablename__ = "org"
     __table_args__ = (
-        CheckConstraint(
-            "kind IN ('national', 'province', 'city', 'industry', 'enterprise')", name="kind"
-        ),
+        CheckConstraint("kind IN ('national', 'province', 'city', 'industry', 'enterprise')", name="kind"),
         # A subtree is one prefix query on `path`; varchar_pattern_ops lets PostgreSQL use it.
         Index("ix_org_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
     )

@@ -101,9 +101,7 @@ def choose_org(org_id=None, text="", scope_root=None, kinds=None):
     if org_id not in (None, ""):
         org_id = parse_id(org_id)
         org = db.session.get(Org, org_id) if org_id is not None else None
-        if org is not None and (scope_root is None or scope_root.contains(org)) and (
-            not kinds or org.kind in kinds
-        ):
+        if org is not None and (scope_root is None or scope_root.contains(org)) and (not kinds or org.kind in kinds):
             return org
     text = clean_line(text)
     if not text:
@@ -117,8 +115,7 @@ def choose_org(org_id=None, text="", scope_root=None, kinds=None):
         return candidates[0]
     if not candidates:
         raise DomainError(
-            _("No union matches “%(text)s”. Check the name, or ask your union for its full name.",
-              text=text),
+            _("No union matches “%(text)s”. Check the name, or ask your union for its full name.", text=text),
             "org_query",
         )
     raise OrgChoiceNeeded(_("Several unions match. Choose yours below."), candidates)

@@ -11,15 +11,22 @@ def init_app(app):
     app.register_blueprint(views.bp)
     nav.add_menu_item(app, "recognition.index", _l("Recognition"), roles={"worker"}, order=25)
     nav.add_menu_item(app, "recognition.review_queue", _l("Recognition"), roles={"admin"}, order=55)
-    nav.add_home_section(app, "recognition/_home_worker.html", roles={"worker"}, order=35,
-                         context=worker.home_nearest)
+    nav.add_home_section(app, "recognition/_home_worker.html", roles={"worker"}, order=35, context=worker.home_nearest)
     nav.add_home_section(app, "recognition/_home_admin.html", roles={"admin"}, order=15, context=review.home_waiting)
-    nav.add_to_slot(app, "course_completed", "recognition/_course_credential.html",
-                    context=worker.completed_course_credential)
-    audit.register_actions(app, {
-        "application.approve": _l("Recognition approved"), "application.reject": _l("Recognition rejected"),
-        "pathway.save": _l("Pathway saved"), "pathway.activate": _l("Pathway offered again"),
-        "pathway.deactivate": _l("Pathway withdrawn"), "prior_learning.grant": _l("Prior learning granted"),
-        "prior_learning.reject": _l("Prior learning rejected"), "credential.revoke": _l("Credential revoked"),
-    })
+    nav.add_to_slot(
+        app, "course_completed", "recognition/_course_credential.html", context=worker.completed_course_credential
+    )
+    audit.register_actions(
+        app,
+        {
+            "application.approve": _l("Recognition approved"),
+            "application.reject": _l("Recognition rejected"),
+            "pathway.save": _l("Pathway saved"),
+            "pathway.activate": _l("Pathway offered again"),
+            "pathway.deactivate": _l("Pathway withdrawn"),
+            "prior_learning.grant": _l("Prior learning granted"),
+            "prior_learning.reject": _l("Prior learning rejected"),
+            "credential.revoke": _l("Credential revoked"),
+        },
+    )
     subscribers.connect()

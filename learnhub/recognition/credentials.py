@@ -23,8 +23,7 @@ OB_CONTEXT = [
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
 # Open Badges' achievementType vocabulary; "ext:" marks a value of our own, as the spec allows.
-ACHIEVEMENT_TYPES = {"academic": "Course", "skill_level": "ext:SkillLevelTrainingHours",
-                     "certificate": "Certificate"}
+ACHIEVEMENT_TYPES = {"academic": "Course", "skill_level": "ext:SkillLevelTrainingHours", "certificate": "Certificate"}
 
 
 def issuer_name():
@@ -32,16 +31,39 @@ def issuer_name():
     return current_app.config.get("CREDENTIAL_ISSUER_NAME") or "LearnHub"
 
 
-def _issue(user, *, kind, source_type, source_id, title, description, criteria, achievement_type,
-           issuer, credits, minutes, issued_at=None):
+def _issue(
+    user,
+    *,
+    kind,
+    source_type,
+    source_id,
+    title,
+    description,
+    criteria,
+    achievement_type,
+    issuer,
+    credits,
+    minutes,
+    issued_at=None,
+):
     """Insert the credential for this source once; a second call returns the first."""
     key = dict(user_id=user.id, source_type=source_type, source_id=str(source_id))
     db.session.execute(
-        dialect_insert(Credential).values(
-            **key, uuid=str(uuid.uuid4()), kind=kind, title=title[:200], description=description,
-            criteria=criteria, achievement_type=achievement_type, issuer_name=issuer[:120],
-            credits=credits, minutes=int(minutes), issued_at=issued_at or datetime.now(UTC),
-        ).on_conflict_do_nothing(index_elements=list(key))
+        dialect_insert(Credential)
+        .values(
+            **key,
+            uuid=str(uuid.uuid4()),
+            kind=kind,
+            title=title[:200],
+            description=description,
+            criteria=criteria,
+            achievement_type=achievement_type,
+            issuer_name=issuer[:120],
+            credits=credits,
+            minutes=int(minutes),
+            issued_at=issued_at or datetime.now(UTC),
+        )
+        .on_conflict_do_nothing(index_elements=list(key))
     )
     return db.session.scalars(select(Credential).filter_by(**key)).one()
 
@@ -52,22 +74,43 @@ def issue_course_credential(user, course, completed_at=None):
 
     # Stored text is in the course's own language, not the language of whoever is browsing.
     with force_locale(course.language or "zh_CN"):
-        criteria = _("Completed every required module of the course “%(title)s” on LearnHub, "
-                     "passing its quizzes.", title=course.title)
-    return _issue(user, kind="course", source_type="course", source_id=course.id, title=course.title,
-                  description=course.summary or "", criteria=criteria, achievement_type="Course",
-                  issuer=issuer_name(), credits=course.credits, minutes=course.minutes,
-                  issued_at=completed_at)
+        criteria = _(
+            "Completed every required module of the course “%(title)s” on LearnHub, passing its quizzes.",
+            title=course.title,
+        )
+    return _issue(
+        user,
+        kind="course",
+        source_type="course",
+        source_id=course.id,
+        title=course.title,
+        description=course.summary or "",
+        criteria=criteria,
+        achievement_type="Course",
+        issuer=issuer_name(),
+        credits=course.credits,
+        minutes=course.minutes,
+        issued_at=completed_at,
+    )
 
 
 def issue_recognition_credential(application, title, criteria, issuer):
     """The credential for an approved application, issued once."""
     target = application.version.target
-    return _issue(application.user, kind="recognition", source_type="application", source_id=application.id,
-                  title=title, description=application.version.summary, criteria=criteria,
-                  achievement_type=ACHIEVEMENT_TYPES.get(target.kind, "Achievement"), issuer=issuer,
-                  credits=application.credits or 0, minutes=application.minutes or 0,
-                  issued_at=application.decided_at)
+    return _issue(
+        application.user,
+        kind="recognition",
+        source_type="application",
+        source_id=application.id,
+        title=title,
+        description=application.version.summary,
+        criteria=criteria,
+        achievement_type=ACHIEVEMENT_TYPES.get(target.kind, "Achievement"),
+        issuer=issuer,
+        credits=application.credits or 0,
+        minutes=application.minutes or 0,
+        issued_at=application.decided_at,
+    )
 
 
 # ---------------------------------------------------------------- looking up and revoking
@@ -91,20 +134,27 @@ def get_credential(text):
 
 def course_credential_of(user, course):
     """The credential `user` holds for finishing `course`, or None."""
-    return db.session.scalar(select(Credential).where(
-        Credential.user_id == user.id, Credential.source_type == "course", Credential.source_id == str(course.id)))
+    return db.session.scalar(
+        select(Credential).where(
+            Credential.user_id == user.id, Credential.source_type == "course", Credential.source_id == str(course.id)
+        )
+    )
 
 
 def credentials_of(user):
     """A worker's credentials, newest first."""
-    return db.session.scalars(select(Credential).where(Credential.user_id == user.id)
-                              .order_by(Credential.issued_at.desc(), Credential.id.desc())).all()
+    return db.session.scalars(
+        select(Credential)
+        .where(Credential.user_id == user.id)
+        .order_by(Credential.issued_at.desc(), Credential.id.desc())
+    ).all()
 
 
 def can_revoke(admin, credential):
     """True if `admin` manages the holder's union."""
-    return (getattr(admin, "is_authenticated", False) and admin.role == "admin"
-            and admin.org.contains(credential.user.org))
+    return (
+        getattr(admin, "is_authenticated", False) and admin.role == "admin" and admin.org.contains(credential.user.org)
+    )
 
 
 def revoke(admin, credential, reason):
@@ -113,14 +163,22 @@ def revoke(admin, credential, reason):
         raise NotFound(_("No credential has this number."))
     reason = parse_reason(reason)
     done = db.session.execute(
-        update(Credential).where(Credential.id == credential.id, Credential.revoked_at.is_(None))
+        update(Credential)
+        .where(Credential.id == credential.id, Credential.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC), revoked_by_id=admin.id, revoke_reason=reason)
     ).rowcount
     if done != 1:
         raise DomainError(_("This credential has already been revoked."))
     db.session.refresh(credential)
-    audit.record(admin, "credential.revoke", "credential", credential.uuid, credential.user.org.path,
-                 title=credential.title, reason=reason)
+    audit.record(
+        admin,
+        "credential.revoke",
+        "credential",
+        credential.uuid,
+        credential.user.org.path,
+        title=credential.title,
+        reason=reason,
+    )
     return credential
 
 
@@ -156,18 +214,23 @@ def open_badge(credential, base_url):
         "description": credential.description or credential.title,
         "criteria": {"narrative": credential.criteria or credential.title},
         "creditsAvailable": float(credential.credits),
-        "resultDescription": [{
-            "id": f"{credential_url}#hours", "type": ["ResultDescription"],
-            "name": "Learning hours", "resultType": "ext:LearningHours",
-        }],
+        "resultDescription": [
+            {
+                "id": f"{credential_url}#hours",
+                "type": ["ResultDescription"],
+                "name": "Learning hours",
+                "resultType": "ext:LearningHours",
+            }
+        ],
     }
     subject = {
         "type": ["AchievementSubject"],
         "name": mask_name(credential.user.name),
         "achievement": achievement,
         "creditsEarned": float(credential.credits),
-        "result": [{"type": ["Result"], "resultDescription": f"{credential_url}#hours", "value": hours,
-                    "status": "Completed"}],
+        "result": [
+            {"type": ["Result"], "resultDescription": f"{credential_url}#hours", "value": hours, "status": "Completed"}
+        ],
     }
     return {
         "@context": OB_CONTEXT,
@@ -187,6 +250,7 @@ def status_of(credential):
         "id": credential.uuid,
         "status": "revoked" if credential.is_revoked else "valid",
         "revokedAt": credential.revoked_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        if credential.is_revoked else None,
+        if credential.is_revoked
+        else None,
         "reason": credential.revoke_reason if credential.is_revoked else None,
     }

@@ -149,8 +149,10 @@ class PathwayVersion(db.Model):
 
     @property
     def occupation_labels(self):
-        return [_l("Courses for every occupation") if code == "all" else occupation_label(code)
-                for code in self.occupations or []]
+        return [
+            _l("Courses for every occupation") if code == "all" else occupation_label(code)
+            for code in self.occupations or []
+        ]
 
 
 class Application(db.Model):
@@ -162,9 +164,14 @@ class Application(db.Model):
             "status IN ('submitted', 'info_requested', 'approved', 'rejected', 'withdrawn')", name="status"
         ),
         # One open application per worker and pathway, whatever the servers do at once.
-        Index("uq_recognition_application_open", "user_id", "pathway_id", unique=True,
-              sqlite_where=text("status IN ('submitted', 'info_requested')"),
-              postgresql_where=text("status IN ('submitted', 'info_requested')")),
+        Index(
+            "uq_recognition_application_open",
+            "user_id",
+            "pathway_id",
+            unique=True,
+            sqlite_where=text("status IN ('submitted', 'info_requested')"),
+            postgresql_where=text("status IN ('submitted', 'info_requested')"),
+        ),
         Index("ix_recognition_application_status", "status", "updated_at"),
     )
 

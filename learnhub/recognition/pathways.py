@@ -90,8 +90,7 @@ def parse_course_groups(text, org=None):
         found = set(db.session.scalars(stmt))
         bad = sorted(wanted - found)
     if bad:
-        raise DomainError(_("No course has the address: %(slugs)s.", slugs=", ".join(bad)[:200]),
-                          "required_courses")
+        raise DomainError(_("No course has the address: %(slugs)s.", slugs=", ".join(bad)[:200]), "required_courses")
     return groups
 
 
@@ -110,13 +109,17 @@ def _require_keeper(admin):
 
 def kept_pathways_query(admin):
     """A SELECT of (Pathway, current PathwayVersion) that this admin keeps."""
-    return (select(Pathway, PathwayVersion)
-            .join(PathwayVersion, and_(PathwayVersion.pathway_id == Pathway.id,
-                                       PathwayVersion.version == Pathway.current_version))
-            .join(Org, Org.id == Pathway.org_id)
-            .options(contains_eager(Pathway.org))
-            .where(subtree_filter(admin.org))
-            .order_by(Pathway.is_active.desc(), PathwayVersion.title, Pathway.id))
+    return (
+        select(Pathway, PathwayVersion)
+        .join(
+            PathwayVersion,
+            and_(PathwayVersion.pathway_id == Pathway.id, PathwayVersion.version == Pathway.current_version),
+        )
+        .join(Org, Org.id == Pathway.org_id)
+        .options(contains_eager(Pathway.org))
+        .where(subtree_filter(admin.org))
+        .order_by(Pathway.is_active.desc(), PathwayVersion.title, Pathway.id)
+    )
 
 
 def get_kept_pathway(admin, pathway_id):
@@ -134,15 +137,18 @@ def get_kept_pathway(admin, pathway_id):
 
 def course_choices(admin):
     """(slug, title, status) of the courses this keeper may require, by address."""
-    return db.session.execute(select(Course.slug, Course.title, Course.status)
-                              .where(Course.status != "archived", reachable_filter(admin.org))
-                              .order_by(Course.slug)).all()
+    return db.session.execute(
+        select(Course.slug, Course.title, Course.status)
+        .where(Course.status != "archived", reachable_filter(admin.org))
+        .order_by(Course.slug)
+    ).all()
 
 
 def versions_of(pathway):
     """Every version of a pathway, newest first."""
-    return db.session.scalars(select(PathwayVersion).where(PathwayVersion.pathway_id == pathway.id)
-                              .order_by(PathwayVersion.version.desc())).all()
+    return db.session.scalars(
+        select(PathwayVersion).where(PathwayVersion.pathway_id == pathway.id).order_by(PathwayVersion.version.desc())
+    ).all()
 
 
 # ---------------------------------------------------------------- writing a version
@@ -151,8 +157,9 @@ def versions_of(pathway):
 def _target(kind, institution, programme, course_name, occupation, level, credits, hours):
     if kind not in TARGET_KINDS:
         raise DomainError(_("Choose what the pathway leads to."), "target_kind")
-    institution = _line(institution, "institution",
-                        required_message=_("Name the institution or body that recognises it."))
+    institution = _line(
+        institution, "institution", required_message=_("Name the institution or body that recognises it.")
+    )
     programme = _line(programme, "programme")
     course_name = _line(course_name, "course_name")
     credits = optional_credits(credits, "target_credits")
@@ -174,8 +181,16 @@ def _target(kind, institution, programme, course_name, occupation, level, credit
             raise DomainError(_("Name the certificate."), "programme")
         occupation = level = None
         course_name = ""
-    return Target(kind=kind, institution=institution, programme=programme, course_name=course_name,
-                  occupation=occupation, level=level, credits=credits, minutes=minutes)
+    return Target(
+        kind=kind,
+        institution=institution,
+        programme=programme,
+        course_name=course_name,
+        occupation=occupation,
+        level=level,
+        credits=credits,
+        minutes=minutes,
+    )
 
 
 def save_pathway(admin, pathway=None, *, base_version=None, **fields):
@@ -188,10 +203,18 @@ def save_pathway(admin, pathway=None, *, base_version=None, **fields):
     if pathway is not None and not admin.org.contains(pathway.org):
         raise NotFound(_("Pathway not found."))
     target, values = parse_rule(**fields, org=admin.org)
-    version = _write(target, values, org_id=admin.org_id, pathway=pathway, base_version=base_version,
-                     created_by_id=admin.id)
-    audit.record(admin, "pathway.save", "pathway", version.pathway_id, version.pathway.org.path,
-                 title=version.title, version=version.version)
+    version = _write(
+        target, values, org_id=admin.org_id, pathway=pathway, base_version=base_version, created_by_id=admin.id
+    )
+    audit.record(
+        admin,
+        "pathway.save",
+        "pathway",
+        version.pathway_id,
+        version.pathway.org.path,
+        title=version.title,
+        version=version.version,
+    )
     return version
 
 
@@ -203,18 +226,35 @@ def load_pathway(code, org, **fields):
     return _write(target, values, org_id=org.id, code=code)
 
 
-def parse_rule(*, title, summary="", target_kind, institution, programme="", course_name="", occupation=None,
-               level=None, target_credits="0", target_hours="0", required_courses="", min_credits="0",
-               min_hours="0", categories=(), occupations=(), within_years=None, counts_prior_learning=False,
-               cap=None, org=None):
+def parse_rule(
+    *,
+    title,
+    summary="",
+    target_kind,
+    institution,
+    programme="",
+    course_name="",
+    occupation=None,
+    level=None,
+    target_credits="0",
+    target_hours="0",
+    required_courses="",
+    min_credits="0",
+    min_hours="0",
+    categories=(),
+    occupations=(),
+    within_years=None,
+    counts_prior_learning=False,
+    cap=None,
+    org=None,
+):
     """(Target, version values) from what an admin typed, or a DomainError naming the field.
 
     `org`: the keeper's union, whose reach limits the courses a pathway may require.
     """
     title = _line(title, "title", required_message=_("Give the pathway a title."))
     summary = clean_text(summary, "summary", max_length=2000)
-    target = _target(target_kind, institution, programme, course_name, occupation, level, target_credits,
-                     target_hours)
+    target = _target(target_kind, institution, programme, course_name, occupation, level, target_credits, target_hours)
     groups = parse_course_groups(required_courses, org)
     min_credits = optional_credits(min_credits, "min_credits")
     min_minutes = parse_hours(min_hours, "min_hours")
@@ -231,10 +271,18 @@ def parse_rule(*, title, summary="", target_kind, institution, programme="", cou
             raise DomainError(_("The cap cannot be less than the credits the pathway grants."), "cap")
     if not groups and min_credits <= 0 and min_minutes <= 0:
         raise DomainError(_("Require at least one course, some credits or some hours."), "required_courses")
-    return target, dict(title=title, summary=summary, required_courses=groups, min_credits=min_credits,
-                        min_minutes=min_minutes, categories=categories, occupations=occupations,
-                        within_years=_years(within_years), counts_prior_learning=bool(counts_prior_learning),
-                        cap=cap_value)
+    return target, dict(
+        title=title,
+        summary=summary,
+        required_courses=groups,
+        min_credits=min_credits,
+        min_minutes=min_minutes,
+        categories=categories,
+        occupations=occupations,
+        within_years=_years(within_years),
+        counts_prior_learning=bool(counts_prior_learning),
+        cap=cap_value,
+    )
 
 
 def _write(target, values, *, org_id, pathway=None, base_version=None, created_by_id=None, code=None):
@@ -249,17 +297,23 @@ def _write(target, values, *, org_id, pathway=None, base_version=None, created_b
         number = base + 1
         # The guarded UPDATE lets one of two admins saving at once win; the other is told.
         moved = db.session.execute(
-            update(Pathway).where(Pathway.id == pathway.id, Pathway.current_version == base)
+            update(Pathway)
+            .where(Pathway.id == pathway.id, Pathway.current_version == base)
             .values(current_version=number)
         ).rowcount
         if moved != 1:
-            raise DomainError(_("Someone saved a newer version of this pathway meanwhile. "
-                                "Reload the page and make your change again."))
+            raise DomainError(
+                _(
+                    "Someone saved a newer version of this pathway meanwhile. "
+                    "Reload the page and make your change again."
+                )
+            )
         db.session.refresh(pathway)
     db.session.add(target)
     db.session.flush()
-    version = PathwayVersion(pathway_id=pathway.id, version=number, target_id=target.id,
-                             created_by_id=created_by_id, **values)
+    version = PathwayVersion(
+        pathway_id=pathway.id, version=number, target_id=target.id, created_by_id=created_by_id, **values
+    )
     db.session.add(version)
     db.session.flush()
     return version
@@ -280,6 +334,5 @@ def set_active(admin, pathway, active):
     if not admin.org.contains(pathway.org):
         raise NotFound(_("Pathway not found."))
     pathway.is_active = bool(active)
-    audit.record(admin, "pathway.activate" if active else "pathway.deactivate", "pathway", pathway.id,
-                 pathway.org.path)
+    audit.record(admin, "pathway.activate" if active else "pathway.deactivate", "pathway", pathway.id, pathway.org.path)
     return pathway

@@ -40,8 +40,13 @@ def check_evidence(filename, data):
     if not data:
         raise DomainError(_("Choose a photo or a PDF of the certificate."), "file")
     if len(data) > limit:
-        raise DomainError(_("The file is larger than %(mb)s MB. Take the photo again at a lower "
-                            "resolution, or send a smaller PDF.", mb=limit // (1024 * 1024)), "file")
+        raise DomainError(
+            _(
+                "The file is larger than %(mb)s MB. Take the photo again at a lower resolution, or send a smaller PDF.",
+                mb=limit // (1024 * 1024),
+            ),
+            "file",
+        )
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise DomainError(_("This PDF is incomplete or damaged. Save it again and send it."), "file")
@@ -98,13 +103,23 @@ def submit(user, *, title, issuer, achieved_on, hours, description, filename, da
     mime, data = check_evidence(filename, data)
     # The name is only shown to the reviewer; anything odd in it is dropped rather than refused.
     name = "".join(ch for ch in clean_line(filename) if ch.isprintable())[-120:]
-    file = EvidenceFile(sha256=hashlib.sha256(data).hexdigest(), mime=mime, size=len(data),
-                        original_name=name, data=data)
+    file = EvidenceFile(
+        sha256=hashlib.sha256(data).hexdigest(), mime=mime, size=len(data), original_name=name, data=data
+    )
     db.session.add(file)
     db.session.flush()
-    claim = PriorLearning(user_id=user.id, title=title, issuer=issuer, achieved_on=achieved_on,
-                          minutes=minutes, description=description, file_id=file.id, status="submitted",
-                          reason="", created_at=_now())
+    claim = PriorLearning(
+        user_id=user.id,
+        title=title,
+        issuer=issuer,
+        achieved_on=achieved_on,
+        minutes=minutes,
+        description=description,
+        file_id=file.id,
+        status="submitted",
+        reason="",
+        created_at=_now(),
+    )
     db.session.add(claim)
     db.session.flush()
     return claim
@@ -112,8 +127,11 @@ def submit(user, *, title, issuer, achieved_on, hours, description, filename, da
 
 def my_claims(user):
     """A worker's prior-learning claims, newest first."""
-    return db.session.scalars(select(PriorLearning).where(PriorLearning.user_id == user.id)
-                              .order_by(PriorLearning.created_at.desc(), PriorLearning.id.desc())).all()
+    return db.session.scalars(
+        select(PriorLearning)
+        .where(PriorLearning.user_id == user.id)
+        .order_by(PriorLearning.created_at.desc(), PriorLearning.id.desc())
+    ).all()
 
 
 def _get(claim_id):
@@ -138,11 +156,17 @@ def get_claim_for(user, claim_id):
 
 def review_query(admin, status="submitted"):
     """A SELECT of the claims of workers in `admin`'s subtree."""
-    stmt = (select(PriorLearning).join(User, User.id == PriorLearning.user_id).join(Org, Org.id == User.org_id)
-            .options(joinedload(PriorLearning.user)).where(subtree_filter(admin.org)))
+    stmt = (
+        select(PriorLearning)
+        .join(User, User.id == PriorLearning.user_id)
+        .join(Org, Org.id == User.org_id)
+        .options(joinedload(PriorLearning.user))
+        .where(subtree_filter(admin.org))
+    )
     if status == "decided":
-        return stmt.where(PriorLearning.status != "submitted").order_by(PriorLearning.decided_at.desc(),
-                                                                         PriorLearning.id.desc())
+        return stmt.where(PriorLearning.status != "submitted").order_by(
+            PriorLearning.decided_at.desc(), PriorLearning.id.desc()
+        )
     if status in ("submitted", "approved", "rejected"):
         stmt = stmt.where(PriorLearning.status == status)
     return stmt.order_by(PriorLearning.created_at, PriorLearning.id)
@@ -151,9 +175,11 @@ def review_query(admin, status="submitted"):
 def waiting_count(admin):
     """How many claims in `admin`'s subtree wait for a reviewer."""
     return db.session.scalar(
-        select(func.count(PriorLearning.id)).join(User, User.id == PriorLearning.user_id)
+        select(func.count(PriorLearning.id))
+        .join(User, User.id == PriorLearning.user_id)
         .join(Org, Org.id == User.org_id)
-        .where(subtree_filter(admin.org), PriorLearning.status == "submitted"))
+        .where(subtree_filter(admin.org), PriorLearning.status == "submitted")
+    )
 
 
 def _require_reviewer(admin, claim):
@@ -163,7 +189,8 @@ def _require_reviewer(admin, claim):
 
 def _decide(claim, **values):
     moved = db.session.execute(
-        update(PriorLearning).where(PriorLearning.id == claim.id, PriorLearning.status == "submitted")
+        update(PriorLearning)
+        .where(PriorLearning.id == claim.id, PriorLearning.status == "submitted")
         .values(decided_at=_now(), **values)
     ).rowcount
     if moved != 1:
@@ -183,18 +210,34 @@ def grant(admin, claim, *, credits, hours):
     if credits <= 0 and minutes <= 0:
         raise DomainError(_("Grant some credits or hours, or reject the claim."), "credits")
     _decide(claim, status="approved", decided_by_id=admin.id, granted_credits=credits, granted_minutes=minutes)
-    award(claim.user, kind="prior_learning", source_type="prior_learning", source_id=claim.id,
-          credits=credits, minutes=minutes, note=f"{claim.title} · {claim.issuer}"[:200], created_by=admin)
-    audit.record(admin, "prior_learning.grant", "prior_learning", claim.id, claim.user.org.path,
-                 credits=str(credits), minutes=minutes)
+    award(
+        claim.user,
+        kind="prior_learning",
+        source_type="prior_learning",
+        source_id=claim.id,
+        credits=credits,
+        minutes=minutes,
+        note=f"{claim.title} · {claim.issuer}"[:200],
+        created_by=admin,
+    )
+    audit.record(
+        admin,
+        "prior_learning.grant",
+        "prior_learning",
+        claim.id,
+        claim.user.org.path,
+        credits=str(credits),
+        minutes=minutes,
+    )
     return claim
 
 
 def reject(admin, claim, reason):
     """Turn a claim down, with a reason the worker will read."""
     _require_reviewer(admin, claim)
-    reason = clean_text(reason, "reason", max_length=1000,
-                        required_message=_("Give the reason, so that the worker knows what to do."))
+    reason = clean_text(
+        reason, "reason", max_length=1000, required_message=_("Give the reason, so that the worker knows what to do.")
+    )
     _decide(claim, status="rejected", decided_by_id=admin.id, reason=reason)
     audit.record(admin, "prior_learning.reject", "prior_learning", claim.id, claim.user.org.path, reason=reason)
     return claim

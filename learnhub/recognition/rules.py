@@ -108,15 +108,23 @@ def earned_by(user):
     """Everything `user` has earned that a pathway may count: two queries."""
     reversed_ids = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
     entries = db.session.execute(
-        select(LedgerEntry.kind, LedgerEntry.credits, LedgerEntry.minutes, LedgerEntry.created_at,
-               Course.slug, Course.category, Course.occupation)
+        select(
+            LedgerEntry.kind,
+            LedgerEntry.credits,
+            LedgerEntry.minutes,
+            LedgerEntry.created_at,
+            Course.slug,
+            Course.category,
+            Course.occupation,
+        )
         .join(Account, Account.id == LedgerEntry.account_id)
         .outerjoin(Course, Course.id == LedgerEntry.course_id)
-        .where(Account.user_id == user.id, LedgerEntry.kind.in_(COUNTED_KINDS),
-               LedgerEntry.id.not_in(reversed_ids))
+        .where(Account.user_id == user.id, LedgerEntry.kind.in_(COUNTED_KINDS), LedgerEntry.id.not_in(reversed_ids))
     ).all()
-    facts = [Fact(e.kind, Decimal(e.credits), int(e.minutes), e.created_at, e.slug, e.category, e.occupation)
-             for e in entries]
+    facts = [
+        Fact(e.kind, Decimal(e.credits), int(e.minutes), e.created_at, e.slug, e.category, e.occupation)
+        for e in entries
+    ]
     return Earned(facts=facts, recognised=recognised_credits(user))
 
 
@@ -125,7 +133,8 @@ def recognised_credits(user):
     rows = db.session.execute(
         select(Target.institution, Target.programme, func.coalesce(func.sum(Application.credits), 0))
         .select_from(Application)
-        .join(Application.version).join(Target)
+        .join(Application.version)
+        .join(Target)
         .where(Application.user_id == user.id, Application.status == "approved")
         .group_by(Target.institution, Target.programme)
     ).all()
@@ -159,8 +168,11 @@ def measure(version, earned, courses_by_slug, now=None):
     minutes = sum(f.minutes for f in counted)
     done = {f.slug for f in facts if f.kind == "course" and f.slug}
     groups = [
-        CourseGroup(slugs=list(group), courses=[courses_by_slug[s] for s in group if s in courses_by_slug],
-                    is_done=any(slug in done for slug in group))
+        CourseGroup(
+            slugs=list(group),
+            courses=[courses_by_slug[s] for s in group if s in courses_by_slug],
+            is_done=any(slug in done for slug in group),
+        )
         for group in version.required_courses or []
     ]
     progress = Progress(version=version, credits=credits, minutes=minutes, groups=groups)

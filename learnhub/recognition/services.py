@@ -32,8 +32,9 @@ def _now():
 
 
 def _event(application, action, by, message=""):
-    db.session.add(ApplicationEvent(application_id=application.id, action=action, by_id=by.id,
-                                    message=message, at=_now()))
+    db.session.add(
+        ApplicationEvent(application_id=application.id, action=action, by_id=by.id, message=message, at=_now())
+    )
 
 
 # ---------------------------------------------------------------- what a worker sees
@@ -41,12 +42,16 @@ def _event(application, action, by, message=""):
 
 def visible_pathways_query(user):
     """A SELECT of (Pathway, current version) offered to this worker: kept by a union above them."""
-    return (select(Pathway, PathwayVersion)
-            .join(PathwayVersion, and_(PathwayVersion.pathway_id == Pathway.id,
-                                       PathwayVersion.version == Pathway.current_version))
-            .options(joinedload(Pathway.org))
-            .where(Pathway.is_active.is_(True), Pathway.org_id.in_(user.org.ancestor_ids))
-            .order_by(PathwayVersion.title, Pathway.id))
+    return (
+        select(Pathway, PathwayVersion)
+        .join(
+            PathwayVersion,
+            and_(PathwayVersion.pathway_id == Pathway.id, PathwayVersion.version == Pathway.current_version),
+        )
+        .options(joinedload(Pathway.org))
+        .where(Pathway.is_active.is_(True), Pathway.org_id.in_(user.org.ancestor_ids))
+        .order_by(PathwayVersion.title, Pathway.id)
+    )
 
 
 @dataclass
@@ -83,12 +88,15 @@ def pathway_views(user, pathway_id=None):
     courses = rules.courses_for([version for _p, version in rows])
     latest = {}
     for application in db.session.scalars(
-            select(Application).where(Application.user_id == user.id,
-                                      Application.pathway_id.in_([p.id for p, _v in rows]))
-            .order_by(Application.id)):
+        select(Application)
+        .where(Application.user_id == user.id, Application.pathway_id.in_([p.id for p, _v in rows]))
+        .order_by(Application.id)
+    ):
         latest[application.pathway_id] = application
-    return [PathwayView(pathway, version, rules.measure(version, earned, courses), latest.get(pathway.id))
-            for pathway, version in rows]
+    return [
+        PathwayView(pathway, version, rules.measure(version, earned, courses), latest.get(pathway.id))
+        for pathway, version in rows
+    ]
 
 
 def get_pathway_view(user, pathway_id):
@@ -111,9 +119,12 @@ def nearest_pathway(user):
 
 def my_applications(user):
     """This worker's applications, newest first."""
-    return db.session.scalars(select(Application).options(selectinload(Application.version))
-                              .where(Application.user_id == user.id)
-                              .order_by(Application.created_at.desc(), Application.id.desc())).all()
+    return db.session.scalars(
+        select(Application)
+        .options(selectinload(Application.version))
+        .where(Application.user_id == user.id)
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    ).all()
 
 
 def get_my_application(user, application_id):
@@ -152,10 +163,20 @@ def apply(user, pathway_id, note=""):
     now = _now()
     # The partial unique index is the last word: two taps on two servers make one application.
     inserted = db.session.execute(
-        dialect_insert(Application).values(
-            user_id=user.id, pathway_id=view.pathway.id, version_id=view.version.id, status="submitted",
-            note=note, evidence=view.progress.snapshot(), reason="", created_at=now, updated_at=now,
-        ).on_conflict_do_nothing().returning(Application.id)
+        dialect_insert(Application)
+        .values(
+            user_id=user.id,
+            pathway_id=view.pathway.id,
+            version_id=view.version.id,
+            status="submitted",
+            note=note,
+            evidence=view.progress.snapshot(),
+            reason="",
+            created_at=now,
+            updated_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(Application.id)
     ).first()
     if inserted is None:
         raise DomainError(_("You already have an application for this pathway waiting."))
@@ -169,7 +190,8 @@ def _move(application, from_statuses, **values):
     """Change an application's status only if it is still in one of `from_statuses`."""
     values.setdefault("updated_at", _now())
     moved = db.session.execute(
-        update(Application).where(Application.id == application.id, Application.status.in_(from_statuses))
+        update(Application)
+        .where(Application.id == application.id, Application.status.in_(from_statuses))
         .values(**values)
     ).rowcount
     if moved != 1:
@@ -182,8 +204,9 @@ def respond(user, application, message):
     """Send the information a reviewer asked for; the application waits for review again."""
     if application.user_id != user.id:
         raise NotFound(_("Application not found."))
-    message = clean_text(message, "message", max_length=1000,
-                         required_message=_("Write the information the reviewer asked for."))
+    message = clean_text(
+        message, "message", max_length=1000, required_message=_("Write the information the reviewer asked for.")
+    )
     if application.status != "info_requested":
         raise DomainError(_("Nobody has asked for more information on this application."))
     _move(application, ("info_requested",), status="submitted")
@@ -212,14 +235,17 @@ def _require_reviewer(admin, application):
 
 def review_query(admin, status="open"):
     """A SELECT of the applications of workers in `admin`'s subtree, oldest waiting first."""
-    stmt = (select(Application).join(User, User.id == Application.user_id).join(Org, Org.id == User.org_id)
-            .options(joinedload(Application.user), joinedload(Application.version))
-            .where(subtree_filter(admin.org)))
+    stmt = (
+        select(Application)
+        .join(User, User.id == Application.user_id)
+        .join(Org, Org.id == User.org_id)
+        .options(joinedload(Application.user), joinedload(Application.version))
+        .where(subtree_filter(admin.org))
+    )
     if status == "open":
         stmt = stmt.where(Application.status.in_(OPEN_STATUSES)).order_by(Application.updated_at, Application.id)
     elif status in ("approved", "rejected", "withdrawn"):
-        stmt = stmt.where(Application.status == status).order_by(Application.updated_at.desc(),
-                                                                Application.id.desc())
+        stmt = stmt.where(Application.status == status).order_by(Application.updated_at.desc(), Application.id.desc())
     else:
         stmt = stmt.order_by(Application.updated_at.desc(), Application.id.desc())
     return stmt
@@ -228,9 +254,11 @@ def review_query(admin, status="open"):
 def waiting_count(admin):
     """How many applications in `admin`'s subtree wait for a reviewer (not for the worker)."""
     return db.session.scalar(
-        select(func.count(Application.id)).join(User, User.id == Application.user_id)
+        select(func.count(Application.id))
+        .join(User, User.id == Application.user_id)
         .join(Org, Org.id == User.org_id)
-        .where(subtree_filter(admin.org), Application.status == "submitted"))
+        .where(subtree_filter(admin.org), Application.status == "submitted")
+    )
 
 
 def get_application_in_scope(admin, application_id):
@@ -249,8 +277,7 @@ def measure_now(application):
 def ask_for_information(admin, application, message):
     """Ask the worker for more; the application waits for them."""
     _require_reviewer(admin, application)
-    message = clean_text(message, "message", max_length=1000,
-                         required_message=_("Write what the worker should send."))
+    message = clean_text(message, "message", max_length=1000, required_message=_("Write what the worker should send."))
     _move(application, OPEN_STATUSES, status="info_requested")
     _event(application, "info_requested", admin, message)
     db.session.flush()
@@ -260,13 +287,20 @@ def ask_for_information(admin, application, message):
 def reject(admin, application, reason):
     """Turn an application down, with a reason the worker will read."""
     _require_reviewer(admin, application)
-    reason = clean_text(reason, "reason", max_length=1000,
-                        required_message=_("Give the reason, so that the worker knows what to do."))
-    _move(application, OPEN_STATUSES, status="rejected", decided_by_id=admin.id, decided_at=_now(),
-          reason=reason)
+    reason = clean_text(
+        reason, "reason", max_length=1000, required_message=_("Give the reason, so that the worker knows what to do.")
+    )
+    _move(application, OPEN_STATUSES, status="rejected", decided_by_id=admin.id, decided_at=_now(), reason=reason)
     _event(application, "rejected", admin, reason)
-    audit.record(admin, "application.reject", "application", application.id, application.user.org.path,
-                 pathway=application.version.title, reason=reason)
+    audit.record(
+        admin,
+        "application.reject",
+        "application",
+        application.id,
+        application.user.org.path,
+        pathway=application.version.title,
+        reason=reason,
+    )
     return application
 
 
@@ -281,20 +315,46 @@ def approve(admin, application):
         raise DomainError(_("This application has already been decided or changed. Reload the page."))
     progress = measure_now(application)
     if not progress.is_met:
-        raise DomainError(_("The worker no longer meets this pathway (for example, an entry was corrected). "
-                            "Ask for more information or reject it."))
+        raise DomainError(
+            _(
+                "The worker no longer meets this pathway (for example, an entry was corrected). "
+                "Ask for more information or reject it."
+            )
+        )
     target = application.version.target
-    _move(application, OPEN_STATUSES, status="approved", decided_by_id=admin.id, decided_at=_now(),
-          credits=progress.grant_credits, minutes=target.minutes)
+    _move(
+        application,
+        OPEN_STATUSES,
+        status="approved",
+        decided_by_id=admin.id,
+        decided_at=_now(),
+        credits=progress.grant_credits,
+        minutes=target.minutes,
+    )
     title, criteria = recognition_wording(application)
     # The learning account records the recognition, moving nothing: the credits and hours that
     # earned it are already in the account, and counting them again would count them twice.
-    award(application.user, kind="recognition", source_type="application", source_id=application.id,
-          credits=0, minutes=0, note=title[:200], created_by=admin)
+    award(
+        application.user,
+        kind="recognition",
+        source_type="application",
+        source_id=application.id,
+        credits=0,
+        minutes=0,
+        note=title[:200],
+        created_by=admin,
+    )
     issue_recognition_credential(application, title, criteria, issuer=application.pathway.org.name)
     _event(application, "approved", admin)
-    audit.record(admin, "application.approve", "application", application.id, application.user.org.path,
-                 pathway=application.version.title, credits=str(progress.grant_credits))
+    audit.record(
+        admin,
+        "application.approve",
+        "application",
+        application.id,
+        application.user.org.path,
+        pathway=application.version.title,
+        credits=str(progress.grant_credits),
+    )
     return application
 
 
@@ -306,17 +366,28 @@ def recognition_wording(application):
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         credits, hours = format_credits(application.credits or 0), format_hours(application.minutes or 0)
         if target.kind == "academic":
-            title = _("%(credits)s credits of “%(course)s”, %(programme)s, %(institution)s",
-                      credits=credits, course=target.course_name or target.programme,
-                      programme=target.programme, institution=target.institution)
+            title = _(
+                "%(credits)s credits of “%(course)s”, %(programme)s, %(institution)s",
+                credits=credits,
+                course=target.course_name or target.programme,
+                programme=target.programme,
+                institution=target.institution,
+            )
         elif target.kind == "skill_level":
-            title = _("%(hours)s training hours toward %(level)s (%(occupation)s), %(institution)s",
-                      hours=hours, level=target.level_label, occupation=target.occupation_label,
-                      institution=target.institution)
+            title = _(
+                "%(hours)s training hours toward %(level)s (%(occupation)s), %(institution)s",
+                hours=hours,
+                level=target.level_label,
+                occupation=target.occupation_label,
+                institution=target.institution,
+            )
         else:
-            title = _("%(certificate)s, %(institution)s", certificate=target.programme,
-                      institution=target.institution)
-        criteria = _("Met the recognition pathway “%(title)s” (version %(version)d) kept by %(union)s, "
-                     "and approved by a reviewer.", title=version.title, version=version.version,
-                     union=application.pathway.org.name)
+            title = _("%(certificate)s, %(institution)s", certificate=target.programme, institution=target.institution)
+        criteria = _(
+            "Met the recognition pathway “%(title)s” (version %(version)d) kept by %(union)s, "
+            "and approved by a reviewer.",
+            title=version.title,
+            version=version.version,
+            union=application.pathway.org.name,
+        )
     return str(title), str(criteria)

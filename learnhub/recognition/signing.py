@@ -42,7 +42,8 @@ def _generate(path):
     """Write a new key to `path` unless one is there; the first of racing processes wins."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".key-")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -99,8 +100,13 @@ def sign_credential(badge):
     key, kid = signing_key()
     issued = datetime.strptime(badge["validFrom"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     claims = dict(badge)
-    claims.update(iss=badge["issuer"]["id"], jti=badge["id"], sub=badge["id"] + "#subject",
-                  nbf=int(issued.timestamp()), iat=int(issued.timestamp()))
+    claims.update(
+        iss=badge["issuer"]["id"],
+        jti=badge["id"],
+        sub=badge["id"] + "#subject",
+        nbf=int(issued.timestamp()),
+        iat=int(issued.timestamp()),
+    )
     return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid, "typ": "JWT"})
 
 
@@ -108,22 +114,28 @@ def verify_token(token):
     """The claims of a VC-JWT this server signed, or a DomainError saying it cannot be trusted."""
     token = "".join(str(token or "").split())
     if not token:
-        raise DomainError(_("Paste the signed credential (a long text in three parts, separated by dots)."),
-                          "token")
+        raise DomainError(_("Paste the signed credential (a long text in three parts, separated by dots)."), "token")
     if len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
-        raise DomainError(_("This is not a signed credential: it should be a long text in three parts, "
-                            "separated by dots."), "token")
+        raise DomainError(
+            _("This is not a signed credential: it should be a long text in three parts, separated by dots."), "token"
+        )
     key, kid = signing_key()
     try:
         header = jwt.get_unverified_header(token)
         if header.get("kid") not in (None, kid):
             raise DomainError(_("This credential was not signed with our key."), "token")
-        return jwt.decode(token, key.public_key(), algorithms=["EdDSA"],
-                          options={"require": ["jti", "iss", "nbf"], "verify_aud": False}, leeway=300)
+        return jwt.decode(
+            token,
+            key.public_key(),
+            algorithms=["EdDSA"],
+            options={"require": ["jti", "iss", "nbf"], "verify_aud": False},
+            leeway=300,
+        )
     except DomainError:
         raise
     except jwt.InvalidSignatureError:
-        raise DomainError(_("The signature does not match: this credential has been altered or was not "
-                            "issued by us."), "token") from None
+        raise DomainError(
+            _("The signature does not match: this credential has been altered or was not issued by us."), "token"
+        ) from None
     except (jwt.InvalidTokenError, ValueError, TypeError):
         raise DomainError(_("This is not a signed credential we can read."), "token") from None

@@ -36,23 +36,43 @@ def _iso(value):
 
 
 def on_personal_data_requested(user, **_kwargs):
-    applications = db.session.scalars(select(Application).where(Application.user_id == user.id)
-                                      .order_by(Application.id))
-    claims = db.session.scalars(select(PriorLearning).where(PriorLearning.user_id == user.id)
-                                .order_by(PriorLearning.id))
-    credentials = db.session.scalars(select(Credential).where(Credential.user_id == user.id)
-                                     .order_by(Credential.id))
+    applications = db.session.scalars(
+        select(Application).where(Application.user_id == user.id).order_by(Application.id)
+    )
+    claims = db.session.scalars(
+        select(PriorLearning).where(PriorLearning.user_id == user.id).order_by(PriorLearning.id)
+    )
+    credentials = db.session.scalars(select(Credential).where(Credential.user_id == user.id).order_by(Credential.id))
     return "recognition", {
-        "applications": [{"pathway": a.version.title, "status": a.status, "note": a.note,
-                          "credits": str(a.credits) if a.credits is not None else None,
-                          "created_at": _iso(a.created_at), "decided_at": _iso(a.decided_at),
-                          "reason": a.reason} for a in applications],
-        "prior_learning": [{"title": c.title, "issuer": c.issuer, "achieved_on": _iso(c.achieved_on),
-                            "minutes": c.minutes, "description": c.description, "status": c.status,
-                            "granted_credits": str(c.granted_credits) if c.granted_credits is not None else None,
-                            "granted_minutes": c.granted_minutes} for c in claims],
-        "credentials": [{"id": c.uuid, "title": c.title, "issued_at": _iso(c.issued_at),
-                         "revoked_at": _iso(c.revoked_at)} for c in credentials],
+        "applications": [
+            {
+                "pathway": a.version.title,
+                "status": a.status,
+                "note": a.note,
+                "credits": str(a.credits) if a.credits is not None else None,
+                "created_at": _iso(a.created_at),
+                "decided_at": _iso(a.decided_at),
+                "reason": a.reason,
+            }
+            for a in applications
+        ],
+        "prior_learning": [
+            {
+                "title": c.title,
+                "issuer": c.issuer,
+                "achieved_on": _iso(c.achieved_on),
+                "minutes": c.minutes,
+                "description": c.description,
+                "status": c.status,
+                "granted_credits": str(c.granted_credits) if c.granted_credits is not None else None,
+                "granted_minutes": c.granted_minutes,
+            }
+            for c in claims
+        ],
+        "credentials": [
+            {"id": c.uuid, "title": c.title, "issued_at": _iso(c.issued_at), "revoked_at": _iso(c.revoked_at)}
+            for c in credentials
+        ],
     }
 
 
@@ -60,11 +80,13 @@ def on_account_erasing(user, **_kwargs):
     with force_locale("zh_CN"):  # the reason strangers read, in the platform's language
         reason = _("Withdrawn by the holder, who deleted their account.")
     db.session.execute(
-        update(Credential).where(Credential.user_id == user.id, Credential.revoked_at.is_(None))
+        update(Credential)
+        .where(Credential.user_id == user.id, Credential.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC), revoked_by_id=user.id, revoke_reason=reason)
     )
     file_ids = select(PriorLearning.file_id).where(PriorLearning.user_id == user.id)
-    db.session.execute(update(EvidenceFile).where(EvidenceFile.id.in_(file_ids))
-                       .values(data=b"", original_name="", size=0))
+    db.session.execute(
+        update(EvidenceFile).where(EvidenceFile.id.in_(file_ids)).values(data=b"", original_name="", size=0)
+    )
     db.session.execute(update(PriorLearning).where(PriorLearning.user_id == user.id).values(description=""))
     db.session.execute(update(Application).where(Application.user_id == user.id).values(note="", evidence={}))

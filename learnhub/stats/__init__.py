@@ -15,5 +15,6 @@ def init_app(app):
     nav.add_menu_item(app, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
     nav.add_home_section(app, "stats/_home.html", roles={"admin"}, order=15, context=dashboards.home_headline)
     subscribers.connect()
-    tasks.add_task(app, headcounts.count_everyone,
-                   schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}"))
+    tasks.add_task(
+        app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")
+    )

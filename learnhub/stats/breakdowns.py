@@ -44,8 +44,12 @@ def people_figures(session, org, period, today):
     enrolments and completions of the period. Two grouped queries for both breakdowns."""
     result = defaultdict(lambda: Figures(workers=0, active_7=0, active_30=0))
     # The learners of the last 30 days, once each (read from the (day, user_id) index).
-    recent = (select(ActivityDay.user_id).where(ActivityDay.day >= today - timedelta(days=29))
-              .group_by(ActivityDay.user_id).subquery())
+    recent = (
+        select(ActivityDay.user_id)
+        .where(ActivityDay.day >= today - timedelta(days=29))
+        .group_by(ActivityDay.user_id)
+        .subquery()
+    )
     for occupation, level, workers, active in session.execute(
         select(User.occupation, User.skill_level, func.count(), func.count(recent.c.user_id))
         .outerjoin(recent, recent.c.user_id == User.id)
@@ -58,8 +62,12 @@ def people_figures(session, org, period, today):
     enrolled = Enrolment.enrolled_at.between(start, end - timedelta(microseconds=1))
     completed = Enrolment.completed_at.between(start, end - timedelta(microseconds=1))
     for occupation, level, enrolments, completions in session.execute(
-        select(User.occupation, User.skill_level, func.sum(case((enrolled, 1), else_=0)),
-               func.sum(case((completed, 1), else_=0)))
+        select(
+            User.occupation,
+            User.skill_level,
+            func.sum(case((enrolled, 1), else_=0)),
+            func.sum(case((completed, 1), else_=0)),
+        )
         .join(Enrolment, Enrolment.user_id == User.id)
         .where(User.role == "worker", in_subtree(org, User.org_id), or_(enrolled, completed))
         .group_by(User.occupation, User.skill_level)
@@ -87,9 +95,13 @@ def by_skill_level(found):
 
 
 def _in_order(found, vocabulary, keep_empty=False):
-    rows = [(code, label, found[code]) for code, label in vocabulary
-            if keep_empty or (code in found and not found[code].is_empty)]
+    rows = [
+        (code, label, found[code])
+        for code, label in vocabulary
+        if keep_empty or (code in found and not found[code].is_empty)
+    ]
     known = {code for code, _label in vocabulary}
-    rows += [(code, code or "—", figures) for code, figures in found.items()
-             if code not in known and not figures.is_empty]
+    rows += [
+        (code, code or "—", figures) for code, figures in found.items() if code not in known and not figures.is_empty
+    ]
     return rows

@@ -48,9 +48,11 @@ def fit(text, width, size=12):
 
 def _open(width, height, title):
     chart_id = f"chart-{next(_ids)}"
-    return [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-            f'aria-labelledby="{chart_id}" preserveAspectRatio="xMinYMin meet">',
-            f'<title id="{chart_id}">{escape(title)}</title>']
+    return [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-labelledby="{chart_id}" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="{chart_id}">{escape(title)}</title>',
+    ]
 
 
 def column_chart(title, labels, series, height=220):
@@ -62,8 +64,10 @@ def column_chart(title, labels, series, height=220):
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
         parts.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - 8}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                     f'{_number(top_value * fraction)}</text>')
+        parts.append(
+            f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{_number(top_value * fraction)}</text>"
+        )
     slot = plot_w / max(len(labels), 1)
     bar_w = max(min(slot * 0.8 / max(len(series), 1), 28), 2)
     for i, label in enumerate(labels):
@@ -71,18 +75,24 @@ def column_chart(title, labels, series, height=220):
         for s, (name, values) in enumerate(series):
             value = float(values[i] or 0)
             h = plot_h * value / top_value
-            parts.append(f'<rect class="s{s + 1}" x="{x0 + s * bar_w:.1f}" y="{top + plot_h - h:.1f}" '
-                         f'width="{bar_w - 1:.1f}" height="{h:.1f}"><title>{escape(name)} {escape(str(label).replace(chr(10), " "))}: '
-                         f'{_number(value)}</title></rect>')
+            parts.append(
+                f'<rect class="s{s + 1}" x="{x0 + s * bar_w:.1f}" y="{top + plot_h - h:.1f}" '
+                f'width="{bar_w - 1:.1f}" height="{h:.1f}"><title>{escape(name)} {escape(str(label).replace(chr(10), " "))}: '
+                f"{_number(value)}</title></rect>"
+            )
         if len(labels) <= 12 or i % 2 == 0:
             middle = left + slot * i + slot / 2
             # A label may be "2026-01": the month on the first line, the year under it.
             first, _sep, second = str(label).partition("\n")
-            parts.append(f'<text class="axis" x="{middle:.1f}" y="{top + plot_h + 16}" '
-                         f'text-anchor="middle">{escape(first)}</text>')
+            parts.append(
+                f'<text class="axis" x="{middle:.1f}" y="{top + plot_h + 16}" '
+                f'text-anchor="middle">{escape(first)}</text>'
+            )
             if second:
-                parts.append(f'<text class="axis" x="{middle:.1f}" y="{top + plot_h + 30}" '
-                             f'text-anchor="middle">{escape(second)}</text>')
+                parts.append(
+                    f'<text class="axis" x="{middle:.1f}" y="{top + plot_h + 30}" '
+                    f'text-anchor="middle">{escape(second)}</text>'
+                )
     x = left
     for s, (name, _values) in enumerate(series):
         parts.append(f'<rect class="s{s + 1}" x="{x}" y="{height + 6}" width="12" height="12"/>')
@@ -105,8 +115,10 @@ def bar_chart(title, items, unit=""):
         text = str(label)
         short = fit(text, label_w - 12)
         parts.append(f'<text class="axis" x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(short)}</text>')
-        parts.append(f'<rect class="s1" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}">'
-                     f'<title>{escape(text)}: {_number(value)}{escape(unit)}</title></rect>')
+        parts.append(
+            f'<rect class="s1" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}">'
+            f"<title>{escape(text)}: {_number(value)}{escape(unit)}</title></rect>"
+        )
         shown = "—" if value is None else f"{_number(value)}{unit}"
         parts.append(f'<text class="axis" x="{label_w + w + 6:.1f}" y="{y + 16}">{escape(shown)}</text>')
     parts.append("</svg>")

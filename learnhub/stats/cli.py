@@ -18,5 +18,7 @@ def rebuild_command():
     started = time.monotonic()
     rows, subtree_rows = rebuild_rollups()
     db.session.commit()
-    click.echo(f"Rollups rebuilt: {rows} rows per union and course, {subtree_rows} per subtree and "
-               f"category, in {time.monotonic() - started:.1f} s.")
+    click.echo(
+        f"Rollups rebuilt: {rows} rows per union and course, {subtree_rows} per subtree and "
+        f"category, in {time.monotonic() - started:.1f} s."
+    )

@@ -64,9 +64,13 @@ class Figures:
 
 def measures_of(row):
     """Figures from a row of rollup sums."""
-    return Figures(enrolments=int(row.enrolments or 0), completions=int(row.completions or 0),
-                   cohort_completions=int(row.cohort_completions or 0),
-                   credits=Decimal(row.credits or 0).quantize(Decimal("0.01")), minutes=int(row.minutes or 0))
+    return Figures(
+        enrolments=int(row.enrolments or 0),
+        completions=int(row.completions or 0),
+        cohort_completions=int(row.cohort_completions or 0),
+        credits=Decimal(row.credits or 0).quantize(Decimal("0.01")),
+        minutes=int(row.minutes or 0),
+    )
 
 
 def sums_of(model=SubtreeRollup):
@@ -110,10 +114,14 @@ def dashboard(session, org, period, today):
     """Everything the overview page shows for `org`'s subtree over `period`."""
     children = children_of(session, org)
     ids = [org.id] + [child.id for child in children]
-    learned = {row.org_id: measures_of(row) for row in session.execute(
-        select(SubtreeRollup.org_id, *sums_of()).where(
-            SubtreeRollup.org_id.in_(ids), SubtreeRollup.day.between(period.start, period.end))
-        .group_by(SubtreeRollup.org_id))}
+    learned = {
+        row.org_id: measures_of(row)
+        for row in session.execute(
+            select(SubtreeRollup.org_id, *sums_of())
+            .where(SubtreeRollup.org_id.in_(ids), SubtreeRollup.day.between(period.start, period.end))
+            .group_by(SubtreeRollup.org_id)
+        )
+    }
     people, counted_at = headcounts(session, ids)
 
     def figures_of(org_id):
@@ -127,8 +135,15 @@ def dashboard(session, org, period, today):
         beyond = total.minus(_total_of(rows))
         if not beyond.is_empty:
             rows.append((None, beyond))
-    return Dashboard(org, total, rows, category_figures(session, org, period), trend(session, org, period), counted_at,
-                     recognitions_approved(session, org, period))
+    return Dashboard(
+        org,
+        total,
+        rows,
+        category_figures(session, org, period),
+        trend(session, org, period),
+        counted_at,
+        recognitions_approved(session, org, period),
+    )
 
 
 def recognitions_approved(session, org, period):
@@ -147,9 +162,15 @@ def recognitions_approved(session, org, period):
     end = datetime.combine(period.end + timedelta(days=1), time(), tzinfo=zone)
     return session.scalar(
         select(func.count(Application.id))
-        .join(User, User.id == Application.user_id).join(Org, Org.id == User.org_id)
-        .where(Org.path.startswith(org.path), Application.status == "approved",
-               Application.decided_at >= start, Application.decided_at < end))
+        .join(User, User.id == Application.user_id)
+        .join(Org, Org.id == User.org_id)
+        .where(
+            Org.path.startswith(org.path),
+            Application.status == "approved",
+            Application.decided_at >= start,
+            Application.decided_at < end,
+        )
+    )
 
 
 def _total_of(rows):
@@ -161,12 +182,17 @@ def _total_of(rows):
 
 def category_figures(session, org, period):
     """[(category, label, Figures)] for the subtree over the period, every category listed."""
-    found = {row.category: measures_of(row) for row in session.execute(
-        select(SubtreeRollup.category, *sums_of()).where(
-            SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(period.start, period.end))
-        .group_by(SubtreeRollup.category))}
+    found = {
+        row.category: measures_of(row)
+        for row in session.execute(
+            select(SubtreeRollup.category, *sums_of())
+            .where(SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(period.start, period.end))
+            .group_by(SubtreeRollup.category)
+        )
+    }
     return [(code, label, found.get(code, Figures())) for code, label in CATEGORIES.items()] + [
-        (code, code, figures) for code, figures in found.items() if code not in CATEGORIES]
+        (code, code, figures) for code, figures in found.items() if code not in CATEGORIES
+    ]
 
 
 def trend(session, org, period):
@@ -175,8 +201,8 @@ def trend(session, org, period):
     end = min(add_months(months[-1], 1) - timedelta(days=1), period.end)
     by_month = defaultdict(Figures)
     for row in session.execute(
-        select(SubtreeRollup.day, *sums_of()).where(
-            SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(months[0], end))
+        select(SubtreeRollup.day, *sums_of())
+        .where(SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(months[0], end))
         .group_by(SubtreeRollup.day)
     ):
         by_month[row.day.replace(day=1)].add(measures_of(row))
@@ -196,6 +222,7 @@ def headline(session, org, today):
     """The three figures of the admin's home page: workers, active learners, completions this month."""
     people, _counted_at = headcounts(session, [org.id])
     workers, _week, month_active = people.get(org.id, (0, 0, 0))
-    row = session.execute(select(*sums_of()).where(
-        SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(today.replace(day=1), today))).one()
+    row = session.execute(
+        select(*sums_of()).where(SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(today.replace(day=1), today))
+    ).one()
     return {"workers": workers, "active_30": month_active, "completions": int(row.completions or 0)}

@@ -21,10 +21,12 @@ class PeriodForm(Form):
         csrf = False  # a GET form that changes nothing
 
     period = SelectField(_l("Period"), choices=as_choices(PERIODS.items()), validators=[Optional()])
-    start = StringField(_l("From"), validators=[Optional(), Length(max=10)],
-                        render_kw={"type": "date", "placeholder": "2026-01-01"})
-    end = StringField(_l("To"), validators=[Optional(), Length(max=10)],
-                      render_kw={"type": "date", "placeholder": "2026-12-31"})
+    start = StringField(
+        _l("From"), validators=[Optional(), Length(max=10)], render_kw={"type": "date", "placeholder": "2026-01-01"}
+    )
+    end = StringField(
+        _l("To"), validators=[Optional(), Length(max=10)], render_kw={"type": "date", "placeholder": "2026-12-31"}
+    )
 
 
 class RosterFilterForm(Form):
@@ -33,14 +35,20 @@ class RosterFilterForm(Form):
 
     q = StringField(_l("Name"), validators=[Optional(), Length(max=50)])
     union = StringField(_l("Union"), validators=[Optional(), Length(max=60)])
-    occupation = SelectField(_l("Occupation"), choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS),
-                             validators=[Optional()])
-    skill_level = SelectField(_l("Skill level"), choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS),
-                              validators=[Optional()])
+    occupation = SelectField(
+        _l("Occupation"), choices=as_choices([("", _l("All occupations"))] + OCCUPATIONS), validators=[Optional()]
+    )
+    skill_level = SelectField(
+        _l("Skill level"), choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS), validators=[Optional()]
+    )
     activity = SelectField(_l("Learning activity"), choices=as_choices(ACTIVITY_CHOICES), validators=[Optional()])
 
 
 class RequireForm(Form):
     course = SelectField(_l("Course"), choices=[], validators=[DataRequired()], validate_choice=False)
-    due_on = DateField(_l("Deadline"), validators=[DataRequired(message=_l("Enter a date such as 2026-03-01."))],
-                       format="%Y-%m-%d", render_kw={"placeholder": "2026-12-31"})
+    due_on = DateField(
+        _l("Deadline"),
+        validators=[DataRequired(message=_l("Enter a date such as 2026-03-01."))],
+        format="%Y-%m-%d",
+        render_kw={"placeholder": "2026-12-31"},
+    )

@@ -30,17 +30,72 @@ from learnhub.stats.rollups import local_day, rebuild_rollups
 
 MARK = "generated"  # region_code of generated unions: the dataset is made once
 WORKERS_PER_ENTERPRISE = 100
-PROVINCES = ("东川", "西陵", "南湖", "北原", "中岳", "青江", "云岭", "海宁", "河西", "江北", "山南", "松原",
-             "天水", "临海", "平川", "安澜", "长河", "白山", "黄川", "紫阳", "金沙", "玉泉", "清溪", "明湖",
-             "丰原", "昌平", "永宁", "嘉陵", "新川", "华阳", "兴安")
+PROVINCES = (
+    "东川",
+    "西陵",
+    "南湖",
+    "北原",
+    "中岳",
+    "青江",
+    "云岭",
+    "海宁",
+    "河西",
+    "江北",
+    "山南",
+    "松原",
+    "天水",
+    "临海",
+    "平川",
+    "安澜",
+    "长河",
+    "白山",
+    "黄川",
+    "紫阳",
+    "金沙",
+    "玉泉",
+    "清溪",
+    "明湖",
+    "丰原",
+    "昌平",
+    "永宁",
+    "嘉陵",
+    "新川",
+    "华阳",
+    "兴安",
+)
 CITY_WORDS = "宁安康平泰和顺昌兴丰盛华嘉瑞祥福乐远源泉湖川江河山峰岭原林"
-TRADES = ("机械", "电力", "化工", "钢铁", "造船", "汽车零部件", "建工", "纺织", "食品", "港务", "电子",
-          "轨道交通", "水泥", "有色金属", "物流", "装备制造")
+TRADES = (
+    "机械",
+    "电力",
+    "化工",
+    "钢铁",
+    "造船",
+    "汽车零部件",
+    "建工",
+    "纺织",
+    "食品",
+    "港务",
+    "电子",
+    "轨道交通",
+    "水泥",
+    "有色金属",
+    "物流",
+    "装备制造",
+)
 FORMS = ("有限公司", "股份有限公司", "集团", "厂")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国红志海燕文斌辉鹏飞宇浩凯亮晨阳春梅雪松林波峰云成龙"
-LEVELS = (("none", 14), ("apprentice", 6), ("level5", 26), ("level4", 24), ("level3", 16), ("level2", 8),
-          ("level1", 4), ("special", 1), ("chief", 1))
+LEVELS = (
+    ("none", 14),
+    ("apprentice", 6),
+    ("level5", 26),
+    ("level4", 24),
+    ("level3", 16),
+    ("level2", 8),
+    ("level1", 4),
+    ("special", 1),
+    ("chief", 1),
+)
 
 
 def _tree(root, workers, rng):
@@ -67,14 +122,24 @@ def _courses():
     """What the simulation needs of each published course, read once."""
     found = []
     for course in db.session.scalars(select(Course).where(Course.status == "published").order_by(Course.id)):
-        modules = [(m.id, m.is_required, Decimal(r.credits), r.minutes, r.title[:200]) for m, r in course_modules(course)]
+        modules = [
+            (m.id, m.is_required, Decimal(r.credits), r.minutes, r.title[:200]) for m, r in course_modules(course)
+        ]
         if modules:
             paid_credits = sum(m[2] for m in modules)
             paid_minutes = sum(m[3] for m in modules)
-            found.append({"id": course.id, "occupation": course.occupation, "modules": modules,
-                          "title": course.title[:200],
-                          "rest": (max(Decimal(course.credits) - paid_credits, Decimal("0")),
-                                   max(course.minutes - paid_minutes, 0))})
+            found.append(
+                {
+                    "id": course.id,
+                    "occupation": course.occupation,
+                    "modules": modules,
+                    "title": course.title[:200],
+                    "rest": (
+                        max(Decimal(course.credits) - paid_credits, Decimal("0")),
+                        max(course.minutes - paid_minutes, 0),
+                    ),
+                }
+            )
     return found
 
 
@@ -107,9 +172,21 @@ def _person(rng, uid, org_id, joined):
     occupation = rng.choice(_OCCUPATIONS)
     level = rng.choices([code for code, _w in LEVELS], [w for _c, w in LEVELS])[0]
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
-    return dict(id=uid, username=None, phone=f"170{uid:08d}", name=name, password_hash=None, role="worker",
-                org_id=org_id, occupation=occupation, skill_level=level, locale=None, is_active=True,
-                must_change_password=False, created_at=joined)
+    return dict(
+        id=uid,
+        username=None,
+        phone=f"170{uid:08d}",
+        name=name,
+        password_hash=None,
+        role="worker",
+        org_id=org_id,
+        occupation=occupation,
+        skill_level=level,
+        locale=None,
+        is_active=True,
+        must_change_password=False,
+        created_at=joined,
+    )
 
 
 _OCCUPATIONS = sorted(OCCUPATION_CODES - {"other"})
@@ -138,31 +215,81 @@ def _learn(rng, writer, person, account, courses, start, now):
             moment += timedelta(hours=rng.expovariate(1 / 30))
             if moment > now or rng.random() < 0.07:
                 if moment <= now and rng.random() < 0.5:  # opened, not finished
-                    writer.add(Progress, dict(user_id=person["id"], module_id=module_id, started_at=moment,
-                                              completed_at=None, position_s=0, best_score=None))
+                    writer.add(
+                        Progress,
+                        dict(
+                            user_id=person["id"],
+                            module_id=module_id,
+                            started_at=moment,
+                            completed_at=None,
+                            position_s=0,
+                            best_score=None,
+                        ),
+                    )
                     days.add(local_day(moment))
                     last_module = module_id
                 finished = False
                 break
-            writer.add(Progress, dict(user_id=person["id"], module_id=module_id, completed_at=moment,
-                                      started_at=moment - timedelta(minutes=minutes or 5), position_s=0,
-                                      best_score=None))
-            writer.add(LedgerEntry, dict(account_id=account, kind="module", source_type="module",
-                                         source_id=str(module_id), credits=credits, minutes=minutes, note=title,
-                                         created_at=moment, created_by_id=None, reverses_id=None,
-                                         module_id=module_id, course_id=course["id"]))
+            writer.add(
+                Progress,
+                dict(
+                    user_id=person["id"],
+                    module_id=module_id,
+                    completed_at=moment,
+                    started_at=moment - timedelta(minutes=minutes or 5),
+                    position_s=0,
+                    best_score=None,
+                ),
+            )
+            writer.add(
+                LedgerEntry,
+                dict(
+                    account_id=account,
+                    kind="module",
+                    source_type="module",
+                    source_id=str(module_id),
+                    credits=credits,
+                    minutes=minutes,
+                    note=title,
+                    created_at=moment,
+                    created_by_id=None,
+                    reverses_id=None,
+                    module_id=module_id,
+                    course_id=course["id"],
+                ),
+            )
             days.add(local_day(moment))
             last_module, earned = module_id, True
         completed_at = moment if finished else None
         if finished:
-            writer.add(LedgerEntry, dict(account_id=account, kind="course", source_type="course",
-                                         source_id=str(course["id"]), credits=course["rest"][0],
-                                         minutes=course["rest"][1], note=course["title"], created_at=moment,
-                                         created_by_id=None, reverses_id=None, module_id=None,
-                                         course_id=course["id"]))
-        writer.add(Enrolment, dict(user_id=person["id"], course_id=course["id"], enrolled_at=enrolled_at,
-                                   completed_at=completed_at, last_module_id=last_module,
-                                   last_active_at=min(moment, now)))
+            writer.add(
+                LedgerEntry,
+                dict(
+                    account_id=account,
+                    kind="course",
+                    source_type="course",
+                    source_id=str(course["id"]),
+                    credits=course["rest"][0],
+                    minutes=course["rest"][1],
+                    note=course["title"],
+                    created_at=moment,
+                    created_by_id=None,
+                    reverses_id=None,
+                    module_id=None,
+                    course_id=course["id"],
+                ),
+            )
+        writer.add(
+            Enrolment,
+            dict(
+                user_id=person["id"],
+                course_id=course["id"],
+                enrolled_at=enrolled_at,
+                completed_at=completed_at,
+                last_module_id=last_module,
+                last_active_at=min(moment, now),
+            ),
+        )
     for day in days:
         writer.add(ActivityDay, dict(user_id=person["id"], day=day))
     return earned
@@ -191,24 +318,33 @@ def generate_dataset(root, workers, months=18, seed=2017, progress=None, batch=5
         size = min(batch, workers - first)
         for offset in range(size):
             uid = next_user + first + offset
-            joined = start - timedelta(days=rng.randrange(1, 900)) if rng.random() < 0.6 \
+            joined = (
+                start - timedelta(days=rng.randrange(1, 900))
+                if rng.random() < 0.6
                 else start + (now - start) * rng.random()
+            )
             person = _person(rng, uid, rng.choice(enterprises).id, joined)
             writer.add(User, person)
             if _learn(rng, writer, person, next_account, courses, start, now):
-                writer.add(Account, dict(id=next_account, user_id=uid, number=f"9{next_account:013d}",
-                                         created_at=person["created_at"]))
+                writer.add(
+                    Account,
+                    dict(id=next_account, user_id=uid, number=f"9{next_account:013d}", created_at=person["created_at"]),
+                )
                 next_account += 1
         # Users and accounts first: the other rows refer to them.
-        writer.rows = {model: writer.rows[model] for model in (User, Account, Enrolment, Progress, LedgerEntry,
-                                                                ActivityDay) if model in writer.rows}
+        writer.rows = {
+            model: writer.rows[model]
+            for model in (User, Account, Enrolment, Progress, LedgerEntry, ActivityDay)
+            if model in writer.rows
+        }
         writer.flush()
         if progress:
             progress(size)
     if writer.is_postgres:
         for table in ("user_account", "credit_account"):
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                    f"(SELECT max(id) FROM {table}))"))
+            db.session.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
     rollups, subtree = rebuild_rollups()
     if writer.is_postgres:
         _analyse()
@@ -217,6 +353,15 @@ def generate_dataset(root, workers, months=18, seed=2017, progress=None, batch=5
 
 def _analyse():
     """Fresh statistics for PostgreSQL's planner: the tables just grew a hundredfold."""
-    for table in ("org", "user_account", "credit_account", "enrolment", "progress", "ledger_entry",
-                  "activity_day", "rollup", "rollup_subtree"):
+    for table in (
+        "org",
+        "user_account",
+        "credit_account",
+        "enrolment",
+        "progress",
+        "ledger_entry",
+        "activity_day",
+        "rollup",
+        "rollup_subtree",
+    ):
         db.session.execute(text(f"ANALYZE {table}"))

@@ -25,7 +25,8 @@ from learnhub.stats.models import RequiredCourse
 def requirements_for(org):
     """The requirements that apply to `org`: set by it or by a union above it, soonest first."""
     return db.session.scalars(
-        select(RequiredCourse).join(Course, Course.id == RequiredCourse.course_id)
+        select(RequiredCourse)
+        .join(Course, Course.id == RequiredCourse.course_id)
         .where(RequiredCourse.org_id.in_(org.ancestor_ids))
         .order_by(RequiredCourse.due_on, Course.title, RequiredCourse.id)
     ).all()
@@ -40,8 +41,11 @@ def courses_to_require(admin):
 def require_course(admin, course_id, due_on, today):
     """Require a course of every worker in the admin's subtree by `due_on`; returns it."""
     course_id = parse_id(course_id)
-    course = db.session.scalar(select(Course).where(Course.id == course_id, visible_filter(admin))) \
-        if course_id is not None else None
+    course = (
+        db.session.scalar(select(Course).where(Course.id == course_id, visible_filter(admin)))
+        if course_id is not None
+        else None
+    )
     if course is None:
         raise DomainError(_("Choose a published course from the list."), "course")
     if not isinstance(due_on, date):
@@ -50,12 +54,12 @@ def require_course(admin, course_id, due_on, today):
         raise DomainError(_("The deadline cannot be in the past."), "due_on")
     if due_on.year > today.year + 5:
         raise DomainError(_("Choose a deadline within five years."), "due_on")
-    taken = db.session.scalar(select(RequiredCourse.id).where(
-        RequiredCourse.org_id == admin.org_id, RequiredCourse.course_id == course.id))
+    taken = db.session.scalar(
+        select(RequiredCourse.id).where(RequiredCourse.org_id == admin.org_id, RequiredCourse.course_id == course.id)
+    )
     if taken is not None:
         raise DomainError(_("This course is already required in your union."), "course")
-    requirement = RequiredCourse(org_id=admin.org_id, course_id=course.id, due_on=due_on,
-                                 created_by_id=admin.id)
+    requirement = RequiredCourse(org_id=admin.org_id, course_id=course.id, due_on=due_on, created_by_id=admin.id)
     db.session.add(requirement)
     db.session.flush()
     return requirement
@@ -82,8 +86,9 @@ def remove_requirement(admin, requirement_id):
 
 
 def _finished(requirement):
-    return and_(Enrolment.user_id == User.id, Enrolment.course_id == requirement.course_id,
-                Enrolment.completed_at.is_not(None))
+    return and_(
+        Enrolment.user_id == User.id, Enrolment.course_id == requirement.course_id, Enrolment.completed_at.is_not(None)
+    )
 
 
 def _workers(org):
@@ -94,7 +99,9 @@ def progress_by_child(session, org, requirement):
     """[(Org or None, workers, finished)] per child union (None: workers directly in `org`)."""
     rows = session.execute(
         select(User.org_id, func.count(), func.count(Enrolment.id))
-        .outerjoin(Enrolment, _finished(requirement)).where(*_workers(org)).group_by(User.org_id)
+        .outerjoin(Enrolment, _finished(requirement))
+        .where(*_workers(org))
+        .group_by(User.org_id)
     ).all()
     children = children_of(session, org)
     if not children:
@@ -113,18 +120,28 @@ def progress_by_child(session, org, requirement):
 
 def not_finished_query(org, requirement):
     """A SELECT of (User, Org name, enrolled?) for the subtree's workers who have not finished."""
-    started = (select(Enrolment.id).where(Enrolment.user_id == User.id,
-                                          Enrolment.course_id == requirement.course_id)
-               .correlate(User).exists())
-    return (select(User, Org.name, started.label("has_started"))
-            .join(Org, Org.id == User.org_id)
-            .where(*_workers(org), ~select(Enrolment.id).where(_finished(requirement)).correlate(User).exists())
-            .order_by(Org.name, User.name, User.id))
+    started = (
+        select(Enrolment.id)
+        .where(Enrolment.user_id == User.id, Enrolment.course_id == requirement.course_id)
+        .correlate(User)
+        .exists()
+    )
+    return (
+        select(User, Org.name, started.label("has_started"))
+        .join(Org, Org.id == User.org_id)
+        .where(*_workers(org), ~select(Enrolment.id).where(_finished(requirement)).correlate(User).exists())
+        .order_by(Org.name, User.name, User.id)
+    )
 
 
 def started_ids(session, requirement, user_ids):
     """Of these people, the ids of those enrolled in the required course (finished or not)."""
     if not user_ids:
         return set()
-    return set(session.scalars(select(Enrolment.user_id).where(
-        Enrolment.course_id == requirement.course_id, Enrolment.user_id.in_(user_ids))))
+    return set(
+        session.scalars(
+            select(Enrolment.user_id).where(
+                Enrolment.course_id == requirement.course_id, Enrolment.user_id.in_(user_ids)
+            )
+        )
+    )

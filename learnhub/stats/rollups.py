@@ -89,12 +89,20 @@ def add_events(org, course, events):
         for name, amount in amounts.items():
             by_day[day][name] += amount
     days = sorted(by_day)
-    _upsert(Rollup, [dict(org_id=org.id, course_id=course.id, day=day, **by_day[day]) for day in days],
-            ["org_id", "course_id", "day"])
-    _upsert(SubtreeRollup,
-            [dict(org_id=org_id, day=day, category=course.category, **by_day[day])
-             for org_id in sorted(org.ancestor_ids) for day in days],
-            ["org_id", "day", "category"])
+    _upsert(
+        Rollup,
+        [dict(org_id=org.id, course_id=course.id, day=day, **by_day[day]) for day in days],
+        ["org_id", "course_id", "day"],
+    )
+    _upsert(
+        SubtreeRollup,
+        [
+            dict(org_id=org_id, day=day, category=course.category, **by_day[day])
+            for org_id in sorted(org.ancestor_ids)
+            for day in days
+        ],
+        ["org_id", "day", "category"],
+    )
 
 
 # ---------------------------------------------------------------- rebuilding from raw tables
@@ -105,24 +113,44 @@ def _raw_events():
     zero_credits = cast(literal(0), LedgerEntry.credits.type)
 
     def row(org_id, course_id, day, e=0, c=0, cc=0, credits=None, minutes=None):
-        return [org_id.label("org_id"), course_id.label("course_id"), day.label("day"),
-                literal(e).label("enrolments"), literal(c).label("completions"),
-                literal(cc).label("cohort_completions"),
-                (credits if credits is not None else zero_credits).label("credits"),
-                (minutes if minutes is not None else literal(0)).label("minutes")]
+        return [
+            org_id.label("org_id"),
+            course_id.label("course_id"),
+            day.label("day"),
+            literal(e).label("enrolments"),
+            literal(c).label("completions"),
+            literal(cc).label("cohort_completions"),
+            (credits if credits is not None else zero_credits).label("credits"),
+            (minutes if minutes is not None else literal(0)).label("minutes"),
+        ]
 
-    enrolments = (select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), e=1))
-                  .join(User, User.id == Enrolment.user_id))
-    completions = (select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.completed_at), c=1))
-                   .join(User, User.id == Enrolment.user_id).where(Enrolment.completed_at.is_not(None)))
-    cohorts = (select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), cc=1))
-               .join(User, User.id == Enrolment.user_id).where(Enrolment.completed_at.is_not(None)))
+    enrolments = select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), e=1)).join(
+        User, User.id == Enrolment.user_id
+    )
+    completions = (
+        select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.completed_at), c=1))
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.completed_at.is_not(None))
+    )
+    cohorts = (
+        select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), cc=1))
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.completed_at.is_not(None))
+    )
     # What modules and courses paid, and their corrections (which carry the links of the entry
     # they correct), on the day each was written. Recognitions and prior learning link no course.
     paid = (
-        select(*row(User.org_id, LedgerEntry.course_id, local_date(LedgerEntry.created_at),
-                    credits=LedgerEntry.credits, minutes=LedgerEntry.minutes))
-        .join(Account, Account.id == LedgerEntry.account_id).join(User, User.id == Account.user_id)
+        select(
+            *row(
+                User.org_id,
+                LedgerEntry.course_id,
+                local_date(LedgerEntry.created_at),
+                credits=LedgerEntry.credits,
+                minutes=LedgerEntry.minutes,
+            )
+        )
+        .join(Account, Account.id == LedgerEntry.account_id)
+        .join(User, User.id == Account.user_id)
         .where(LedgerEntry.course_id.is_not(None))
     )
     return union_all(enrolments, completions, cohorts, paid).subquery("raw")
@@ -144,18 +172,24 @@ def rebuild_rollups():
     db.session.execute(delete(Rollup))
     raw = _raw_events()
     columns = ["org_id", "course_id", "day", *MEASURES]
-    db.session.execute(Rollup.__table__.insert().from_select(
-        columns,
-        select(raw.c.org_id, raw.c.course_id, raw.c.day, *(func.sum(raw.c[name]) for name in MEASURES))
-        .group_by(raw.c.org_id, raw.c.course_id, raw.c.day),
-    ))
+    db.session.execute(
+        Rollup.__table__.insert().from_select(
+            columns,
+            select(raw.c.org_id, raw.c.course_id, raw.c.day, *(func.sum(raw.c[name]) for name in MEASURES)).group_by(
+                raw.c.org_id, raw.c.course_id, raw.c.day
+            ),
+        )
+    )
     # Each union's own learners first, then every level adds itself to its parent, deepest first.
     sums = [func.sum(getattr(Rollup, name)) for name in MEASURES]
-    db.session.execute(SubtreeRollup.__table__.insert().from_select(
-        ["org_id", "category", "day", *MEASURES],
-        select(Rollup.org_id, Course.category, Rollup.day, *sums)
-        .join(Course, Course.id == Rollup.course_id).group_by(Rollup.org_id, Course.category, Rollup.day),
-    ))
+    db.session.execute(
+        SubtreeRollup.__table__.insert().from_select(
+            ["org_id", "category", "day", *MEASURES],
+            select(Rollup.org_id, Course.category, Rollup.day, *sums)
+            .join(Course, Course.id == Rollup.course_id)
+            .group_by(Rollup.org_id, Course.category, Rollup.day),
+        )
+    )
     deepest = db.session.scalar(select(func.max(_depth()))) or 0
     for depth in range(deepest, 0, -1):
         child_sums = [func.sum(getattr(SubtreeRollup, name)) for name in MEASURES]
@@ -166,11 +200,16 @@ def rebuild_rollups():
             .where(_depth() == depth, Org.parent_id.is_not(None))
             .group_by(Org.parent_id, SubtreeRollup.category, SubtreeRollup.day),
         )
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["org_id", "day", "category"],
-            set_={name: getattr(SubtreeRollup.__table__.c, name) + getattr(stmt.excluded, name)
-                  for name in MEASURES},
-        ))
+        db.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["org_id", "day", "category"],
+                set_={
+                    name: getattr(SubtreeRollup.__table__.c, name) + getattr(stmt.excluded, name) for name in MEASURES
+                },
+            )
+        )
     db.session.flush()
-    return (db.session.scalar(select(func.count()).select_from(Rollup)),
-            db.session.scalar(select(func.count()).select_from(SubtreeRollup)))
+    return (
+        db.session.scalar(select(func.count()).select_from(Rollup)),
+        db.session.scalar(select(func.count()).select_from(SubtreeRollup)),
+    )

@@ -15,8 +15,7 @@ from learnhub.stats.figures import in_subtree
 ACTIVITIES = ("active", "lapsed", "never")  # learned in 30 days / before but not since / never
 
 
-def roster_query(org, today, *, text=None, union_text=None, occupation=None, skill_level=None,
-                 activity=None):
+def roster_query(org, today, *, text=None, union_text=None, occupation=None, skill_level=None, activity=None):
     """A SELECT of the subtree's workers matching the filters, union by union, by name.
 
     The order follows the index (org_id, name, id), so the first page of a national roster
@@ -46,24 +45,26 @@ def roster_query(org, today, *, text=None, union_text=None, occupation=None, ski
 
 def learning_of(session, user_ids):
     """{user id: {enrolled, completed, credits, minutes, last_day}} in four grouped queries."""
-    result = {uid: {"enrolled": 0, "completed": 0, "credits": 0, "minutes": 0, "last_day": None}
-              for uid in user_ids}
+    result = {uid: {"enrolled": 0, "completed": 0, "credits": 0, "minutes": 0, "last_day": None} for uid in user_ids}
     if not result:
         return result
     for uid, enrolled, completed in session.execute(
         select(Enrolment.user_id, func.count(), func.count(Enrolment.completed_at))
-        .where(Enrolment.user_id.in_(user_ids)).group_by(Enrolment.user_id)
+        .where(Enrolment.user_id.in_(user_ids))
+        .group_by(Enrolment.user_id)
     ):
         result[uid].update(enrolled=enrolled, completed=completed)
     for uid, credits, minutes in session.execute(
         select(Account.user_id, func.sum(LedgerEntry.credits), func.sum(LedgerEntry.minutes))
         .join(LedgerEntry, LedgerEntry.account_id == Account.id)
-        .where(Account.user_id.in_(user_ids)).group_by(Account.user_id)
+        .where(Account.user_id.in_(user_ids))
+        .group_by(Account.user_id)
     ):
         result[uid].update(credits=credits or 0, minutes=int(minutes or 0))
     for uid, last_day in session.execute(
         select(ActivityDay.user_id, func.max(ActivityDay.day))
-        .where(ActivityDay.user_id.in_(user_ids)).group_by(ActivityDay.user_id)
+        .where(ActivityDay.user_id.in_(user_ids))
+        .group_by(ActivityDay.user_id)
     ):
         result[uid]["last_day"] = last_day
     return result
@@ -93,23 +94,56 @@ def roster_rows(session, org, stmt):
     city's rows, not the nation's.
     """
     people = select(User.id).where(in_subtree(org, User.org_id))
-    enrolled = (select(Enrolment.user_id, func.count().label("enrolled"),
-                       func.count(Enrolment.completed_at).label("completed"))
-                .where(Enrolment.user_id.in_(people)).group_by(Enrolment.user_id).subquery())
-    paid = (select(Account.user_id, func.sum(LedgerEntry.credits).label("credits"),
-                   func.sum(LedgerEntry.minutes).label("minutes"))
-            .join(LedgerEntry, LedgerEntry.account_id == Account.id)
-            .where(Account.user_id.in_(people)).group_by(Account.user_id).subquery())
-    last = (select(ActivityDay.user_id, func.max(ActivityDay.day).label("last_day"))
-            .where(ActivityDay.user_id.in_(people)).group_by(ActivityDay.user_id).subquery())
-    stmt = (stmt.with_only_columns(User.name, User.phone, User.occupation, User.skill_level,
-                                   Org.name.label("union_name"), enrolled.c.enrolled, enrolled.c.completed,
-                                   paid.c.credits, paid.c.minutes, last.c.last_day)
-            .join(Org, Org.id == User.org_id)
-            .outerjoin(enrolled, enrolled.c.user_id == User.id)
-            .outerjoin(paid, paid.c.user_id == User.id)
-            .outerjoin(last, last.c.user_id == User.id))
+    enrolled = (
+        select(Enrolment.user_id, func.count().label("enrolled"), func.count(Enrolment.completed_at).label("completed"))
+        .where(Enrolment.user_id.in_(people))
+        .group_by(Enrolment.user_id)
+        .subquery()
+    )
+    paid = (
+        select(
+            Account.user_id,
+            func.sum(LedgerEntry.credits).label("credits"),
+            func.sum(LedgerEntry.minutes).label("minutes"),
+        )
+        .join(LedgerEntry, LedgerEntry.account_id == Account.id)
+        .where(Account.user_id.in_(people))
+        .group_by(Account.user_id)
+        .subquery()
+    )
+    last = (
+        select(ActivityDay.user_id, func.max(ActivityDay.day).label("last_day"))
+        .where(ActivityDay.user_id.in_(people))
+        .group_by(ActivityDay.user_id)
+        .subquery()
+    )
+    stmt = (
+        stmt.with_only_columns(
+            User.name,
+            User.phone,
+            User.occupation,
+            User.skill_level,
+            Org.name.label("union_name"),
+            enrolled.c.enrolled,
+            enrolled.c.completed,
+            paid.c.credits,
+            paid.c.minutes,
+            last.c.last_day,
+        )
+        .join(Org, Org.id == User.org_id)
+        .outerjoin(enrolled, enrolled.c.user_id == User.id)
+        .outerjoin(paid, paid.c.user_id == User.id)
+        .outerjoin(last, last.c.user_id == User.id)
+    )
     for row in session.execute(stmt.execution_options(yield_per=5000)):
-        yield (RosterPerson(row.name, row.phone, row.occupation, row.skill_level), row.union_name,
-               {"enrolled": row.enrolled or 0, "completed": row.completed or 0, "credits": row.credits or 0,
-                "minutes": int(row.minutes or 0), "last_day": row.last_day})
+        yield (
+            RosterPerson(row.name, row.phone, row.occupation, row.skill_level),
+            row.union_name,
+            {
+                "enrolled": row.enrolled or 0,
+                "completed": row.completed or 0,
+                "credits": row.credits or 0,
+                "minutes": int(row.minutes or 0),
+                "last_day": row.last_day,
+            },
+        )

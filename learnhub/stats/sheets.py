@@ -50,9 +50,11 @@ def children_table(dash, link):
 def categories_table(categories):
     """Learning by category, with each category's share of the hours learned."""
     total = sum(figures.minutes for _c, _l, figures in categories)
-    table = Table("categories", _l("By category"),
-                  [Column(_l("Category"), TEXT)] + _figure_columns(LEARNING_ONLY)
-                  + [Column(_l("Share of hours (%)"), PERCENT)])
+    table = Table(
+        "categories",
+        _l("By category"),
+        [Column(_l("Category"), TEXT)] + _figure_columns(LEARNING_ONLY) + [Column(_l("Share of hours (%)"), PERCENT)],
+    )
     for _code, label, figures in categories:
         table.rows.append([label] + _figure_values(figures, LEARNING_ONLY) + [percent(figures.minutes, total)])
     return table
@@ -66,8 +68,11 @@ def trend_table(trend):
 
 
 def courses_table(rows, link=None):
-    table = Table("courses", _l("By course"),
-                  [Column(_l("Course"), TEXT), Column(_l("Category"), TEXT)] + _figure_columns(LEARNING_ONLY))
+    table = Table(
+        "courses",
+        _l("By course"),
+        [Column(_l("Course"), TEXT), Column(_l("Category"), TEXT)] + _figure_columns(LEARNING_ONLY),
+    )
     for course, figures in rows:
         table.rows.append([course.title, course.category_label] + _figure_values(figures, LEARNING_ONLY))
         table.links.append(link(course) if link else None)
@@ -79,19 +84,31 @@ PEOPLE_COLUMNS = ("workers", "active_30", "enrolments", "completions")
 
 def people_table(name, title, first, rows):
     """By occupation or by skill level: workers, how many learn, what they enrolled in and finished."""
-    table = Table(name, title, [Column(first, TEXT)] + _figure_columns(PEOPLE_COLUMNS)
-                  + [Column(_l("Share active, 30 days (%)"), PERCENT)])
+    table = Table(
+        name,
+        title,
+        [Column(first, TEXT)] + _figure_columns(PEOPLE_COLUMNS) + [Column(_l("Share active, 30 days (%)"), PERCENT)],
+    )
     for _code, label, figures in rows:
-        table.rows.append([label] + _figure_values(figures, PEOPLE_COLUMNS)
-                          + [percent(figures.active_30, figures.workers)])
+        table.rows.append(
+            [label] + _figure_values(figures, PEOPLE_COLUMNS) + [percent(figures.active_30, figures.workers)]
+        )
     return table
 
 
 def required_table(org, requirement, rows, link):
     """Per child union: workers, how many finished the required course, how many not yet."""
-    table = Table("required", requirement.course.title,
-                  [Column(_l("Union"), TEXT), Column(_l("Workers")), Column(_l("Finished")),
-                   Column(_l("Not yet")), Column(_l("Finished (%)"), PERCENT)])
+    table = Table(
+        "required",
+        requirement.course.title,
+        [
+            Column(_l("Union"), TEXT),
+            Column(_l("Workers")),
+            Column(_l("Finished")),
+            Column(_l("Not yet")),
+            Column(_l("Finished (%)"), PERCENT),
+        ],
+    )
     for child, workers, finished in rows:
         name = child.name if child is not None else _("Directly in %(union)s", union=org.name)
         table.rows.append([name, workers, finished, workers - finished, percent(finished, workers)])
@@ -101,25 +118,61 @@ def required_table(org, requirement, rows, link):
 
 def missing_table(requirement, rows):
     """The workers who have not finished a required course; phone numbers masked."""
-    table = Table("not-finished", _l("Not finished: %(course)s", course=requirement.course.title),
-                  [Column(_l("Name"), TEXT), Column(_l("Phone"), TEXT), Column(_l("Union"), TEXT),
-                   Column(_l("Occupation"), TEXT), Column(_l("Status"), TEXT)])
+    table = Table(
+        "not-finished",
+        _l("Not finished: %(course)s", course=requirement.course.title),
+        [
+            Column(_l("Name"), TEXT),
+            Column(_l("Phone"), TEXT),
+            Column(_l("Union"), TEXT),
+            Column(_l("Occupation"), TEXT),
+            Column(_l("Status"), TEXT),
+        ],
+    )
     for user, union_name, has_started in rows:
-        table.rows.append([user.name, mask_phone(user.phone), union_name, user.occupation_label,
-                           _l("Started") if has_started else _l("Not started")])
+        table.rows.append(
+            [
+                user.name,
+                mask_phone(user.phone),
+                union_name,
+                user.occupation_label,
+                _l("Started") if has_started else _l("Not started"),
+            ]
+        )
     return table
 
 
 def roster_table(rows):
     """The workforce roster: who, where, what trade and level, and how they learn."""
-    table = Table("workforce", _l("Workforce roster"),
-                  [Column(_l("Name"), TEXT), Column(_l("Phone"), TEXT), Column(_l("Union"), TEXT),
-                   Column(_l("Occupation"), TEXT), Column(_l("Skill level"), TEXT),
-                   Column(_l("Courses enrolled")), Column(_l("Courses completed")),
-                   Column(_l("Credits"), CREDITS), Column(_l("Hours"), HOURS), Column(_l("Last learned"), TEXT)])
+    table = Table(
+        "workforce",
+        _l("Workforce roster"),
+        [
+            Column(_l("Name"), TEXT),
+            Column(_l("Phone"), TEXT),
+            Column(_l("Union"), TEXT),
+            Column(_l("Occupation"), TEXT),
+            Column(_l("Skill level"), TEXT),
+            Column(_l("Courses enrolled")),
+            Column(_l("Courses completed")),
+            Column(_l("Credits"), CREDITS),
+            Column(_l("Hours"), HOURS),
+            Column(_l("Last learned"), TEXT),
+        ],
+    )
     for user, union_name, learning in rows:
-        table.rows.append([user.name, mask_phone(user.phone), union_name, user.occupation_label,
-                           user.skill_level_label, learning["enrolled"], learning["completed"],
-                           learning["credits"], learning["minutes"],
-                           learning["last_day"].isoformat() if learning["last_day"] else None])
+        table.rows.append(
+            [
+                user.name,
+                mask_phone(user.phone),
+                union_name,
+                user.occupation_label,
+                user.skill_level_label,
+                learning["enrolled"],
+                learning["completed"],
+                learning["credits"],
+                learning["minutes"],
+                learning["last_day"].isoformat() if learning["last_day"] else None,
+            ]
+        )
     return table

@@ -38,16 +38,18 @@ def on_module_completed(module, user, enrolment, entry=None, **_kw):
     # The ledger is the truth about what was paid; rebuild reads the same entry.
     entry = entry or _ledger_entry(user, "module", LedgerEntry.module_id == module.id)
     if entry is not None:
-        add_events(user.org, enrolment.course,
-                   [(local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes})])
+        add_events(
+            user.org,
+            enrolment.course,
+            [(local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes})],
+        )
 
 
 def on_course_completed(course, user, enrolment, entry=None, **_kw):
     enrolled_at, completed_at = db.session.execute(
         select(Enrolment.enrolled_at, Enrolment.completed_at).where(Enrolment.id == enrolment.id)
     ).one()
-    events = [(local_day(completed_at), {"completions": 1}),
-              (local_day(enrolled_at), {"cohort_completions": 1})]
+    events = [(local_day(completed_at), {"completions": 1}), (local_day(enrolled_at), {"cohort_completions": 1})]
     entry = entry or _ledger_entry(user, "course", LedgerEntry.course_id == course.id)
     if entry is not None:
         events.append((local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes}))
@@ -64,5 +66,8 @@ def on_entry_reversed(entry, reversal, user_id, **_kw):
     if reversal.course_id is None:
         return  # recognitions and prior learning move no credits in the statistics
     user = db.session.get(User, user_id)
-    add_events(user.org, db.session.get(Course, reversal.course_id),
-               [(local_day(reversal.created_at), {"credits": reversal.credits, "minutes": reversal.minutes})])
+    add_events(
+        user.org,
+        db.session.get(Course, reversal.course_id),
+        [(local_day(reversal.created_at), {"credits": reversal.credits, "minutes": reversal.minutes})],
+    )

@@ -11,7 +11,12 @@ def init_app(app):
     app.register_blueprint(views.bp)
     nav.add_menu_item(app, "studio.index", _l("Studio"), roles={"trainer", "admin"}, order=50)
     nav.add_home_section(app, "studio/_home_trainer.html", roles={"trainer"}, order=15, context=courses.home_courses)
-    audit.register_actions(app, {
-        "course.published": _l("Course published"), "course.unpublished": _l("Course unpublished"),
-        "course.archived": _l("Course archived"), "course.restored": _l("Course restored"),
-    })
+    audit.register_actions(
+        app,
+        {
+            "course.published": _l("Course published"),
+            "course.unpublished": _l("Course unpublished"),
+            "course.archived": _l("Course archived"),
+            "course.restored": _l("Course restored"),
+        },
+    )

@@ -14,48 +14,74 @@ MAX_CHOICE_ROWS = 6
 
 class CourseForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=4000)],
-                            description=_l("Two or three sentences: what a worker learns and why it matters."),
-                            render_kw={"rows": 4})
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[DataRequired(), Length(max=4000)],
+        description=_l("Two or three sentences: what a worker learns and why it matters."),
+        render_kw={"rows": 4},
+    )
     category = SelectField(_l("Category"), choices=as_choices(CATEGORIES.items()))
-    occupation = SelectField(_l("For which occupation"),
-                             choices=as_choices([("all", _l("All occupations"))] + OCCUPATIONS))
+    occupation = SelectField(
+        _l("For which occupation"), choices=as_choices([("all", _l("All occupations"))] + OCCUPATIONS)
+    )
     target_level = SelectField(_l("For which skill level"), choices=as_choices(SKILL_LEVELS), default="none")
     language = SelectField(_l("Language"), choices=as_choices(LANGUAGES.items()), default="zh_CN")
-    credits = PlainField(_l("Credits"), default="0", validators=[Length(max=20)],
-                          description=_l("All the course's credits, its modules' included, e.g. 1.5."),
-                          render_kw={"inputmode": "decimal"})
-    hours = PlainField(_l("Learning hours"), default="0", validators=[Length(max=20)],
-                        description=_l("How long the course takes, e.g. 2 or 1.5."),
-                        render_kw={"inputmode": "decimal"})
-    tags = StringField(_l("Search words"), validators=[Length(max=500)],
-                       description=_l("Separated by commas, e.g. 用电安全, 触电急救."))
+    credits = PlainField(
+        _l("Credits"),
+        default="0",
+        validators=[Length(max=20)],
+        description=_l("All the course's credits, its modules' included, e.g. 1.5."),
+        render_kw={"inputmode": "decimal"},
+    )
+    hours = PlainField(
+        _l("Learning hours"),
+        default="0",
+        validators=[Length(max=20)],
+        description=_l("How long the course takes, e.g. 2 or 1.5."),
+        render_kw={"inputmode": "decimal"},
+    )
+    tags = StringField(
+        _l("Search words"),
+        validators=[Length(max=500)],
+        description=_l("Separated by commas, e.g. 用电安全, 触电急救."),
+    )
     audience = SelectField(_l("Who may take it"), choices=[], validate_choice=False)
 
 
 class NewCourseForm(CourseForm):
-    slug = PlainField(_l("Address (optional)"), validators=[Optional(), Length(max=80)],
-                       description=_l("The course's address: /courses/<address>. Lower-case letters, digits "
-                                      "and '-', e.g. fire-safety. Left empty, one is made up. It cannot "
-                                      "be changed later."),
-                       render_kw={"autocapitalize": "none", "spellcheck": "false"})
+    slug = PlainField(
+        _l("Address (optional)"),
+        validators=[Optional(), Length(max=80)],
+        description=_l(
+            "The course's address: /courses/<address>. Lower-case letters, digits "
+            "and '-', e.g. fire-safety. Left empty, one is made up. It cannot "
+            "be changed later."
+        ),
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
 
 
 class ModuleForm(Form):
     kind = SelectField(_l("Kind"), choices=as_choices(MODULE_KINDS.items()))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    key = PlainField(_l("Address (optional)"), validators=[Optional(), Length(max=80)],
-                      description=_l("Lower-case letters, digits and '-', e.g. first-aid."),
-                      render_kw={"autocapitalize": "none", "spellcheck": "false"})
+    key = PlainField(
+        _l("Address (optional)"),
+        validators=[Optional(), Length(max=80)],
+        description=_l("Lower-case letters, digits and '-', e.g. first-aid."),
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
 
 
 class _ModuleCommon(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    minutes = PlainField(_l("Minutes"), default="0", validators=[Length(max=10)],
-                          description=_l("The learning hours this module counts for, in minutes."),
-                          render_kw={"inputmode": "numeric"})
-    credits = PlainField(_l("Credits"), default="0", validators=[Length(max=20)],
-                          render_kw={"inputmode": "decimal"})
+    minutes = PlainField(
+        _l("Minutes"),
+        default="0",
+        validators=[Length(max=10)],
+        description=_l("The learning hours this module counts for, in minutes."),
+        render_kw={"inputmode": "numeric"},
+    )
+    credits = PlainField(_l("Credits"), default="0", validators=[Length(max=20)], render_kw={"inputmode": "decimal"})
     is_required = BooleanField(_l("Required to complete the course"), default=True)
 
 
@@ -63,23 +89,36 @@ class LessonForm(_ModuleCommon):
     video = SelectField(_l("Video"), choices=[], validate_choice=False)
     body = TextAreaField(
         _l("Text (Markdown)"),
-        description=_l("## for a heading, **bold**, - for a list, ![description](media/…) for a picture "
-                       "from Media. Pasted HTML is cleaned: anything unsafe is removed."),
-        render_kw={"rows": 18, "spellcheck": "true"})
+        description=_l(
+            "## for a heading, **bold**, - for a list, ![description](media/…) for a picture "
+            "from Media. Pasted HTML is cleaned: anything unsafe is removed."
+        ),
+        render_kw={"rows": 18, "spellcheck": "true"},
+    )
 
 
 class QuizForm(_ModuleCommon):
-    pass_mark = PlainField(_l("Pass mark (%)"), default="60", validators=[Length(max=10)],
-                            render_kw={"inputmode": "numeric"})
-    attempts = PlainField(_l("Attempts allowed"), default="0", validators=[Length(max=10)],
-                           description=_l("0 for no limit."), render_kw={"inputmode": "numeric"})
+    pass_mark = PlainField(
+        _l("Pass mark (%)"), default="60", validators=[Length(max=10)], render_kw={"inputmode": "numeric"}
+    )
+    attempts = PlainField(
+        _l("Attempts allowed"),
+        default="0",
+        validators=[Length(max=10)],
+        description=_l("0 for no limit."),
+        render_kw={"inputmode": "numeric"},
+    )
 
 
 class QuestionForm(Form):
     kind = SelectField(_l("Kind of question"), choices=as_choices(QUESTION_KINDS.items()))
     text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=4000)], render_kw={"rows": 3})
-    explanation = TextAreaField(_l("Explanation"), validators=[Length(max=4000)], render_kw={"rows": 3},
-                                description=_l("Why the right answer is right. Learners read it after their attempt."))
+    explanation = TextAreaField(
+        _l("Explanation"),
+        validators=[Length(max=4000)],
+        render_kw={"rows": 3},
+        description=_l("Why the right answer is right. Learners read it after their attempt."),
+    )
 
     def choice_rows(self):
         """(text field, correct field) for each choice row."""
@@ -97,14 +136,19 @@ del _n
 
 
 class UploadForm(Form):
-    file = FileField(_l("File"), description=_l(
-        "Pictures (PNG, JPEG, WebP), PDF documents and videos (MP4, WebM). Pictures are made "
-        "smaller to load quickly on a phone."))
+    file = FileField(
+        _l("File"),
+        description=_l(
+            "Pictures (PNG, JPEG, WebP), PDF documents and videos (MP4, WebM). Pictures are made "
+            "smaller to load quickly on a phone."
+        ),
+    )
 
 
 class EditorForm(Form):
-    username = PlainField(_l("Username of the trainer"), validators=[DataRequired(), Length(max=40)],
-                           render_kw={"autocapitalize": "none"})
+    username = PlainField(
+        _l("Username of the trainer"), validators=[DataRequired(), Length(max=40)], render_kw={"autocapitalize": "none"}
+    )
 
 
 class ActionForm(Form):

@@ -31,8 +31,14 @@ def _in_org(org):
 def learner_orgs(course):
     """The unions the course's learners belong to and the unions above them, to filter by."""
     paths = db.session.scalars(
-        select(Org.path).where(Org.id.in_(select(User.org_id).join(Enrolment, Enrolment.user_id == User.id)
-                                          .where(Enrolment.course_id == course.id)))).all()
+        select(Org.path).where(
+            Org.id.in_(
+                select(User.org_id)
+                .join(Enrolment, Enrolment.user_id == User.id)
+                .where(Enrolment.course_id == course.id)
+            )
+        )
+    ).all()
     ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
     return db.session.scalars(select(Org).where(Org.id.in_(ids)).order_by(Org.path)).all() if ids else []
 
@@ -51,22 +57,41 @@ def module_progress(course, org=None):
     """[(module, revision, started, completed, average score or None)] for the live modules."""
     modules = course_modules(course)
     ids = [module.id for module, _revision in modules]
-    counts = {row.module_id: row for row in db.session.execute(
-        select(Progress.module_id, func.count(Progress.id).label("started"),
-               func.count(Progress.completed_at).label("completed"))
-        .join(User, User.id == Progress.user_id)
-        .join(Enrolment, and_(Enrolment.user_id == User.id, Enrolment.course_id == course.id))
-        .where(Progress.module_id.in_(ids), _in_org(org)).group_by(Progress.module_id))}
-    scores = dict(db.session.execute(
-        select(QuizAttempt.module_id, func.avg(QuizAttempt.score))
-        .join(User, User.id == QuizAttempt.user_id)
-        .where(QuizAttempt.module_id.in_(ids), _in_org(org)).group_by(QuizAttempt.module_id)).all())
+    counts = {
+        row.module_id: row
+        for row in db.session.execute(
+            select(
+                Progress.module_id,
+                func.count(Progress.id).label("started"),
+                func.count(Progress.completed_at).label("completed"),
+            )
+            .join(User, User.id == Progress.user_id)
+            .join(Enrolment, and_(Enrolment.user_id == User.id, Enrolment.course_id == course.id))
+            .where(Progress.module_id.in_(ids), _in_org(org))
+            .group_by(Progress.module_id)
+        )
+    }
+    scores = dict(
+        db.session.execute(
+            select(QuizAttempt.module_id, func.avg(QuizAttempt.score))
+            .join(User, User.id == QuizAttempt.user_id)
+            .where(QuizAttempt.module_id.in_(ids), _in_org(org))
+            .group_by(QuizAttempt.module_id)
+        ).all()
+    )
     rows = []
     for module, revision in modules:
         row = counts.get(module.id)
         score = scores.get(module.id)
-        rows.append((module, revision, row.started if row else 0, row.completed if row else 0,
-                     round(float(score)) if score is not None else None))
+        rows.append(
+            (
+                module,
+                revision,
+                row.started if row else 0,
+                row.completed if row else 0,
+                round(float(score)) if score is not None else None,
+            )
+        )
     return rows
 
 
@@ -81,9 +106,12 @@ def item_analysis(course, org=None, limit=10):
     if not by_revision:
         return []
     attempts = db.session.scalars(
-        select(QuizAttempt.answers).join(User, User.id == QuizAttempt.user_id)
+        select(QuizAttempt.answers)
+        .join(User, User.id == QuizAttempt.user_id)
         .where(QuizAttempt.revision_id.in_(list(by_revision)), _in_org(org))
-        .order_by(QuizAttempt.id.desc()).limit(ATTEMPTS_READ)).all()
+        .order_by(QuizAttempt.id.desc())
+        .limit(ATTEMPTS_READ)
+    ).all()
     questions = {str(q.id): (revision, q) for revision in by_revision.values() for q in revision.questions}
     right = {key: {c.id for c in q.choices if c.is_correct} for key, (_r, q) in questions.items()}
     answered, wrong = Counter(), Counter()
@@ -92,26 +120,32 @@ def item_analysis(course, org=None, limit=10):
             if key in questions:
                 answered[key] += 1
                 wrong[key] += set(picked) != right[key]
-    ranked = sorted((key for key in answered if wrong[key]),
-                    key=lambda key: (-wrong[key] / answered[key], -wrong[key]))
+    ranked = sorted((key for key in answered if wrong[key]), key=lambda key: (-wrong[key] / answered[key], -wrong[key]))
     return [(questions[key][0].title, questions[key][1], wrong[key], answered[key]) for key in ranked[:limit]]
 
 
 def learners_query(course, org=None):
     """A SELECT of (User, Org name, Enrolment, modules done, average best quiz score)."""
-    live_ids = select(Module.id).where(Module.course_id == course.id, Module.is_retired.is_(False),
-                                       Module.revision > 0)
-    done = (select(func.count(Progress.id)).where(Progress.user_id == User.id, Progress.module_id.in_(live_ids),
-                                                  Progress.completed_at.is_not(None))
-            .correlate(User).scalar_subquery())
-    score = (select(func.avg(Progress.best_score)).where(Progress.user_id == User.id,
-                                                         Progress.module_id.in_(live_ids),
-                                                         Progress.best_score.is_not(None))
-             .correlate(User).scalar_subquery())
-    return (select(User, Org.name, Enrolment, done.label("done"), score.label("score"))
-            .join(Enrolment, Enrolment.user_id == User.id).join(Org, Org.id == User.org_id)
-            .where(Enrolment.course_id == course.id, _in_org(org))
-            .order_by(Enrolment.last_active_at.desc(), User.id))
+    live_ids = select(Module.id).where(Module.course_id == course.id, Module.is_retired.is_(False), Module.revision > 0)
+    done = (
+        select(func.count(Progress.id))
+        .where(Progress.user_id == User.id, Progress.module_id.in_(live_ids), Progress.completed_at.is_not(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    score = (
+        select(func.avg(Progress.best_score))
+        .where(Progress.user_id == User.id, Progress.module_id.in_(live_ids), Progress.best_score.is_not(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    return (
+        select(User, Org.name, Enrolment, done.label("done"), score.label("score"))
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .join(Org, Org.id == User.org_id)
+        .where(Enrolment.course_id == course.id, _in_org(org))
+        .order_by(Enrolment.last_active_at.desc(), User.id)
+    )
 
 
 @dataclass
@@ -153,11 +187,29 @@ def learners_page(course, org, page, per_page):
 def learners_csv_rows(course, org=None):
     """The learners as rows for a spreadsheet, a header row first."""
     total = len(course_modules(course))
-    rows = [[_("Name"), _("Union"), _("Enrolled"), _("Completed"), _("Modules done"), _("Modules"),
-             _("Average quiz score (%)"), _("Last active")]]
+    rows = [
+        [
+            _("Name"),
+            _("Union"),
+            _("Enrolled"),
+            _("Completed"),
+            _("Modules done"),
+            _("Modules"),
+            _("Average quiz score (%)"),
+            _("Last active"),
+        ]
+    ]
     for user, org_name, enrolment, done, score in db.session.execute(learners_query(course, org)):
-        rows.append([user.name, org_name, format_datetime(enrolment.enrolled_at, "yyyy-MM-dd HH:mm"),
-                     format_datetime(enrolment.completed_at, "yyyy-MM-dd HH:mm") if enrolment.completed_at else "",
-                     done, total, round(float(score)) if score is not None else "",
-                     format_datetime(enrolment.last_active_at, "yyyy-MM-dd HH:mm")])
+        rows.append(
+            [
+                user.name,
+                org_name,
+                format_datetime(enrolment.enrolled_at, "yyyy-MM-dd HH:mm"),
+                format_datetime(enrolment.completed_at, "yyyy-MM-dd HH:mm") if enrolment.completed_at else "",
+                done,
+                total,
+                round(float(score)) if score is not None else "",
+                format_datetime(enrolment.last_active_at, "yyyy-MM-dd HH:mm"),
+            ]
+        )
     return rows

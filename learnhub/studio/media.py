@@ -21,8 +21,22 @@ from learnhub.extensions import db
 from learnhub.studio.models import Upload
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond that a picture is a decompression bomb
-_MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ",
-               b"dash", b"MSNV", b"3gp4", b"3gp5", b"mmp4"}
+_MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"dash",
+    b"MSNV",
+    b"3gp4",
+    b"3gp5",
+    b"mmp4",
+}
 # (kind, mime, extension, Pillow format)
 TYPES = {
     "png": ("image", "image/png", "png", "PNG"),
@@ -76,8 +90,11 @@ def upload_path(upload):
 def size_limits():
     """{kind: bytes} from the configuration."""
     config = current_app.config
-    return {"image": config["STUDIO_MAX_IMAGE_BYTES"], "pdf": config["STUDIO_MAX_PDF_BYTES"],
-            "video": config["STUDIO_MAX_VIDEO_BYTES"]}
+    return {
+        "image": config["STUDIO_MAX_IMAGE_BYTES"],
+        "pdf": config["STUDIO_MAX_PDF_BYTES"],
+        "video": config["STUDIO_MAX_VIDEO_BYTES"],
+    }
 
 
 def megabytes(size):
@@ -97,11 +114,17 @@ def _scaled(data, pillow_format):
                 raise Image.DecompressionBombError
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DomainError(_("The picture has too many pixels. Make it smaller (at most %(mp)d megapixels).",
-                            mp=MAX_PIXELS // 1_000_000), "file") from None
+        raise DomainError(
+            _(
+                "The picture has too many pixels. Make it smaller (at most %(mp)d megapixels).",
+                mp=MAX_PIXELS // 1_000_000,
+            ),
+            "file",
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise DomainError(_("The picture is damaged or not what its name says. Save it again and upload that."),
-                          "file") from None
+        raise DomainError(
+            _("The picture is damaged or not what its name says. Save it again and upload that."), "file"
+        ) from None
     image = ImageOps.exif_transpose(image)
     width = current_app.config["STUDIO_IMAGE_MAX_WIDTH"]
     if image.width > width:
@@ -129,16 +152,32 @@ def store_upload(user, course, file):
     found = sniff(stream.read(64))
     stream.seek(0)
     if found == "svg":
-        raise DomainError(_("SVG pictures are not accepted, because they can carry scripts. Save the "
-                            "picture as PNG and upload that."), "file")
+        raise DomainError(
+            _(
+                "SVG pictures are not accepted, because they can carry scripts. Save the "
+                "picture as PNG and upload that."
+            ),
+            "file",
+        )
     if found is None:
-        raise DomainError(_("This is not a PNG, JPEG or WebP picture, a PDF, or an MP4 or WebM video. "
-                            "Files are checked by their content, not by their name."), "file")
+        raise DomainError(
+            _(
+                "This is not a PNG, JPEG or WebP picture, a PDF, or an MP4 or WebM video. "
+                "Files are checked by their content, not by their name."
+            ),
+            "file",
+        )
     kind, mime, extension, pillow_format = TYPES[found]
     limit = size_limits()[kind]
     if size > limit:
-        raise DomainError(_("The file has %(size)s MB; at most %(max)s MB are allowed for this kind of file.",
-                            size=megabytes(size), max=megabytes(limit)), "file")
+        raise DomainError(
+            _(
+                "The file has %(size)s MB; at most %(max)s MB are allowed for this kind of file.",
+                size=megabytes(size),
+                max=megabytes(limit),
+            ),
+            "file",
+        )
     name = f"{secrets.token_hex(8)}.{extension}"
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -155,8 +194,18 @@ def store_upload(user, course, file):
                 hasher.update(chunk)
                 out.write(chunk)
         digest = hasher.hexdigest()
-    upload = Upload(course_id=course.id, name=name, kind=kind, mime=mime, size=size, sha256=digest,
-                    original_name=display_name(file.filename), width=width, height=height, owner_id=user.id)
+    upload = Upload(
+        course_id=course.id,
+        name=name,
+        kind=kind,
+        mime=mime,
+        size=size,
+        sha256=digest,
+        original_name=display_name(file.filename),
+        width=width,
+        height=height,
+        owner_id=user.id,
+    )
     db.session.add(upload)
     db.session.flush()
     return upload
@@ -164,14 +213,14 @@ def store_upload(user, course, file):
 
 def course_uploads(course):
     """The course's uploads, newest first."""
-    return db.session.scalars(select(Upload).where(Upload.course_id == course.id)
-                              .order_by(Upload.created_at.desc(), Upload.id.desc())).all()
+    return db.session.scalars(
+        select(Upload).where(Upload.course_id == course.id).order_by(Upload.created_at.desc(), Upload.id.desc())
+    ).all()
 
 
 def get_upload(course, name):
     """The course's upload with this generated name; otherwise NotFound."""
-    upload = db.session.scalar(select(Upload).where(Upload.course_id == course.id,
-                                                    Upload.name == str(name)[:40]))
+    upload = db.session.scalar(select(Upload).where(Upload.course_id == course.id, Upload.name == str(name)[:40]))
     if upload is None or not upload_path(upload).is_file():
         raise NotFound(_("File not found."))
     return upload

@@ -51,22 +51,31 @@ def add_module(user, course, kind, title, key=None):
     title = _text(title, "title", 120, _("Give the module a title."))
     key = (key or "").strip().lower() or _new_key(course, kind)
     if not KEY.match(key) or key in RESERVED_KEYS:
-        raise DomainError(_("The address has lower-case letters, digits and '-', such as "
-                            "first-aid (not 'enrol' or 'complete')."), "key")
+        raise DomainError(
+            _("The address has lower-case letters, digits and '-', such as first-aid (not 'enrol' or 'complete')."),
+            "key",
+        )
     if db.session.scalar(select(Module.id).where(Module.course_id == course.id, Module.key == key)):
         raise DomainError(_("Another module of this course has this address. Choose another."), "key")
     # Outside the live course (retired, no live revision) until the course is published.
-    module = Module(course_id=course.id, key=key, kind=kind, position=0, is_required=True,
-                    is_retired=True, revision=0)
+    module = Module(course_id=course.id, key=key, kind=kind, position=0, is_required=True, is_retired=True, revision=0)
     db.session.add(module)
     db.session.flush()
-    revision = ModuleRevision(module_id=module.id, revision=1, title=title, body_source="", body_html="",
-                              minutes=0, pass_mark=60 if kind == "quiz" else None,
-                              max_attempts=0 if kind == "quiz" else None)
+    revision = ModuleRevision(
+        module_id=module.id,
+        revision=1,
+        title=title,
+        body_source="",
+        body_html="",
+        minutes=0,
+        pass_mark=60 if kind == "quiz" else None,
+        max_attempts=0 if kind == "quiz" else None,
+    )
     db.session.add(revision)
     last = db.session.scalar(select(func.max(DraftModule.position)).where(DraftModule.course_id == course.id))
-    db.session.add(DraftModule(course_id=course.id, module_id=module.id, position=(last or 0) + 1,
-                               is_required=True, revision=1))
+    db.session.add(
+        DraftModule(course_id=course.id, module_id=module.id, position=(last or 0) + 1, is_required=True, revision=1)
+    )
     _rehash(module, revision)
     touch(course, user)
     log(course, user, "module_added", module=module, note=title)
@@ -108,17 +117,31 @@ def editable_revision(user, course, draft_module, module, revision):
     check_editable(course)
     if draft_module.revision > module.revision:
         return revision
-    latest = db.session.scalar(select(func.max(ModuleRevision.revision))
-                               .where(ModuleRevision.module_id == module.id)) or 0
+    latest = (
+        db.session.scalar(select(func.max(ModuleRevision.revision)).where(ModuleRevision.module_id == module.id)) or 0
+    )
     copy = ModuleRevision(
-        module_id=module.id, revision=latest + 1, title=revision.title, body_source=revision.body_source,
-        body_html=revision.body_html, video=revision.video, minutes=revision.minutes,
-        credits=revision.credits, pass_mark=revision.pass_mark, max_attempts=revision.max_attempts,
+        module_id=module.id,
+        revision=latest + 1,
+        title=revision.title,
+        body_source=revision.body_source,
+        body_html=revision.body_html,
+        video=revision.video,
+        minutes=revision.minutes,
+        credits=revision.credits,
+        pass_mark=revision.pass_mark,
+        max_attempts=revision.max_attempts,
         content_hash=revision.content_hash,
-        questions=[Question(position=q.position, kind=q.kind, text=q.text, explanation=q.explanation,
-                            choices=[Choice(position=c.position, text=c.text, is_correct=c.is_correct)
-                                     for c in q.choices])
-                   for q in revision.questions],
+        questions=[
+            Question(
+                position=q.position,
+                kind=q.kind,
+                text=q.text,
+                explanation=q.explanation,
+                choices=[Choice(position=c.position, text=c.text, is_correct=c.is_correct) for c in q.choices],
+            )
+            for q in revision.questions
+        ],
     )
     db.session.add(copy)
     draft_module.revision = copy.revision
@@ -130,11 +153,22 @@ def editable_revision(user, course, draft_module, module, revision):
 def _rehash(module, revision):
     # The same hash an imported package gets, so that an export imports back unchanged.
     spec = ModuleSpec(
-        key=module.key, file="", kind=module.kind, title=revision.title, minutes=revision.minutes,
-        credits=revision.credits, is_required=True, video=revision.video, body_source=revision.body_source,
-        pass_mark=revision.pass_mark, max_attempts=revision.max_attempts,
-        questions=[QuestionSpec(q.kind, q.text, q.explanation, [(c.text, c.is_correct) for c in q.choices])
-                   for q in revision.questions])
+        key=module.key,
+        file="",
+        kind=module.kind,
+        title=revision.title,
+        minutes=revision.minutes,
+        credits=revision.credits,
+        is_required=True,
+        video=revision.video,
+        body_source=revision.body_source,
+        pass_mark=revision.pass_mark,
+        max_attempts=revision.max_attempts,
+        questions=[
+            QuestionSpec(q.kind, q.text, q.explanation, [(c.text, c.is_correct) for c in q.choices])
+            for q in revision.questions
+        ],
+    )
     revision.content_hash = content_hash(spec)
 
 
@@ -143,8 +177,9 @@ def _common(values):
     minutes = str(values.get("minutes") or "0").strip()
     if not minutes.isascii() or not minutes.isdigit() or int(minutes) > 600:
         raise DomainError(_("Minutes are a whole number from 0 to 600."), "minutes")
-    credits = parse_decimal(values.get("credits"), "credits",
-                            _("Credits are a number such as 0.5 (two decimal places at most)."))
+    credits = parse_decimal(
+        values.get("credits"), "credits", _("Credits are a number such as 0.5 (two decimal places at most).")
+    )
     return title, int(minutes), credits
 
 
@@ -171,26 +206,52 @@ def render_lesson(course, body, removed=None):
     source = normalise_body(body)
     limit = current_app.config["STUDIO_LESSON_MAX_CHARS"]
     if len(source) > limit:
-        raise DomainError(_("The text has %(count)s characters; a lesson has at most %(max)s, so that "
-                            "it opens quickly on a phone. Split it into several lessons.",
-                            count=f"{len(source):,}", max=f"{limit:,}"), "body")
+        raise DomainError(
+            _(
+                "The text has %(count)s characters; a lesson has at most %(max)s, so that "
+                "it opens quickly on a phone. Split it into several lessons.",
+                count=f"{len(source):,}",
+                max=f"{limit:,}",
+            ),
+            "body",
+        )
     if nesting_depth(source) > MAX_DEPTH:
-        raise DomainError(_("The text nests more than %(max)d elements inside each other. Paste it "
-                            "as plain text, or simplify it.", max=MAX_DEPTH), "body")
+        raise DomainError(
+            _(
+                "The text nests more than %(max)d elements inside each other. Paste it as plain text, or simplify it.",
+                max=MAX_DEPTH,
+            ),
+            "body",
+        )
     errors = []
     removed = set() if removed is None else removed
-    html = render_markdown(source, course.slug, Checker(errors, "body"), media=course_media(course),
-                           removed=removed)
+    html = render_markdown(source, course.slug, Checker(errors, "body"), media=course_media(course), removed=removed)
     if TOO_DEEP in removed:
-        raise DomainError(_("The text nests more than %(max)d elements inside each other. Paste it "
-                            "as plain text, or simplify it.", max=MAX_DEPTH), "body")
+        raise DomainError(
+            _(
+                "The text nests more than %(max)d elements inside each other. Paste it as plain text, or simplify it.",
+                max=MAX_DEPTH,
+            ),
+            "body",
+        )
     for error in errors:
         if "headings" in error.message:
-            raise DomainError(_("Line %(line)d: use headings ## to #### (the lesson's title is already "
-                                "the page's top heading).", line=error.line or 1), "body")
+            raise DomainError(
+                _(
+                    "Line %(line)d: use headings ## to #### (the lesson's title is already the page's top heading).",
+                    line=error.line or 1,
+                ),
+                "body",
+            )
         ref = re.search(r"'(media/[^']*)'", error.message)
-        raise DomainError(_("Line %(line)d: %(file)s is not a file of this course. Upload it under "
-                            "Media first.", line=error.line or 1, file=ref.group(1) if ref else ""), "body")
+        raise DomainError(
+            _(
+                "Line %(line)d: %(file)s is not a file of this course. Upload it under Media first.",
+                line=error.line or 1,
+                file=ref.group(1) if ref else "",
+            ),
+            "body",
+        )
     return source, html
 
 
@@ -212,7 +273,12 @@ def save_lesson(user, course, key, values):
             raise DomainError(_("Choose one of the course's videos. Upload it under Media first."), "video")
     required = bool(values.get("is_required"))
     changed = (revision.title, revision.minutes, revision.credits, revision.body_source, revision.video) != (
-        title, minutes, credits, source, video)
+        title,
+        minutes,
+        credits,
+        source,
+        video,
+    )
     if changed:
         revision = editable_revision(user, course, draft_module, module, revision)
         revision.title, revision.minutes, revision.credits = title, minutes, credits
@@ -270,12 +336,19 @@ def clean_question(kind, text, choices, explanation):
     if kind not in QUESTION_KINDS:
         raise DomainError(_("Choose the kind of question."), "kind")
     text = _text(text, "text", 2000, _("Write the question."), multiline=True)
-    explanation = _text(explanation, "explanation", 2000,
-                        _("Explain the right answer: learners read it after their attempt."), multiline=True)
+    explanation = _text(
+        explanation,
+        "explanation",
+        2000,
+        _("Explain the right answer: learners read it after their attempt."),
+        multiline=True,
+    )
     rows = list(choices) or [("", False), ("", False)]
     if kind == "true_false":
-        rows = [((text or "").strip() or label, correct) for (text, correct), label
-                in zip(rows[:2], [_("True"), _("False")], strict=False)] + rows[2:]
+        rows = [
+            ((text or "").strip() or label, correct)
+            for (text, correct), label in zip(rows[:2], [_("True"), _("False")], strict=False)
+        ] + rows[2:]
     cleaned = _clean_choices(rows)
     if len(cleaned) < 2:
         raise DomainError(_("A question needs at least two choices."), "choices")
@@ -287,8 +360,7 @@ def clean_question(kind, text, choices, explanation):
     if right == 0:
         raise DomainError(_("Mark the right answer."), "choices")
     if right > 1 and kind != "multiple":
-        raise DomainError(_("A single-choice or true-or-false question has exactly one right answer."),
-                          "choices")
+        raise DomainError(_("A single-choice or true-or-false question has exactly one right answer."), "choices")
     return kind, text, cleaned, explanation
 
 
@@ -305,8 +377,11 @@ def save_question(user, course, key, number, kind, text, choices, explanation):
     revision = editable_revision(user, course, draft_module, module, revision)
     new_choices = [Choice(position=n, text=t, is_correct=c) for n, (t, c) in enumerate(choices)]
     if number is None:
-        revision.questions.append(Question(position=len(revision.questions), kind=kind, text=text,
-                                           explanation=explanation, choices=new_choices))
+        revision.questions.append(
+            Question(
+                position=len(revision.questions), kind=kind, text=text, explanation=explanation, choices=new_choices
+            )
+        )
     else:
         question = revision.questions[number - 1]
         question.kind, question.text, question.explanation = kind, text, explanation

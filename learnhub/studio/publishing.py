@@ -49,8 +49,13 @@ def problems(course):
             found.append(_("“%(title)s” has no questions yet.", title=revision.title))
     draft = get_draft(course)
     if total > draft.credits:
-        found.append(_("The modules' credits add up to %(total)s, more than the course's %(credits)s.",
-                       total=total, credits=draft.credits))
+        found.append(
+            _(
+                "The modules' credits add up to %(total)s, more than the course's %(credits)s.",
+                total=total,
+                credits=draft.credits,
+            )
+        )
     return found
 
 
@@ -147,11 +152,21 @@ def discard_changes(user, course):
     for draft_module in db.session.scalars(select(DraftModule).where(DraftModule.course_id == course.id)):
         db.session.delete(draft_module)
     db.session.flush()
-    live = db.session.scalars(select(Module).where(Module.course_id == course.id, Module.is_retired.is_(False))
-                              .order_by(Module.position, Module.id))
+    live = db.session.scalars(
+        select(Module)
+        .where(Module.course_id == course.id, Module.is_retired.is_(False))
+        .order_by(Module.position, Module.id)
+    )
     for position, module in enumerate(live, 1):
-        db.session.add(DraftModule(course_id=course.id, module_id=module.id, position=position,
-                                   is_required=module.is_required, revision=module.revision))
+        db.session.add(
+            DraftModule(
+                course_id=course.id,
+                module_id=module.id,
+                position=position,
+                is_required=module.is_required,
+                revision=module.revision,
+            )
+        )
     touch(course, user)
     draft.has_changes = False
     log(course, user, "discarded")

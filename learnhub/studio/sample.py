@@ -43,33 +43,83 @@ def load_demo_courses(trainer):
     course = db.session.scalar(select(Course).where(Course.slug == SLUG))
     if course is not None:
         return course
-    course = studio.create_course(trainer, {
-        "title": "班前安全交底怎么做", "summary": "每天开工前的安全交底：讲什么、怎么讲、怎样才算到位。",
-        "category": "safety", "occupation": "all", "target_level": "none", "language": "zh_CN",
-        "credits": "1", "hours": "0.5", "tags": "安全交底, 班组安全", "audience": ""}, slug=SLUG)
+    course = studio.create_course(
+        trainer,
+        {
+            "title": "班前安全交底怎么做",
+            "summary": "每天开工前的安全交底：讲什么、怎么讲、怎样才算到位。",
+            "category": "safety",
+            "occupation": "all",
+            "target_level": "none",
+            "language": "zh_CN",
+            "credits": "1",
+            "hours": "0.5",
+            "tags": "安全交底, 班组安全",
+            "audience": "",
+        },
+        slug=SLUG,
+    )
     authoring.add_module(trainer, course, "lesson", "班前安全交底", key="briefing")
-    authoring.save_lesson(trainer, course, "briefing", {"title": "班前安全交底", "minutes": "15",
-                                                        "credits": "0.5", "body": LESSON, "is_required": "y"})
+    authoring.save_lesson(
+        trainer,
+        course,
+        "briefing",
+        {"title": "班前安全交底", "minutes": "15", "credits": "0.5", "body": LESSON, "is_required": "y"},
+    )
     authoring.add_module(trainer, course, "quiz", "交底小测验", key="check")
-    authoring.save_quiz_settings(trainer, course, "check", {"title": "交底小测验", "minutes": "10", "credits": "0.5",
-                                                            "pass_mark": "60", "attempts": "3", "is_required": "y"})
+    authoring.save_quiz_settings(
+        trainer,
+        course,
+        "check",
+        {
+            "title": "交底小测验",
+            "minutes": "10",
+            "credits": "0.5",
+            "pass_mark": "60",
+            "attempts": "3",
+            "is_required": "y",
+        },
+    )
     questions = [
-        ("single", "班前安全交底应当在什么时候做？", [("每天开工前", True), ("出了事故以后", False), ("月底总结时", False)],
-         "交底是为了在干活之前把危险讲清楚，所以要在每天开工前做。"),
-        ("multiple", "交底时要讲清楚哪些内容？", [("今天的作业内容和分工", True), ("现场的危险点", True),
-                                                 ("防护措施", True), ("下班后去哪里吃饭", False)],
-         "作业内容、危险点和防护措施都要讲；与安全无关的事不必占用交底时间。"),
-        ("true_false", "昨天交底过了，今天的作业一样，就可以不交底。", [("正确", False), ("错误", True)],
-         "现场情况每天都可能变化，每天开工前都要交底。"),
+        (
+            "single",
+            "班前安全交底应当在什么时候做？",
+            [("每天开工前", True), ("出了事故以后", False), ("月底总结时", False)],
+            "交底是为了在干活之前把危险讲清楚，所以要在每天开工前做。",
+        ),
+        (
+            "multiple",
+            "交底时要讲清楚哪些内容？",
+            [("今天的作业内容和分工", True), ("现场的危险点", True), ("防护措施", True), ("下班后去哪里吃饭", False)],
+            "作业内容、危险点和防护措施都要讲；与安全无关的事不必占用交底时间。",
+        ),
+        (
+            "true_false",
+            "昨天交底过了，今天的作业一样，就可以不交底。",
+            [("正确", False), ("错误", True)],
+            "现场情况每天都可能变化，每天开工前都要交底。",
+        ),
     ]
     for kind, text, choices, explanation in questions:
         authoring.save_question(trainer, course, "check", None, kind, text, choices, explanation)
     publishing.publish(trainer, course)
     _demo_learners(course)
-    draft = studio.create_course(trainer, {
-        "title": "叉车作业安全（草稿）", "summary": "场内机动车辆作业的基本安全要求。", "category": "safety",
-        "occupation": "forklift_driver", "target_level": "none", "language": "zh_CN", "credits": "1",
-        "hours": "1", "tags": "叉车", "audience": ""}, slug="demo-forklift-draft")
+    draft = studio.create_course(
+        trainer,
+        {
+            "title": "叉车作业安全（草稿）",
+            "summary": "场内机动车辆作业的基本安全要求。",
+            "category": "safety",
+            "occupation": "forklift_driver",
+            "target_level": "none",
+            "language": "zh_CN",
+            "credits": "1",
+            "hours": "1",
+            "tags": "叉车",
+            "audience": "",
+        },
+        slug="demo-forklift-draft",
+    )
     authoring.add_module(trainer, draft, "lesson", "开车前的检查", key="pre-check")
     return course
 
@@ -77,15 +127,19 @@ def load_demo_courses(trainer):
 def _demo_learners(course):
     """A few invented workers part of the way through, so that the learners' page has figures."""
     modules = course_modules(course)
-    workers = db.session.scalars(select(User).where(User.username.like("demo-w0%"))
-                                 .order_by(User.username).limit(8)).all()
+    workers = db.session.scalars(
+        select(User).where(User.username.like("demo-w0%")).order_by(User.username).limit(8)
+    ).all()
     for number, worker in enumerate(workers):
         learning.enrol(worker, course)
         for module, revision in modules[: 1 + number % 2]:
             if module.kind == "quiz":
-                answers = {str(q.id): [str(c.id) for c in q.choices if c.is_correct == (number % 3 != 0)][:1]
-                           if q.kind != "multiple" else [str(c.id) for c in q.choices if c.is_correct]
-                           for q in revision.questions}
+                answers = {
+                    str(q.id): [str(c.id) for c in q.choices if c.is_correct == (number % 3 != 0)][:1]
+                    if q.kind != "multiple"
+                    else [str(c.id) for c in q.choices if c.is_correct]
+                    for q in revision.questions
+                }
                 learning.submit_quiz(worker, course, module, revision, answers)
             else:
                 learning.complete_module(worker, course, module, revision)

@@ -26,8 +26,18 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _DECIMAL = re.compile(r"^\d{1,6}(\.\d{1,2})?$")
 STUDIO_ROLES = ("trainer", "admin")
 RESERVED_SLUGS = frozenset({"new", "static"})  # studio addresses beside /studio/<slug>/
-DETAIL_FIELDS = ("title", "summary", "category", "occupation", "target_level", "language",
-                 "credits", "minutes", "tags", "audience_org_id")
+DETAIL_FIELDS = (
+    "title",
+    "summary",
+    "category",
+    "occupation",
+    "target_level",
+    "language",
+    "credits",
+    "minutes",
+    "tags",
+    "audience_org_id",
+)
 
 
 # ---------------------------------------------------------------- who may edit
@@ -56,8 +66,9 @@ def can_manage_editors(user, course):
 
 def get_course_for_editing(user, slug):
     """The studio course with this slug if `user` may edit it; otherwise NotFound."""
-    course = db.session.scalar(select(Course).join(CourseDraft, CourseDraft.course_id == Course.id)
-                               .where(Course.slug == str(slug)[:80]))
+    course = db.session.scalar(
+        select(Course).join(CourseDraft, CourseDraft.course_id == Course.id).where(Course.slug == str(slug)[:80])
+    )
     if course is None or not can_edit(user, course):
         raise NotFound(_("Course not found."))
     return course
@@ -76,8 +87,10 @@ def my_courses(user):
         in_scope = select(Org.id).where(Org.path.startswith(user.org.path))
         mine = or_(mine, Course.org_id.in_(in_scope))
     return db.session.execute(
-        select(Course, CourseDraft).join(CourseDraft, CourseDraft.course_id == Course.id)
-        .where(mine).order_by(CourseDraft.updated_at.desc(), Course.id.desc())
+        select(Course, CourseDraft)
+        .join(CourseDraft, CourseDraft.course_id == Course.id)
+        .where(mine)
+        .order_by(CourseDraft.updated_at.desc(), Course.id.desc())
     ).all()
 
 
@@ -93,13 +106,19 @@ def check_editable(course):
 def _text(value, field, max_len, message, multiline=False):
     text = str(value or "").replace("\r\n", "\n").strip() if multiline else clean_line(value)
     if has_hidden_characters(text.replace("\n", " ").replace("\t", " ")):
-        raise DomainError(_("The text contains invisible or control characters (such as a "
-                            "right-to-left mark). Please type it again."), field)
+        raise DomainError(
+            _(
+                "The text contains invisible or control characters (such as a "
+                "right-to-left mark). Please type it again."
+            ),
+            field,
+        )
     if not text:
         raise DomainError(message, field)
     if len(text) > max_len:
-        raise DomainError(_("At most %(max)d characters, please; this has %(count)d.",
-                            max=max_len, count=len(text)), field)
+        raise DomainError(
+            _("At most %(max)d characters, please; this has %(count)d.", max=max_len, count=len(text)), field
+        )
     return text
 
 
@@ -131,16 +150,16 @@ def audience_choices(course_org):
     """Who a course may be meant for: everyone, or the course's union or one just below it."""
     if course_org is None:
         return []
-    children = db.session.scalars(select(Org).where(Org.parent_id == course_org.id)
-                                  .order_by(Org.name).limit(200)).all()
+    children = db.session.scalars(select(Org).where(Org.parent_id == course_org.id).order_by(Org.name).limit(200)).all()
     return [course_org, *children]
 
 
 def clean_details(values, course_org):
     """Check the course details a trainer typed; returns the values to store."""
     title = _text(values.get("title"), "title", 120, _("Give the course a title."))
-    summary = _text(values.get("summary"), "summary", 2000,
-                    _("Say in a sentence or two what the course teaches."), multiline=True)
+    summary = _text(
+        values.get("summary"), "summary", 2000, _("Say in a sentence or two what the course teaches."), multiline=True
+    )
     if values.get("category") not in CATEGORIES:
         raise DomainError(_("Choose a category from the list."), "category")
     occupation = values.get("occupation") or "all"
@@ -152,18 +171,28 @@ def clean_details(values, course_org):
     language = values.get("language") or "zh_CN"
     if language not in LANGUAGES:
         raise DomainError(_("Choose a language from the list."), "language")
-    credits = parse_decimal(values.get("credits"), "credits",
-                            _("Credits are a number such as 1 or 1.5 (two decimal places at most)."))
-    hours = parse_decimal(values.get("hours"), "hours",
-                          _("Learning hours are a number such as 2 or 1.5 (two decimal places at most)."))
+    credits = parse_decimal(
+        values.get("credits"), "credits", _("Credits are a number such as 1 or 1.5 (two decimal places at most).")
+    )
+    hours = parse_decimal(
+        values.get("hours"), "hours", _("Learning hours are a number such as 2 or 1.5 (two decimal places at most).")
+    )
     audience = values.get("audience") or ""
     allowed = {str(org.id): org for org in audience_choices(course_org)}
     if audience and audience not in allowed:
         raise DomainError(_("Choose who the course is for from the list."), "audience")
-    return dict(title=title, summary=summary, category=values["category"], occupation=occupation,
-                target_level=level, language=language, credits=credits,
-                minutes=int((hours * 60).to_integral_value()), tags="|".join(parse_tags(values.get("tags"))),
-                audience_org_id=allowed[audience].id if audience else None)
+    return dict(
+        title=title,
+        summary=summary,
+        category=values["category"],
+        occupation=occupation,
+        target_level=level,
+        language=language,
+        credits=credits,
+        minutes=int((hours * 60).to_integral_value()),
+        tags="|".join(parse_tags(values.get("tags"))),
+        audience_org_id=allowed[audience].id if audience else None,
+    )
 
 
 def _new_slug():
@@ -182,12 +211,18 @@ def create_course(user, values, slug=None):
     if not slug:
         slug = _new_slug()
     elif not SLUG.match(slug) or slug in RESERVED_SLUGS:
-        raise DomainError(_("The address has 2 to 80 lower-case letters, digits or '-', and starts "
-                            "with a letter or digit, such as fire-safety."), "slug")
+        raise DomainError(
+            _(
+                "The address has 2 to 80 lower-case letters, digits or '-', and starts "
+                "with a letter or digit, such as fire-safety."
+            ),
+            "slug",
+        )
     elif db.session.scalar(select(Course.id).where(Course.slug == slug)) is not None:
         raise DomainError(_("Another course already has this address. Choose another."), "slug")
-    course = Course(slug=slug, status="draft", owner_id=user.id, org_id=user.org_id,
-                    search_text=_search_text(details), **details)
+    course = Course(
+        slug=slug, status="draft", owner_id=user.id, org_id=user.org_id, search_text=_search_text(details), **details
+    )
     db.session.add(course)
     db.session.flush()
     db.session.add(CourseDraft(course_id=course.id, updated_by_id=user.id, **details))
@@ -231,25 +266,44 @@ _AUDITED = {"published", "unpublished", "archived", "restored"}
 
 def log(course, user, kind, module=None, number=None, note=""):
     """Add a line to the course's history (and the audit log, for publications)."""
-    db.session.add(CourseEvent(course_id=course.id, user_id=user.id if user else None, kind=kind,
-                               module_id=module.id if module else None, number=number, note=note[:200]))
+    db.session.add(
+        CourseEvent(
+            course_id=course.id,
+            user_id=user.id if user else None,
+            kind=kind,
+            module_id=module.id if module else None,
+            number=number,
+            note=note[:200],
+        )
+    )
     if kind in _AUDITED:
         org = db.session.get(Org, course.org_id) if course.org_id else None
-        audit.record(user, f"course.{kind}", "course", course.slug, org.path if org else "/",
-                     title=course.title, publication=number)
+        audit.record(
+            user,
+            f"course.{kind}",
+            "course",
+            course.slug,
+            org.path if org else "/",
+            title=course.title,
+            publication=number,
+        )
 
 
 def history(course, limit=200):
     """The course's history, newest first."""
-    return db.session.scalars(select(CourseEvent).where(CourseEvent.course_id == course.id)
-                              .order_by(CourseEvent.created_at.desc(), CourseEvent.id.desc())
-                              .limit(limit)).all()
+    return db.session.scalars(
+        select(CourseEvent)
+        .where(CourseEvent.course_id == course.id)
+        .order_by(CourseEvent.created_at.desc(), CourseEvent.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def publication_count(course):
     """How many times the course has been published."""
-    return db.session.scalar(select(func.count(CourseEvent.id)).where(
-        CourseEvent.course_id == course.id, CourseEvent.kind == "published"))
+    return db.session.scalar(
+        select(func.count(CourseEvent.id)).where(CourseEvent.course_id == course.id, CourseEvent.kind == "published")
+    )
 
 
 # ---------------------------------------------------------------- co-trainers
@@ -257,8 +311,12 @@ def publication_count(course):
 
 def editors(course):
     """The course's co-trainers."""
-    return db.session.scalars(select(User).join(CourseEditor, CourseEditor.user_id == User.id)
-                              .where(CourseEditor.course_id == course.id).order_by(User.name)).all()
+    return db.session.scalars(
+        select(User)
+        .join(CourseEditor, CourseEditor.user_id == User.id)
+        .where(CourseEditor.course_id == course.id)
+        .order_by(User.name)
+    ).all()
 
 
 def add_editor(user, course, login):
@@ -297,8 +355,9 @@ def working_modules(course):
     return db.session.execute(
         select(DraftModule, Module, ModuleRevision)
         .join(Module, Module.id == DraftModule.module_id)
-        .join(ModuleRevision, (ModuleRevision.module_id == Module.id)
-              & (ModuleRevision.revision == DraftModule.revision))
+        .join(
+            ModuleRevision, (ModuleRevision.module_id == Module.id) & (ModuleRevision.revision == DraftModule.revision)
+        )
         .where(DraftModule.course_id == course.id)
         .order_by(DraftModule.position, DraftModule.id)
     ).all()

@@ -53,21 +53,23 @@ def admin(make_user, tree):
 def messy_file(make_user, tree):
     """A file with one problem per row; 13800006666 already belongs to someone else."""
     make_user("other", phone="13800006666", name="别人", org=tree.ent_a2)
-    return csv_bytes([
-        ["李雷", "138 0000 1111", "甲市第一机床厂工会", "electrician", "四级"],  # 2 new
-        ["韩梅梅", "1380000222", "甲市电缆厂工会", "welder", ""],  # 3 bad phone
-        ["王芳", "13800003333", "不存在的工会", "welder", ""],  # 4 unknown union
-        ["赵强", "13800004444", "乙市造船厂工会", "welder", ""],  # 5 outside the subtree
-        ["钱七", "13800005555", "甲市电缆厂工会", "welder", ""],  # 6 duplicate of 7
-        ["孙八", "13800005555", "甲市电缆厂工会", "welder", ""],  # 7 duplicate of 6
-        ["周九", "13800006666", "甲市电缆厂工会", "welder", ""],  # 8 phone registered
-        ["", "13800007777", "甲市电缆厂工会", "welder", ""],  # 9 missing name
-        [CALC_NAME, "13800008888", "甲市电缆厂工会", "welder", ""],  # 10 formula
-        ["张😀", "13800009999", "甲市电缆厂工会", "welder", ""],  # 11 emoji
-        [RTL_NAME, "13800001234", "甲市电缆厂工会", "welder", ""],  # 12 RTL override
-        ["吴十", "13800002345", "甲市电缆厂工会", "Welder", "Level 4 / Intermediate worker"],  # 13 new
-        ["", "", "", "", ""],  # blank lines are left out
-    ])
+    return csv_bytes(
+        [
+            ["李雷", "138 0000 1111", "甲市第一机床厂工会", "electrician", "四级"],  # 2 new
+            ["韩梅梅", "1380000222", "甲市电缆厂工会", "welder", ""],  # 3 bad phone
+            ["王芳", "13800003333", "不存在的工会", "welder", ""],  # 4 unknown union
+            ["赵强", "13800004444", "乙市造船厂工会", "welder", ""],  # 5 outside the subtree
+            ["钱七", "13800005555", "甲市电缆厂工会", "welder", ""],  # 6 duplicate of 7
+            ["孙八", "13800005555", "甲市电缆厂工会", "welder", ""],  # 7 duplicate of 6
+            ["周九", "13800006666", "甲市电缆厂工会", "welder", ""],  # 8 phone registered
+            ["", "13800007777", "甲市电缆厂工会", "welder", ""],  # 9 missing name
+            [CALC_NAME, "13800008888", "甲市电缆厂工会", "welder", ""],  # 10 formula
+            ["张😀", "13800009999", "甲市电缆厂工会", "welder", ""],  # 11 emoji
+            [RTL_NAME, "13800001234", "甲市电缆厂工会", "welder", ""],  # 12 RTL override
+            ["吴十", "13800002345", "甲市电缆厂工会", "Welder", "Level 4 / Intermediate worker"],  # 13 new
+            ["", "", "", "", ""],  # blank lines are left out
+        ]
+    )
 
 
 # ---------------------------------------------------------------- reading files
@@ -75,13 +77,17 @@ def messy_file(make_user, tree):
 
 def test_read_csv_with_chinese_header(app):
     rows = onboarding.read_table("workers.csv", csv_bytes([["李雷", "13800001111", "甲工会", "welder", ""]]))
-    assert rows == [{"row": 2, "name": "李雷", "phone": "13800001111", "union": "甲工会",
-                     "occupation": "welder", "skill_level": ""}]
+    assert rows == [
+        {"row": 2, "name": "李雷", "phone": "13800001111", "union": "甲工会", "occupation": "welder", "skill_level": ""}
+    ]
 
 
 def test_read_gbk_csv_with_english_header(app):
-    data = csv_bytes([["王五", "13912345678", "甲市电缆厂工会", "welder"]],
-                     header=["Name", "Phone", "Union", "Occupation"], encoding="gbk")
+    data = csv_bytes(
+        [["王五", "13912345678", "甲市电缆厂工会", "welder"]],
+        header=["Name", "Phone", "Union", "Occupation"],
+        encoding="gbk",
+    )
     [row] = onboarding.read_table("名单.CSV", data)
     assert row["name"] == "王五" and row["union"] == "甲市电缆厂工会"
 
@@ -101,11 +107,14 @@ def test_read_xlsx_numbers_formulas_and_title_row(app):
     assert rows[1]["name"] == "" and rows[1]["phone"] == "13800002222"  # never evaluated
 
 
-@pytest.mark.parametrize("filename, data, message", [
-    ("workers.xls", b"\xd0\xcf\x11\xe0", "Upload a .csv or .xlsx file"),
-    ("workers.xlsx", b"not a zip", "could not be read as an Excel workbook"),
-    ("workers.csv", "姓名,电话\n李雷,1".encode(), "No header row"),
-])
+@pytest.mark.parametrize(
+    "filename, data, message",
+    [
+        ("workers.xls", b"\xd0\xcf\x11\xe0", "Upload a .csv or .xlsx file"),
+        ("workers.xlsx", b"not a zip", "could not be read as an Excel workbook"),
+        ("workers.csv", "姓名,电话\n李雷,1".encode(), "No header row"),
+    ],
+)
 def test_read_refuses_what_it_cannot_read(app, filename, data, message):
     with pytest.raises(DomainError, match=message):
         onboarding.read_table(filename, data)
@@ -149,10 +158,15 @@ def test_plan_reports_every_problem_and_writes_nothing(admin, messy_file):
 def test_usernames_checked_for_clash_and_duplicates(admin, make_user):
     make_user("taken.name")
     header = HEADER + ["用户名"]
-    data = csv_bytes([["甲", "13800001111", "甲市电缆厂工会", "welder", "", "taken.name"],
-                      ["乙", "13800002222", "甲市电缆厂工会", "welder", "", "Twin"],
-                      ["丙", "13800003333", "甲市电缆厂工会", "welder", "", "twin"],
-                      ["丁", "13800004444", "甲市电缆厂工会", "welder", "", "13800004444"]], header=header)
+    data = csv_bytes(
+        [
+            ["甲", "13800001111", "甲市电缆厂工会", "welder", "", "taken.name"],
+            ["乙", "13800002222", "甲市电缆厂工会", "welder", "", "Twin"],
+            ["丙", "13800003333", "甲市电缆厂工会", "welder", "", "twin"],
+            ["丁", "13800004444", "甲市电缆厂工会", "welder", "", "13800004444"],
+        ],
+        header=header,
+    )
     rows = by_row(onboarding.plan_import(admin, onboarding.read_table("w.csv", data)))
     assert rows[2].reasons == ["This username is taken."]
     assert rows[3].reasons == ["The same username is also on row 4."]
@@ -182,8 +196,12 @@ def test_same_file_twice_opens_nothing_new(admin, messy_file):
 
 
 def test_an_account_opened_meanwhile_stops_the_whole_import(admin, make_user):
-    data = csv_bytes([["李雷", "13800001111", "甲市电缆厂工会", "welder", ""],
-                      ["韩梅梅", "13800002222", "甲市电缆厂工会", "welder", ""]])
+    data = csv_bytes(
+        [
+            ["李雷", "13800001111", "甲市电缆厂工会", "welder", ""],
+            ["韩梅梅", "13800002222", "甲市电缆厂工会", "welder", ""],
+        ]
+    )
     plan = onboarding.plan_import(admin, onboarding.read_table("w.csv", data))
     make_user("quick", phone="13800002222", name="韩梅梅")  # another admin was faster
     with pytest.raises(DomainError, match="in the meantime"):
@@ -205,8 +223,9 @@ def test_template_has_header_and_an_example_that_is_never_imported(admin):
 
 
 def test_passwords_csv_keeps_formulas_out():
-    text = onboarding.passwords_csv([{"name": "李雷", "phone": "13800001111", "username": "",
-                                      "union": "=HYPERLINK()", "password": "abc"}])
+    text = onboarding.passwords_csv(
+        [{"name": "李雷", "phone": "13800001111", "username": "", "union": "=HYPERLINK()", "password": "abc"}]
+    )
     assert text.startswith("\ufeff") and "'=HYPERLINK()" in text
 
 
@@ -214,8 +233,7 @@ def test_passwords_csv_keeps_formulas_out():
 
 
 def upload(auth, data, filename="workers.csv"):
-    return auth.post("/people/import", data={"file": (io.BytesIO(data), filename)},
-                     content_type="multipart/form-data")
+    return auth.post("/people/import", data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
 
 
 def hidden(page, name):
@@ -280,13 +298,17 @@ def test_bad_file_and_too_big_file_are_form_errors(client, auth, admin, app, mon
 
 def test_oversized_request_is_413(client, auth, admin, app):
     auth.login("admin-a")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      client.get("/people/import").get_data(as_text=True)).group(1)
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/people/import").get_data(as_text=True)
+    ).group(1)
     limit = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 2000
     try:
-        response = client.post("/people/import", content_type="multipart/form-data", data={
-            "csrf_token": token, "file": (io.BytesIO(b"x" * 5000), "w.csv")})
+        response = client.post(
+            "/people/import",
+            content_type="multipart/form-data",
+            data={"csrf_token": token, "file": (io.BytesIO(b"x" * 5000), "w.csv")},
+        )
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
@@ -324,8 +346,9 @@ def test_worker_cannot_confirm(client, auth, make_user):
 
 def test_post_without_csrf_token_is_400(client, auth, admin):
     auth.login("admin-a")
-    response = client.post("/people/import", data={"file": (io.BytesIO(b"x"), "w.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/people/import", data={"file": (io.BytesIO(b"x"), "w.csv")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400
 
 

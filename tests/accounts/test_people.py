@@ -67,6 +67,7 @@ def test_deactivation_ends_the_persons_sessions_at_once(app, client, auth, make_
     worker = make_user("worker1", org=tree.ent_a1)
     phone = app.test_client()
     from tests.conftest import Auth
+
     Auth(phone).login("worker1")
     assert phone.get("/me/profile").status_code == 200
     assert auth.post(f"/people/{worker.id}/active", {"active": "0"}).status_code == 302
@@ -94,10 +95,12 @@ def test_admin_resets_a_forgotten_password(app, client, auth, make_user, tree):
     worker = make_user("worker1", org=tree.ent_a1)
     phone = app.test_client()
     from tests.conftest import Auth
+
     Auth(phone).login("worker1")
     response = auth.post(f"/people/{worker.id}/password")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     import re
+
     password = re.search(r'class="secret">([^<]+)<', response.get_data(as_text=True)).group(1)
     assert phone.get("/me/profile").status_code == 302  # logged out everywhere
     assert Auth(phone).login("worker1", PASSWORD).status_code == 200  # the old one is gone

@@ -36,6 +36,7 @@ def test_withdrawing_consent_logs_out_everywhere_and_asks_again(app, client, aut
     auth.login("worker1")
     other = app.test_client()
     from tests.conftest import Auth
+
     Auth(other).login("worker1")
     assert auth.post("/me/consent/withdraw").status_code == 302
     assert other.get("/me/record").status_code == 302
@@ -52,6 +53,7 @@ def test_download_my_data(app, client, auth, make_user, make_course):
     auth.post("/courses/mine/enrol")
     auth.post("/courses/mine/intro/done")
     from learnhub.catalog.services import course_modules
+
     revision = {m.key: r for m, r in course_modules(course)}["check"]
     auth.post("/courses/mine/check/quiz", quiz_answers(revision))
     response = client.get("/me/data.json")

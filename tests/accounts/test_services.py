@@ -9,8 +9,16 @@ from tests.conftest import PASSWORD
 
 
 def _register(tree, **overrides):
-    fields = dict(login="13812345678", name="张建国", org=tree.ent_a1, occupation="welder",
-                  skill_level="level4", password=PASSWORD, consent=True, notice_version="v1")
+    fields = dict(
+        login="13812345678",
+        name="张建国",
+        org=tree.ent_a1,
+        occupation="welder",
+        skill_level="level4",
+        password=PASSWORD,
+        consent=True,
+        notice_version="v1",
+    )
     fields.update(overrides)
     return accounts.register_worker(**fields)
 
@@ -28,20 +36,23 @@ def test_register_with_username(tree):
     assert user.username == "li.ming" and user.phone is None
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"consent": False}, "consent"),
-    ({"login": "12345678901"}, "phone"),
-    ({"login": "x"}, "username"),
-    ({"name": "=cmd|'/c calc'!A1"}, "name"),
-    ({"name": "张三😀"}, "name"),
-    ({"name": "张\u202e三"}, "name"),
-    ({"name": "张\x00三"}, "name"),
-    ({"occupation": "astronaut"}, "occupation"),
-    ({"skill_level": "level9"}, "skill_level"),
-    ({"password": "short"}, "password"),
-    ({"password": "password123"}, "password"),
-    ({"password": "woaini1314"}, "password"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"consent": False}, "consent"),
+        ({"login": "12345678901"}, "phone"),
+        ({"login": "x"}, "username"),
+        ({"name": "=cmd|'/c calc'!A1"}, "name"),
+        ({"name": "张三😀"}, "name"),
+        ({"name": "张\u202e三"}, "name"),
+        ({"name": "张\x00三"}, "name"),
+        ({"occupation": "astronaut"}, "occupation"),
+        ({"skill_level": "level9"}, "skill_level"),
+        ({"password": "short"}, "password"),
+        ({"password": "password123"}, "password"),
+        ({"password": "woaini1314"}, "password"),
+    ],
+)
 def test_register_refuses_bad_input(tree, overrides, field):
     with pytest.raises(DomainError) as error:
         _register(tree, **overrides)
@@ -141,8 +152,10 @@ def test_admin_scope(tree, make_user):
 
 def test_admin_cannot_change_themselves(tree, make_user):
     admin = make_user("admin-a", role="admin", org=tree.city_a)
-    for action in (lambda: accounts.change_role(admin, admin, "worker"),
-                   lambda: accounts.set_active(admin, admin, False)):
+    for action in (
+        lambda: accounts.change_role(admin, admin, "worker"),
+        lambda: accounts.set_active(admin, admin, False),
+    ):
         with pytest.raises(DomainError):
             action()
 

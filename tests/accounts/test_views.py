@@ -6,9 +6,17 @@ from tests.conftest import PASSWORD, csrf_token
 
 
 def _register_form(tree, **overrides):
-    data = {"login": "13812345678", "name": "张建国", "org_query": "", "org_id": str(tree.ent_a1.id),
-            "occupation": "welder", "skill_level": "level4", "password": PASSWORD,
-            "password2": PASSWORD, "consent": "y"}
+    data = {
+        "login": "13812345678",
+        "name": "张建国",
+        "org_query": "",
+        "org_id": str(tree.ent_a1.id),
+        "occupation": "welder",
+        "skill_level": "level4",
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "consent": "y",
+    }
     data.update(overrides)
     return data
 
@@ -45,8 +53,7 @@ def test_register_shows_errors_beside_fields(auth, tree):
 
 
 def test_worker_cannot_register_as_admin(auth, tree):
-    auth.post("/register", _register_form(tree, role="admin", org_id=str(tree.city_a.id),
-                                          org_query="造船"))
+    auth.post("/register", _register_form(tree, role="admin", org_id=str(tree.city_a.id), org_query="造船"))
     user = db.session.scalars(db.select(User)).one()
     assert user.role == "worker" and user.org == tree.ent_b1
 
@@ -54,9 +61,17 @@ def test_worker_cannot_register_as_admin(auth, tree):
 def test_profile_ignores_role_and_union_fields(client, auth, make_user, tree):
     user = make_user("li.ming")
     auth.login("li.ming")
-    response = auth.post("/me/profile", {"name": "李明", "phone": "", "occupation": "welder",
-                                         "skill_level": "level3", "role": "admin",
-                                         "org_id": str(tree.national.id)})
+    response = auth.post(
+        "/me/profile",
+        {
+            "name": "李明",
+            "phone": "",
+            "occupation": "welder",
+            "skill_level": "level3",
+            "role": "admin",
+            "org_id": str(tree.national.id),
+        },
+    )
     assert response.status_code == 302
     assert (user.name, user.role, user.org, user.skill_level) == ("李明", "worker", tree.ent_a1, "level3")
 
@@ -94,6 +109,7 @@ def test_unknown_user_and_wrong_password_look_the_same(client, auth, make_user):
     wrong = auth.login("li.ming", "not the password").get_data(as_text=True)
     strip = lambda html: html.replace('value="nobody"', "").replace('value="li.ming"', "")  # noqa: E731
     import re
+
     # CSRF tokens carry a timestamp: two renders a second apart differ there and only there.
     token = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
     assert token.sub("", strip(unknown)) == token.sub("", strip(wrong))
@@ -110,8 +126,12 @@ def test_twenty_wrong_passwords_are_throttled_but_not_forever(app, client, auth,
     make_user("wang.fang")
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.2"
-    assert other.post("/login", data={"csrf_token": csrf_token(other), "login": "wang.fang",
-                                      "password": PASSWORD}).status_code == 302
+    assert (
+        other.post(
+            "/login", data={"csrf_token": csrf_token(other), "login": "wang.fang", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_successful_logins_are_not_counted(client, auth, make_user):
@@ -121,24 +141,42 @@ def test_successful_logins_are_not_counted(client, auth, make_user):
         auth.logout()
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example", "\\\\evil.example", "/\\evil.example", "https://evil.example",
-    "http:evil.example", "javascript:alert(1)", "%2F%2Fevil.example", "/%2F/evil.example",
-    "/%5Cevil.example", "/\t/evil.example", "%2f%252fevil.example", " //evil.example",
-    "JavaScript:alert(1)", "///evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "\\\\evil.example",
+        "/\\evil.example",
+        "https://evil.example",
+        "http:evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "/%5Cevil.example",
+        "/\t/evil.example",
+        "%2f%252fevil.example",
+        " //evil.example",
+        "JavaScript:alert(1)",
+        "///evil.example",
+    ],
+)
 def test_next_accepts_only_paths_on_this_site(client, auth, make_user, target):
     make_user("li.ming")
-    response = client.post("/login", query_string={"next": target}, data={
-        "csrf_token": csrf_token(client), "login": "li.ming", "password": PASSWORD, "next": target})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"csrf_token": csrf_token(client), "login": "li.ming", "password": PASSWORD, "next": target},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def test_next_takes_a_local_path(client, make_user):
     make_user("li.ming")
-    response = client.post("/login", data={"csrf_token": csrf_token(client), "login": "li.ming",
-                                           "password": PASSWORD, "next": "/me/profile?tab=1"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": csrf_token(client), "login": "li.ming", "password": PASSWORD, "next": "/me/profile?tab=1"},
+    )
     assert response.headers["Location"] == "/me/profile?tab=1"
 
 
@@ -161,11 +199,15 @@ def test_csrf_token_of_another_session_is_refused(app, client, tree):
 def test_change_password_page(client, auth, make_user):
     make_user("li.ming")
     auth.login("li.ming")
-    bad = auth.post("/me/password", {"current_password": "nope", "password": "A brand new secret",
-                                     "password2": "A brand new secret"})
+    bad = auth.post(
+        "/me/password",
+        {"current_password": "nope", "password": "A brand new secret", "password2": "A brand new secret"},
+    )
     assert bad.status_code == 200 and 'aria-invalid="true"' in bad.get_data(as_text=True)
-    good = auth.post("/me/password", {"current_password": PASSWORD, "password": "A brand new secret",
-                                      "password2": "A brand new secret"})
+    good = auth.post(
+        "/me/password",
+        {"current_password": PASSWORD, "password": "A brand new secret", "password2": "A brand new secret"},
+    )
     assert good.status_code == 302
     auth.logout()
     assert auth.login("li.ming", "A brand new secret").status_code == 302

@@ -8,10 +8,20 @@ def _titles(html):
 
 
 def test_search_in_chinese_and_english(client, make_course):
-    make_course("electric", title="电工安全作业基础", summary="停电、验电、挂接地线", tags="触电急救",
-                search_text="电工安全作业基础 停电、验电、挂接地线 触电急救")
-    make_course("electric-en", title="Electrical Safety Basics", summary="Lockout and tagout",
-                search_text="electrical safety basics lockout and tagout", language="en")
+    make_course(
+        "electric",
+        title="电工安全作业基础",
+        summary="停电、验电、挂接地线",
+        tags="触电急救",
+        search_text="电工安全作业基础 停电、验电、挂接地线 触电急救",
+    )
+    make_course(
+        "electric-en",
+        title="Electrical Safety Basics",
+        summary="Lockout and tagout",
+        search_text="electrical safety basics lockout and tagout",
+        language="en",
+    )
     make_course("welding", title="焊接安全与质量", search_text="焊接安全与质量")
     assert _titles(client.get("/courses/?q=验电").get_data(as_text=True)) == ["电工安全作业基础"]
     assert _titles(client.get("/courses/?q=LOCKOUT").get_data(as_text=True)) == ["Electrical Safety Basics"]

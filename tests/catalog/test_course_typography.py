@@ -27,14 +27,19 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Chinese characters (CJK ideog
 PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」…—～"  # Chinese (full-width) punctuation
 LATIN = r"A-Za-z0-9%Ω℃°+()\-"  # letters, numerals, signs, and the symbols written with them
 RULES = (
-    (re.compile(f"(?<=[{HAN}])[,:;?!()']|[,:;?!()'](?=[{HAN}])"),
-     "ASCII punctuation next to a Chinese character (use ，：；？！（）)"),
-    (re.compile(f"[ \t\u3000]+(?=[{PUNCT}])|(?<=[{PUNCT}])[ \t\u3000]+"),
-     "a space next to Chinese punctuation"),
-    (re.compile(f"(?<=[{HAN}])[ \t\u3000]+(?=[{LATIN}])|(?<=[{LATIN}])[ \t\u3000]+(?=[{HAN}])"),
-     "a space between a Chinese character and Latin letters or numerals"),
-    (re.compile(f"(?<=[{HAN}])[ \t]+(?=[{HAN}])"),
-     "a space between Chinese characters (the parts of a standard's title take a full-width space)"),
+    (
+        re.compile(f"(?<=[{HAN}])[,:;?!()']|[,:;?!()'](?=[{HAN}])"),
+        "ASCII punctuation next to a Chinese character (use ，：；？！（）)",
+    ),
+    (re.compile(f"[ \t\u3000]+(?=[{PUNCT}])|(?<=[{PUNCT}])[ \t\u3000]+"), "a space next to Chinese punctuation"),
+    (
+        re.compile(f"(?<=[{HAN}])[ \t\u3000]+(?=[{LATIN}])|(?<=[{LATIN}])[ \t\u3000]+(?=[{HAN}])"),
+        "a space between a Chinese character and Latin letters or numerals",
+    ),
+    (
+        re.compile(f"(?<=[{HAN}])[ \t]+(?=[{HAN}])"),
+        "a space between Chinese characters (the parts of a standard's title take a full-width space)",
+    ),
 )
 _HAS_HAN = re.compile(f"[{HAN}]")
 _QUOTE = "an ASCII double quote in Chinese text (use “…”)"
@@ -46,8 +51,11 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 
 def problems_in_text(text):
     """(offset, message, excerpt) for every break of the rule in one piece of prose."""
-    found = [(match.start(), _QUOTE, _excerpt(text, match)) for match in re.finditer('"', text)
-             ] if _HAS_HAN.search(text) else []
+    found = (
+        [(match.start(), _QUOTE, _excerpt(text, match)) for match in re.finditer('"', text)]
+        if _HAS_HAN.search(text)
+        else []
+    )
     for pattern, message in RULES:
         for match in pattern.finditer(text):
             found.append((match.start(), message, _excerpt(text, match)))
@@ -55,7 +63,7 @@ def problems_in_text(text):
 
 
 def _excerpt(text, match):
-    return text[max(0, match.start() - 8):match.end() + 8].replace("\n", " ")
+    return text[max(0, match.start() - 8) : match.end() + 8].replace("\n", " ")
 
 
 def _yaml_strings(text):
@@ -78,9 +86,10 @@ def _line_in_yaml(text, node, index):
     in order (a space of the value may be a line break of the source).
     """
     position = node.start_mark.index
-    for char in node.value[:index + 1]:
+    for char in node.value[: index + 1]:
         while position < node.end_mark.index and not (
-                text[position] == char or (char in " \n" and text[position] in " \n")):
+            text[position] == char or (char in " \n" and text[position] in " \n")
+        ):
             position += 1
     return text.count("\n", 0, position) + 1
 
@@ -115,12 +124,16 @@ def check_file(path):
         return check_yaml(text)
     lines = text.split("\n")
     end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    return check_yaml("\n".join(lines[1:end]), first_line=2) + check_markdown("\n".join(lines[end + 1:]), end + 2)
+    return check_yaml("\n".join(lines[1:end]), first_line=2) + check_markdown("\n".join(lines[end + 1 :]), end + 2)
 
 
 def chinese_packages():
-    return sorted(folder for folder in COURSES.iterdir() if (folder / "course.yaml").is_file()
-                  and yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")).get("language") == "zh_CN")
+    return sorted(
+        folder
+        for folder in COURSES.iterdir()
+        if (folder / "course.yaml").is_file()
+        and yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8")).get("language") == "zh_CN"
+    )
 
 
 def test_there_are_chinese_courses_to_check():
@@ -129,9 +142,12 @@ def test_there_are_chinese_courses_to_check():
 
 @pytest.mark.parametrize("folder", chinese_packages(), ids=lambda folder: folder.name)
 def test_chinese_course_follows_the_typography_rule(folder):
-    report = [f"courses/{folder.name}/{path.name}:{line}: {message}: …{excerpt}…"
-              for path in sorted(folder.iterdir()) if path.suffix in (".md", ".yaml")
-              for line, message, excerpt in sorted(check_file(path))]
+    report = [
+        f"courses/{folder.name}/{path.name}:{line}: {message}: …{excerpt}…"
+        for path in sorted(folder.iterdir())
+        if path.suffix in (".md", ".yaml")
+        for line, message, excerpt in sorted(check_file(path))
+    ]
     assert not report, f"{len(report)} typography problems:\n" + "\n".join(report)
 
 
@@ -147,19 +163,51 @@ def test_emphasis_next_to_chinese_text_renders(folder):
 # ---------------------------------------------------------------- the checker itself
 
 
-@pytest.mark.parametrize("bad", [
-    '按"OFFSET"键', "注意:先断电", "电流,电压", "（多选)", "(多选）", "是吗?", "停电， 验电", "停电 ，验电",
-    "“危险” 和", "停电 验电", "是 +Z", "答案是 (40 - 34) ÷ 2", "第 7 部分", "5 米", "用 G01 切削", "30 mA 的电流", "约 16 mA", "19.5% 以上",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '按"OFFSET"键',
+        "注意:先断电",
+        "电流,电压",
+        "（多选)",
+        "(多选）",
+        "是吗?",
+        "停电， 验电",
+        "停电 ，验电",
+        "“危险” 和",
+        "停电 验电",
+        "是 +Z",
+        "答案是 (40 - 34) ÷ 2",
+        "第 7 部分",
+        "5 米",
+        "用 G01 切削",
+        "30 mA 的电流",
+        "约 16 mA",
+        "19.5% 以上",
+    ],
+)
 def test_the_checker_finds_each_kind_of_mistake(bad):
     assert problems_in_text(bad), bad
 
 
-@pytest.mark.parametrize("good", [
-    "按“OFFSET”键", "注意：先断电", "第7部分", "5米", "用G01切削", "30 mA的电流", "约16 mA",
-    "(50 - 38.52) ÷ 2 ≈ 5.7 mm", "G00 X50. Z5.", "GB/T 3805-2008《特低电压（ELV）限值》", "停电→验电", "《机械安全\u3000危险能量控制方法》",
-    'He said "stop", then left.',
-])
+@pytest.mark.parametrize(
+    "good",
+    [
+        "按“OFFSET”键",
+        "注意：先断电",
+        "第7部分",
+        "5米",
+        "用G01切削",
+        "30 mA的电流",
+        "约16 mA",
+        "(50 - 38.52) ÷ 2 ≈ 5.7 mm",
+        "G00 X50. Z5.",
+        "GB/T 3805-2008《特低电压（ELV）限值》",
+        "停电→验电",
+        "《机械安全\u3000危险能量控制方法》",
+        'He said "stop", then left.',
+    ],
+)
 def test_the_checker_leaves_correct_text_alone(good):
     assert not problems_in_text(good), good
 
@@ -173,4 +221,5 @@ def test_markdown_code_and_list_marks_are_not_prose():
     text = '- “危险”比“警告”严重\n\n```\nG00 X42. Z2.; (注释)\n```\n\n用 `G01 "X"` 切削'
     assert check_markdown(text, first_line=10) == [
         (16, "a space between a Chinese character and Latin letters or numerals", "用 C 切削"),
-        (16, "a space between a Chinese character and Latin letters or numerals", "用 C 切削")]
+        (16, "a space between a Chinese character and Latin letters or numerals", "用 C 切削"),
+    ]

@@ -40,8 +40,10 @@ def run(runner, *paths):
 
 
 def counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(model))
-                 for model in (Course, Module, ModuleRevision, Question, Choice))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Course, Module, ModuleRevision, Question, Choice)
+    )
 
 
 def course(slug):
@@ -49,8 +51,10 @@ def course(slug):
 
 
 def modules(slug):
-    return {m.key: m for m in db.session.scalars(
-        select(Module).join(Course).where(Course.slug == slug).order_by(Module.position))}
+    return {
+        m.key: m
+        for m in db.session.scalars(select(Module).join(Course).where(Course.slug == slug).order_by(Module.position))
+    }
 
 
 def edit(path, old, new):
@@ -69,17 +73,52 @@ def snapshot(slug):
     """Everything a learner sees of a course, minus ids and dates."""
     c = course(slug)
     rows = []
-    for module in db.session.scalars(select(Module).where(Module.course_id == c.id, Module.is_retired.is_(False))
-                                     .order_by(Module.position)):
-        rev = db.session.scalar(select(ModuleRevision).where(ModuleRevision.module_id == module.id,
-                                                             ModuleRevision.revision == module.revision))
-        rows.append((module.key, module.kind, module.position, module.is_required, rev.title, rev.body_source,
-                     rev.body_html, rev.video, rev.minutes, rev.credits, rev.pass_mark, rev.max_attempts,
-                     rev.content_hash,
-                     [(q.kind, q.text, q.explanation, [(ch.text, ch.is_correct) for ch in q.choices])
-                      for q in rev.questions]))
-    return ((c.title, c.summary, c.category, c.occupation, c.target_level, c.language, c.credits, c.minutes,
-             c.tags, c.search_text, c.status, c.source_hash), rows)
+    for module in db.session.scalars(
+        select(Module).where(Module.course_id == c.id, Module.is_retired.is_(False)).order_by(Module.position)
+    ):
+        rev = db.session.scalar(
+            select(ModuleRevision).where(
+                ModuleRevision.module_id == module.id, ModuleRevision.revision == module.revision
+            )
+        )
+        rows.append(
+            (
+                module.key,
+                module.kind,
+                module.position,
+                module.is_required,
+                rev.title,
+                rev.body_source,
+                rev.body_html,
+                rev.video,
+                rev.minutes,
+                rev.credits,
+                rev.pass_mark,
+                rev.max_attempts,
+                rev.content_hash,
+                [
+                    (q.kind, q.text, q.explanation, [(ch.text, ch.is_correct) for ch in q.choices])
+                    for q in rev.questions
+                ],
+            )
+        )
+    return (
+        (
+            c.title,
+            c.summary,
+            c.category,
+            c.occupation,
+            c.target_level,
+            c.language,
+            c.credits,
+            c.minutes,
+            c.tags,
+            c.search_text,
+            c.status,
+            c.source_hash,
+        ),
+        rows,
+    )
 
 
 # ---------------------------------------------------------------- the shipped catalogue
@@ -94,7 +133,12 @@ def test_shipped_packages_import_cleanly_and_a_second_run_changes_nothing(runner
 
     c = course("electrical-safety")
     assert (c.status, c.category, c.occupation, c.credits, c.minutes) == (
-        "published", "safety", "electrician", Decimal("1.75"), 150)
+        "published",
+        "safety",
+        "electrician",
+        Decimal("1.75"),
+        150,
+    )
     assert c.tag_list[:2] == ["用电安全", "电工安全"] and "触电急救" in c.search_text
     quiz = modules("electrical-safety")["quiz"]
     rev = db.session.scalar(select(ModuleRevision).where(ModuleRevision.module_id == quiz.id))
@@ -134,8 +178,11 @@ def test_editing_one_lesson_makes_one_new_revision_and_progress_survives(runner,
     now = modules("electrical-safety")
     assert {key: m.id for key, m in now.items()} == ids
     assert {key: m.revision for key, m in now.items() if m.revision != 1} == {"safety-measures": 2}
-    old, new = db.session.scalars(select(ModuleRevision).where(ModuleRevision.module_id == ids["safety-measures"])
-                                  .order_by(ModuleRevision.revision)).all()
+    old, new = db.session.scalars(
+        select(ModuleRevision)
+        .where(ModuleRevision.module_id == ids["safety-measures"])
+        .order_by(ModuleRevision.revision)
+    ).all()
     assert "先看一个例子" in new.body_source and "先看一个例子" not in old.body_source
     assert db.session.scalar(select(Progress.module_id).where(Progress.user_id == worker.id)) == ids["safety-measures"]
 
@@ -194,7 +241,12 @@ def test_export_then_import_round_trips(runner, tiny, tmp_path, _instance):
         result = runner.invoke(args=["courses", "export", slug, str(out)])
         assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (out / "tiny-course").iterdir()) == [
-        "01-intro.md", "02-demo-video.md", "03-check.yaml", "course.yaml", "media"]
+        "01-intro.md",
+        "02-demo-video.md",
+        "03-check.yaml",
+        "course.yaml",
+        "media",
+    ]
 
     result = run(runner, out)  # over the original: nothing changes
     assert f"0 created, 0 updated, {len(slugs)} unchanged, 0 failed." in result.output
@@ -232,9 +284,11 @@ def test_media_are_copied_and_links_point_at_them(runner, tiny, _instance):
 
 def test_raw_html_and_javascript_links_never_reach_body_html(runner, tiny):
     with (tiny / "01-intro.md").open("a", encoding="utf-8") as file:
-        file.write('\n<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">\n\n'
-                   "[点这里](javascript:alert(1)) 和 [这里](JAVASCRIPT:alert(2))"
-                   ' <a href="javascript:alert(3)">链接</a>\n\n![x](javascript:alert(4))\n')
+        file.write(
+            '\n<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">\n\n'
+            "[点这里](javascript:alert(1)) 和 [这里](JAVASCRIPT:alert(2))"
+            ' <a href="javascript:alert(3)">链接</a>\n\n![x](javascript:alert(4))\n'
+        )
     result = run(runner, tiny.parent)
     assert result.exit_code == 0, result.output
     html = db.session.scalar(select(ModuleRevision.body_html).join(Module).where(Module.key == "intro"))
@@ -254,67 +308,102 @@ def _course_line(tiny, fragment):
 BROKEN = {
     "missing module file": (
         lambda t: (t / "01-intro.md").unlink(),
-        lambda t: f"tiny-course/course.yaml:{_course_line(t, '01-intro.md')}: module file '01-intro.md' does not exist"),
+        lambda t: f"tiny-course/course.yaml:{_course_line(t, '01-intro.md')}: module file '01-intro.md' does not exist",
+    ),
     "bad YAML in a quiz": (
         lambda t: edit(t / "03-check.yaml", "minutes: 5\n", "minutes: 5\n  credits 0.5: x: y\n"),
-        lambda t: f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'credits 0.5')}: invalid YAML: "),
+        lambda t: f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'credits 0.5')}: invalid YAML: ",
+    ),
     "unclosed quote in front matter": (
         lambda t: edit(t / "01-intro.md", "title: 进车间之前", 'title: "进车间之前'),
-        lambda t: "tiny-course/01-intro.md:2: invalid YAML: "),
+        lambda t: "tiny-course/01-intro.md:2: invalid YAML: ",
+    ),
     "no correct answer": (
         lambda t: edit(t / "03-check.yaml", "      - text: 扣好\n        correct: true\n", "      - text: 扣好\n"),
-        lambda t: f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'type: single')}: "
-                  "question 1 has no correct answer"),
+        lambda t: (
+            f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'type: single')}: "
+            "question 1 has no correct answer"
+        ),
+    ),
     "single choice with two correct answers": (
-        lambda t: edit(t / "03-check.yaml", "      - text: 敞开，方便干活\n", "      - text: 敞开，方便干活\n        correct: true\n"),
-        lambda t: f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'type: single')}: "
-                  "question 1 is single but has 2 correct answers"),
+        lambda t: edit(
+            t / "03-check.yaml",
+            "      - text: 敞开，方便干活\n",
+            "      - text: 敞开，方便干活\n        correct: true\n",
+        ),
+        lambda t: (
+            f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'type: single')}: "
+            "question 1 is single but has 2 correct answers"
+        ),
+    ),
     "true_false with three choices": (
         lambda t: edit(t / "03-check.yaml", "      - text: 正确\n", "      - text: 正确\n      - text: 不一定\n"),
-        lambda t: f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'type: true_false')}: "
-                  "question 3 is true_false and needs exactly two choices"),
+        lambda t: (
+            f"tiny-course/03-check.yaml:{line_of(t / '03-check.yaml', 'type: true_false')}: "
+            "question 3 is true_false and needs exactly two choices"
+        ),
+    ),
     "unknown category": (
         lambda t: edit(t / "course.yaml", "category: safety", "category: safty"),
-        lambda t: "tiny-course/course.yaml:4: 'category' must be one of: vocational, safety"),
+        lambda t: "tiny-course/course.yaml:4: 'category' must be one of: vocational, safety",
+    ),
     "credits abc": (
         lambda t: edit(t / "course.yaml", "credits: 1", "credits: abc"),
-        lambda t: "tiny-course/course.yaml:8: 'credits' must be a decimal number from 0 to 999999.99"),
+        lambda t: "tiny-course/course.yaml:8: 'credits' must be a decimal number from 0 to 999999.99",
+    ),
     "negative credits": (
         lambda t: edit(t / "course.yaml", "credits: 1", "credits: -1"),
-        lambda t: "tiny-course/course.yaml:8: 'credits' must not be negative"),
+        lambda t: "tiny-course/course.yaml:8: 'credits' must not be negative",
+    ),
     "NaN credits": (
         lambda t: edit(t / "course.yaml", "credits: 1", "credits: .nan"),
-        lambda t: "tiny-course/course.yaml:8: 'credits' must be a decimal number"),
+        lambda t: "tiny-course/course.yaml:8: 'credits' must be a decimal number",
+    ),
     "three decimal places": (
         lambda t: edit(t / "01-intro.md", "credits: 0.25", "credits: 0.125"),
-        lambda t: "tiny-course/01-intro.md:5: 'credits' may have at most two decimal places"),
+        lambda t: "tiny-course/01-intro.md:5: 'credits' may have at most two decimal places",
+    ),
     "module path with ../": (
         lambda t: edit(t / "course.yaml", "  - 01-intro.md", "  - ../01-intro.md"),
-        lambda t: f"tiny-course/course.yaml:{_course_line(t, '../01-intro.md')}: '../01-intro.md' must be a plain file name"),
+        lambda t: (
+            f"tiny-course/course.yaml:{_course_line(t, '../01-intro.md')}: '../01-intro.md' must be a plain file name"
+        ),
+    ),
     "typo in a key": (
         lambda t: edit(t / "02-demo-video.md", "required: false", "requird: false"),
-        lambda t: "tiny-course/02-demo-video.md:6: unknown key 'requird' in a lesson's front matter; did you mean 'required'?"),
+        lambda t: (
+            "tiny-course/02-demo-video.md:6: unknown key 'requird' in a lesson's front matter; did you mean 'required'?"
+        ),
+    ),
     "modules worth more than the course": (
         lambda t: edit(t / "03-check.yaml", "credits: 0.5", "credits: 2"),
-        lambda t: "tiny-course/course.yaml:8: the modules' credits add up to 2.50, more than the course's 1.00"),
+        lambda t: "tiny-course/course.yaml:8: the modules' credits add up to 2.50, more than the course's 1.00",
+    ),
     "video file missing": (
         lambda t: (t / "media" / "clip.mp4").unlink(),
-        lambda t: "tiny-course/02-demo-video.md:7: 'video': 'media/clip.mp4' is not a file in the package's media/ folder"),
+        lambda t: (
+            "tiny-course/02-demo-video.md:7: 'video': 'media/clip.mp4' is not a file in the package's media/ folder"
+        ),
+    ),
     "image missing": (
         lambda t: (t / "media" / "wiring.png").unlink(),
-        lambda t: f"tiny-course/01-intro.md:{line_of(t / '01-intro.md', 'wiring.png')}: 'media/wiring.png' is not a file"),
+        lambda t: (
+            f"tiny-course/01-intro.md:{line_of(t / '01-intro.md', 'wiring.png')}: 'media/wiring.png' is not a file"
+        ),
+    ),
     "no front matter": (
         lambda t: edit(t / "01-intro.md", "---\ntitle", "title"),
-        lambda t: "tiny-course/01-intro.md:1: a lesson starts with a '---' line"),
+        lambda t: "tiny-course/01-intro.md:1: a lesson starts with a '---' line",
+    ),
     "a duplicate key": (
         lambda t: edit(t / "course.yaml", "hours: 0.75", "hours: 0.75\nhours: 1"),
-        lambda t: "tiny-course/course.yaml:10: invalid YAML: the key 'hours' appears twice"),
-    "missing course.yaml": (
-        lambda t: (t / "course.yaml").unlink(),
-        lambda t: "tiny-course/course.yaml: missing"),
+        lambda t: "tiny-course/course.yaml:10: invalid YAML: the key 'hours' appears twice",
+    ),
+    "missing course.yaml": (lambda t: (t / "course.yaml").unlink(), lambda t: "tiny-course/course.yaml: missing"),
     "a top-level heading": (
         lambda t: edit(t / "01-intro.md", "## 三件事", "# 三件事"),
-        lambda t: "tiny-course/01-intro.md:8: headings go from ## to ####"),
+        lambda t: "tiny-course/01-intro.md:8: headings go from ## to ####",
+    ),
 }
 
 
@@ -359,7 +448,10 @@ def test_every_error_of_a_package_is_reported_at_once(tiny):
     package, errors = read_package(tiny)
     assert package is None
     assert [(e.path, e.line) for e in errors] == [
-        ("tiny-course/course.yaml", 4), ("tiny-course/course.yaml", 7), ("tiny-course/03-check.yaml", 6)]
+        ("tiny-course/course.yaml", 4),
+        ("tiny-course/course.yaml", 7),
+        ("tiny-course/03-check.yaml", 6),
+    ]
 
 
 def test_a_yaml_scanner_error_points_at_the_line_to_fix(tiny):

@@ -9,8 +9,7 @@ from learnhub.extensions import db
 
 def test_admin_changes_are_recorded_and_read_within_scope(client, auth, make_user, tree):
     worker = make_user("worker1", org=tree.ent_a1)
-    entry, _ = credits.award(worker, kind="module", source_type="module", source_id=1,
-                             credits=Decimal("1"), minutes=10)
+    entry, _ = credits.award(worker, kind="module", source_type="module", source_id=1, credits=Decimal("1"), minutes=10)
     make_user("admin1", role="admin", org=tree.city_a, name="审计员")
     auth.login("admin1")
     auth.post(f"/people/{worker.id}/role", {"role": "trainer"})

@@ -23,10 +23,13 @@ def test_backup_and_restore_bring_back_the_same_ledger(committed_app, tmp_path):
         db.session.add(worker)
         db.session.flush()
         for source_id in range(1, 4):
-            credits.award(worker, kind="module", source_type="module", source_id=source_id,
-                          credits=Decimal("0.5"), minutes=20)
+            credits.award(
+                worker, kind="module", source_type="module", source_id=source_id, credits=Decimal("0.5"), minutes=20
+            )
         db.session.commit()
-        before = [(e.id, e.credits, e.minutes) for e in db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.id))]
+        before = [
+            (e.id, e.credits, e.minutes) for e in db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.id))
+        ]
 
     result = runner.invoke(args=["backup", str(tmp_path / "backups")])
     assert result.exit_code == 0, result.output
@@ -41,7 +44,9 @@ def test_backup_and_restore_bring_back_the_same_ledger(committed_app, tmp_path):
     result = runner.invoke(args=["restore", str(files[0]), "--yes"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        after = [(e.id, e.credits, e.minutes) for e in db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.id))]
+        after = [
+            (e.id, e.credits, e.minutes) for e in db.session.scalars(db.select(LedgerEntry).order_by(LedgerEntry.id))
+        ]
         db.session.remove()
     assert after == before and len(after) == 3
 

@@ -33,8 +33,11 @@ def test_every_source_string_is_in_the_catalogue():
 
 
 def test_every_entry_is_translated_and_not_fuzzy():
-    bad = [m.id for m in _catalogue() if m.id and (m.fuzzy or not all(
-        m.string if isinstance(m.string, tuple) else (m.string,)))]
+    bad = [
+        m.id
+        for m in _catalogue()
+        if m.id and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else (m.string,)))
+    ]
     assert not bad
 
 

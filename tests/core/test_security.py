@@ -50,9 +50,14 @@ def test_healthz_says_503_when_the_database_is_down(client, monkeypatch):
     assert response.status_code == 503 and response.is_json
 
 
-@pytest.mark.parametrize("language, expected", [
-    ("zh-CN,zh;q=0.9", "页面不存在"), ("en-US,en;q=0.8", "Page not found"), ("", "页面不存在"),
-])
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("zh-CN,zh;q=0.9", "页面不存在"),
+        ("en-US,en;q=0.8", "Page not found"),
+        ("", "页面不存在"),
+    ],
+)
 def test_error_pages_speak_the_readers_language(client, language, expected):
     response = client.get("/no-such-page", headers={"Accept-Language": language})
     assert response.status_code == 404

@@ -43,8 +43,14 @@ def test_a_consumer_runs_a_queued_task_and_commits_its_work(committed_app, tmp_p
         assert db.session.scalars(select(Headcount)).all() == []
 
     env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url)
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1"], cwd=ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         counted = {}

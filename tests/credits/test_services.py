@@ -10,10 +10,12 @@ from learnhub.extensions import db
 
 def test_award_is_idempotent_per_source(make_user):
     worker = make_user("worker1")
-    entry, created = credits.award(worker, kind="module", source_type="module", source_id=7,
-                                   credits=Decimal("0.25"), minutes=20)
-    again, created_again = credits.award(worker, kind="module", source_type="module", source_id=7,
-                                         credits=Decimal("0.25"), minutes=20)
+    entry, created = credits.award(
+        worker, kind="module", source_type="module", source_id=7, credits=Decimal("0.25"), minutes=20
+    )
+    again, created_again = credits.award(
+        worker, kind="module", source_type="module", source_id=7, credits=Decimal("0.25"), minutes=20
+    )
     assert created and not created_again and again.id == entry.id
     assert credits.balance(credits.get_account(worker)) == (Decimal("0.25"), 20)
 
@@ -26,8 +28,9 @@ def test_one_account_per_worker(make_user):
 def test_reversal_cancels_once_and_never_edits(make_user, tree):
     worker = make_user("worker1")
     admin = make_user("admin1", role="admin", org=tree.city_a)
-    entry, _ = credits.award(worker, kind="module", source_type="module", source_id=1,
-                             credits=Decimal("1.5"), minutes=30)
+    entry, _ = credits.award(
+        worker, kind="module", source_type="module", source_id=1, credits=Decimal("1.5"), minutes=30
+    )
     reversal = credits.reverse_entry(entry, reason="重复记录", created_by=admin)
     assert (reversal.credits, reversal.minutes, reversal.reverses_id) == (Decimal("-1.5"), -30, entry.id)
     assert (entry.credits, entry.minutes) == (Decimal("1.5"), 30)  # the original stays as it was

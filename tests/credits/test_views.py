@@ -7,8 +7,15 @@ from learnhub.extensions import db
 
 
 def _award(user, source_id, amount="1.5", minutes=30, note="单元", when=None):
-    entry, _ = credits.award(user, kind="module", source_type="module", source_id=source_id,
-                             credits=Decimal(amount), minutes=minutes, note=note)
+    entry, _ = credits.award(
+        user,
+        kind="module",
+        source_type="module",
+        source_id=source_id,
+        credits=Decimal(amount),
+        minutes=minutes,
+        note=note,
+    )
     if when is not None:
         entry.created_at = when
         db.session.flush()
@@ -29,7 +36,7 @@ def test_my_record_shows_balances_entries_and_years(client, auth, make_user):
 
 def test_record_csv_opens_in_excel_and_neutralises_formulas(client, auth, make_user):
     worker = make_user("worker1")
-    _award(worker, 1, note="=HYPERLINK(\"http://evil\")")
+    _award(worker, 1, note='=HYPERLINK("http://evil")')
     auth.login("worker1")
     response = client.get("/me/record.csv")
     body = response.get_data(as_text=True)

@@ -22,8 +22,16 @@ from tests.e2e.server import ROOT, Database, LiveServer
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _SUMMARY = pytest.StashKey[str]()
 _CALL_FAILED = pytest.StashKey[bool]()
 _E2E_DIR = Path(__file__).resolve().parent
@@ -133,8 +141,13 @@ def start_journey(request, browser, server, axe_source, run_folder, report, lang
 
     def start(name, audience="worker", viewport=None, javascript=True, record=True):
         viewport = viewport or (PHONE if audience == "worker" else DESKTOP)
-        options = dict(base_url=server.url, viewport=viewport, locale=LANGUAGES[language]["locale"],
-                       timezone_id="Asia/Shanghai", accept_downloads=True)
+        options = dict(
+            base_url=server.url,
+            viewport=viewport,
+            locale=LANGUAGES[language]["locale"],
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
+        )
         if viewport == PHONE:
             options.update(is_mobile=True, has_touch=True, device_scale_factor=1)
         context = browser.new_context(java_script_enabled=javascript, **options)
@@ -147,8 +160,7 @@ def start_journey(request, browser, server, axe_source, run_folder, report, lang
         folder = run_folder / f"{name}-{language}"
         assert not folder.exists(), f"two journeys are named {name}: give each its own name"
         folder.mkdir()
-        journey = Journey(f"{name}-{language}", context, folder, language, audience, axe_source,
-                          javascript, checker)
+        journey = Journey(f"{name}-{language}", context, folder, language, audience, axe_source, javascript, checker)
         started.append(context)
         started.append((journey, record))
         return journey
@@ -164,4 +176,3 @@ def start_journey(request, browser, server, axe_source, run_folder, report, lang
     for item in started:
         if not isinstance(item, tuple):
             item.close()
-

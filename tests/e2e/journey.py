@@ -57,8 +57,9 @@ class Journey:
         self._axe_source = axe_source
         self._checker = checker
         self._checked = {}
-        self._translations = Translations.load(str(ROOT / "learnhub" / "translations"), ["zh"]) \
-            if language == "zh_CN" else None
+        self._translations = (
+            Translations.load(str(ROOT / "learnhub" / "translations"), ["zh"]) if language == "zh_CN" else None
+        )
 
     # ------------------------------------------------------------------ words
 
@@ -68,8 +69,11 @@ class Journey:
         return text % values if values else text
 
     def tn(self, singular, plural, num, **values):
-        text = self._translations.ngettext(singular, plural, num) if self._translations else (
-            singular if num == 1 else plural)
+        text = (
+            self._translations.ngettext(singular, plural, num)
+            if self._translations
+            else (singular if num == 1 else plural)
+        )
         return text % dict(values, num=num)
 
     def exactly(self, msgid, **values):
@@ -82,14 +86,14 @@ class Journey:
         """Screenshot, accessibility check and page weight of the page as it is now."""
         page = self.page
         page.wait_for_load_state("load")
-        assert page.evaluate("document.documentElement.lang") == LANGUAGES[self.language]["html_lang"], \
+        assert page.evaluate("document.documentElement.lang") == LANGUAGES[self.language]["html_lang"], (
             f"{page.url} is not in {self.language}"
+        )
         number = len(self.steps) + 1
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         path = self.folder / f"{number:02d}-{slug}.png"
         page.screenshot(path=str(path), full_page=True)
-        step = Step(number, label, self.wire.current, str(path.relative_to(self.folder.parent)),
-                    self._axe())
+        step = Step(number, label, self.wire.current, str(path.relative_to(self.folder.parent)), self._axe())
         self.steps.append(step)
         return step
 
@@ -140,8 +144,10 @@ class Journey:
         found = []
         for step in self.steps:
             for v in step.blocking:
-                found.append(f"step {step.number} ({step.label}) {step.load.path if step.load else ''}: "
-                             f"axe {v['impact']} {v['id']}: {v['help']} at {', '.join(v['nodes'])}")
+                found.append(
+                    f"step {step.number} ({step.label}) {step.load.path if step.load else ''}: "
+                    f"axe {v['impact']} {v['id']}: {v['help']} at {', '.join(v['nodes'])}"
+                )
         if self.audience == "worker":
             for load in self.pages():
                 if load.bytes > BUDGET_BYTES:
@@ -156,10 +162,20 @@ class Journey:
 
     def as_dict(self):
         return {
-            "journey": self.name, "language": self.language, "audience": self.audience,
+            "journey": self.name,
+            "language": self.language,
+            "audience": self.audience,
             "javascript": self.javascript,
-            "steps": [{"number": s.number, "label": s.label, "page": s.load.number if s.load else None,
-                       "path": s.load.path if s.load else None, "screenshot": s.screenshot,
-                       "axe": s.violations} for s in self.steps],
+            "steps": [
+                {
+                    "number": s.number,
+                    "label": s.label,
+                    "page": s.load.number if s.load else None,
+                    "path": s.load.path if s.load else None,
+                    "screenshot": s.screenshot,
+                    "axe": s.violations,
+                }
+                for s in self.steps
+            ],
             "pages": [load.as_dict() for load in self.pages()],
         }

@@ -13,8 +13,12 @@ def _axe_cell(violations):
 
 
 def summary_text(kind, journeys):
-    lines = [(f"Browser journeys on {kind}: bytes are a first visit (empty cache), page and assets; "
-              f"worker budget {BUDGET_BYTES:,} bytes.")]
+    lines = [
+        (
+            f"Browser journeys on {kind}: bytes are a first visit (empty cache), page and assets; "
+            f"worker budget {BUDGET_BYTES:,} bytes."
+        )
+    ]
     heaviest = None
     for journey in journeys:
         js = "" if journey["javascript"] else ", JavaScript off"
@@ -22,16 +26,20 @@ def summary_text(kind, journeys):
         weights = {p["number"]: p["bytes"] for p in journey["pages"]}
         for step in journey["steps"]:
             weight = weights.get(step["page"])
-            lines.append(f"  {step['number']:02d} {step['label'][:34]:<34} {(step['path'] or '')[:42]:<42} "
-                         f"{weight or 0:>7,} B  axe: {_axe_cell(step['axe'])}")
+            lines.append(
+                f"  {step['number']:02d} {step['label'][:34]:<34} {(step['path'] or '')[:42]:<42} "
+                f"{weight or 0:>7,} B  axe: {_axe_cell(step['axe'])}"
+            )
         if journey["audience"] == "worker":
             for page in journey["pages"]:
                 if heaviest is None or page["bytes"] > heaviest[1]:
                     heaviest = (page["path"], page["bytes"])
     steps = sum(len(j["steps"]) for j in journeys)
     blocking = sum(1 for j in journeys for s in j["steps"] for v in s["axe"] if v["impact"] in BLOCKING_IMPACTS)
-    lines.append(f"{len(journeys)} journeys, {steps} pages checked by axe, {blocking} serious or critical "
-                 f"violations" + (f"; heaviest worker page {heaviest[0]} at {heaviest[1]:,} bytes" if heaviest else ""))
+    lines.append(
+        f"{len(journeys)} journeys, {steps} pages checked by axe, {blocking} serious or critical "
+        f"violations" + (f"; heaviest worker page {heaviest[0]} at {heaviest[1]:,} bytes" if heaviest else "")
+    )
     return "\n".join(lines)
 
 
@@ -40,8 +48,11 @@ def write_summary(folder, journeys):
     kind = folder.name
     journeys = sorted(journeys, key=lambda j: j["journey"])
     (folder / "summary.json").write_text(
-        json.dumps({"database": kind, "budget_bytes": BUDGET_BYTES, "journeys": journeys},
-                   ensure_ascii=False, indent=2), encoding="utf-8")
+        json.dumps(
+            {"database": kind, "budget_bytes": BUDGET_BYTES, "journeys": journeys}, ensure_ascii=False, indent=2
+        ),
+        encoding="utf-8",
+    )
     text = summary_text(kind, journeys)
     (folder / "summary.txt").write_text(text + "\n", encoding="utf-8")
     return text + f"\n(screenshots and summary in {folder})"

@@ -69,17 +69,20 @@ class LiveServer:
         self.log_path = log_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in {"REDIS_URL", "LEARNHUB_CONFIG", "TEST_DATABASE_URL"}}
-        self.env.update(FLASK_APP="wsgi", DATABASE_URL=database.url, SECRET_KEY=secrets.token_hex(32),
-                        PYTHONDONTWRITEBYTECODE="1")
+        self.env = {
+            k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "LEARNHUB_CONFIG", "TEST_DATABASE_URL"}
+        }
+        self.env.update(
+            FLASK_APP="wsgi", DATABASE_URL=database.url, SECRET_KEY=secrets.token_hex(32), PYTHONDONTWRITEBYTECODE="1"
+        )
         self._process = None
         self._log = None
 
     def flask(self, *args):
         """Run a `flask` command over the run's database, as an operator would; fail on error."""
-        done = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
+        )
         if done.returncode != 0:
             raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
@@ -95,9 +98,27 @@ class LiveServer:
         self._log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115  (open while the server runs; stop() closes it)
         # Two workers, like a small production box: a request may land on either.
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-             "--threads", "2", "--access-logfile", "-", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--threads",
+                "2",
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "60",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

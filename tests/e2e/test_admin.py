@@ -35,8 +35,9 @@ def test_union_admin_finds_people(start_journey, language):
 
     page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("People")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("People"))
-    expect(page.locator("main")).to_contain_text(t("Everyone in %(union)s and the unions below it.",
-                                                   union="滨江市总工会"))
+    expect(page.locator("main")).to_contain_text(
+        t("Everyone in %(union)s and the unions below it.", union="滨江市总工会")
+    )
     journey.step("people")
 
     page.get_by_label(t("Occupation")).select_option(label=t("Welder"))

@@ -65,7 +65,8 @@ def test_worker_opens_their_credential(start_journey, server, language):
             page.get_by_role("button", name=t("I have finished this module")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        t("Well done! You completed “%(title)s”.", title=course.title))
+        t("Well done! You completed “%(title)s”.", title=course.title)
+    )
     journey.step("course completed")
 
     page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Recognition")).click()
@@ -85,9 +86,13 @@ def test_worker_opens_their_credential(start_journey, server, language):
     expect(page.get_by_role("heading", level=1)).to_have_text(course.title)
     facts = page.locator("dl.facts")
     # The public page names the holder as the issuer shows strangers: the given name masked.
-    expect(facts.locator("dt", has_text=t("Achieved by")).locator("xpath=following-sibling::dd[1]")).to_have_text("张*军")
+    expect(facts.locator("dt", has_text=t("Achieved by")).locator("xpath=following-sibling::dd[1]")).to_have_text(
+        "张*军"
+    )
     expect(facts.locator("dt", has_text=t("Status")).locator("xpath=following-sibling::dd[1]")).to_have_text(t("Valid"))
-    expect(page.locator(".flash.success")).to_contain_text(t("This credential was issued by LearnHub and has not been revoked."))
+    expect(page.locator(".flash.success")).to_contain_text(
+        t("This credential was issued by LearnHub and has not been revoked.")
+    )
     journey.step("public credential")
 
     # Anyone can check it: the same address, opened without an account, says the same.

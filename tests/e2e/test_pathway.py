@@ -28,8 +28,15 @@ def worker_who_finished_a_safety_course(server, username):
     with server.app_context() as session:
         org = session.scalar(select(Org).where(Org.name == UNION))
         name = "刘建平" if username.endswith("zh_cn") else "Liu Jianping"
-        worker = User(username=username, name=name, role="worker", org=org, occupation="electrician",
-                      skill_level="level5", password_hash=hash_password(DEMO_PASSWORD))
+        worker = User(
+            username=username,
+            name=name,
+            role="worker",
+            org=org,
+            occupation="electrician",
+            skill_level="level5",
+            password_hash=hash_password(DEMO_PASSWORD),
+        )
         session.add(worker)
         session.flush()
         from flask import current_app
@@ -76,7 +83,8 @@ def test_worker_applies_admin_approves_credential_shows_it(start_journey, server
     admin.step("the application")
     apage.get_by_role("button", name=at("Approve")).click()
     expect(apage.get_by_role("status").first).to_contain_text(
-        at("Approved. The recognition is recorded and its credential issued."))
+        at("Approved. The recognition is recorded and its credential issued.")
+    )
     admin.step("approved: back in the queue")
     admin.finish()
 

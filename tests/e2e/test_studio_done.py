@@ -71,14 +71,15 @@ def build_and_publish(journey, title, picture, video):
     expect(rows).to_have_count(2)
     # The table tells the trainer how to use the picture in a lesson: ![…](media/<name>).
     image_code = rows.filter(has_text=picture.name).locator("code").inner_text()
-    image_path = image_code[image_code.index("(") + 1:-1]
+    image_path = image_code[image_code.index("(") + 1 : -1]
     assert image_path.startswith("media/") and image_path.endswith(".png")
     journey.step("media uploaded")
 
     tabs.get_by_role("link", name=t("Modules")).click()
     add_module(journey, t("Lesson"), LESSON[language])
     page.get_by_label(t("Text (Markdown)")).fill(
-        f"## 安全带\n\n![安全带的挂点]({image_path})\n\n挂钩要**高挂低用**。\n")
+        f"## 安全带\n\n![安全带的挂点]({image_path})\n\n挂钩要**高挂低用**。\n"
+    )
     page.get_by_role("button", name=t("Preview")).click()
     expect(page.locator("section.preview img")).to_have_count(1)
     journey.step("lesson with a picture previewed")
@@ -99,7 +100,7 @@ def build_and_publish(journey, title, picture, video):
     page.get_by_label(t("Question"), exact=True).fill(QUESTION)
     page.get_by_label(t("Choice %(n)d", n=1), exact=True).fill(RIGHT)
     page.get_by_label(t("Choice %(n)d", n=2), exact=True).fill(WRONG)
-    page.get_by_role("checkbox", name=f'{t("Right answer")} · {t("Choice %(n)d", n=1)}').check()
+    page.get_by_role("checkbox", name=f"{t('Right answer')} · {t('Choice %(n)d', n=1)}").check()
     page.get_by_label(t("Explanation")).fill("挂钩挂高，坠落时下落的距离短。")
     page.get_by_role("button", name=t("Save the question")).click()
     expect(page.locator("ol.results")).to_contain_text(QUESTION)
@@ -108,7 +109,8 @@ def build_and_publish(journey, title, picture, video):
     expect(page.get_by_text(t("Before you can publish:"))).to_have_count(0)
     page.get_by_role("button", name=t("Publish"), exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text(
-        t("Published (version %(number)d). Learners see it now and keep their progress.", number=1))
+        t("Published (version %(number)d). Learners see it now and keep their progress.", number=1)
+    )
     journey.step("published")
 
 
@@ -129,8 +131,9 @@ def take_the_course(journey, title):
     expect(image).to_have_count(1)
     expect(image).to_be_visible()
     # The picture has loaded, from this site (no third-party host), at its real size.
-    loaded = image.evaluate("img => img.complete && img.naturalWidth > 0 && "
-                            "new URL(img.currentSrc).origin === location.origin")
+    loaded = image.evaluate(
+        "img => img.complete && img.naturalWidth > 0 && new URL(img.currentSrc).origin === location.origin"
+    )
     assert loaded, image.get_attribute("src")
     journey.step("lesson with its picture")
 

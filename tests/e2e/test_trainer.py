@@ -32,13 +32,15 @@ def test_trainer_creates_and_publishes_a_course(start_journey, language):
     page.get_by_label(t("Learning hours")).fill("1")
     page.get_by_role("button", name=t("Create the course")).click()
     expect(page.get_by_role("status").first).to_contain_text(
-        t("The course is created as a draft. Add its modules, then publish it."))
+        t("The course is created as a draft. Add its modules, then publish it.")
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     journey.step("draft course")
 
     add_module(journey, t("Lesson"), LESSON[language])
     page.get_by_label(t("Text (Markdown)")).fill(
-        f"## {heading}\n\n- 轮胎、货叉和链条\n- **刹车**和喇叭\n\nLook around before you move.\n")
+        f"## {heading}\n\n- 轮胎、货叉和链条\n- **刹车**和喇叭\n\nLook around before you move.\n"
+    )
     page.get_by_role("button", name=t("Preview")).click()
     preview = page.locator("section.preview")
     expect(preview.get_by_role("heading", name=heading)).to_be_visible()
@@ -55,7 +57,7 @@ def test_trainer_creates_and_publishes_a_course(start_journey, language):
     page.get_by_label(t("Choice %(n)d", n=1), exact=True).fill("要")
     page.get_by_label(t("Choice %(n)d", n=2), exact=True).fill("不要")
     # Each box says which choice it marks right.
-    page.get_by_role("checkbox", name=f'{t("Right answer")} · {t("Choice %(n)d", n=1)}').check()
+    page.get_by_role("checkbox", name=f"{t('Right answer')} · {t('Choice %(n)d', n=1)}").check()
     page.get_by_label(t("Explanation")).fill("刹车失灵，叉车就停不下来。")
     journey.step("question")
     page.get_by_role("button", name=t("Save the question")).click()
@@ -66,7 +68,8 @@ def test_trainer_creates_and_publishes_a_course(start_journey, language):
     expect(page.get_by_text(t("Before you can publish:"))).to_have_count(0)
     page.get_by_role("button", name=t("Publish"), exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text(
-        t("Published (version %(number)d). Learners see it now and keep their progress.", number=1))
+        t("Published (version %(number)d). Learners see it now and keep their progress.", number=1)
+    )
     journey.step("published")
 
     page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Courses"), exact=True).click()

@@ -46,8 +46,17 @@ def course_facts(server, slug):
         _module, quiz = get_module(course, quiz_module.key)
         answers = [(q.text, [c.text for c in q.choices if c.is_correct]) for q in quiz.questions]
         other = session.scalar(select(Course.title).where(Course.slug == OTHER_TRADE))
-        return CourseFacts(course.title, lesson.title, lesson.credits, modules[at + 1][1].title, len(modules),
-                           quiz.title, quiz.credits, answers, other)
+        return CourseFacts(
+            course.title,
+            lesson.title,
+            lesson.credits,
+            modules[at + 1][1].title,
+            len(modules),
+            quiz.title,
+            quiz.credits,
+            answers,
+            other,
+        )
 
 
 def test_worker_on_a_phone(start_journey, server, language):
@@ -103,7 +112,8 @@ def register(journey, phone, javascript):
     page.get_by_role("button", name=t("Register")).click()
 
     expect(page.get_by_role("status")).to_contain_text(
-        t("Welcome, %(name)s! Your learning account is open.", name="张建军"))
+        t("Welcome, %(name)s! Your learning account is open.", name="张建军")
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Hello, %(name)s", name="张建军"))
     expect(page.get_by_text(UNION).first).to_be_visible()
     journey.step("home")

@@ -34,9 +34,15 @@ class PageLoad:
         return sum(r.bytes for r in self.resources.values())
 
     def as_dict(self):
-        return {"number": self.number, "path": self.path, "bytes": self.bytes,
-                "resources": [{"url": urlsplit(r.url).path, "kind": r.kind, "status": r.status,
-                               "bytes": r.bytes} for r in self.resources.values()]}
+        return {
+            "number": self.number,
+            "path": self.path,
+            "bytes": self.bytes,
+            "resources": [
+                {"url": urlsplit(r.url).path, "kind": r.kind, "status": r.status, "bytes": r.bytes}
+                for r in self.resources.values()
+            ],
+        }
 
 
 class WireLog:

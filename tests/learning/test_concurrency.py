@@ -23,10 +23,11 @@ def test_twenty_concurrent_completions_write_one_entry(committed_app):
     seed_one_module_course(app, "race", ["racer"])
 
     first = app.test_client()
-    assert first.post("/login", data={"csrf_token": csrf_token(first), "login": "racer",
-                                      "password": PASSWORD}).status_code == 302
-    assert first.post("/courses/race/enrol", data={"csrf_token": csrf_token(first, "/courses/race")}
-                      ).status_code == 302
+    assert (
+        first.post("/login", data={"csrf_token": csrf_token(first), "login": "racer", "password": PASSWORD}).status_code
+        == 302
+    )
+    assert first.post("/courses/race/enrol", data={"csrf_token": csrf_token(first, "/courses/race")}).status_code == 302
     token = csrf_token(first, "/courses/race/only")
     cookie = first.get_cookie("learnhub_session").value
 

@@ -75,8 +75,7 @@ def test_progress_without_enrolment_is_refused(client, auth, learner, make_cours
     course = make_course()
     assert client.get(f"/courses/{course.slug}/intro").status_code == 302  # to the course page
     assert auth.post(f"/courses/{course.slug}/intro/done").status_code == 404
-    assert auth.post(f"/courses/{course.slug}/check/quiz",
-                     quiz_answers(_revision(course, "check"))).status_code == 404
+    assert auth.post(f"/courses/{course.slug}/check/quiz", quiz_answers(_revision(course, "check"))).status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 0
 
 
@@ -85,8 +84,13 @@ def test_hidden_courses_and_foreign_modules_are_404(client, auth, learner, make_
     make_course("for-others", audience_org_id=tree.prov_b.id)
     make_course("mine", audience_org_id=tree.prov_a.id)
     make_course("other", modules=(("elsewhere", "lesson", "1", 5),))
-    for url in ("/courses/draft-course", "/courses/for-others", "/courses/nope",
-                "/courses/mine/elsewhere", "/courses/other/intro"):
+    for url in (
+        "/courses/draft-course",
+        "/courses/for-others",
+        "/courses/nope",
+        "/courses/mine/elsewhere",
+        "/courses/other/intro",
+    ):
         assert client.get(url).status_code in (404, 302), url
     assert client.get("/courses/draft-course").status_code == 404
     assert client.get("/courses/for-others").status_code == 404
@@ -129,13 +133,16 @@ def test_the_player_only_reads_and_its_heartbeat_records_the_opening(client, aut
     assert db.session.scalar(db.select(Progress).where(Progress.module_id == second.id)) is None
 
     assert auth.post("/courses/night-shift/second/heartbeat").status_code == 204
-    progress = db.session.scalar(db.select(Progress).where(Progress.user_id == learner.id,
-                                                           Progress.module_id == second.id))
+    progress = db.session.scalar(
+        db.select(Progress).where(Progress.user_id == learner.id, Progress.module_id == second.id)
+    )
     assert progress is not None and progress.started_at is not None and progress.completed_at is None
     enrolment = db.session.scalar(db.select(Enrolment).where(Enrolment.user_id == learner.id))
     assert enrolment.last_module_id == second.id
-    assert db.session.scalar(db.select(db.func.count()).select_from(ActivityDay)
-                             .where(ActivityDay.user_id == learner.id)) == 1
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(ActivityDay).where(ActivityDay.user_id == learner.id))
+        == 1
+    )
     # Home: "continue" now points at the module the worker had open.
     assert "/courses/night-shift/second" in client.get("/").get_data(as_text=True)
     # A second heartbeat is fine; a heartbeat for a course not taken is not theirs.
@@ -154,9 +161,15 @@ def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_cours
     for i in range(25):
         make_course(f"filler-{i:02d}")
     counts = {}
-    for name, url in {"catalogue": "/courses/", "small": "/courses/small", "big": "/courses/big",
-                      "small-module": "/courses/small/q", "big-module": "/courses/big/q",
-                      "home": "/", "record": "/me/record"}.items():
+    for name, url in {
+        "catalogue": "/courses/",
+        "small": "/courses/small",
+        "big": "/courses/big",
+        "small-module": "/courses/small/q",
+        "big-module": "/courses/big/q",
+        "home": "/",
+        "record": "/me/record",
+    }.items():
         with count_queries() as statements:
             assert client.get(url).status_code == 200
         counts[name] = len(statements)

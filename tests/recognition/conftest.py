@@ -19,6 +19,7 @@ def _signing_key(app, tmp_path, monkeypatch):
 @pytest.fixture
 def finish():
     """finish(user, course): enrol and complete every module, passing quizzes."""
+
     def run(user, course):
         finish_course(user, course)
         db.session.flush()
@@ -55,5 +56,9 @@ def make_pathway(tree, safety_course):
 @pytest.fixture
 def safety_course(make_course):
     """A published work-safety course worth 1.5 credits and 30 minutes (a lesson and a quiz)."""
-    return make_course("safety-a", modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
-                       category="safety", occupation="electrician")
+    return make_course(
+        "safety-a",
+        modules=(("intro", "lesson", "0.5", 20), ("check", "quiz", "1", 10)),
+        category="safety",
+        occupation="electrician",
+    )

@@ -26,30 +26,51 @@ def _setup(app):
         province = create_org("省", "province", root)
         enterprise = create_org("厂工会", "enterprise", province)
         password_hash = hash_password(PASSWORD)
-        worker = User(username="racer", name="赛跑", role="worker", org=enterprise, occupation="electrician",
-                      password_hash=password_hash)
-        people = [worker] + [User(username=name, name=name, role="admin", org=province, password_hash=password_hash)
-                             for name in ("reviewer1", "reviewer2")]
+        worker = User(
+            username="racer",
+            name="赛跑",
+            role="worker",
+            org=enterprise,
+            occupation="electrician",
+            password_hash=password_hash,
+        )
+        people = [worker] + [
+            User(username=name, name=name, role="admin", org=province, password_hash=password_hash)
+            for name in ("reviewer1", "reviewer2")
+        ]
         db.session.add_all(people)
         db.session.flush()
         for person in people:  # everyone has accepted the current privacy notice
             db.session.add(Consent(user_id=person.id, notice_version=app.config["PRIVACY_NOTICE_VERSION"]))
-        course = Course(slug="race", title="并发", category="safety", status="published", credits=Decimal("1"),
-                        minutes=10)
+        course = Course(
+            slug="race", title="并发", category="safety", status="published", credits=Decimal("1"), minutes=10
+        )
         db.session.add(course)
         db.session.flush()
         module = Module(course_id=course.id, key="only", kind="lesson", position=0)
         db.session.add(module)
         db.session.flush()
-        db.session.add(ModuleRevision(module_id=module.id, revision=1, title="唯一", minutes=10,
-                                      credits=Decimal("1"), body_html="<p>x</p>"))
+        db.session.add(
+            ModuleRevision(
+                module_id=module.id, revision=1, title="唯一", minutes=10, credits=Decimal("1"), body_html="<p>x</p>"
+            )
+        )
         from learnhub.learning import services as learning
 
         db.session.flush()
         learning.enrol(worker, course)
         learning.complete_module(worker, course, module, db.session.get(ModuleRevision, 1))
-        version = load_pathway("race-pathway", root, title="并发认定", target_kind="academic", institution="学院",
-                               programme="专业", course_name="课程", target_credits="2", required_courses="race")
+        version = load_pathway(
+            "race-pathway",
+            root,
+            title="并发认定",
+            target_kind="academic",
+            institution="学院",
+            programme="专业",
+            course_name="课程",
+            target_credits="2",
+            required_courses="race",
+        )
         db.session.commit()
         return version.pathway_id
 
@@ -103,8 +124,11 @@ def test_racing_applications_and_approvals_make_one_of_each(committed_app):  # n
     tokens = [csrf_token(c, f"/recognition/review/{application_id}") for c in reviewers]
 
     def approve(index):
-        return lambda: reviewers[index].post(f"/recognition/review/{application_id}",
-                                             data={"csrf_token": tokens[index], "action": "approve"}).status_code
+        return lambda: (
+            reviewers[index]
+            .post(f"/recognition/review/{application_id}", data={"csrf_token": tokens[index], "action": "approve"})
+            .status_code
+        )
 
     assert _race([approve(0), approve(1)]) == [302, 400]
     with app.app_context():

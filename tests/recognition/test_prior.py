@@ -39,8 +39,15 @@ def admin(make_user, tree):
 
 
 def _submit(user, data=PDF, **changes):
-    fields = dict(title="企业电工培训", issuer="滨江重型机械厂培训中心", achieved_on="2024-06-30", hours="16",
-                  description="低压电工实操", filename="证书.pdf", data=data)
+    fields = dict(
+        title="企业电工培训",
+        issuer="滨江重型机械厂培训中心",
+        achieved_on="2024-06-30",
+        hours="16",
+        description="低压电工实操",
+        filename="证书.pdf",
+        data=data,
+    )
     fields.update(changes)
     return prior.submit(user, **fields)
 
@@ -61,13 +68,16 @@ def test_png_and_pdf_are_accepted(worker):
     assert prior.evidence_of(_submit(worker, data=PDF))[0] == "application/pdf"
 
 
-@pytest.mark.parametrize("data", [
-    b"just text pretending to be a photo",
-    b"GIF89a" + b"\x00" * 40,
-    b"%PDF-1.4 cut off in the middle",
-    b"\xff\xd8\xff\xe0" + b"\x00" * 100,  # a JPEG header and nothing else
-    b"",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"just text pretending to be a photo",
+        b"GIF89a" + b"\x00" * 40,
+        b"%PDF-1.4 cut off in the middle",
+        b"\xff\xd8\xff\xe0" + b"\x00" * 100,  # a JPEG header and nothing else
+        b"",
+    ],
+)
 def test_a_file_that_is_not_a_certificate_is_refused_and_nothing_is_written(worker, data):
     with pytest.raises(DomainError) as caught:
         _submit(worker, data=data, filename="cert.jpg")
@@ -82,15 +92,18 @@ def test_too_large_a_file_is_refused(app, worker, monkeypatch):
     assert caught.value.field == "file"
 
 
-@pytest.mark.parametrize("changes, field", [
-    (dict(achieved_on="2999-01-01"), "achieved_on"),
-    (dict(achieved_on="30/06/2024"), "achieved_on"),
-    (dict(hours="0"), "hours"),
-    (dict(hours="abc"), "hours"),
-    (dict(hours="99999"), "hours"),
-    (dict(issuer=""), "issuer"),
-    (dict(title="\u200b"), "title"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        (dict(achieved_on="2999-01-01"), "achieved_on"),
+        (dict(achieved_on="30/06/2024"), "achieved_on"),
+        (dict(hours="0"), "hours"),
+        (dict(hours="abc"), "hours"),
+        (dict(hours="99999"), "hours"),
+        (dict(issuer=""), "issuer"),
+        (dict(title="\u200b"), "title"),
+    ],
+)
 def test_bad_details_are_refused(worker, changes, field):
     with pytest.raises(DomainError) as caught:
         _submit(worker, **changes)
@@ -121,17 +134,27 @@ def test_a_reviewer_outside_the_subtree_cannot_decide(worker, make_user, tree):
 
 def test_the_worker_sends_a_certificate_from_a_phone_and_reads_the_decision(client, auth, worker, admin):
     auth.login("li.ming")
-    form = {"title": "企业电工培训", "issuer": "培训中心", "achieved_on": "2024-06-30", "hours": "16",
-            "description": "", "status": "approved", "granted_credits": "99",
-            "file": (io.BytesIO(_photo()), "photo.jpg")}
+    form = {
+        "title": "企业电工培训",
+        "issuer": "培训中心",
+        "achieved_on": "2024-06-30",
+        "hours": "16",
+        "description": "",
+        "status": "approved",
+        "granted_credits": "99",
+        "file": (io.BytesIO(_photo()), "photo.jpg"),
+    }
     response = auth.post("/recognition/prior/new", form, content_type="multipart/form-data")
     assert response.status_code == 302
     claim = db.session.scalar(select(PriorLearning))
     assert claim.status == "submitted" and claim.granted_credits is None
     certificate = client.get(f"/recognition/prior/{claim.id}/certificate")
     assert certificate.mimetype == "image/jpeg" and "sandbox" in certificate.headers["Content-Security-Policy"]
-    refused = auth.post("/recognition/prior/new", dict(form, file=(io.BytesIO(b"MZ\x90\x00"), "cert.jpg")),
-                        content_type="multipart/form-data")
+    refused = auth.post(
+        "/recognition/prior/new",
+        dict(form, file=(io.BytesIO(b"MZ\x90\x00"), "cert.jpg")),
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 400 and "Send a photo" in refused.get_data(as_text=True)
     auth.logout()
 

@@ -16,8 +16,13 @@ def test_my_data_holds_my_credentials_and_deleting_withdraws_them(client, auth, 
     learning.enrol(worker, course)
     for module, revision in course_modules(course):
         if module.kind == "quiz":
-            learning.submit_quiz(worker, course, module, revision,
-                                 {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions})
+            learning.submit_quiz(
+                worker,
+                course,
+                module,
+                revision,
+                {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions},
+            )
         else:
             learning.complete_module(worker, course, module, revision)
     credential = db.session.scalars(db.select(Credential).where(Credential.user_id == worker.id)).one()
@@ -39,6 +44,7 @@ def test_the_completion_page_links_to_the_course_credential(client, auth, make_u
     auth.post("/courses/finished-course/enrol")
     auth.post("/courses/finished-course/intro/done")
     from learnhub.catalog.services import course_modules
+
     revision = {m.key: r for m, r in course_modules(course)}["check"]
     auth.post("/courses/finished-course/check/quiz", quiz_answers(revision))
     page = client.get("/courses/finished-course/complete").get_data(as_text=True)

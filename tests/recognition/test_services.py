@@ -37,7 +37,8 @@ def admin(make_user, tree):
 
 
 def test_progress_counts_the_required_course_and_the_credits_in_its_categories(
-        worker, make_pathway, safety_course, make_course, finish):
+    worker, make_pathway, safety_course, make_course, finish
+):
     version = make_pathway(min_credits="2")
     view = recognition.get_pathway_view(worker, version.pathway_id)
     assert [g.is_done for g in view.progress.groups] == [False]
@@ -61,7 +62,8 @@ def test_any_course_of_a_group_will_do(worker, make_pathway, make_course, finish
 
 
 def test_learning_older_than_the_window_and_corrected_entries_do_not_count(
-        worker, make_user, make_pathway, safety_course, finish, tree):
+    worker, make_user, make_pathway, safety_course, finish, tree
+):
     from learnhub.credits.services import reverse_entry
 
     version = make_pathway(within_years="1", min_credits="1")
@@ -83,8 +85,16 @@ def test_learning_older_than_the_window_and_corrected_entries_do_not_count(
 def test_prior_learning_counts_only_where_the_pathway_says_so(worker, make_pathway):
     from learnhub.credits.services import award
 
-    hours = make_pathway(target_kind="skill_level", occupation="electrician", level="level4", target_hours="60",
-                         required_courses="", min_credits="0", min_hours="1", counts_prior_learning=True)
+    hours = make_pathway(
+        target_kind="skill_level",
+        occupation="electrician",
+        level="level4",
+        target_hours="60",
+        required_courses="",
+        min_credits="0",
+        min_hours="1",
+        counts_prior_learning=True,
+    )
     credits = make_pathway(required_courses="", min_credits="1")
     award(worker, kind="prior_learning", source_type="prior_learning", source_id=1, credits=2, minutes=90)
     assert recognition.get_pathway_view(worker, hours.pathway_id).progress.is_met
@@ -126,8 +136,17 @@ def test_the_database_itself_refuses_a_second_open_application(worker, make_path
     finish(worker, safety_course)
     recognition.apply(worker, version.pathway_id)
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(Application(user_id=worker.id, pathway_id=version.pathway_id, version_id=version.id,
-                                   status="info_requested", evidence={}, note="", reason=""))
+        db.session.add(
+            Application(
+                user_id=worker.id,
+                pathway_id=version.pathway_id,
+                version_id=version.id,
+                status="info_requested",
+                evidence={},
+                note="",
+                reason="",
+            )
+        )
         db.session.flush()
 
 
@@ -188,9 +207,17 @@ def test_a_new_version_never_changes_a_decision_made(applied, admin, worker, mak
     keeper = make_user("root", role="admin", org=tree.national)
     recognition.approve(admin, applied)
     old_version = applied.version
-    fields = dict(title="电工安全学分转换", target_kind="academic", institution="滨江职业技术学院",
-                  programme="电气自动化技术专业", course_name="电工安全技术", target_credits="4",
-                  required_courses="safety-a", min_credits="10", categories=["safety"])
+    fields = dict(
+        title="电工安全学分转换",
+        target_kind="academic",
+        institution="滨江职业技术学院",
+        programme="电气自动化技术专业",
+        course_name="电工安全技术",
+        target_credits="4",
+        required_courses="safety-a",
+        min_credits="10",
+        categories=["safety"],
+    )
     new = save_pathway(keeper, applied.pathway, base_version=1, **fields)
     assert new.version == 2 and applied.pathway.current_version == 2
     db.session.expire_all()
@@ -206,9 +233,19 @@ def test_a_new_version_never_changes_a_decision_made(applied, admin, worker, mak
 
 def test_an_open_application_is_decided_under_the_version_applied_to(applied, admin, make_user, tree):
     keeper = make_user("root", role="admin", org=tree.national)
-    save_pathway(keeper, applied.pathway, base_version=1, title="更严格", target_kind="academic",
-                 institution="滨江职业技术学院", programme="电气自动化技术专业", course_name="电工安全技术",
-                 target_credits="2", required_courses="safety-a", min_credits="10")
+    save_pathway(
+        keeper,
+        applied.pathway,
+        base_version=1,
+        title="更严格",
+        target_kind="academic",
+        institution="滨江职业技术学院",
+        programme="电气自动化技术专业",
+        course_name="电工安全技术",
+        target_credits="2",
+        required_courses="safety-a",
+        min_credits="10",
+    )
     recognition.approve(admin, applied)
     assert applied.status == "approved" and applied.version.version == 1
 
@@ -258,24 +295,34 @@ def test_only_national_and_provincial_admins_keep_pathways(make_user, tree, make
         save_pathway(province, other.pathway, base_version=1, **fields)
 
 
-@pytest.mark.parametrize("changes, field", [
-    (dict(required_courses="no-such-course"), "required_courses"),
-    (dict(required_courses="", min_credits="0", min_hours=""), "required_courses"),
-    (dict(target_credits="0"), "target_credits"),
-    (dict(cap="1"), "cap"),
-    (dict(within_years="0"), "within_years"),
-    (dict(min_credits="1e3"), "min_credits"),
-    (dict(min_hours="-2"), "min_hours"),
-    (dict(categories=["weapons"]), "categories"),
-    (dict(target_kind="skill_level", occupation="astronaut", level="level4"), "occupation"),
-    (dict(target_kind="skill_level", occupation="welder", level="none"), "level"),
-    (dict(title="\u202e恶意"), "title"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        (dict(required_courses="no-such-course"), "required_courses"),
+        (dict(required_courses="", min_credits="0", min_hours=""), "required_courses"),
+        (dict(target_credits="0"), "target_credits"),
+        (dict(cap="1"), "cap"),
+        (dict(within_years="0"), "within_years"),
+        (dict(min_credits="1e3"), "min_credits"),
+        (dict(min_hours="-2"), "min_hours"),
+        (dict(categories=["weapons"]), "categories"),
+        (dict(target_kind="skill_level", occupation="astronaut", level="level4"), "occupation"),
+        (dict(target_kind="skill_level", occupation="welder", level="none"), "level"),
+        (dict(title="\u202e恶意"), "title"),
+    ],
+)
 def test_a_bad_rule_is_refused_naming_its_field(make_user, tree, safety_course, changes, field):
     keeper = make_user("root", role="admin", org=tree.national)
-    fields = dict(title="电工安全学分转换", target_kind="academic", institution="滨江职业技术学院",
-                  programme="电气自动化技术专业", course_name="电工安全技术", target_credits="2",
-                  required_courses="safety-a", min_credits="1")
+    fields = dict(
+        title="电工安全学分转换",
+        target_kind="academic",
+        institution="滨江职业技术学院",
+        programme="电气自动化技术专业",
+        course_name="电工安全技术",
+        target_credits="2",
+        required_courses="safety-a",
+        min_credits="1",
+    )
     fields.update(changes)
     with pytest.raises(DomainError) as caught:
         save_pathway(keeper, **fields)

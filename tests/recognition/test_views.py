@@ -46,9 +46,10 @@ def test_applying_ignores_fields_it_does_not_ask_for(client, auth, worker, pathw
     auth.login("li.ming")
     page = _text(client.get(f"/recognition/pathways/{pathway.pathway_id}"))
     assert "Apply for recognition" in page
-    response = auth.post(f"/recognition/pathways/{pathway.pathway_id}/apply",
-                         {"note": "请审核", "status": "approved", "credits": "999", "user_id": "1",
-                          "version_id": "999"})
+    response = auth.post(
+        f"/recognition/pathways/{pathway.pathway_id}/apply",
+        {"note": "请审核", "status": "approved", "credits": "999", "user_id": "1", "version_id": "999"},
+    )
     assert response.status_code == 302
     [application] = db.session.scalars(select(Application)).all()
     assert application.status == "submitted" and application.credits is None
@@ -80,15 +81,19 @@ def test_the_review_journey(client, auth, worker, admin, pathway, safety_course,
     assert "Meets the pathway" in review
     asked = auth.post(f"/recognition/review/{application.id}", {"action": "info", "message": ""})
     assert asked.status_code == 400  # a question needs words
-    assert auth.post(f"/recognition/review/{application.id}",
-                     {"action": "info", "message": "请上传实操照片"}).status_code == 302
+    assert (
+        auth.post(f"/recognition/review/{application.id}", {"action": "info", "message": "请上传实操照片"}).status_code
+        == 302
+    )
     auth.logout()
 
     auth.login("li.ming")
     page = _text(client.get(f"/recognition/applications/{application.id}"))
     assert "请上传实操照片" in page and "More information asked for" in page
-    assert auth.post(f"/recognition/applications/{application.id}/respond",
-                     {"message": "照片已交给工会"}).status_code == 302
+    assert (
+        auth.post(f"/recognition/applications/{application.id}/respond", {"message": "照片已交给工会"}).status_code
+        == 302
+    )
     auth.logout()
 
     auth.login("city.admin")
@@ -111,7 +116,8 @@ def test_the_review_journey(client, auth, worker, admin, pathway, safety_course,
 
 
 def test_a_reviewer_outside_the_subtree_meets_404_and_changes_nothing(
-        client, auth, make_user, worker, pathway, safety_course, finish, tree):
+    client, auth, make_user, worker, pathway, safety_course, finish, tree
+):
     from learnhub.recognition import services
 
     finish(worker, safety_course)
@@ -126,7 +132,8 @@ def test_a_reviewer_outside_the_subtree_meets_404_and_changes_nothing(
 
 
 def test_workers_cannot_open_review_pages_or_each_others_applications(
-        client, auth, make_user, worker, pathway, safety_course, finish):
+    client, auth, make_user, worker, pathway, safety_course, finish
+):
     from learnhub.recognition import services
 
     finish(worker, safety_course)
@@ -148,7 +155,8 @@ def test_the_home_page_shows_the_nearest_pathway(client, auth, worker, pathway, 
 
 
 def test_the_transcript_lists_credits_recognitions_and_checkable_credentials(
-        client, auth, worker, admin, pathway, safety_course, finish):
+    client, auth, worker, admin, pathway, safety_course, finish
+):
     from learnhub.recognition import services
 
     finish(worker, safety_course)
@@ -166,9 +174,15 @@ def test_the_transcript_lists_credits_recognitions_and_checkable_credentials(
 def test_a_national_admin_keeps_pathways_in_versions(client, auth, make_user, tree, safety_course):
     make_user("root", role="admin", org=tree.national, locale="en")
     auth.login("root")
-    form = {"title": "安全证书", "target_kind": "certificate", "institution": "安全教育中心",
-            "programme": "安全生产培训合格证明", "required_courses": "safety-a", "categories": ["safety"],
-            "within_years": "2"}
+    form = {
+        "title": "安全证书",
+        "target_kind": "certificate",
+        "institution": "安全教育中心",
+        "programme": "安全生产培训合格证明",
+        "required_courses": "safety-a",
+        "categories": ["safety"],
+        "within_years": "2",
+    }
     bad = auth.post("/recognition/pathways/new", dict(form, required_courses="missing-course"))
     assert bad.status_code == 400 and "missing-course" in _text(bad)
     assert db.session.scalars(select(Pathway)).all() == []
@@ -194,8 +208,14 @@ def test_a_keeper_picks_only_courses_within_reach(client, auth, make_user, make_
     page = _text(client.get("/recognition/pathways/new"))
     assert "safety-a" in page and "a-draft" in page
     assert "b-draft" not in page and "乙市草稿" not in page and "b-only" not in page
-    form = {"title": "安全证书", "target_kind": "certificate", "institution": "安全教育中心",
-            "programme": "安全生产培训合格证明", "categories": ["safety"], "within_years": "2"}
+    form = {
+        "title": "安全证书",
+        "target_kind": "certificate",
+        "institution": "安全教育中心",
+        "programme": "安全生产培训合格证明",
+        "categories": ["safety"],
+        "within_years": "2",
+    }
     for slug in ("b-draft", "b-only"):
         refused = auth.post("/recognition/pathways/new", dict(form, required_courses=slug))
         assert refused.status_code == 400 and "No course has the address" in _text(refused)
@@ -218,7 +238,8 @@ def _count_queries(client, url):
 
 
 def test_the_pathways_page_costs_the_same_queries_however_many_pathways(
-        client, auth, worker, make_pathway, safety_course, finish):
+    client, auth, worker, make_pathway, safety_course, finish
+):
     from learnhub.recognition import services
 
     finish(worker, safety_course)
@@ -236,7 +257,8 @@ def test_the_pathways_page_costs_the_same_queries_however_many_pathways(
 
 
 def test_the_review_queue_costs_the_same_queries_however_many_rows(
-        client, auth, make_user, admin, make_pathway, safety_course, finish, tree):
+    client, auth, make_user, admin, make_pathway, safety_course, finish, tree
+):
     from learnhub.recognition import services
 
     version = make_pathway()
@@ -271,7 +293,8 @@ def test_a_worker_withdraws_and_may_apply_again(client, auth, worker, pathway, s
 
 
 def test_a_pathway_no_longer_offered_disappears_but_its_applications_are_still_decided(
-        client, auth, make_user, worker, admin, pathway, safety_course, finish, tree):
+    client, auth, make_user, worker, admin, pathway, safety_course, finish, tree
+):
     from learnhub.recognition import services
 
     finish(worker, safety_course)

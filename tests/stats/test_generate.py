@@ -34,10 +34,14 @@ def test_flask_demo_generate_makes_a_believable_dataset_once(runner, make_course
     # The rollups were rebuilt from what was generated, and agree with it.
     assert db.session.scalar(select(func.sum(Rollup.enrolments))) == enrolments
     assert db.session.scalar(select(func.sum(Rollup.completions))) == completed
-    assert db.session.scalar(select(func.sum(Rollup.credits))) == db.session.scalar(select(func.sum(LedgerEntry.credits)))
+    assert db.session.scalar(select(func.sum(Rollup.credits))) == db.session.scalar(
+        select(func.sum(LedgerEntry.credits))
+    )
     root = db.session.scalar(select(Org).where(Org.parent_id.is_(None)))
-    assert db.session.scalar(select(func.sum(SubtreeRollup.enrolments)).where(SubtreeRollup.org_id == root.id)) \
+    assert (
+        db.session.scalar(select(func.sum(SubtreeRollup.enrolments)).where(SubtreeRollup.org_id == root.id))
         == enrolments
+    )
     again = runner.invoke(args=["demo", "generate", "--workers", "10"])
     assert again.exit_code != 0 and "Error" in again.output
     assert _count(User, User.phone.like("170%")) == 400  # made once, not twice

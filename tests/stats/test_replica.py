@@ -21,7 +21,8 @@ def _read_only(url):
     if url.get_backend_name() == "sqlite":
         return f"sqlite:///file:{url.database}?mode=ro&uri=true"
     return url.update_query_dict({"options": "-c default_transaction_read_only=on"}).render_as_string(
-        hide_password=False)
+        hide_password=False
+    )
 
 
 @pytest.mark.own_database
@@ -62,8 +63,11 @@ def test_dashboards_and_exports_read_the_replica_and_nothing_is_written_there(co
         with pytest.raises(DBAPIError), engines["replica"].begin() as conn:
             conn.execute(text("UPDATE headcount SET workers = 0"))
     for name, engine in engines.items():
-        event.listen(engine, "before_cursor_execute",
-                     lambda conn, cursor, statement, *args, name=name: seen[name].append(statement))
+        event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda conn, cursor, statement, *args, name=name: seen[name].append(statement),
+        )
     try:
         client = app.test_client()
         assert Auth(client).login("boss").status_code == 302
@@ -73,7 +77,9 @@ def test_dashboards_and_exports_read_the_replica_and_nothing_is_written_there(co
         assert page.status_code == 200 and "厂工会" in page.get_data(as_text=True)
         assert any("rollup_subtree" in s for s in seen["replica"]) and any("headcount" in s for s in seen["replica"])
         assert not any("rollup" in s or "headcount" in s for s in seen["primary"])
-        assert not any(s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE") for s in seen["primary"] + seen["replica"])
+        assert not any(
+            s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE") for s in seen["primary"] + seen["replica"]
+        )
         # Who is signed in, and whether they consented, is read on the primary, never a replica that lags.
         assert any("login_session" in s for s in seen["primary"])
         assert not any("login_session" in s or "consent" in s for s in seen["replica"])

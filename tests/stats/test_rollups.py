@@ -18,10 +18,14 @@ from tests.stats.conftest import _answers
 
 
 def _snapshot():
-    leaf = {(r.org_id, r.course_id, r.day): tuple(getattr(r, m) for m in MEASURES)
-            for r in db.session.scalars(select(Rollup))}
-    subtree = {(r.org_id, r.category, r.day): tuple(getattr(r, m) for m in MEASURES)
-               for r in db.session.scalars(select(SubtreeRollup))}
+    leaf = {
+        (r.org_id, r.course_id, r.day): tuple(getattr(r, m) for m in MEASURES)
+        for r in db.session.scalars(select(Rollup))
+    }
+    subtree = {
+        (r.org_id, r.category, r.day): tuple(getattr(r, m) for m in MEASURES)
+        for r in db.session.scalars(select(SubtreeRollup))
+    }
     db.session.expire_all()
     return leaf, subtree
 
@@ -49,8 +53,7 @@ def test_a_second_tap_counts_once(tree, make_user, make_course, learn):
     assert (row.enrolments, row.completions, row.minutes) == (1, 1, 30)
 
 
-def test_an_event_late_in_the_evening_utc_counts_on_the_next_beijing_day(tree, make_user, make_course,
-                                                                         monkeypatch):
+def test_an_event_late_in_the_evening_utc_counts_on_the_next_beijing_day(tree, make_user, make_course, monkeypatch):
     worker = make_user("w1")
     course = make_course()
     evening = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)  # 01:30 on 2 March in Beijing
@@ -65,10 +68,18 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
     rng = random.Random(6)
     courses = [
         make_course("safe", category="safety"),
-        make_course("ethics", category="ideology",
-                    modules=(("a", "lesson", "0.25", 15), ("b", "video", "0.5", 25), ("c", "lesson", "0", 5))),
-        make_course("weld", category="vocational", credits=Decimal("3"), minutes=90,
-                    modules=(("q", "quiz", "1", 10), ("r", "lesson", "0.75", 30))),
+        make_course(
+            "ethics",
+            category="ideology",
+            modules=(("a", "lesson", "0.25", 15), ("b", "video", "0.5", 25), ("c", "lesson", "0", 5)),
+        ),
+        make_course(
+            "weld",
+            category="vocational",
+            credits=Decimal("3"),
+            minutes=90,
+            modules=(("q", "quiz", "1", 10), ("r", "lesson", "0.75", 30)),
+        ),
     ]
     unions = [tree.ent_a1, tree.ent_a2, tree.ent_b1]
     people = [make_user(f"w{i}", org=unions[i % 3]) for i in range(9)]
@@ -86,8 +97,11 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
             learning.enrol(person, course)
             continue
         if action < 0.37:  # an admin corrects an entry paid earlier
-            paid_entries = db.session.scalars(select(LedgerEntry).where(
-                LedgerEntry.kind != "reversal", LedgerEntry.credits > 0).order_by(LedgerEntry.id)).all()
+            paid_entries = db.session.scalars(
+                select(LedgerEntry)
+                .where(LedgerEntry.kind != "reversal", LedgerEntry.credits > 0)
+                .order_by(LedgerEntry.id)
+            ).all()
             if paid_entries:
                 with contextlib.suppress(DomainError):  # corrected already
                     credits.reverse_entry(rng.choice(paid_entries), reason="录入错误", created_by=admin)
@@ -111,8 +125,10 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
     assert db.session.scalar(select(func.sum(Rollup.completions))) == completed
     assert db.session.scalar(select(func.sum(Rollup.cohort_completions))) == completed
     assert db.session.scalar(select(func.sum(Rollup.credits))) == paid
-    assert db.session.scalar(select(func.sum(SubtreeRollup.enrolments)).where(
-        SubtreeRollup.org_id == tree.national.id)) == enrolments
+    assert (
+        db.session.scalar(select(func.sum(SubtreeRollup.enrolments)).where(SubtreeRollup.org_id == tree.national.id))
+        == enrolments
+    )
     rebuild_rollups()
     assert _snapshot() == kept
 
@@ -131,8 +147,7 @@ def test_a_correction_takes_its_credits_off_the_union_figures(tree, make_user, m
     course = make_course("safe", category="safety")
     learn(worker, course)
     before = db.session.scalar(select(func.sum(SubtreeRollup.credits)).where(SubtreeRollup.org_id == tree.city_a.id))
-    entry = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "module")
-                               .order_by(LedgerEntry.id)).first()
+    entry = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "module").order_by(LedgerEntry.id)).first()
     credits.reverse_entry(entry, reason="重复计分", created_by=make_user("admin", role="admin", org=tree.city_a))
     after = db.session.scalar(select(func.sum(SubtreeRollup.credits)).where(SubtreeRollup.org_id == tree.city_a.id))
     assert entry.credits > 0 and after == before - entry.credits

@@ -32,13 +32,16 @@ def test_periods_as_a_union_admin_names_them():
     assert parse_period({"period": "bogus"}, TODAY).key == "month"
 
 
-@pytest.mark.parametrize("args, field", [
-    ({"period": "custom", "start": "2026-02-30", "end": "2026-03-01"}, "start"),
-    ({"period": "custom", "start": "2026-03-01", "end": ""}, "end"),
-    ({"period": "custom", "start": "2026-03-02", "end": "2026-03-01"}, "start"),
-    ({"period": "custom", "start": "1999-12-31", "end": "2000-01-02"}, "start"),
-    ({"period": "custom", "start": "2020-01-01", "end": "2026-01-01"}, "start"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        ({"period": "custom", "start": "2026-02-30", "end": "2026-03-01"}, "start"),
+        ({"period": "custom", "start": "2026-03-01", "end": ""}, "end"),
+        ({"period": "custom", "start": "2026-03-02", "end": "2026-03-01"}, "start"),
+        ({"period": "custom", "start": "1999-12-31", "end": "2000-01-02"}, "start"),
+        ({"period": "custom", "start": "2020-01-01", "end": "2026-01-01"}, "start"),
+    ],
+)
 def test_a_period_that_makes_no_sense_is_refused_with_the_field_named(args, field):
     with pytest.raises(DomainError) as error:
         parse_period(args, TODAY)
@@ -63,12 +66,15 @@ def test_workers_and_active_learners_of_each_subtree(tree, make_user, app):
     make_user("gone", org=tree.ent_a1, is_active_account=False)
     trainer = make_user("trainer", role="trainer", org=tree.city_a, occupation=None)
     make_user("far", org=tree.ent_b1)
-    db.session.add_all([
-        ActivityDay(user_id=recent.id, day=today), ActivityDay(user_id=recent.id, day=today - timedelta(days=20)),
-        ActivityDay(user_id=month.id, day=today - timedelta(days=29)),
-        ActivityDay(user_id=old.id, day=today - timedelta(days=30)),
-        ActivityDay(user_id=trainer.id, day=today - timedelta(days=6)),
-    ])
+    db.session.add_all(
+        [
+            ActivityDay(user_id=recent.id, day=today),
+            ActivityDay(user_id=recent.id, day=today - timedelta(days=20)),
+            ActivityDay(user_id=month.id, day=today - timedelta(days=29)),
+            ActivityDay(user_id=old.id, day=today - timedelta(days=30)),
+            ActivityDay(user_id=trainer.id, day=today - timedelta(days=6)),
+        ]
+    )
     count_everyone()
     counts, _at = headcounts(db.session, [tree.ent_a1.id, tree.ent_a2.id, tree.city_a.id, tree.national.id])
     # Workers: active worker accounts only. Learners: anyone who learned, trainers too.
@@ -142,9 +148,14 @@ def test_requiring_a_course_checks_what_an_admin_can_get_wrong(tree, make_user, 
     draft = make_course("draft", status="draft")
     elsewhere = make_course("only-b", audience_org_id=tree.prov_b.id)
     due = TODAY + timedelta(days=10)
-    for course_id, due_on, field in ((draft.id, due, "course"), (elsewhere.id, due, "course"), ("x", due, "course"),
-                                     (course.id, TODAY - timedelta(days=1), "due_on"),
-                                     (course.id, date(2040, 1, 1), "due_on"), (course.id, None, "due_on")):
+    for course_id, due_on, field in (
+        (draft.id, due, "course"),
+        (elsewhere.id, due, "course"),
+        ("x", due, "course"),
+        (course.id, TODAY - timedelta(days=1), "due_on"),
+        (course.id, date(2040, 1, 1), "due_on"),
+        (course.id, None, "due_on"),
+    ):
         with pytest.raises(DomainError) as error:
             required.require_course(admin, course_id, due_on, TODAY)
         assert error.value.field == field
@@ -167,7 +178,9 @@ def test_who_has_finished_a_required_course_per_child_union(tree, make_user, mak
     requirement = required.require_course(admin, course.id, TODAY + timedelta(days=5), TODAY)
     assert required.progress_by_child(db.session, tree.prov_a, requirement) == [(tree.city_a, 3, 1)]
     assert sorted(required.progress_by_child(db.session, tree.city_a, requirement), key=lambda row: row[0].id) == [
-        (tree.ent_a1, 1, 1), (tree.ent_a2, 2, 0)]
+        (tree.ent_a1, 1, 1),
+        (tree.ent_a2, 2, 0),
+    ]
     assert required.progress_by_child(db.session, tree.ent_a2, requirement) == [(tree.ent_a2, 2, 0)]
     rows = db.session.execute(required.not_finished_query(tree.prov_a, requirement)).all()
     assert sorted((user.username, started) for user, _union, started in rows) == [("half", True), ("idle", False)]
@@ -193,8 +206,9 @@ def test_xlsx_keeps_figures_as_numbers_and_text_as_text():
 
     from learnhub.core.tables import xlsx_for_excel
 
-    data = xlsx_for_excel([["名称", "数"], ["=1+1", Decimal("1.50")], ["@cmd", 3], ["\tx", None], ["ok\x07", 0]],
-                          title="表[1]:测试")
+    data = xlsx_for_excel(
+        [["名称", "数"], ["=1+1", Decimal("1.50")], ["@cmd", 3], ["\tx", None], ["ok\x07", 0]], title="表[1]:测试"
+    )
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet.title == "表1测试"
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]

@@ -59,16 +59,31 @@ def test_overview_shows_the_subtree_figures_and_drills_down(client, admin_of, tr
     assert "<svg" in enterprise and "<table" in enterprise
 
 
-STATS_PAGES = ["/stats/{id}/", "/stats/{id}/courses", "/stats/{id}/people", "/stats/{id}/required",
-               "/stats/{id}/roster", "/stats/{id}/export/child-unions.csv", "/stats/{id}/export/workforce.xlsx",
-               "/stats/{id}/export/trend.xlsx"]
+STATS_PAGES = [
+    "/stats/{id}/",
+    "/stats/{id}/courses",
+    "/stats/{id}/people",
+    "/stats/{id}/required",
+    "/stats/{id}/roster",
+    "/stats/{id}/export/child-unions.csv",
+    "/stats/{id}/export/workforce.xlsx",
+    "/stats/{id}/export/trend.xlsx",
+]
 
 
 def test_walking_the_tree_an_admin_sees_only_their_subtree(client, admin_of, tree):
     admin_of(tree.city_a)
     inside = {tree.city_a, tree.ent_a1, tree.ent_a2}
-    everyone = [tree.national, tree.prov_a, tree.city_a, tree.ent_a1, tree.ent_a2, tree.prov_b, tree.city_b,
-                tree.ent_b1]
+    everyone = [
+        tree.national,
+        tree.prov_a,
+        tree.city_a,
+        tree.ent_a1,
+        tree.ent_a2,
+        tree.prov_b,
+        tree.city_b,
+        tree.ent_b1,
+    ]
     for org in everyone:
         for page in STATS_PAGES:
             status = client.get(page.format(id=org.id)).status_code
@@ -88,9 +103,8 @@ def test_figures_of_a_sibling_never_reach_an_admin(client, admin_of, tree, make_
     assert ",0\r\n" in export  # enrolments 0, not the other province's 1
 
 
-def test_exports_open_in_excel_with_figures_as_numbers(client, admin_of, tree, make_user, make_course, learn,
-                                                       make_org):
-    tricky = make_org("=HYPERLINK(\"http://x\")工会", "enterprise", tree.city_a)
+def test_exports_open_in_excel_with_figures_as_numbers(client, admin_of, tree, make_user, make_course, learn, make_org):
+    tricky = make_org('=HYPERLINK("http://x")工会', "enterprise", tree.city_a)
     learn(make_user("w1", org=tricky, phone="13812345678"), make_course())
     count_everyone()  # the periodic task
     admin_of(tree.city_a)
@@ -117,9 +131,14 @@ def test_exports_open_in_excel_with_figures_as_numbers(client, admin_of, tree, m
 
 def test_a_bad_period_is_explained_and_the_month_is_shown(client, admin_of, tree):
     admin_of(tree.city_a)
-    for query in ("period=custom&start=2026-13-01&end=2026-01-01", "period=custom&start=2026-05-01&end=2026-04-01",
-                  "period=custom&start=1990-01-01&end=2026-01-01", "period=nonsense", "period=custom",
-                  "period=custom&start=%00&end=x"):
+    for query in (
+        "period=custom&start=2026-13-01&end=2026-01-01",
+        "period=custom&start=2026-05-01&end=2026-04-01",
+        "period=custom&start=1990-01-01&end=2026-01-01",
+        "period=nonsense",
+        "period=custom",
+        "period=custom&start=%00&end=x",
+    ):
         response = client.get(f"/stats/?{query}")
         assert response.status_code == 200, query
     html = client.get("/stats/?period=custom&start=2026-05-01&end=2026-04-01").get_data(as_text=True)
@@ -146,8 +165,9 @@ def test_a_custom_period_counts_only_its_days(client, admin_of, tree, make_user,
     assert months[0] == "2025-01" and months[-1] == "2025-12"
 
 
-def test_the_overview_runs_the_same_queries_for_three_or_thirty_unions(app, client, admin_of, tree, make_org,
-                                                                      make_user):
+def test_the_overview_runs_the_same_queries_for_three_or_thirty_unions(
+    app, client, admin_of, tree, make_org, make_user
+):
     admin_of(tree.national)
 
     def statements_of(url):
@@ -163,8 +183,7 @@ def test_the_overview_runs_the_same_queries_for_three_or_thirty_unions(app, clie
     assert statements_of(f"/stats/{tree.city_a.id}/") == few
 
 
-def test_roster_filters_by_learning_activity_and_masks_phones(client, admin_of, tree, make_user, make_course,
-                                                             learn):
+def test_roster_filters_by_learning_activity_and_masks_phones(client, admin_of, tree, make_user, make_course, learn):
     learn(make_user("busy", org=tree.ent_a1, name="赵大勇", phone="13900001111"), make_course())
     lapsed = make_user("lapsed", org=tree.ent_a1, name="钱久别")
     db.session.add(ActivityDay(user_id=lapsed.id, day=_today() - timedelta(days=60)))
@@ -225,7 +244,9 @@ def test_required_course_from_marking_to_chasing(client, admin_of, auth, tree, m
     assert [tree.ent_a1.name, "2", "1", "1", "50.0"] in rows
     # Drilled down to an enterprise, the requirement of the city above still applies.
     assert client.get(f"/stats/{tree.ent_a2.id}/required/{requirement.id}").status_code == 200
-    assert client.get(f"/stats/{tree.ent_a2.id}/export/not-finished.xlsx?requirement={requirement.id}").status_code == 200
+    assert (
+        client.get(f"/stats/{tree.ent_a2.id}/export/not-finished.xlsx?requirement={requirement.id}").status_code == 200
+    )
     assert client.get(f"/stats/{tree.city_a.id}/export/required.csv?requirement=abc").status_code == 404
     assert auth.post(f"/stats/required/{requirement.id}/remove").status_code == 302
     assert f"/required/{requirement.id}" not in client.get(page).get_data(as_text=True)
@@ -248,8 +269,9 @@ def test_a_requirement_from_above_cannot_be_removed_or_seen_by_a_sibling(client,
     assert db.session.get(RequiredCourse, national.id) is not None
 
 
-def test_an_excel_file_too_long_to_write_in_time_is_refused_with_a_way_out(app, client, admin_of, tree, make_user,
-                                                                         monkeypatch):
+def test_an_excel_file_too_long_to_write_in_time_is_refused_with_a_way_out(
+    app, client, admin_of, tree, make_user, monkeypatch
+):
     for i in range(3):
         make_user(f"w{i}", org=tree.ent_a1)
     admin_of(tree.city_a)
@@ -268,9 +290,16 @@ def test_recognitions_approved_are_counted_in_the_subtree(client, admin_of, tree
     from learnhub.recognition.pathways import load_pathway
 
     course = make_course("counted-course", category="safety")
-    version = load_pathway("stats-test", tree.national, title="安全证书", target_kind="certificate",
-                           institution="某培训中心", programme="安全培训合格证", required_courses="counted-course",
-                           categories=["safety"])
+    version = load_pathway(
+        "stats-test",
+        tree.national,
+        title="安全证书",
+        target_kind="certificate",
+        institution="某培训中心",
+        programme="安全培训合格证",
+        required_courses="counted-course",
+        categories=["safety"],
+    )
     reviewer = make_user("reviewer", role="admin", org=tree.national, occupation=None)
     for name, org in (("near", tree.ent_a1), ("far", tree.ent_b1)):
         worker = make_user(name, org=org)

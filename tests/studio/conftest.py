@@ -6,9 +6,18 @@ from learnhub.extensions import db
 from learnhub.studio import modules as authoring
 from learnhub.studio import services as studio
 
-DETAILS = {"title": "班组安全交底", "summary": "每天开工前怎样做安全交底。", "category": "safety",
-           "occupation": "all", "target_level": "none", "language": "zh_CN", "credits": "2",
-           "hours": "1.5", "tags": "安全, 交底", "audience": ""}
+DETAILS = {
+    "title": "班组安全交底",
+    "summary": "每天开工前怎样做安全交底。",
+    "category": "safety",
+    "occupation": "all",
+    "target_level": "none",
+    "language": "zh_CN",
+    "credits": "2",
+    "hours": "1.5",
+    "tags": "安全, 交底",
+    "audience": "",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -40,17 +49,46 @@ def studio_course(trainer):
     def make(slug="shift-briefing", lesson="## 为什么\n\n交底让每个人知道今天的危险。", **details):
         course = studio.create_course(trainer, {**DETAILS, **details}, slug=slug)
         authoring.add_module(trainer, course, "lesson", "为什么要交底", key="why")
-        authoring.save_lesson(trainer, course, "why", {"title": "为什么要交底", "minutes": "20",
-                                                       "credits": "0.5", "body": lesson, "is_required": "y"})
+        authoring.save_lesson(
+            trainer,
+            course,
+            "why",
+            {"title": "为什么要交底", "minutes": "20", "credits": "0.5", "body": lesson, "is_required": "y"},
+        )
         authoring.add_module(trainer, course, "quiz", "小测验", key="check")
-        authoring.save_quiz_settings(trainer, course, "check", {"title": "小测验", "minutes": "10", "credits": "0.5",
-                                                                "pass_mark": "50", "attempts": "3",
-                                                                "is_required": "y"})
-        authoring.save_question(trainer, course, "check", None, "single", "交底在什么时候做？",
-                                [("开工前", True), ("下班后", False)], "开工前交底，才能防患于未然。")
-        authoring.save_question(trainer, course, "check", None, "multiple", "交底要讲哪些？",
-                                [("危险点", True), ("防护措施", True), ("午饭吃什么", False)],
-                                "危险点和防护措施都要讲。")
+        authoring.save_quiz_settings(
+            trainer,
+            course,
+            "check",
+            {
+                "title": "小测验",
+                "minutes": "10",
+                "credits": "0.5",
+                "pass_mark": "50",
+                "attempts": "3",
+                "is_required": "y",
+            },
+        )
+        authoring.save_question(
+            trainer,
+            course,
+            "check",
+            None,
+            "single",
+            "交底在什么时候做？",
+            [("开工前", True), ("下班后", False)],
+            "开工前交底，才能防患于未然。",
+        )
+        authoring.save_question(
+            trainer,
+            course,
+            "check",
+            None,
+            "multiple",
+            "交底要讲哪些？",
+            [("危险点", True), ("防护措施", True), ("午饭吃什么", False)],
+            "危险点和防护措施都要讲。",
+        )
         db.session.commit()  # as a request would: a view's rollback must not undo the set-up
         return course
 

@@ -29,14 +29,40 @@ def _content(course):
     """What a learner gets from a course, with the course's own address taken out."""
     rows = []
     for module, revision in course_modules(course):
-        rows.append((module.key, module.kind, module.position, module.is_required, revision.title,
-                     revision.body_source, revision.body_html.replace(f"/media/{course.slug}/", "/media/*/"),
-                     revision.video, revision.minutes, revision.credits, revision.pass_mark, revision.max_attempts,
-                     revision.content_hash,
-                     [(q.kind, q.text, q.explanation, [(c.text, c.is_correct) for c in q.choices])
-                      for q in revision.questions]))
-    fields = ("title", "summary", "category", "occupation", "target_level", "language", "credits", "minutes",
-              "tags", "search_text", "status")
+        rows.append(
+            (
+                module.key,
+                module.kind,
+                module.position,
+                module.is_required,
+                revision.title,
+                revision.body_source,
+                revision.body_html.replace(f"/media/{course.slug}/", "/media/*/"),
+                revision.video,
+                revision.minutes,
+                revision.credits,
+                revision.pass_mark,
+                revision.max_attempts,
+                revision.content_hash,
+                [
+                    (q.kind, q.text, q.explanation, [(c.text, c.is_correct) for c in q.choices])
+                    for q in revision.questions
+                ],
+            )
+        )
+    fields = (
+        "title",
+        "summary",
+        "category",
+        "occupation",
+        "target_level",
+        "language",
+        "credits",
+        "minutes",
+        "tags",
+        "search_text",
+        "status",
+    )
     return {name: getattr(course, name) for name in fields}, rows
 
 
@@ -45,9 +71,18 @@ def test_export_then_import_gives_the_same_course(studio_course, trainer, runner
     upload = store_upload(trainer, course, _File(_png(), "示意图.png"))
     from learnhub.studio import modules as authoring
 
-    authoring.save_lesson(trainer, course, "why", {"title": "为什么要交底", "minutes": "20", "credits": "0.5",
-                                                   "body": f"## 图\n\n![示意]({upload.path})\n\n<b>粗</b>",
-                                                   "is_required": "y"})
+    authoring.save_lesson(
+        trainer,
+        course,
+        "why",
+        {
+            "title": "为什么要交底",
+            "minutes": "20",
+            "credits": "0.5",
+            "body": f"## 图\n\n![示意]({upload.path})\n\n<b>粗</b>",
+            "is_required": "y",
+        },
+    )
     publishing.publish(trainer, course)
     before = _content(course)
 

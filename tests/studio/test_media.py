@@ -32,8 +32,9 @@ def course(studio_course, auth):
 
 
 def _upload(auth, course, data, name):
-    return auth.post(f"/studio/{course.slug}/media/", {"file": (io.BytesIO(data), name)},
-                     content_type="multipart/form-data")
+    return auth.post(
+        f"/studio/{course.slug}/media/", {"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def _get(client, url, **kwargs):
@@ -48,11 +49,21 @@ def _latest():
     return db.session.scalar(select(Upload).order_by(Upload.id.desc()))
 
 
-@pytest.mark.parametrize("head, found", [
-    (_image("PNG", (2, 2)), "png"), (_image("JPEG", (2, 2)), "jpeg"), (_image("WEBP", (2, 2)), "webp"),
-    (PDF, "pdf"), (MP4, "mp4"), (WEBM, "webm"), (b"<svg xmlns='http://www.w3.org/2000/svg'>", "svg"),
-    (b"<?xml version='1.0'?><svg>", "svg"), (b"<!doctype html><script>alert(1)</script>", None), (b"GIF89a", None),
-])
+@pytest.mark.parametrize(
+    "head, found",
+    [
+        (_image("PNG", (2, 2)), "png"),
+        (_image("JPEG", (2, 2)), "jpeg"),
+        (_image("WEBP", (2, 2)), "webp"),
+        (PDF, "pdf"),
+        (MP4, "mp4"),
+        (WEBM, "webm"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'>", "svg"),
+        (b"<?xml version='1.0'?><svg>", "svg"),
+        (b"<!doctype html><script>alert(1)</script>", None),
+        (b"GIF89a", None),
+    ],
+)
 def test_files_are_known_by_their_content(head, found):
     assert sniff(head[:64]) == found
 
@@ -89,13 +100,16 @@ def test_a_video_seeks_with_byte_ranges(client, auth, course):
     assert served.headers["Content-Range"] == f"bytes 100-199/{len(MP4)}"
 
 
-@pytest.mark.parametrize("data, name, message", [
-    (b"", "empty.png", "The file is empty."),
-    (b"<!doctype html><script>alert(1)</script>", "photo.jpg", "checked by their content"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "logo.svg", "SVG pictures are not accepted"),
-    (b"\x89PNG\r\n\x1a\n" + b"broken" * 10, "broken.png", "damaged"),
-    (b"GIF89a" + b"\x00" * 20, "anim.gif", "checked by their content"),
-])
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"", "empty.png", "The file is empty."),
+        (b"<!doctype html><script>alert(1)</script>", "photo.jpg", "checked by their content"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "logo.svg", "SVG pictures are not accepted"),
+        (b"\x89PNG\r\n\x1a\n" + b"broken" * 10, "broken.png", "damaged"),
+        (b"GIF89a" + b"\x00" * 20, "anim.gif", "checked by their content"),
+    ],
+)
 def test_bad_uploads_get_a_clear_message_and_leave_nothing(client, auth, course, tmp_path, data, name, message):
     response = _upload(auth, course, data, name)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
@@ -148,8 +162,10 @@ def test_publishing_makes_used_media_public_and_keeps_the_rest_private(client, a
     _upload(auth, course, _image("PNG", (12, 12)), "unused.png")
     unused = _latest()
     body = f"## 图\n\n![示意图]({used.path})"
-    auth.post(f"/studio/{course.slug}/modules/why", {"title": "图", "minutes": "5", "credits": "0.5", "body": body,
-                                                     "is_required": "y", "action": "save"})
+    auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {"title": "图", "minutes": "5", "credits": "0.5", "body": body, "is_required": "y", "action": "save"},
+    )
     page = client.get(f"/studio/{course.slug}/modules/why").get_data(as_text=True)
     assert f'src="/studio/{course.slug}/media/{used.name}"' in page  # the studio's preview
     auth.post(f"/studio/{course.slug}/publish")
@@ -162,11 +178,15 @@ def test_a_video_module_uses_an_uploaded_video(client, auth, course):
     _upload(auth, course, MP4, "demo.mp4")
     video = _latest()
     auth.post(f"/studio/{course.slug}/modules", {"kind": "video", "title": "示范", "key": "demo"})
-    page = auth.post(f"/studio/{course.slug}/modules/demo", {"title": "示范", "minutes": "5", "credits": "0",
-                                                             "body": "", "video": "media/nothing.mp4", "action": "save"})
+    page = auth.post(
+        f"/studio/{course.slug}/modules/demo",
+        {"title": "示范", "minutes": "5", "credits": "0", "body": "", "video": "media/nothing.mp4", "action": "save"},
+    )
     assert page.status_code == 400 and "Choose one of the course&#39;s videos" in page.get_data(as_text=True)
-    response = auth.post(f"/studio/{course.slug}/modules/demo", {"title": "示范", "minutes": "5", "credits": "0",
-                                                                 "body": "", "video": video.path, "action": "save"})
+    response = auth.post(
+        f"/studio/{course.slug}/modules/demo",
+        {"title": "示范", "minutes": "5", "credits": "0", "body": "", "video": video.path, "action": "save"},
+    )
     assert response.status_code == 302
     auth.post(f"/studio/{course.slug}/publish")
     assert _get(client, f"/media/{course.slug}/{video.name}", headers={"Range": "bytes=0-9"}).status_code == 206

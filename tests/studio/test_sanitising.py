@@ -45,10 +45,12 @@ def test_the_sanitiser_leaves_nothing_executable_and_is_idempotent(payload):
 
 
 def test_safe_html_survives_cleaning():
-    html = ('<h2>标题</h2><p><strong>粗</strong> <em>斜</em> <a href="https://example.org" title="t">链接</a> '
-            '<a href="mailto:a@example.org">信</a></p><ol start="2"><li>一</li></ol>'
-            '<img src="/media/c/x.png" alt="图"><pre><code class="language-python">x = 1</code></pre>'
-            '<table><thead><tr><th scope="col">甲</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>')
+    html = (
+        '<h2>标题</h2><p><strong>粗</strong> <em>斜</em> <a href="https://example.org" title="t">链接</a> '
+        '<a href="mailto:a@example.org">信</a></p><ol start="2"><li>一</li></ol>'
+        '<img src="/media/c/x.png" alt="图"><pre><code class="language-python">x = 1</code></pre>'
+        '<table><thead><tr><th scope="col">甲</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>'
+    )
     assert clean_html(html) == html
 
 
@@ -59,18 +61,23 @@ def test_ten_thousand_nested_elements_keep_only_their_text():
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_payloads_through_the_editor_the_preview_and_the_workers_page(payload, client, auth, trainer,
-                                                                      studio_course, make_user):
+def test_payloads_through_the_editor_the_preview_and_the_workers_page(
+    payload, client, auth, trainer, studio_course, make_user
+):
     course = studio_course()
     auth.login("trainer1")
     body = f"## 正文\n\n{payload}\n\n结尾"
     preview = auth.post(f"/studio/{course.slug}/preview", {"body": body}).get_json()
     assert executable_parts(preview["html"]) == [], preview["html"]
-    page = auth.post(f"/studio/{course.slug}/modules/why", {"title": "课文", "minutes": "5", "credits": "0.5",
-                                                            "body": body, "action": "preview"})
+    page = auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {"title": "课文", "minutes": "5", "credits": "0.5", "body": body, "action": "preview"},
+    )
     assert executable_parts(_lesson(page.get_data(as_text=True))) == []
-    response = auth.post(f"/studio/{course.slug}/modules/why", {"title": "课文", "minutes": "5", "credits": "0.5",
-                                                                "body": body, "is_required": "y", "action": "save"})
+    response = auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {"title": "课文", "minutes": "5", "credits": "0.5", "body": body, "is_required": "y", "action": "save"},
+    )
     assert response.status_code == 302
     revision = authoring.get_working_module(course, "why")[2]
     assert executable_parts(revision.body_html) == []

@@ -47,12 +47,20 @@ def test_editing_a_published_course_leaves_learners_on_the_published_version(stu
     why, why_rev = get_module(course, "why")
     learning.complete_module(worker, course, why, why_rev)
 
-    authoring.save_lesson(trainer, course, "why", {"title": "为什么要交底（新版）", "minutes": "20", "credits": "0.5",
-                                                   "body": "## 新的正文", "is_required": "y"})
+    authoring.save_lesson(
+        trainer,
+        course,
+        "why",
+        {"title": "为什么要交底（新版）", "minutes": "20", "credits": "0.5", "body": "## 新的正文", "is_required": "y"},
+    )
     studio.update_details(trainer, course, {**DETAILS, "title": "班组安全交底（修订）"})
     authoring.add_module(trainer, course, "lesson", "事故案例", key="cases")
-    authoring.save_lesson(trainer, course, "cases", {"title": "事故案例", "minutes": "10", "credits": "0",
-                                                     "body": "一个案例。", "is_required": "y"})
+    authoring.save_lesson(
+        trainer,
+        course,
+        "cases",
+        {"title": "事故案例", "minutes": "10", "credits": "0", "body": "一个案例。", "is_required": "y"},
+    )
     # Workers still see version 1, the studio shows the draft.
     assert _live(course)["why"].title == "为什么要交底" and "cases" not in _live(course)
     assert course.title == "班组安全交底"
@@ -67,11 +75,16 @@ def test_editing_a_published_course_leaves_learners_on_the_published_version(stu
     assert module.id == why.id and revision.revision == 2
     progress = db.session.scalar(select(Progress).where(Progress.user_id == worker.id, Progress.module_id == why.id))
     assert progress.completed_at is not None
-    assert db.session.scalar(select(LedgerEntry).where(LedgerEntry.source_type == "module",
-                                                      LedgerEntry.source_id == str(why.id))) is not None
+    assert (
+        db.session.scalar(
+            select(LedgerEntry).where(LedgerEntry.source_type == "module", LedgerEntry.source_id == str(why.id))
+        )
+        is not None
+    )
     # Revision 1 is untouched for whoever answered or read it.
-    old = db.session.scalar(select(ModuleRevision).where(ModuleRevision.module_id == why.id,
-                                                         ModuleRevision.revision == 1))
+    old = db.session.scalar(
+        select(ModuleRevision).where(ModuleRevision.module_id == why.id, ModuleRevision.revision == 1)
+    )
     assert old.title == "为什么要交底"
 
 
@@ -83,10 +96,19 @@ def test_quiz_attempts_on_an_old_revision_survive_a_new_one(studio_course, train
     worker = make_user("worker1")
     learning.enrol(worker, course)
     module, revision = get_module(course, "check")
-    attempt = learning.submit_quiz(worker, course, module, revision,
-                                   {k[1:]: v for k, v in quiz_answers(revision).items()})
-    authoring.save_question(trainer, course, "check", 1, "single", "交底在什么时候做？（改）",
-                            [("开工前", True), ("下班后", False)], "开工前。")
+    attempt = learning.submit_quiz(
+        worker, course, module, revision, {k[1:]: v for k, v in quiz_answers(revision).items()}
+    )
+    authoring.save_question(
+        trainer,
+        course,
+        "check",
+        1,
+        "single",
+        "交底在什么时候做？（改）",
+        [("开工前", True), ("下班后", False)],
+        "开工前。",
+    )
     publishing.publish(trainer, course)
     assert get_module(course, "check")[1].revision == 2
     assert db.session.get(ModuleRevision, attempt.revision_id).questions[0].text == "交底在什么时候做？"
@@ -140,8 +162,12 @@ def test_publish_refuses_an_incomplete_course(trainer):
     authoring.add_module(trainer, course, "quiz", "空测验")
     assert any("空测验" in p for p in publishing.problems(course))
     studio.update_details(trainer, course, {**DETAILS, "credits": "0"})
-    authoring.save_quiz_settings(trainer, course, "quiz-1", {"title": "空测验", "minutes": "1", "credits": "1",
-                                                             "pass_mark": "60", "attempts": "0"})
+    authoring.save_quiz_settings(
+        trainer,
+        course,
+        "quiz-1",
+        {"title": "空测验", "minutes": "1", "credits": "1", "pass_mark": "60", "attempts": "0"},
+    )
     assert any("more than" in p for p in publishing.problems(course))
 
 
@@ -154,8 +180,15 @@ def test_scope_owner_co_trainer_and_admins_of_the_subtree(studio_course, trainer
     admin_elsewhere = make_user("adm3", role="admin", org=tree.prov_b)
     worker = make_user("w1", org=tree.prov_a)
     studio.add_editor(trainer, course, "co1")
-    for user, allowed in [(trainer, True), (co, True), (admin_above, True), (other, False),
-                          (admin_below, False), (admin_elsewhere, False), (worker, False)]:
+    for user, allowed in [
+        (trainer, True),
+        (co, True),
+        (admin_above, True),
+        (other, False),
+        (admin_below, False),
+        (admin_elsewhere, False),
+        (worker, False),
+    ]:
         assert studio.can_edit(user, course) is allowed, user
         if not allowed:
             with pytest.raises(NotFound):
@@ -167,17 +200,20 @@ def test_scope_owner_co_trainer_and_admins_of_the_subtree(studio_course, trainer
     assert studio.my_courses(other) == []
 
 
-@pytest.mark.parametrize("values, field", [
-    ({"title": "安全\u202e交底"}, "title"),
-    ({"title": "  "}, "title"),
-    ({"title": "长" * 121}, "title"),
-    ({"credits": "-1"}, "credits"),
-    ({"credits": "1.234"}, "credits"),
-    ({"hours": "abc"}, "hours"),
-    ({"category": "cooking"}, "category"),
-    ({"audience": "99999"}, "audience"),
-    ({"tags": "a|b"}, "tags"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"title": "安全\u202e交底"}, "title"),
+        ({"title": "  "}, "title"),
+        ({"title": "长" * 121}, "title"),
+        ({"credits": "-1"}, "credits"),
+        ({"credits": "1.234"}, "credits"),
+        ({"hours": "abc"}, "hours"),
+        ({"category": "cooking"}, "category"),
+        ({"audience": "99999"}, "audience"),
+        ({"tags": "a|b"}, "tags"),
+    ],
+)
 def test_bad_course_details_get_a_message_on_their_field(trainer, values, field):
     with pytest.raises(DomainError) as caught:
         studio.create_course(trainer, {**DETAILS, **values})
@@ -196,13 +232,16 @@ def test_bad_addresses_are_refused(trainer, slug):
     assert caught.value.field == "slug"
 
 
-@pytest.mark.parametrize("kind, choices, message", [
-    ("single", [("甲", True)], "at least two"),
-    ("single", [("甲", True), ("乙", True)], "exactly one right"),
-    ("multiple", [("甲", False), ("乙", False)], "right answer"),
-    ("true_false", [("对", True), ("错", False), ("不知道", False)], "exactly two"),
-    ("single", [("甲", True), ("甲", False)], "same"),
-])
+@pytest.mark.parametrize(
+    "kind, choices, message",
+    [
+        ("single", [("甲", True)], "at least two"),
+        ("single", [("甲", True), ("乙", True)], "exactly one right"),
+        ("multiple", [("甲", False), ("乙", False)], "right answer"),
+        ("true_false", [("对", True), ("错", False), ("不知道", False)], "exactly two"),
+        ("single", [("甲", True), ("甲", False)], "same"),
+    ],
+)
 def test_bad_questions_are_refused(studio_course, trainer, kind, choices, message):
     course = studio_course()
     with pytest.raises(DomainError) as caught:
@@ -212,8 +251,16 @@ def test_bad_questions_are_refused(studio_course, trainer, kind, choices, messag
 
 def test_a_true_or_false_question_gets_its_two_choices(studio_course, trainer):
     course = studio_course()
-    authoring.save_question(trainer, course, "check", None, "true_false", "交底可以省略。",
-                            [("", False), ("", True), ("", False)], "不能省略。")
+    authoring.save_question(
+        trainer,
+        course,
+        "check",
+        None,
+        "true_false",
+        "交底可以省略。",
+        [("", False), ("", True), ("", False)],
+        "不能省略。",
+    )
     question = authoring.get_working_module(course, "check")[2].questions[-1]
     assert [(c.text, c.is_correct) for c in question.choices] == [("True", False), ("False", True)]
 

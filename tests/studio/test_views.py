@@ -37,22 +37,34 @@ def test_trainer_builds_and_publishes_a_course_in_the_browser(client, auth, sign
     response = auth.post("/studio/fire-drill/modules", {"kind": "lesson", "title": "报警", "key": "alarm"})
     assert response.headers["Location"].endswith("/studio/fire-drill/modules/alarm")
     body = "## 先报警\n\n拨打 **119**。<script>alert(1)</script>"
-    page = auth.post("/studio/fire-drill/modules/alarm", {"title": "报警", "minutes": "15", "credits": "0.5",
-                                                          "body": body, "is_required": "y", "action": "preview"})
+    page = auth.post(
+        "/studio/fire-drill/modules/alarm",
+        {"title": "报警", "minutes": "15", "credits": "0.5", "body": body, "is_required": "y", "action": "preview"},
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<h2>先报警</h2>" in html and "&lt;script&gt;" in html  # the report
     assert "Removed because lessons may not contain it" in html
     assert db.session.scalar(select(CourseDraft.title).join_from(CourseDraft, CourseDraft.course)) == "消防演练"
-    response = auth.post("/studio/fire-drill/modules/alarm", {"title": "报警", "minutes": "15", "credits": "0.5",
-                                                              "body": body, "is_required": "y", "action": "save"})
+    response = auth.post(
+        "/studio/fire-drill/modules/alarm",
+        {"title": "报警", "minutes": "15", "credits": "0.5", "body": body, "is_required": "y", "action": "save"},
+    )
     assert response.status_code == 302
     saved = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Saved in the draft." in saved and "&lt;script&gt;" in saved
 
     auth.post("/studio/fire-drill/modules", {"kind": "quiz", "title": "小测", "key": "quiz"})
-    response = auth.post("/studio/fire-drill/modules/quiz/questions/new", {
-        "kind": "single", "text": "火警电话是？", "choice1": "119", "correct1": "y", "choice2": "110",
-        "explanation": "119 是火警。"})
+    response = auth.post(
+        "/studio/fire-drill/modules/quiz/questions/new",
+        {
+            "kind": "single",
+            "text": "火警电话是？",
+            "choice1": "119",
+            "correct1": "y",
+            "choice2": "110",
+            "explanation": "119 是火警。",
+        },
+    )
     assert response.status_code == 302
     assert "火警电话是？" in client.get("/studio/fire-drill/modules/quiz").get_data(as_text=True)
 
@@ -68,8 +80,9 @@ def test_trainer_builds_and_publishes_a_course_in_the_browser(client, auth, sign
     auth.post("/courses/fire-drill/enrol")
     assert "拨打" in client.get("/courses/fire-drill/alarm").get_data(as_text=True)
     auth.post("/courses/fire-drill/alarm/done")
-    revision = dict((m.key, r) for m, r in course_modules(db.session.scalar(
-        select(CourseDraft).join(CourseDraft.course)).course))["quiz"]
+    revision = dict(
+        (m.key, r) for m, r in course_modules(db.session.scalar(select(CourseDraft).join(CourseDraft.course)).course)
+    )["quiz"]
     auth.post("/courses/fire-drill/quiz/quiz", quiz_answers(revision, right=False))
     auth.logout()
     auth.login("trainer1")
@@ -81,12 +94,16 @@ def test_trainer_builds_and_publishes_a_course_in_the_browser(client, auth, sign
 
 def test_preview_works_without_saving_and_keeps_the_text(client, auth, signed_in, studio_course):
     course = studio_course()
-    page = auth.post(f"/studio/{course.slug}/modules/why", {"title": "为什么要交底", "minutes": "20",
-                                                            "credits": "0.5", "body": "## 草稿中的新段落",
-                                                            "action": "preview"})
+    page = auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {"title": "为什么要交底", "minutes": "20", "credits": "0.5", "body": "## 草稿中的新段落", "action": "preview"},
+    )
     assert "草稿中的新段落" in page.get_data(as_text=True)
-    revision = [r for _d, m, r in __import__("learnhub.studio.services", fromlist=["x"]).working_modules(course)
-                if m.key == "why"][0]
+    revision = [
+        r
+        for _d, m, r in __import__("learnhub.studio.services", fromlist=["x"]).working_modules(course)
+        if m.key == "why"
+    ][0]
     assert "草稿中的新段落" not in revision.body_source
 
 
@@ -100,31 +117,47 @@ def test_live_preview_answers_json(client, auth, signed_in, studio_course):
 def test_bad_lesson_input_gets_a_clear_message_and_keeps_the_text(client, auth, signed_in, studio_course, app):
     course = studio_course()
     huge = "安" * 1_000_000
-    page = auth.post(f"/studio/{course.slug}/modules/why", {"title": "x", "minutes": "1", "credits": "0",
-                                                            "body": huge, "action": "save"})
+    page = auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {"title": "x", "minutes": "1", "credits": "0", "body": huge, "action": "save"},
+    )
     assert page.status_code == 400
     text = page.get_data(as_text=True)
     assert "1,000,000 characters" in text and huge in text
     for depth in (10_000, 300):  # 10,000 levels are also too long; 300 fit, but nest too deep
         nested = "<div>" * depth + "深" + "</div>" * depth
-        page = auth.post(f"/studio/{course.slug}/modules/why", {"title": "x", "minutes": "1", "credits": "0",
-                                                                "body": nested, "action": "save"})
+        page = auth.post(
+            f"/studio/{course.slug}/modules/why",
+            {"title": "x", "minutes": "1", "credits": "0", "body": nested, "action": "save"},
+        )
         assert page.status_code == 400
         assert ("nests more than" if depth == 300 else "a lesson has at most") in page.get_data(as_text=True)
-    page = auth.post(f"/studio/{course.slug}/modules/why", {"title": "安全\u202e交底", "minutes": "1",
-                                                            "credits": "0", "body": "正文", "action": "save"})
+    page = auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {"title": "安全\u202e交底", "minutes": "1", "credits": "0", "body": "正文", "action": "save"},
+    )
     assert page.status_code == 400 and "invisible characters" in page.get_data(as_text=True)
-    page = auth.post(f"/studio/{course.slug}/modules/why", {"title": "x", "minutes": "1", "credits": "0",
-                                                            "body": "# 一级标题", "action": "save"})
+    page = auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {"title": "x", "minutes": "1", "credits": "0", "body": "# 一级标题", "action": "save"},
+    )
     assert "Line 1: use headings ## to ####" in page.get_data(as_text=True)
 
 
 def test_everyone_else_gets_404(client, auth, studio_course, make_user, tree):
     course = studio_course()
-    pages = [f"/studio/{course.slug}/", f"/studio/{course.slug}/details", f"/studio/{course.slug}/modules/why",
-             f"/studio/{course.slug}/media/", f"/studio/{course.slug}/history", f"/studio/{course.slug}/learners",
-             f"/studio/{course.slug}/learners.csv", f"/studio/{course.slug}/export", f"/studio/{course.slug}/editors",
-             f"/courses/{course.slug}"]
+    pages = [
+        f"/studio/{course.slug}/",
+        f"/studio/{course.slug}/details",
+        f"/studio/{course.slug}/modules/why",
+        f"/studio/{course.slug}/media/",
+        f"/studio/{course.slug}/history",
+        f"/studio/{course.slug}/learners",
+        f"/studio/{course.slug}/learners.csv",
+        f"/studio/{course.slug}/export",
+        f"/studio/{course.slug}/editors",
+        f"/courses/{course.slug}",
+    ]
     make_user("other1", role="trainer", org=tree.prov_a, locale="en")
     auth.login("other1")
     for url in pages:
@@ -157,8 +190,17 @@ def test_publishing_keeps_learners_progress(client, auth, signed_in, studio_cour
     learning.enrol(worker, course)
     module, revision = [(m, r) for m, r in course_modules(course) if m.key == "why"][0]
     learning.complete_module(worker, course, module, revision)
-    auth.post(f"/studio/{course.slug}/modules/why", {"title": "新标题", "minutes": "20", "credits": "0.5",
-                                                     "body": "新的正文", "is_required": "y", "action": "save"})
+    auth.post(
+        f"/studio/{course.slug}/modules/why",
+        {
+            "title": "新标题",
+            "minutes": "20",
+            "credits": "0.5",
+            "body": "新的正文",
+            "is_required": "y",
+            "action": "save",
+        },
+    )
     page = client.get(f"/studio/{course.slug}/").get_data(as_text=True)
     assert "changed, not yet published" in page and "Unpublished changes" in page
     auth.post(f"/studio/{course.slug}/publish")
@@ -189,8 +231,10 @@ def test_quiz_editor_edits_moves_and_deletes_questions(client, auth, signed_in, 
     base = f"/studio/{course.slug}/modules/check"
     form = client.get(f"{base}/questions/1").get_data(as_text=True)
     assert 'value="开工前"' in form and re.search(r'name="correct1"[^>]*checked|checked[^>]*name="correct1"', form)
-    page = auth.post(f"{base}/questions/1", {"kind": "single", "text": "改过的问题", "choice1": "甲",
-                                             "correct1": "y", "choice2": "乙", "explanation": ""})
+    page = auth.post(
+        f"{base}/questions/1",
+        {"kind": "single", "text": "改过的问题", "choice1": "甲", "correct1": "y", "choice2": "乙", "explanation": ""},
+    )
     assert page.status_code == 400 and "Explain the right answer" in page.get_data(as_text=True)
     auth.post(f"{base}/questions/2/up")
     page = client.get(base).get_data(as_text=True)

@@ -39,15 +39,15 @@ PAYLOADS = [
     # mutation XSS with math, noscript and comments
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
     "<math><mi><table><mi><style><!--</style><img src=x onerror=alert(1)>--></style></mi></table></mi></math>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
     "<!--<img src=x onerror=alert(1)>-->",
     "<!-- --!><img src=x onerror=alert(1)>-->",
-    "<form><math><mtext></form><form><mglyph><svg><mtext><textarea><path id=\"</textarea><img onerror=alert(1) src=1>\">",
+    '<form><math><mtext></form><form><mglyph><svg><mtext><textarea><path id="</textarea><img onerror=alert(1) src=1>">',
     "<style><style/><img src=x onerror=alert(1)>",
     # style overlays
     "<p style='position:fixed;top:0;left:0;width:100%;height:100%;background:red'>pay here</p>",
     "<style>body{display:none}</style>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
     "<link rel=stylesheet href=//evil.example/x.css>",
     # DOM clobbering and other dangerous elements
     "<img name=getElementById id=csrf_token src=x>",
@@ -63,8 +63,26 @@ PAYLOADS = [
     "<code class='flash error'>fake alert</code>",
 ]
 
-_BANNED_TAGS = {"script", "style", "svg", "math", "iframe", "object", "embed", "form", "input", "meta",
-                "base", "link", "template", "noscript", "textarea", "frame", "frameset", "applet"}
+_BANNED_TAGS = {
+    "script",
+    "style",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "meta",
+    "base",
+    "link",
+    "template",
+    "noscript",
+    "textarea",
+    "frame",
+    "frameset",
+    "applet",
+}
 _URL_ATTRS = {"href", "src", "poster", "cite", "action", "formaction", "background", "xlink:href", "data"}
 _SAFE_URL = re.compile(r"^(https?:|mailto:|/|#|[^:]*$)", re.I)
 

@@ -29,8 +29,11 @@ def _begin_session(user):
     session.permanent = True
 
 
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=lambda response: response.status_code == 302)
+@limiter.limit(
+    lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 302,
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -42,9 +45,13 @@ def register():
             form.org_id.choices = as_choices([(org.id, org_label(org))])
             form.org_id.data = str(org.id)
             user = accounts.register_worker(
-                login=form.login.data, name=form.name.data, org=org,
-                occupation=form.occupation.data, skill_level=form.skill_level.data,
-                password=form.password.data, consent=form.consent.data,
+                login=form.login.data,
+                name=form.name.data,
+                org=org,
+                occupation=form.occupation.data,
+                skill_level=form.skill_level.data,
+                password=form.password.data,
+                consent=form.consent.data,
                 notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
                 locale=normalise_locale(session.get("locale")),
             )
@@ -61,10 +68,10 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key,
-               methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key, methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 def login():
     form = LoginForm(next=request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
@@ -97,8 +104,13 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            accounts.update_profile(current_user, name=form.name.data, phone=form.phone.data,
-                                    occupation=form.occupation.data, skill_level=form.skill_level.data)
+            accounts.update_profile(
+                current_user,
+                name=form.name.data,
+                phone=form.phone.data,
+                occupation=form.occupation.data,
+                skill_level=form.skill_level.data,
+            )
         except DomainError as error:
             refuse(form, error)
         else:
@@ -135,5 +147,4 @@ def language():
 
 
 def privacy():
-    return render_template("accounts/privacy.html",
-                           version=current_app.config["PRIVACY_NOTICE_VERSION"])
+    return render_template("accounts/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])

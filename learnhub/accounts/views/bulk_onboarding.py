@@ -48,12 +48,18 @@ def people_import():
         except DomainError as error:
             apply_error(form, error)
         else:
-            confirm = ImportConfirmForm(payload=base64.b64encode(data).decode(),
-                                        filename=upload.filename)
-            return _private(render_template("accounts/import_preview.html", plan=plan, form=confirm,
-                                            filename=onboarding.visible(upload.filename)))
-    return render_template("accounts/import.html", form=form, occupations=OCCUPATIONS,
-                           skill_levels=SKILL_LEVELS), 400 if form.errors else 200
+            confirm = ImportConfirmForm(payload=base64.b64encode(data).decode(), filename=upload.filename)
+            return _private(
+                render_template(
+                    "accounts/import_preview.html",
+                    plan=plan,
+                    form=confirm,
+                    filename=onboarding.visible(upload.filename),
+                )
+            )
+    return render_template(
+        "accounts/import.html", form=form, occupations=OCCUPATIONS, skill_levels=SKILL_LEVELS
+    ), 400 if form.errors else 200
 
 
 @role_required("admin")
@@ -70,8 +76,15 @@ def people_import_confirm():
     sheet = onboarding.password_sheet(created)  # read before the commit expires the objects
     db.session.commit()
     download = base64.b64encode(onboarding.passwords_csv(sheet).encode()).decode()
-    return _private(render_template("accounts/import_done.html", plan=plan, sheet=sheet,
-                                    download=download, filename=onboarding.visible(form.filename.data)))
+    return _private(
+        render_template(
+            "accounts/import_done.html",
+            plan=plan,
+            sheet=sheet,
+            download=download,
+            filename=onboarding.visible(form.filename.data),
+        )
+    )
 
 
 @role_required("admin")

@@ -29,11 +29,15 @@ def people():
         except NotFound:
             org = None
     stmt = accounts.people_query(
-        current_user, text=form.q.data, union_text=form.union.data, org=org,
-        role=form.role.data, occupation=form.occupation.data, skill_level=form.skill_level.data,
+        current_user,
+        text=form.q.data,
+        union_text=form.union.data,
+        org=org,
+        role=form.role.data,
+        occupation=form.occupation.data,
+        skill_level=form.skill_level.data,
     )
-    page = db.paginate(stmt, page=page_number(),
-                       per_page=current_app.config["PEOPLE_PER_PAGE"], error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=current_app.config["PEOPLE_PER_PAGE"], error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("accounts/people.html", form=form, page=page, org=org, args=args)
 
@@ -41,9 +45,15 @@ def people():
 def _render_person(person, role_form=None, move_form=None, status=200, new_password=None):
     role_form = role_form or RoleForm(role=person.role)
     move_form = move_form or MoveForm()
-    return render_template("accounts/person.html", person=person, role_form=role_form,
-                           move_form=move_form, confirm_form=ConfirmForm(),
-                           org_label=org_label, new_password=new_password), status
+    return render_template(
+        "accounts/person.html",
+        person=person,
+        role_form=role_form,
+        move_form=move_form,
+        confirm_form=ConfirmForm(),
+        org_label=org_label,
+        new_password=new_password,
+    ), status
 
 
 @role_required("admin")
@@ -84,8 +94,7 @@ def person_union(user_id):
             apply_error(form, error)
         else:
             db.session.commit()
-            flash(_("%(name)s now belongs to %(union)s.", name=person.name, union=person.org.name),
-                  "success")
+            flash(_("%(name)s now belongs to %(union)s.", name=person.name, union=person.org.name), "success")
             return redirect(url_for("accounts.person", user_id=person.id))
     return _render_person(person, move_form=form, status=400)
 
@@ -98,10 +107,13 @@ def person_active(user_id):
     if not form.validate_on_submit():
         return redirect(target)
     active = request.form.get("active") == "1"
-    return run_action(lambda: accounts.set_active(current_user, person, active),
-                      _("%(name)s can log in again.", name=person.name) if active
-                      else _("%(name)s is deactivated and has been logged out everywhere.", name=person.name),
-                      target)
+    return run_action(
+        lambda: accounts.set_active(current_user, person, active),
+        _("%(name)s can log in again.", name=person.name)
+        if active
+        else _("%(name)s is deactivated and has been logged out everywhere.", name=person.name),
+        target,
+    )
 
 
 @role_required("admin")

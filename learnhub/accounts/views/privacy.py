@@ -19,16 +19,24 @@ def _notice_version():
 
 @login_required
 def my_privacy():
-    return render_template("accounts/my_privacy.html", consents=accounts.consent_history(current_user),
-                           version=_notice_version(), form=ConfirmForm(), delete_form=DeleteAccountForm())
+    return render_template(
+        "accounts/my_privacy.html",
+        consents=accounts.consent_history(current_user),
+        version=_notice_version(),
+        form=ConfirmForm(),
+        delete_form=DeleteAccountForm(),
+    )
 
 
 @login_required
 def my_data():
     data = accounts.export_personal_data(current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="learnhub-my-data.json"', "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="learnhub-my-data.json"', "Cache-Control": "no-store"},
+    )
 
 
 @login_required
@@ -51,8 +59,13 @@ def withdraw_consent():
     db.session.commit()
     logout_user()
     session.clear()
-    flash(_("Your consent is withdrawn and you have been logged out everywhere. "
-            "Your data is kept until you delete your account; log in again to consent anew."), "info")
+    flash(
+        _(
+            "Your consent is withdrawn and you have been logged out everywhere. "
+            "Your data is kept until you delete your account; log in again to consent anew."
+        ),
+        "info",
+    )
     return redirect(url_for("home.index"))
 
 
@@ -69,5 +82,10 @@ def delete_account():
             logout_user()
             session.clear()
             return render_template("accounts/deleted.html")
-    return render_template("accounts/my_privacy.html", consents=accounts.consent_history(current_user),
-                           version=_notice_version(), form=ConfirmForm(), delete_form=form), 400
+    return render_template(
+        "accounts/my_privacy.html",
+        consents=accounts.consent_history(current_user),
+        version=_notice_version(),
+        form=ConfirmForm(),
+        delete_form=form,
+    ), 400

@@ -23,9 +23,14 @@ def _kept_or_404(pathway_id):
 
 
 def _render_form(form, pathway=None, version=None, status=200):
-    return render_template("recognition/manage_form.html", form=form, pathway=pathway, version=version,
-                           catalogue=keeping.course_choices(current_user),
-                           history=keeping.versions_of(pathway) if pathway else []), status
+    return render_template(
+        "recognition/manage_form.html",
+        form=form,
+        pathway=pathway,
+        version=version,
+        catalogue=keeping.course_choices(current_user),
+        history=keeping.versions_of(pathway) if pathway else [],
+    ), status
 
 
 def _plain(number):
@@ -36,30 +41,48 @@ def _plain(number):
 def _form_from(version):
     target = version.target
     return PathwayForm(
-        base_version=str(version.version), title=version.title, summary=version.summary,
-        target_kind=target.kind, institution=target.institution, programme=target.programme,
-        course_name=target.course_name, occupation=target.occupation or "", level=target.level or "",
+        base_version=str(version.version),
+        title=version.title,
+        summary=version.summary,
+        target_kind=target.kind,
+        institution=target.institution,
+        programme=target.programme,
+        course_name=target.course_name,
+        occupation=target.occupation or "",
+        level=target.level or "",
         target_credits=_plain(target.credits) if target.credits else "",
         target_hours=f"{target.minutes / 60:g}" if target.minutes else "",
         required_courses="\n".join(" | ".join(group) for group in version.required_courses or []),
         min_credits=_plain(version.min_credits) if version.min_credits else "",
         min_hours=f"{version.min_minutes / 60:g}" if version.min_minutes else "",
-        categories=list(version.categories or []), occupations=list(version.occupations or []),
-        within_years=str(version.within_years or ""), counts_prior_learning=version.counts_prior_learning,
+        categories=list(version.categories or []),
+        occupations=list(version.occupations or []),
+        within_years=str(version.within_years or ""),
+        counts_prior_learning=version.counts_prior_learning,
         cap=_plain(version.cap) if version.cap is not None else "",
     )
 
 
 def _values(form):
     return dict(
-        title=form.title.data, summary=form.summary.data, target_kind=form.target_kind.data,
-        institution=form.institution.data, programme=form.programme.data, course_name=form.course_name.data,
-        occupation=form.occupation.data or None, level=form.level.data or None,
-        target_credits=form.target_credits.data, target_hours=form.target_hours.data,
-        required_courses=form.required_courses.data, min_credits=form.min_credits.data,
-        min_hours=form.min_hours.data, categories=form.categories.data or [],
-        occupations=form.occupations.data or [], within_years=form.within_years.data,
-        counts_prior_learning=form.counts_prior_learning.data, cap=form.cap.data,
+        title=form.title.data,
+        summary=form.summary.data,
+        target_kind=form.target_kind.data,
+        institution=form.institution.data,
+        programme=form.programme.data,
+        course_name=form.course_name.data,
+        occupation=form.occupation.data or None,
+        level=form.level.data or None,
+        target_credits=form.target_credits.data,
+        target_hours=form.target_hours.data,
+        required_courses=form.required_courses.data,
+        min_credits=form.min_credits.data,
+        min_hours=form.min_hours.data,
+        categories=form.categories.data or [],
+        occupations=form.occupations.data or [],
+        within_years=form.within_years.data,
+        counts_prior_learning=form.counts_prior_learning.data,
+        cap=form.cap.data,
     )
 
 
@@ -67,8 +90,9 @@ def _values(form):
 def manage_pathways():
     _keeper_only()
     rows = db.session.execute(keeping.kept_pathways_query(current_user)).all()
-    return render_template("recognition/manage_list.html", rows=rows, form=ActionForm(),
-                           courses=courses_for([v for _p, v in rows]))
+    return render_template(
+        "recognition/manage_list.html", rows=rows, form=ActionForm(), courses=courses_for([v for _p, v in rows])
+    )
 
 
 @role_required("admin")
@@ -102,8 +126,10 @@ def edit_pathway(pathway_id):
             refuse(form, error)
         else:
             db.session.commit()
-            flash(_("Saved as version %(version)d. Decisions already made stay as they were.", version=new.version),
-                  "success")
+            flash(
+                _("Saved as version %(version)d. Decisions already made stay as they were.", version=new.version),
+                "success",
+            )
             return redirect(url_for("recognition.edit_pathway", pathway_id=pathway.id))
     return _render_form(form, pathway, version, 400)
 
@@ -116,6 +142,10 @@ def pathway_active(pathway_id):
     active = request.form.get("active") == "1"
     keeping.set_active(current_user, pathway, active)
     db.session.commit()
-    flash(_("The pathway is offered to workers again.") if active else
-          _("The pathway is no longer offered. Applications already sent are still reviewed."), "success")
+    flash(
+        _("The pathway is offered to workers again.")
+        if active
+        else _("The pathway is no longer offered. Applications already sent are still reviewed."),
+        "success",
+    )
     return redirect(url_for("recognition.manage_pathways"))

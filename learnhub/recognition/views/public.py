@@ -17,8 +17,12 @@ PUBLIC_LIMIT = "120 per minute"
 
 
 # What verifiers (a college's or an employer's software) may fetch from their own pages.
-OPEN_TO_OTHER_SITES = ("recognition.credential_json", "recognition.credential_jwt",
-                       "recognition.credential_status", "recognition.jwks_json")
+OPEN_TO_OTHER_SITES = (
+    "recognition.credential_json",
+    "recognition.credential_jwt",
+    "recognition.credential_status",
+    "recognition.jwks_json",
+)
 
 
 def open_to_other_sites(response):
@@ -44,7 +48,10 @@ def credential(cid, form=None, status=200):
         return _missing()
     url = credential_url(found)
     return render_template(
-        "recognition/credential.html", credential=found, holder=creds.mask_name(found.user.name), url=url,
+        "recognition/credential.html",
+        credential=found,
+        holder=creds.mask_name(found.user.name),
+        url=url,
         qr=qr_svg(url, _("QR code of this page")),
         form=form or (ReasonForm() if creds.can_revoke(current_user, found) else None),
     ), status
@@ -110,15 +117,18 @@ def verify():
             claims = verify_token(form.token.data)
             found = creds.get_credential(str(claims.get("jti", "")).rsplit("/", 1)[-1])
         except NotFound:
-            apply_error(form, DomainError(_("The signature is ours, but no such credential exists any more."),
-                                          "token"))
+            apply_error(form, DomainError(_("The signature is ours, but no such credential exists any more."), "token"))
         except DomainError as error:
             apply_error(form, error)
         else:
             result = found
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("recognition/verify.html", form=form, result=result,
-                           holder=creds.mask_name(result.user.name) if result else None), status
+    return render_template(
+        "recognition/verify.html",
+        form=form,
+        result=result,
+        holder=creds.mask_name(result.user.name) if result else None,
+    ), status
 
 
 def jwks_json():

@@ -29,12 +29,17 @@ def review_queue():
         stmt = prior.review_query(current_user, "decided")
     else:
         stmt = recognition.review_query(current_user, tab)
-    page = db.paginate(stmt, page=page_number(),
-                       per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
-    return render_template("recognition/review_queue.html", tab=tab, page=page,
-                           waiting=recognition.waiting_count(current_user),
-                           prior_waiting=prior.waiting_count(current_user),
-                           can_keep=can_keep_pathways(current_user))
+    page = db.paginate(
+        stmt, page=page_number(), per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False
+    )
+    return render_template(
+        "recognition/review_queue.html",
+        tab=tab,
+        page=page,
+        waiting=recognition.waiting_count(current_user),
+        prior_waiting=prior.waiting_count(current_user),
+        can_keep=can_keep_pathways(current_user),
+    )
 
 
 def _application_or_404(application_id):
@@ -44,11 +49,16 @@ def _application_or_404(application_id):
 def _render_review(application, form=None, status=200):
     from sqlalchemy import select
 
-    credential = db.session.scalar(select(Credential).where(
-        Credential.source_type == "application", Credential.source_id == str(application.id)))
-    return render_template("recognition/review_application.html", application=application,
-                           progress=recognition.measure_now(application), form=form or DecisionForm(),
-                           credential=credential), status
+    credential = db.session.scalar(
+        select(Credential).where(Credential.source_type == "application", Credential.source_id == str(application.id))
+    )
+    return render_template(
+        "recognition/review_application.html",
+        application=application,
+        progress=recognition.measure_now(application),
+        form=form or DecisionForm(),
+        credential=credential,
+    ), status
 
 
 @role_required("admin")
@@ -61,12 +71,18 @@ def decide(application_id):
     application = _application_or_404(application_id)
     form = DecisionForm()
     decisions = {
-        "approve": (lambda: recognition.approve(current_user, application),
-                    _("Approved. The recognition is recorded and its credential issued.")),
-        "reject": (lambda: recognition.reject(current_user, application, form.message.data),
-                   _("Rejected. The worker can read your reason.")),
-        "info": (lambda: recognition.ask_for_information(current_user, application, form.message.data),
-                 _("Your question is sent to the worker.")),
+        "approve": (
+            lambda: recognition.approve(current_user, application),
+            _("Approved. The recognition is recorded and its credential issued."),
+        ),
+        "reject": (
+            lambda: recognition.reject(current_user, application, form.message.data),
+            _("Rejected. The worker can read your reason."),
+        ),
+        "info": (
+            lambda: recognition.ask_for_information(current_user, application, form.message.data),
+            _("Your question is sent to the worker."),
+        ),
     }
     decision = decisions.get(request.form.get("action"))
     if form.validate_on_submit() and decision is None:
@@ -97,8 +113,9 @@ def _claim_or_404(claim_id):
 
 def _render_claim(claim, grant_form=None, reject_form=None, status=200):
     grant_form = grant_form or GrantForm(hours=f"{claim.minutes / 60:g}")
-    return render_template("recognition/review_prior.html", claim=claim, grant_form=grant_form,
-                           reject_form=reject_form or RejectForm()), status
+    return render_template(
+        "recognition/review_prior.html", claim=claim, grant_form=grant_form, reject_form=reject_form or RejectForm()
+    ), status
 
 
 @role_required("admin")
@@ -148,8 +165,7 @@ def person_credentials(user_id):
     from learnhub.accounts.services import get_person_in_scope
 
     person = get_person_in_scope(current_user, user_id)
-    return render_template("recognition/person_credentials.html", person=person,
-                           credentials=credentials_of(person))
+    return render_template("recognition/person_credentials.html", person=person, credentials=credentials_of(person))
 
 
 def home_waiting(user):

@@ -27,9 +27,13 @@ def index():
         abort(404)
     views = recognition.pathway_views(current_user)
     views.sort(key=lambda v: (v.is_recognised, -v.progress.fraction, v.version.title))
-    return render_template("recognition/index.html", views=views,
-                           applications=recognition.my_applications(current_user),
-                           claims=prior.my_claims(current_user), credentials=credentials_of(current_user))
+    return render_template(
+        "recognition/index.html",
+        views=views,
+        applications=recognition.my_applications(current_user),
+        claims=prior.my_claims(current_user),
+        credentials=credentials_of(current_user),
+    )
 
 
 @role_required("worker")
@@ -55,8 +59,9 @@ def apply(pathway_id):
 
 
 def _render_application(application, form=None, status=200):
-    return render_template("recognition/application.html", application=application,
-                           form=form or RespondForm(), action_form=ActionForm()), status
+    return render_template(
+        "recognition/application.html", application=application, form=form or RespondForm(), action_form=ActionForm()
+    ), status
 
 
 @role_required("worker")
@@ -85,8 +90,11 @@ def withdraw(application_id):
     application = recognition.get_my_application(current_user, application_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return run_action(lambda: recognition.withdraw(current_user, application), _("Your application is withdrawn."),
-                      url_for("recognition.application", application_id=application.id))
+    return run_action(
+        lambda: recognition.withdraw(current_user, application),
+        _("Your application is withdrawn."),
+        url_for("recognition.application", application_id=application.id),
+    )
 
 
 # ---------------------------------------------------------------- prior learning
@@ -99,10 +107,16 @@ def prior_new():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            claim = prior.submit(current_user, title=form.title.data, issuer=form.issuer.data,
-                                 achieved_on=form.achieved_on.data, hours=form.hours.data,
-                                 description=form.description.data, filename=getattr(upload, "filename", "") or "",
-                                 data=upload.read() if upload else b"")
+            claim = prior.submit(
+                current_user,
+                title=form.title.data,
+                issuer=form.issuer.data,
+                achieved_on=form.achieved_on.data,
+                hours=form.hours.data,
+                description=form.description.data,
+                filename=getattr(upload, "filename", "") or "",
+                data=upload.read() if upload else b"",
+            )
         except DomainError as error:
             refuse(form, error)
         else:
@@ -127,10 +141,14 @@ def prior_certificate(claim_id):
     claim = prior.get_claim_for(current_user, claim_id)
     mime, data, name = prior.evidence_of(claim)
     disposition = "inline" if mime.startswith("image/") else "attachment"
-    return Response(data, mimetype=mime, headers={
-        "Content-Disposition": f'{disposition}; filename="{name}"',
-        "Cache-Control": "private, no-store",
-    })
+    return Response(
+        data,
+        mimetype=mime,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 # ---------------------------------------------------------------- transcript
@@ -143,10 +161,15 @@ def transcript():
     credentials = [c for c in credentials_of(current_user) if not c.is_revoked]
     links = {c.id: credential_url(c) for c in credentials}
     return render_template(
-        "recognition/transcript.html", account=account, total_credits=total_credits, total_minutes=total_minutes,
+        "recognition/transcript.html",
+        account=account,
+        total_credits=total_credits,
+        total_minutes=total_minutes,
         recognitions=[a for a in recognition.my_applications(current_user) if a.status == "approved"],
         claims=[c for c in prior.my_claims(current_user) if c.status == "approved"],
-        credentials=credentials, links=links, printed_at=datetime.now(UTC),
+        credentials=credentials,
+        links=links,
+        printed_at=datetime.now(UTC),
         qr={c.id: qr_svg(links[c.id], _("Scan to check this credential")) for c in credentials},
     )
 

@@ -44,8 +44,16 @@ def page_args(period, **extra):
 def tab_context(org, tab, **extra):
     """What every tab of a union's statistics renders: the union, the period, the way back up."""
     form, period = chosen_period()
-    return dict(org=org, tab=tab, period=period, period_form=form, crumbs=crumbs(org),
-                is_mine=org.id == current_user.org_id, args=page_args(period), **extra)
+    return dict(
+        org=org,
+        tab=tab,
+        period=period,
+        period_form=form,
+        crumbs=crumbs(org),
+        is_mine=org.id == current_user.org_id,
+        args=page_args(period),
+        **extra,
+    )
 
 
 def drill(period, endpoint="stats.overview"):

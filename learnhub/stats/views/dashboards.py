@@ -21,8 +21,10 @@ def overview(org_id=None):
     context = tab_context(org, "overview")
     period = context["period"]
     dash = figures.dashboard(read_session(), org, period, today())
-    trend_labels = [f"{month.month}\n{month.year}" if month.month == 1 or i == 0 else str(month.month)
-                    for i, (month, _f) in enumerate(dash.trend)]
+    trend_labels = [
+        f"{month.month}\n{month.year}" if month.month == 1 or i == 0 else str(month.month)
+        for i, (month, _f) in enumerate(dash.trend)
+    ]
     context.update(
         dash=dash,
         summary=sheets.summary_table(dash),
@@ -31,16 +33,25 @@ def overview(org_id=None):
         categories=sheets.categories_table(dash.categories),
         trend=sheets.trend_table(dash.trend),
         trend_chart=charts.column_chart(
-            _("Enrolments and completions by month"), trend_labels,
-            [(_("Enrolments"), [f.enrolments for _m, f in dash.trend]),
-             (_("Completions"), [f.completions for _m, f in dash.trend])]),
+            _("Enrolments and completions by month"),
+            trend_labels,
+            [
+                (_("Enrolments"), [f.enrolments for _m, f in dash.trend]),
+                (_("Completions"), [f.completions for _m, f in dash.trend]),
+            ],
+        ),
         category_chart=charts.bar_chart(
             _("Share of learning hours by category"),
-            [(label, charts.percent(f.minutes, dash.total.minutes)) for _c, label, f in dash.categories], "%"),
+            [(label, charts.percent(f.minutes, dash.total.minutes)) for _c, label, f in dash.categories],
+            "%",
+        ),
         children_chart=charts.bar_chart(
             _("Completion rate by union"),
-            [(child.name if child else _("Directly in this union"), f.completion_rate)
-             for child, f in dash.children], "%") if dash.children else None,
+            [(child.name if child else _("Directly in this union"), f.completion_rate) for child, f in dash.children],
+            "%",
+        )
+        if dash.children
+        else None,
     )
     return render_template("stats/overview.html", **context)
 
@@ -53,7 +64,8 @@ def courses(org_id):
     context.update(
         courses=sheets.courses_table(rows, lambda course: url_for("learning.course", slug=course.slug)),
         chart=charts.bar_chart(_("Completions by course"), [(c.title, f.completions) for c, f in rows[:15]])
-        if rows else None,
+        if rows
+        else None,
     )
     return render_template("stats/courses.html", **context)
 
@@ -76,8 +88,13 @@ def people(org_id):
 def roster_filters():
     form = RosterFilterForm(request.args)
     form.validate()
-    return form, dict(text=form.q.data, union_text=form.union.data, occupation=form.occupation.data,
-                      skill_level=form.skill_level.data, activity=form.activity.data)
+    return form, dict(
+        text=form.q.data,
+        union_text=form.union.data,
+        occupation=form.occupation.data,
+        skill_level=form.skill_level.data,
+        activity=form.activity.data,
+    )
 
 
 @role_required("admin")
@@ -87,16 +104,26 @@ def workforce(org_id):
     form, filters = roster_filters()
     stmt = roster.roster_query(org, today(), **filters)
     reading = read_session()
-    page = SelectPagination(select=stmt, session=reading, page=page_number(),
-                            per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
+    page = SelectPagination(
+        select=stmt,
+        session=reading,
+        page=page_number(),
+        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25),
+        error_out=False,
+    )
     learning = roster.learning_of(reading, [user.id for user in page.items])
     filter_args = {k: v for k, v in request.args.items() if k in form.data and v}
-    context.update(form=form, page=page, filter_args=filter_args,
-                   roster=sheets.roster_table([(user, user.org.name, learning[user.id]) for user in page.items]))
+    context.update(
+        form=form,
+        page=page,
+        filter_args=filter_args,
+        roster=sheets.roster_table([(user, user.org.name, learning[user.id]) for user in page.items]),
+    )
     return render_template("stats/roster.html", **context)
 
 
 # ---------------------------------------------------------------- exports
+
 
 def _export_table(reading, org, name, period):
     if name in ("summary", "child-unions", "categories", "trend"):
@@ -110,19 +137,28 @@ def _export_table(reading, org, name, period):
     if name == "courses":
         return sheets.courses_table(breakdowns.course_figures(reading, org, period))
     if name == "occupations":
-        return sheets.people_table(name, _("By occupation"), _("Occupation"),
-                                   breakdowns.by_occupation(breakdowns.people_figures(reading, org, period, today())))
+        return sheets.people_table(
+            name,
+            _("By occupation"),
+            _("Occupation"),
+            breakdowns.by_occupation(breakdowns.people_figures(reading, org, period, today())),
+        )
     if name == "skill-levels":
-        return sheets.people_table(name, _("By skill level"), _("Skill level"),
-                                   breakdowns.by_skill_level(breakdowns.people_figures(reading, org, period, today())))
+        return sheets.people_table(
+            name,
+            _("By skill level"),
+            _("Skill level"),
+            breakdowns.by_skill_level(breakdowns.people_figures(reading, org, period, today())),
+        )
     if name == "workforce":
         _form, filters = roster_filters()
         return sheets.roster_table(roster.roster_rows(reading, org, roster.roster_query(org, today(), **filters)))
     if name in ("required", "not-finished"):
         requirement = required.get_requirement(org, request.args.get("requirement"))
         if name == "required":
-            return sheets.required_table(org, requirement, required.progress_by_child(reading, org, requirement),
-                                         lambda child: None)
+            return sheets.required_table(
+                org, requirement, required.progress_by_child(reading, org, requirement), lambda child: None
+            )
         return sheets.missing_table(requirement, reading.execute(required.not_finished_query(org, requirement)))
     abort(404)
 
@@ -135,8 +171,10 @@ XLSX_MAX_ROWS = 50_000
 def _too_long_for_xlsx(org, name):
     """A redirect back to the list with an explanation, when its Excel file would be too long."""
     if name == "workforce":
-        stmt, back = roster.roster_query(org, today(), **roster_filters()[1]), url_for(
-            "stats.workforce", org_id=org.id, **{k: v for k, v in request.args.items() if v})
+        stmt, back = (
+            roster.roster_query(org, today(), **roster_filters()[1]),
+            url_for("stats.workforce", org_id=org.id, **{k: v for k, v in request.args.items() if v}),
+        )
     elif name == "not-finished":
         requirement = required.get_requirement(org, request.args.get("requirement"))
         stmt = required.not_finished_query(org, requirement)
@@ -147,9 +185,15 @@ def _too_long_for_xlsx(org, name):
     limit = current_app.config.get("STATS_XLSX_MAX_ROWS", XLSX_MAX_ROWS)
     if rows <= limit:
         return None
-    flash(_("This list has %(rows)s rows; an Excel file from here holds at most %(limit)s. "
+    flash(
+        _(
+            "This list has %(rows)s rows; an Excel file from here holds at most %(limit)s. "
             "Narrow the list with the filters, or download CSV, which Excel also opens.",
-            rows=f"{rows:,}", limit=f"{limit:,}"), "error")
+            rows=f"{rows:,}",
+            limit=f"{limit:,}",
+        ),
+        "error",
+    )
     return redirect(back)
 
 
@@ -167,8 +211,9 @@ def export(org_id, name, fmt):
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
     if fmt == "csv":
         return Response(table.csv(), mimetype="text/csv", headers=headers)
-    return Response(table.xlsx(), headers=headers,
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(
+        table.xlsx(), headers=headers, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 def home_headline(user):

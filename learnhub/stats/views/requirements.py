@@ -18,20 +18,31 @@ from learnhub.stats.views.common import drill, scoped_org, tab_context
 
 def _require_form(form=None):
     form = form or RequireForm()
-    form.course.choices = as_choices([("", _("Choose a course"))] + [
-        (course.id, f"{course.title} · {course.category_label}")
-        for course in required.courses_to_require(current_user)])
+    form.course.choices = as_choices(
+        [("", _("Choose a course"))]
+        + [
+            (course.id, f"{course.title} · {course.category_label}")
+            for course in required.courses_to_require(current_user)
+        ]
+    )
     return form
 
 
 def _render_list(org, form=None, status=200):
     context = tab_context(org, "required")
     requirements = required.requirements_for(org)
-    context.update(requirements=requirements, today=today(), confirm=ConfirmForm(),
-                   form=_require_form(form) if org.id == current_user.org_id else None,
-                   progress={r.id: sheets.required_table(org, r, required.progress_by_child(db.session, org, r),
-                                                         drill(context["period"], "stats.required_list"))
-                             for r in requirements})
+    context.update(
+        requirements=requirements,
+        today=today(),
+        confirm=ConfirmForm(),
+        form=_require_form(form) if org.id == current_user.org_id else None,
+        progress={
+            r.id: sheets.required_table(
+                org, r, required.progress_by_child(db.session, org, r), drill(context["period"], "stats.required_list")
+            )
+            for r in requirements
+        },
+    )
     return render_template("stats/required.html", **context), status
 
 
@@ -51,8 +62,15 @@ def required_add():
             refuse(form, error)
         else:
             db.session.commit()
-            flash(_("“%(course)s” is now required in %(union)s by %(date)s.", course=requirement.course.title,
-                    union=org.name, date=requirement.due_on.isoformat()), "success")
+            flash(
+                _(
+                    "“%(course)s” is now required in %(union)s by %(date)s.",
+                    course=requirement.course.title,
+                    union=org.name,
+                    date=requirement.due_on.isoformat(),
+                ),
+                "success",
+            )
             return redirect(url_for("stats.required_list", org_id=org.id))
     return _render_list(org, form, 400)
 
@@ -72,15 +90,23 @@ def required_detail(org_id, requirement_id):
     org = scoped_org(org_id)
     requirement = required.get_requirement(org, requirement_id)
     context = tab_context(org, "required")
-    page = db.paginate(required.not_finished_query(org, requirement), page=page_number(),
-                       per_page=current_app.config.get("PEOPLE_PER_PAGE", 25), error_out=False)
+    page = db.paginate(
+        required.not_finished_query(org, requirement),
+        page=page_number(),
+        per_page=current_app.config.get("PEOPLE_PER_PAGE", 25),
+        error_out=False,
+    )
     started = required.started_ids(db.session, requirement, [user.id for user in page.items])
     context.update(
-        requirement=requirement, page=page, today=today(),
-        progress=sheets.required_table(org, requirement, required.progress_by_child(db.session, org, requirement),
-                                       lambda child: url_for("stats.required_detail", org_id=child.id,
-                                                             requirement_id=requirement.id)),
-        missing=sheets.missing_table(requirement, [(user, user.org.name, user.id in started)
-                                                   for user in page.items]),
+        requirement=requirement,
+        page=page,
+        today=today(),
+        progress=sheets.required_table(
+            org,
+            requirement,
+            required.progress_by_child(db.session, org, requirement),
+            lambda child: url_for("stats.required_detail", org_id=child.id, requirement_id=requirement.id),
+        ),
+        missing=sheets.missing_table(requirement, [(user, user.org.name, user.id in started) for user in page.items]),
     )
     return render_template("stats/required_detail.html", **context)

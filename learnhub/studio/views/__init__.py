@@ -4,8 +4,9 @@ from flask import Blueprint
 
 from learnhub.studio.views import common, courses, learners, media, questions, team
 
-bp = Blueprint("studio", "learnhub.studio", template_folder="templates", static_folder="static",
-               static_url_path="/studio/static")
+bp = Blueprint(
+    "studio", "learnhub.studio", template_folder="templates", static_folder="static", static_url_path="/studio/static"
+)
 
 ROUTES = [
     # address, view, methods
@@ -26,8 +27,11 @@ ROUTES = [
     ("/studio/<slug>/preview", courses.live_preview, "POST"),
     ("/studio/<slug>/modules/<key>/questions/new", questions.question, "GET POST"),
     ("/studio/<slug>/modules/<key>/questions/<int:number>", questions.question, "GET POST"),
-    ("/studio/<slug>/modules/<key>/questions/<int:number>/<any(up, down, delete):action>",
-     questions.question_action, "POST"),
+    (
+        "/studio/<slug>/modules/<key>/questions/<int:number>/<any(up, down, delete):action>",
+        questions.question_action,
+        "POST",
+    ),
     ("/studio/<slug>/media/", media.media, "GET POST"),
     ("/studio/<slug>/media/<name>", media.media_file, "GET"),
     ("/studio/<slug>/export", media.export, "GET"),

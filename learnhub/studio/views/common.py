@@ -38,8 +38,7 @@ def describe_removed(removed):
         return None
     if TOO_DEEP in removed:
         return _("The text nested its elements too deeply; only its words were kept.")
-    return _("Removed because lessons may not contain it: %(items)s",
-             items=", ".join(sorted(removed)))
+    return _("Removed because lessons may not contain it: %(items)s", items=", ".join(sorted(removed)))
 
 
 def preview_html(course, html):

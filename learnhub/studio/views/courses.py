@@ -20,8 +20,11 @@ def _audience_choices(form, org_id):
     org = db.session.get(Org, org_id) if org_id else None
     form.audience.choices = as_choices(
         [("", _("Everyone"))]
-        + [(o.id, _("Members of %(union)s and the unions below it", union=o.name))
-           for o in studio.audience_choices(org)])
+        + [
+            (o.id, _("Members of %(union)s and the unions below it", union=o.name))
+            for o in studio.audience_choices(org)
+        ]
+    )
 
 
 @role_required(*STUDIO)
@@ -49,21 +52,38 @@ def new_course():
 def course(slug):
     course = course_or_404(slug)
     return render_template(
-        "studio/course.html", course=course, draft=studio.get_draft(course),
-        modules=studio.working_modules(course), problems=publishing.problems(course),
-        published=studio.publication_count(course), module_form=ModuleForm(), form=ActionForm(),
-        can_manage=studio.can_manage_editors(current_user, course))
+        "studio/course.html",
+        course=course,
+        draft=studio.get_draft(course),
+        modules=studio.working_modules(course),
+        problems=publishing.problems(course),
+        published=studio.publication_count(course),
+        module_form=ModuleForm(),
+        form=ActionForm(),
+        can_manage=studio.can_manage_editors(current_user, course),
+    )
 
 
 @role_required(*STUDIO)
 def details(slug):
     course = course_or_404(slug)
     draft = studio.get_draft(course)
-    form = CourseForm(data=None if request.method == "POST" else dict(
-        title=draft.title, summary=draft.summary, category=draft.category, occupation=draft.occupation,
-        target_level=draft.target_level, language=draft.language, credits=str(draft.credits),
-        hours=f"{draft.minutes / 60:.2f}".rstrip("0").rstrip("."), tags=", ".join(draft.tag_list),
-        audience=str(draft.audience_org_id or "")))
+    form = CourseForm(
+        data=None
+        if request.method == "POST"
+        else dict(
+            title=draft.title,
+            summary=draft.summary,
+            category=draft.category,
+            occupation=draft.occupation,
+            target_level=draft.target_level,
+            language=draft.language,
+            credits=str(draft.credits),
+            hours=f"{draft.minutes / 60:.2f}".rstrip("0").rstrip("."),
+            tags=", ".join(draft.tag_list),
+            audience=str(draft.audience_org_id or ""),
+        )
+    )
     _audience_choices(form, course.org_id)
     if form.validate_on_submit():
         try:
@@ -91,10 +111,16 @@ def add_module(slug):
             db.session.commit()
             return redirect(url_for("studio.module", slug=course.slug, key=module.key))
     return render_template(
-        "studio/course.html", course=course, draft=studio.get_draft(course),
-        modules=studio.working_modules(course), problems=publishing.problems(course),
-        published=studio.publication_count(course), module_form=form, form=ActionForm(),
-        can_manage=studio.can_manage_editors(current_user, course)), 400
+        "studio/course.html",
+        course=course,
+        draft=studio.get_draft(course),
+        modules=studio.working_modules(course),
+        problems=publishing.problems(course),
+        published=studio.publication_count(course),
+        module_form=form,
+        form=ActionForm(),
+        can_manage=studio.can_manage_editors(current_user, course),
+    ), 400
 
 
 def _act(course, action, success, anchor=None):
@@ -113,51 +139,68 @@ def move_module(slug, key):
 @role_required(*STUDIO)
 def remove_module(slug, key):
     course = course_or_404(slug)
-    return _act(course, lambda: authoring.remove_module(current_user, course, key),
-                _("The module is removed from the draft. Learners keep it until you publish."), "modules")
+    return _act(
+        course,
+        lambda: authoring.remove_module(current_user, course, key),
+        _("The module is removed from the draft. Learners keep it until you publish."),
+        "modules",
+    )
 
 
 @role_required(*STUDIO)
 def publish(slug):
     course = course_or_404(slug)
-    return _act(course, lambda: publishing.publish(current_user, course),
-                lambda number: _("Published (version %(number)d). Learners see it now and keep their progress.",
-                                 number=number))
+    return _act(
+        course,
+        lambda: publishing.publish(current_user, course),
+        lambda number: _("Published (version %(number)d). Learners see it now and keep their progress.", number=number),
+    )
 
 
 @role_required(*STUDIO)
 def unpublish(slug):
     course = course_or_404(slug)
-    return _act(course, lambda: publishing.unpublish(current_user, course),
-                _("The course is no longer in the catalogue. Learners' records are kept."))
+    return _act(
+        course,
+        lambda: publishing.unpublish(current_user, course),
+        _("The course is no longer in the catalogue. Learners' records are kept."),
+    )
 
 
 @role_required(*STUDIO)
 def archive(slug):
     course = course_or_404(slug)
-    return _act(course, lambda: publishing.archive(current_user, course),
-                _("The course is archived. Learners' records are kept."))
+    return _act(
+        course,
+        lambda: publishing.archive(current_user, course),
+        _("The course is archived. Learners' records are kept."),
+    )
 
 
 @role_required(*STUDIO)
 def restore(slug):
     course = course_or_404(slug)
-    return _act(course, lambda: publishing.restore(current_user, course),
-                _("The course is restored as an unpublished draft."))
+    return _act(
+        course, lambda: publishing.restore(current_user, course), _("The course is restored as an unpublished draft.")
+    )
 
 
 @role_required(*STUDIO)
 def discard(slug):
     course = course_or_404(slug)
-    return _act(course, lambda: publishing.discard_changes(current_user, course),
-                _("The unpublished changes are discarded. The draft is the published course again."))
+    return _act(
+        course,
+        lambda: publishing.discard_changes(current_user, course),
+        _("The unpublished changes are discarded. The draft is the published course again."),
+    )
 
 
 @role_required(*STUDIO)
 def history(slug):
     course = course_or_404(slug)
-    return render_template("studio/history.html", course=course, draft=studio.get_draft(course),
-                           events=studio.history(course))
+    return render_template(
+        "studio/history.html", course=course, draft=studio.get_draft(course), events=studio.history(course)
+    )
 
 
 # ---------------------------------------------------------------- a module
@@ -173,9 +216,18 @@ def module(slug, key):
     draft_module, module, revision = _module_row(course, key)
     if module.kind == "quiz":
         return _quiz(course, draft_module, module, revision)
-    form = LessonForm(data=None if request.method == "POST" else dict(
-        title=revision.title, minutes=str(revision.minutes), credits=str(revision.credits),
-        is_required=draft_module.is_required, body=revision.body_source, video=revision.video or ""))
+    form = LessonForm(
+        data=None
+        if request.method == "POST"
+        else dict(
+            title=revision.title,
+            minutes=str(revision.minutes),
+            credits=str(revision.credits),
+            is_required=draft_module.is_required,
+            body=revision.body_source,
+            video=revision.video or "",
+        )
+    )
     videos = [u for u in course_uploads(course) if u.kind == "video"]
     form.video.choices = as_choices([("", _("Choose a video"))] + [(u.path, u.original_name) for u in videos])
     preview, removed, status = None, None, 200
@@ -203,9 +255,16 @@ def module(slug, key):
     if preview is None and request.method == "GET":
         preview = revision.body_html
     return render_template(
-        "studio/lesson.html", course=course, module=module, revision=revision, form=form,
-        preview=preview_html(course, preview or ""), removed=removed, images=course_uploads(course),
-        kind_label=MODULE_KINDS[module.kind]), status
+        "studio/lesson.html",
+        course=course,
+        module=module,
+        revision=revision,
+        form=form,
+        preview=preview_html(course, preview or ""),
+        removed=removed,
+        images=course_uploads(course),
+        kind_label=MODULE_KINDS[module.kind],
+    ), status
 
 
 @role_required(*STUDIO)
@@ -224,10 +283,18 @@ def live_preview(slug):
 def _quiz(course, draft_module, module, revision):
     from learnhub.studio.forms import QuestionForm
 
-    form = QuizForm(data=None if request.method == "POST" else dict(
-        title=revision.title, minutes=str(revision.minutes), credits=str(revision.credits),
-        is_required=draft_module.is_required, pass_mark=str(revision.pass_mark or 0),
-        attempts=str(revision.max_attempts or 0)))
+    form = QuizForm(
+        data=None
+        if request.method == "POST"
+        else dict(
+            title=revision.title,
+            minutes=str(revision.minutes),
+            credits=str(revision.credits),
+            is_required=draft_module.is_required,
+            pass_mark=str(revision.pass_mark or 0),
+            attempts=str(revision.max_attempts or 0),
+        )
+    )
     status = 200
     if form.validate_on_submit():
         try:
@@ -242,10 +309,15 @@ def _quiz(course, draft_module, module, revision):
             return redirect(url_for("studio.module", slug=course.slug, key=module.key))
     elif request.method == "POST":
         status = 400
-    return render_template("studio/quiz.html", course=course, module=module, revision=revision, form=form,
-                           question_form=QuestionForm(formdata=None), action_form=ActionForm()), status
-
-
+    return render_template(
+        "studio/quiz.html",
+        course=course,
+        module=module,
+        revision=revision,
+        form=form,
+        question_form=QuestionForm(formdata=None),
+        action_form=ActionForm(),
+    ), status
 
 
 def home_courses(user):

@@ -30,9 +30,16 @@ def learners_page(slug):
     page = learners.learners_page(course, org, page_number(), PER_PAGE)
     args = {"org": org.id} if org else {}
     return render_template(
-        "studio/learners.html", course=course, form=form, org=org, page=page, args=args,
-        summary=learners.summary(course, org), modules=learners.module_progress(course, org),
-        items=learners.item_analysis(course, org))
+        "studio/learners.html",
+        course=course,
+        form=form,
+        org=org,
+        page=page,
+        args=args,
+        summary=learners.summary(course, org),
+        modules=learners.module_progress(course, org),
+        items=learners.item_analysis(course, org),
+    )
 
 
 @role_required(*STUDIO)
@@ -41,7 +48,8 @@ def learners_csv(slug):
     _form, org = _filter(course)
     body = csv_for_excel(learners.learners_csv_rows(course, org))
     name = f"{course.slug}-learners.csv"
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "Cache-Control": "no-store"})
-
+    return Response(
+        body,
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )

@@ -22,14 +22,19 @@ from learnhub.studio.views.common import STUDIO, course_or_404
 
 def _render_media(course, form, status=200):
     limits = {kind: megabytes(size) for kind, size in size_limits().items()}
-    return render_template("studio/media.html", course=course, form=form, uploads=course_uploads(course),
-                           limits=limits), status
+    return render_template(
+        "studio/media.html", course=course, form=form, uploads=course_uploads(course), limits=limits
+    ), status
 
 
 def _too_large(course):
     form = UploadForm(formdata=None)
-    form.file.errors = [_("The file is larger than %(max)s MB, the most the studio accepts.",
-                          max=megabytes(max(size_limits().values())))]
+    form.file.errors = [
+        _(
+            "The file is larger than %(max)s MB, the most the studio accepts.",
+            max=megabytes(max(size_limits().values())),
+        )
+    ]
     return _render_media(course, form, 413)
 
 
@@ -66,8 +71,10 @@ def media(slug):
         apply_error(form, error)
         return _render_media(course, form, 400)
     db.session.commit()
-    flash(_("“%(name)s” is uploaded. Use it in a lesson as %(path)s.", name=upload.original_name,
-            path=upload.path), "success")
+    flash(
+        _("“%(name)s” is uploaded. Use it in a lesson as %(path)s.", name=upload.original_name, path=upload.path),
+        "success",
+    )
     return redirect(url_for("studio.media", slug=course.slug))
 
 
@@ -77,9 +84,14 @@ def media_file(slug, name):
     course = course_or_404(slug)
     upload = get_upload(course, name)
     # Pictures and videos show in the page; a document downloads under its own name.
-    response = send_file(upload_path(upload), mimetype=upload.mime, conditional=True,
-                         as_attachment=upload.kind == "pdf", download_name=upload.original_name,
-                         max_age=0)
+    response = send_file(
+        upload_path(upload),
+        mimetype=upload.mime,
+        conditional=True,
+        as_attachment=upload.kind == "pdf",
+        download_name=upload.original_name,
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
@@ -98,5 +110,4 @@ def export(slug):
                     archive.write(path, path.relative_to(Path(tmp)).as_posix())
     buffer.seek(0)
     current_app.logger.info("course %s exported by user %s", course.slug, current_user.id)
-    return send_file(buffer, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{course.slug}.zip")
+    return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=f"{course.slug}.zip")

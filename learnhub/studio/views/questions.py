@@ -33,20 +33,23 @@ def question(slug, key, number=None):
     _draft_module, module, revision = _quiz_or_404(course, key)
     if number is not None and not 1 <= number <= len(revision.questions):
         abort(404)
-    form = QuestionForm(data=_question_data(revision.questions[number - 1])
-                        if number is not None and request.method == "GET" else None)
+    form = QuestionForm(
+        data=_question_data(revision.questions[number - 1]) if number is not None and request.method == "GET" else None
+    )
     if form.validate_on_submit():
         try:
-            authoring.save_question(current_user, course, key, number, form.kind.data, form.text.data,
-                                    form.choices(), form.explanation.data)
+            authoring.save_question(
+                current_user, course, key, number, form.kind.data, form.text.data, form.choices(), form.explanation.data
+            )
         except DomainError as error:
             refuse(form, error, aliases={"choices": "choice1"})
         else:
             db.session.commit()
             flash(_("The question is saved in the draft."), "success")
             return redirect(url_for("studio.module", slug=course.slug, key=key) + "#questions")
-    return render_template("studio/question.html", course=course, module=module, revision=revision,
-                           form=form, number=number), 400 if request.method == "POST" else 200
+    return render_template(
+        "studio/question.html", course=course, module=module, revision=revision, form=form, number=number
+    ), 400 if request.method == "POST" else 200
 
 
 @role_required(*STUDIO)
@@ -55,9 +58,13 @@ def question_action(slug, key, number, action):
     _quiz_or_404(course, key)
     check_form()
     if action == "delete":
-        work, success = (lambda: authoring.delete_question(current_user, course, key, number),
-                         _("The question is deleted from the draft."))
+        work, success = (
+            lambda: authoring.delete_question(current_user, course, key, number),
+            _("The question is deleted from the draft."),
+        )
     else:
-        work, success = (lambda: authoring.move_question(current_user, course, key, number,
-                                                         1 if action == "down" else -1), None)
+        work, success = (
+            lambda: authoring.move_question(current_user, course, key, number, 1 if action == "down" else -1),
+            None,
+        )
     return run_action(work, success, url_for("studio.module", slug=course.slug, key=key) + "#questions")

@@ -29,14 +29,23 @@ def editors(slug):
             db.session.commit()
             flash(_("%(name)s can now edit this course.", name=other.name), "success")
             return redirect(url_for("studio.editors", slug=course.slug))
-    return render_template("studio/editors.html", course=course, form=form, action_form=ActionForm(),
-                           editors=studio.editors(course), draft=studio.get_draft(course),
-                           can_manage=studio.can_manage_editors(current_user, course)), status
+    return render_template(
+        "studio/editors.html",
+        course=course,
+        form=form,
+        action_form=ActionForm(),
+        editors=studio.editors(course),
+        draft=studio.get_draft(course),
+        can_manage=studio.can_manage_editors(current_user, course),
+    ), status
 
 
 @role_required(*STUDIO)
 def remove_editor(slug, user_id):
     course = course_or_404(slug)
     check_form()
-    return run_action(lambda: studio.remove_editor(current_user, course, user_id),
-                      _("The co-trainer is removed."), url_for("studio.editors", slug=course.slug))
+    return run_action(
+        lambda: studio.remove_editor(current_user, course, user_id),
+        _("The co-trainer is removed."),
+        url_for("studio.editors", slug=course.slug),
+    )
