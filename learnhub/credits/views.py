@@ -28,7 +28,8 @@ ENTRIES_PER_PAGE = 50
 def _record_context(person):
     account = credits.get_account(person)
     year = _year()
-    total_credits, total_minutes = credits.balance(account)
+    # The totals are those of the rows listed (every page of them): of the year when one is chosen.
+    total_credits, total_minutes = credits.shown_totals(account, year)
     page = db.paginate(
         credits.entries_query(account, year), page=page_number(), per_page=ENTRIES_PER_PAGE, error_out=False
     )
@@ -105,5 +106,5 @@ def reverse(user_id, entry_id):
 
 def home_account(user):
     """The home page's section: my credits and hours."""
-    credits_total, minutes = credits.balance(credits.get_account(user))
+    credits_total, minutes = credits.shown_totals(credits.get_account(user))
     return {"credits": credits_total, "minutes": minutes}
