@@ -96,6 +96,9 @@ class Config:
     # share of it was played. (Tests and a trial may lower them; 0 turns the check off.)
     LESSON_READ_SHARE = float(os.environ.get("LESSON_READ_SHARE", 0.6))
     VIDEO_PLAYED_SHARE = float(os.environ.get("VIDEO_PLAYED_SHARE", 0.9))
+    # Quizzes (learning/quiz.py): attempts a day at one quiz, and the wait after a failed one (0: none).
+    QUIZ_ATTEMPTS_PER_DAY = int(os.environ.get("QUIZ_ATTEMPTS_PER_DAY", 3))
+    QUIZ_COOLDOWN_MINUTES = int(os.environ.get("QUIZ_COOLDOWN_MINUTES", 5))
 
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
@@ -128,10 +131,12 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     TASK_QUEUE_URL = "memory://"
-    # Most tests are about what learning pays, not how long it took: the study-time checks
-    # are on in tests/learning/test_study.py and the browser journeys.
+    # Most tests are about what learning pays, not how long it took or how often a quiz is
+    # tried: those checks are on in tests/learning/test_study.py, test_quiz.py and the journeys.
     LESSON_READ_SHARE = 0
     VIDEO_PLAYED_SHARE = 0
+    QUIZ_ATTEMPTS_PER_DAY = 0
+    QUIZ_COOLDOWN_MINUTES = 0
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 

@@ -17,7 +17,7 @@ from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import award
 from learnhub.extensions import db
-from learnhub.learning import study
+from learnhub.learning import papers, study
 from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt
 from learnhub.learning.signals import course_completed, enrolled, module_completed
 
@@ -336,19 +336,15 @@ def submit_quiz(user, course, module, revision, answers, opened=None):
     left = attempts_left(user, module, revision)
     if left == 0:
         raise DomainError(_("You have used all your attempts at this quiz."))
-    chosen, correct_count = {}, 0
-    for question in revision.questions:
-        picked = _parse_choice_ids(answers.get(str(question.id), []))
-        valid = {choice.id for choice in question.choices}
-        if not picked:
-            raise DomainError(_("Answer every question before you submit."), "answers")
-        if not set(picked) <= valid:
-            raise DomainError(_("An answer was not one of the choices. Reload the quiz and try again."))
-        if question.kind != "multiple" and len(picked) > 1:
-            raise DomainError(_("Choose one answer for each single-choice question."), "answers")
-        chosen[str(question.id)] = sorted(set(picked))
-        if set(picked) == {choice.id for choice in question.choices if choice.is_correct}:
-            correct_count += 1
+    papers.check_may_attempt(user, module, _now())
+    paper = papers.paper_for(user, revision, attempts_used(user, module) + 1)
+    picked = {str(question.id): _parse_choice_ids(answers.get(str(question.id), [])) for question, _c in paper}
+    chosen = papers.ensure_answers_fit(paper, picked)
+    correct_count = sum(
+        1
+        for question, _choices in paper
+        if set(chosen[str(question.id)]) == {choice.id for choice in question.choices if choice.is_correct}
+    )
     total = len(revision.questions) or 1
     score = correct_count * 100 // total
     is_passed = score >= (revision.pass_mark or 0)
@@ -357,6 +353,7 @@ def submit_quiz(user, course, module, revision, answers, opened=None):
         module_id=module.id,
         revision_id=revision.id,
         answers=chosen,
+        paper=papers.as_stored(paper),
         score=score,
         is_passed=is_passed,
         submitted_at=_now(),
