@@ -257,3 +257,25 @@ def test_learners_filter_by_union_and_its_subtree(client, auth, signed_in, studi
     assert f'value="{tree.prov_b.id}"' in page  # a union above a learner's can be chosen too
     csv = client.get(f"/studio/{course.slug}/learners.csv?org={tree.prov_b.id}").get_data(as_text=True)
     assert "学员wb" in csv and "学员wa" not in csv and csv.startswith("\ufeff")
+
+
+def test_the_learners_page_says_what_each_average_averages(client, signed_in, studio_course, make_user):
+    course = studio_course()
+    publishing.publish(signed_in, course)
+    quiz, revision = dict((m.key, (m, r)) for m, r in course_modules(course))["check"]
+    for username, tries in (("wa", (False, True)), ("wb", (True,))):
+        worker = make_user(username, name=f"学员{username}")
+        learning.enrol(worker, course)
+        for right in tries:
+            answers = {key[1:]: picked for key, picked in quiz_answers(revision, right=right).items()}
+            learning.submit_quiz(worker, course, quiz, revision, answers)
+    db.session.commit()
+    page = client.get(f"/studio/{course.slug}/learners").get_data(as_text=True)
+    module_row = re.search(r"<td class=\"wrap\">小测验</td>.*?</tr>", page, re.S).group(0)
+    best, attempts = re.findall(r'<td class="num">(\d+)%<br><span class="meta">([^<]*)</span>', module_row)
+    # One failed attempt (0%) and two passed (100%): 67% of three attempts; each learner's best
+    # is 100%, and the average of the learners' rows is the module's average of best scores.
+    assert best == ("100", "of 2 learners") and attempts == ("67", "of 3 attempts")
+    learner_scores = re.findall(r'<td class="num">(\d+)%<br><span class="meta">([^<]*)</span></td><td>', page)
+    assert learner_scores == [("100", "over 1 of 1 quizzes")] * 2
+    assert sum(int(score) for score, _n in learner_scores) / len(learner_scores) == int(best[0])
