@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from learnhub.accounts.services import get_person_in_scope
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
+from learnhub.core.hours import Hours
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -59,9 +60,17 @@ def record():
 def record_csv():
     year = _year()
     entries = db.session.scalars(credits.entries_query(credits.get_account(current_user), year))
-    rows = [[_("Date"), _("What"), _("Details"), _("Credits"), _("Minutes")]]
+    # Hours as the page shows them (core.hours), so the sheet's sum is the page's total; minutes exact.
+    rows = [[_("Date"), _("What"), _("Details"), _("Credits"), _("Hours"), _("Minutes")]]
     rows += [
-        [entry.created_at.date().isoformat(), str(entry.kind_label), entry.note, entry.credits, entry.minutes]
+        [
+            entry.created_at.date().isoformat(),
+            str(entry.kind_label),
+            entry.note,
+            entry.credits,
+            Hours.of(entry.minutes).value,
+            entry.minutes,
+        ]
         for entry in entries
     ]
     name = f"learning-record-{year or 'all'}.csv"

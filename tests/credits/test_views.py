@@ -117,6 +117,13 @@ def test_the_records_totals_are_the_sums_of_its_rows_as_shown(client, auth, make
     # The course's own entry pays nothing beyond its modules: said in words, not 0 / 0.
     assert "学分和学时已由各单元计入" in page
     assert ">0</td>" not in page
+    # The CSV holds the same hours: a spreadsheet's sum of the column is the page's total.
+    import csv
+    import io
+
+    sheet = list(csv.reader(io.StringIO(client.get("/me/record.csv").get_data(as_text=True)[1:])))
+    hours = sheet[0].index("学时")
+    assert sum(Decimal(row[hours]) for row in sheet[1:]) == total_hours
 
 
 def test_a_years_record_totals_that_year(client, auth, make_user):
