@@ -219,3 +219,19 @@ def export(org_id, name, fmt):
 def home_headline(user):
     """The admin's home section: this month's figures of their union."""
     return {"headline": figures.headline(db.session, user.org, today())}
+
+
+def home_required(user):
+    """The worker's home section: what their unions require of them."""
+    return {"asked": required.requirements_of(user, today())}
+
+
+def course_required(user, course):
+    """Beside a course: whether the worker's union requires it, and by when."""
+    asked = next((a for a in required.requirements_of(user, today()) if a.requirement.course_id == course.id), None)
+    return {"asked": asked} if asked is not None else None
+
+
+def record_required(user):
+    """In a worker's learning record: the required courses, met or not."""
+    return {"asked": required.requirements_of(user, today())}
