@@ -66,6 +66,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "learnhub")
+    # How many proxies in front of the app append to X-Forwarded-For / -Proto (docs/deploy.md):
+    # 1 behind one load balancer. 0 ignores those headers: anyone could write them.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", 0))
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 10 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
     REGISTER_LIMIT_PER_ADDRESS = "20 per hour"

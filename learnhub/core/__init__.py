@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from werkzeug.middleware.proxy_fix import ProxyFix
+
 
 def init_app(app):
     """Bind the extensions, request guards and page layout, and add core's own pages and commands."""
@@ -23,6 +25,11 @@ def init_app(app):
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.extensions import csrf, db, limiter, login_manager, migrate
 
+    if app.config.get("TRUSTED_PROXY_HOPS"):
+        # The client's address and scheme as the trusted balancer saw them: rate limits key on
+        # the address, and without this every user behind the balancer shares one.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     init_db(app)
     inputs.init_app(app)  # before any blueprint adds a route: it bounds <int:> ids
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
