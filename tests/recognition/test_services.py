@@ -184,6 +184,19 @@ def test_a_reviewer_outside_the_subtree_cannot_see_or_decide(applied, make_user,
     assert db.session.scalars(recognition.review_query(stranger)).all() == []
 
 
+def test_an_applicant_promoted_to_admin_cannot_decide_their_own_application(applied, worker):
+    worker.role = "admin"  # of their own enterprise union, which contains them
+    db.session.flush()
+    for decide in (recognition.approve, lambda a, app: recognition.reject(a, app, "不行")):
+        with pytest.raises(NotFound):
+            decide(worker, applied)
+    with pytest.raises(NotFound):
+        recognition.get_application_in_scope(worker, applied.id)
+    assert applied.status == "submitted" and _entries(worker, "recognition") == []
+    assert db.session.scalars(recognition.review_query(worker, "all")).all() == []
+    assert recognition.waiting_count(worker) == 0
+
+
 def test_rejecting_needs_a_reason_and_lets_the_worker_apply_again(applied, admin, worker):
     with pytest.raises(DomainError):
         recognition.reject(admin, applied, "  ")
