@@ -270,8 +270,21 @@ def get_person_in_scope(admin, user_id):
 
 
 def _not_myself(admin, person):
+    """Refuse unless `person` stands strictly below `admin`.
+
+    Not themself, and not another admin of the same union (a peer could otherwise reset their
+    password and take the account over); admins above are outside the subtree already.
+    """
     if person.id == admin.id:
         raise DomainError(_("You cannot change your own role, union or status here."))
+    if person.role == "admin" and person.org_id == admin.org_id:
+        raise DomainError(_("Another admin of your own union is managed by an admin of a union above."))
+
+
+def _stays_below(admin, role, org):
+    # What a change leaves behind must stand below its author too: no new peer admins.
+    if role == "admin" and org.id == admin.org_id:
+        raise DomainError(_("Another admin of your own union is managed by an admin of a union above."), "role")
 
 
 def change_role(admin, person, role):
@@ -283,6 +296,7 @@ def change_role(admin, person, role):
         check_enterprise(person.org)
         if person.occupation is None:
             raise DomainError(_("Set this person's occupation before making them a worker."), "role")
+    _stays_below(admin, role, person.org)
     before = person.role
     person.role = role
     audit.record(admin, "person.role", "user", person.id, person.org.path, before=before, after=role)
@@ -295,6 +309,7 @@ def move_person(admin, person, org_id):
     org = get_org_in_scope(org_id, admin.org)
     if person.role == "worker":
         check_enterprise(org)
+    _stays_below(admin, person.role, org)
     before = person.org
     person.org = org
     # Both unions' admins see the move: it is recorded under the union the person left too.
