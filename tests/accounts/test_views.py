@@ -134,6 +134,21 @@ def test_twenty_wrong_passwords_are_throttled_but_not_forever(app, client, auth,
     )
 
 
+@pytest.mark.parametrize(
+    "spelling",
+    ["+86 199-0000-0005", "＋８６ １９９ ００００ ０００５", "199 0000 0005", "li.ming", "LI.MING"],
+)
+def test_the_per_account_limit_holds_however_the_login_is_spelt(app, client, auth, make_user, spelling):
+    make_user("li.ming", phone="19900000005")
+    for i in range(10):
+        assert auth.login("19900000005", f"wrong-{i}").status_code == 200
+    # From another address, so that only the per-account limit can answer.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.3"
+    data = {"csrf_token": csrf_token(other), "login": spelling, "password": PASSWORD}
+    assert other.post("/login", data=data).status_code == 429
+
+
 def test_successful_logins_are_not_counted(client, auth, make_user):
     make_user("li.ming")
     for _ in range(15):

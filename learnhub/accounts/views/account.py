@@ -14,7 +14,17 @@ from learnhub.orgs.services import OrgChoiceNeeded, choose_org, org_label
 
 
 def _login_key():
-    return "login:" + clean_line(request.form.get("login", "")).lower()[:40]
+    # Keyed on who is meant, not on how it was typed: the account when one matches (by phone
+    # or username alike), else the login as authentication normalises it.
+    login = request.form.get("login", "")
+    user = accounts.find_by_login(login)
+    if user is not None:
+        return f"login:user:{user.id}"
+    try:
+        kind, value = accounts.split_login(login)
+    except DomainError:
+        kind, value = "raw", clean_line(login).lower()
+    return f"login:{kind}:{value[:40]}"
 
 
 def _failed(response):
