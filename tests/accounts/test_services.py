@@ -209,3 +209,29 @@ def test_an_admin_manages_only_people_below_their_own_standing(make_user, tree):
     accounts.set_active(admin, trainer, False)
     assert not trainer.is_active_account
 
+
+def test_every_login_path_costs_the_same_hashing(make_user, monkeypatch):
+    from learnhub.accounts import passwords
+
+    make_user("li.ming")
+    pending = make_user("wang.fang")
+    pending.password_hash = passwords.hash_initial_password("abcdefghjk")
+    pending.must_change_password = True
+    db.session.flush()
+    real = passwords.check_password_hash
+    methods = []
+
+    def counting(pwhash, password):
+        methods.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    monkeypatch.setattr(passwords, "check_password_hash", counting)
+    costs = {}
+    for login in ("nobody", "li.ming", "wang.fang"):
+        methods.clear()
+        with pytest.raises(DomainError):
+            accounts.authenticate(login, "wrong-password-1")
+        costs[login] = sorted(methods)
+    # An unknown account, a chosen password and a pending one-time password: the same work.
+    assert costs["nobody"] == costs["li.ming"] == costs["wang.fang"]
+    assert passwords.INITIAL_PASSWORD_HASH in costs["nobody"]
