@@ -97,7 +97,19 @@ def register_worker(*, login, name, org, occupation, skill_level, password, cons
     kind, value = split_login(login)
     username = value if kind == "username" else None
     phone = value if kind == "phone" else None
-    _check_unique(username=username, phone=phone)
+    try:
+        _check_unique(username=username, phone=phone)
+    except DomainError as error:
+        if error.field != "phone":
+            raise
+        # Neutral: not "this number has an account" to whoever types it (the owner is told by
+        # the SMS check when it comes; until then the registration limit bounds the asking).
+        raise DomainError(
+            _(
+                "This phone number cannot be registered here. Sign in if you have an account, or ask your union for help."
+            ),
+            "phone",
+        ) from None
     check_password_rule(password, username, phone)
     user = User(
         username=username,

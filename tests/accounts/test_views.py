@@ -52,6 +52,20 @@ def test_register_shows_errors_beside_fields(auth, tree):
     assert "login-error" in html or "password2-error" in html
 
 
+def test_every_registration_attempt_counts_toward_the_limit(auth, tree, make_user):
+    make_user("li.ming", phone="13812345678")
+    # Someone trying phone numbers to learn who has an account: refused attempts count too.
+    statuses = [auth.post("/register", _register_form(tree, login="13812345678")).status_code for _ in range(21)]
+    assert statuses[:20].count(429) == 0 and statuses[20] == 429
+
+
+def test_a_phone_number_with_an_account_is_answered_neutrally(auth, tree, make_user):
+    make_user("li.ming", phone="13812345678")
+    html = auth.post("/register", _register_form(tree)).get_data(as_text=True)
+    assert "这个手机号已经注册过账号" not in html and "already exists" not in html
+    assert 'aria-invalid="true"' in html
+
+
 def test_worker_cannot_register_as_admin(auth, tree):
     auth.post("/register", _register_form(tree, role="admin", org_id=str(tree.city_a.id), org_query="造船"))
     user = db.session.scalars(db.select(User)).one()

@@ -39,11 +39,9 @@ def _begin_session(user):
     session.permanent = True
 
 
-@limiter.limit(
-    lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 302,
-)
+# Every attempt counts, refused ones too: otherwise the answers would tell, without limit,
+# which phone numbers and usernames have an account.
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
