@@ -80,8 +80,12 @@ class Config:
     CREDENTIAL_KEY_PATH = os.environ.get("CREDENTIAL_KEY_PATH")
     CREDENTIAL_ISSUER_NAME = os.environ.get("CREDENTIAL_ISSUER_NAME", "LearnHub 职工学习网")
     # The address credentials and their QR codes point to, e.g. https://learnhub.example.cn;
-    # unset, the address of the request is used.
+    # required in production. When set, requests for any other host are refused (Flask's
+    # TRUSTED_HOSTS, derived from it in core unless given); unset (development), the request's.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    TRUSTED_HOSTS = (
+        [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",")] if os.environ.get("TRUSTED_HOSTS") else None
+    )
     PRIOR_LEARNING_MAX_BYTES = 6 * 1024 * 1024
     # Studio: uploads are checked by content; each kind has its own size limit.
     STUDIO_UPLOAD_FOLDER = os.environ.get("STUDIO_UPLOAD_FOLDER")  # default <instance>/uploads
@@ -112,6 +116,11 @@ class ProductionConfig(Config):
     def __init__(self):
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production")
+        # Signed credentials name this address; without it they would name whatever Host a
+        # request claimed (and requests for other hosts are refused: core derives TRUSTED_HOSTS).
+        if not os.environ.get("PUBLIC_BASE_URL"):
+            raise RuntimeError("PUBLIC_BASE_URL must be set in production, e.g. https://learnhub.example.cn")
+        self.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
 
 
 class TestConfig(Config):

@@ -26,6 +26,7 @@ def test_production_cookies_are_secure(monkeypatch):
     from config import ProductionConfig
 
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://learnhub.example.cn")
     config = ProductionConfig()
     assert config.SESSION_COOKIE_SECURE is True and config.FORCE_HTTPS is True
     monkeypatch.delenv("SECRET_KEY")
@@ -154,3 +155,21 @@ def test_the_default_trusts_no_proxy():
     from config import Config
 
     assert Config.TRUSTED_PROXY_HOPS == 0
+
+
+def test_production_needs_its_public_address_and_answers_only_to_it(monkeypatch):
+    from config import ProductionConfig, TestConfig
+    from learnhub import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(RuntimeError):
+        ProductionConfig()
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://learnhub.example.cn/")
+    ProductionConfig()
+    # Requests for any other host are refused before a view runs.
+    config = type("PublicConfig", (TestConfig,), {"PUBLIC_BASE_URL": "https://learnhub.example.cn"})
+    app = create_app(config())
+    client = app.test_client()
+    assert client.get("/nope", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/nope", headers={"Host": "learnhub.example.cn"}).status_code == 404
