@@ -35,6 +35,9 @@ def test_backup_and_restore_bring_back_the_same_ledger(committed_app, tmp_path):
     assert result.exit_code == 0, result.output
     files = list((tmp_path / "backups").iterdir())
     assert len(files) == 1 and files[0].stat().st_size > 0
+    # Everyone's personal data: readable by its owner only, whatever the umask.
+    assert files[0].stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "backups").stat().st_mode & 0o077 == 0
 
     with app.app_context():  # something goes wrong after the backup
         db.session.execute(db.delete(LedgerEntry))
