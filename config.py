@@ -55,6 +55,8 @@ class Config:
     # accounts.auth touches it once a day, so that 30 days still count from the last visit.
     SESSION_REFRESH_EACH_REQUEST = False
     FORCE_HTTPS = False
+    # Strict-Transport-Security on HTTPS responses; production sends it whoever redirects to HTTPS.
+    HSTS = _env_bool("HSTS", False)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -112,6 +114,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
+    HSTS = True  # also behind a TLS balancer that redirects itself (FORCE_HTTPS=0)
 
     def __init__(self):
         if not os.environ.get("SECRET_KEY"):

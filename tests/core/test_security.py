@@ -173,3 +173,17 @@ def test_production_needs_its_public_address_and_answers_only_to_it(monkeypatch)
     client = app.test_client()
     assert client.get("/nope", headers={"Host": "evil.example"}).status_code == 400
     assert client.get("/nope", headers={"Host": "learnhub.example.cn"}).status_code == 404
+
+
+def test_production_sends_hsts_even_when_the_balancer_redirects(monkeypatch):
+    from config import ProductionConfig, TestConfig
+    from learnhub import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://learnhub.example.cn")
+    assert ProductionConfig.HSTS is True
+    # FORCE_HTTPS=0, as docs/deploy.md advises behind a TLS balancer, behind one proxy hop.
+    config = type("BehindBalancer", (TestConfig,), {"FORCE_HTTPS": False, "HSTS": True, "TRUSTED_PROXY_HOPS": 1})
+    app = create_app(config())
+    response = app.test_client().get("/nope", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "1.2.3.4"})
+    assert "max-age=" in response.headers.get("Strict-Transport-Security", "")
