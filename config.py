@@ -51,6 +51,10 @@ class Config:
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "learnhub_session"
     PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
+    # Checked on the server at every request (accounts.guards): a session unused for the idle
+    # limit, or older than the absolute limit since its login, is over whatever the cookie says.
+    SESSION_IDLE_HOURS = int(os.environ.get("SESSION_IDLE_HOURS", 14 * 24))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", 30 * 24))
     # The cookie is re-signed and sent when the session changes, not on every response;
     # accounts.auth touches it once a day, so that 30 days still count from the last visit.
     SESSION_REFRESH_EACH_REQUEST = False

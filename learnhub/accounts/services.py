@@ -177,8 +177,11 @@ _SESSION_USER = (
 )
 
 
-def load_session_user(token):
-    """The active user holding this session token, or None. One query."""
+def load_session_user(token, max_age=None):
+    """The active user holding this session token, or None. One query.
+
+    A session opened longer than `max_age` (a timedelta) ago is over, however recently used.
+    """
     if not token or len(token) > 100:
         return None
     row = db.session.execute(_SESSION_USER, {"token_hash": LoginSession.hash_token(token)}).first()
@@ -187,9 +190,15 @@ def load_session_user(token):
     session, user = row
     if not user.is_active:
         return None
+    if max_age is not None and _aware(session.created_at) < datetime.now(UTC) - max_age:
+        return None
     session.token = token
     user.current_session = session
     return user
+
+
+def _aware(moment):
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def end_session(user):

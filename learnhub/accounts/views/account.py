@@ -3,6 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
+from learnhub.accounts.guards import mark_seen
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, as_choices, refuse
 from learnhub.core.i18n import gettext as _
@@ -36,6 +37,7 @@ def _begin_session(user):
     session.clear()  # a fresh session at every login
     accounts.start_session(user)
     login_user(user)
+    mark_seen()
     session.permanent = True
 
 
