@@ -209,3 +209,29 @@ def test_names_are_masked_enough_to_match_a_person():
     assert mask_name("阿卜杜拉·艾则孜") == "阿******孜"
     assert mask_name("Li Minghui") == "L. M******"
     assert mask_name("") == ""
+
+
+def test_reversing_a_courses_credits_revokes_its_credential(make_user, tree, credential, holder):
+    from learnhub.credits import services as credits
+    from learnhub.credits.models import Account, LedgerEntry
+
+    admin = make_user("boss", role="admin", org=tree.city_a)
+    entry = db.session.scalars(
+        select(LedgerEntry)
+        .join(Account)
+        .where(Account.user_id == holder.id, LedgerEntry.course_id == int(credential.source_id))
+        .order_by(LedgerEntry.id)
+    ).first()
+    credits.reverse_entry(entry, reason="考试替考", created_by=admin)
+    db.session.refresh(credential)
+    assert credential.is_revoked and credential.revoked_by_id == admin.id and "考试替考" in credential.revoke_reason
+    # Another reversal of the same course changes nothing more.
+    other = db.session.scalars(
+        select(LedgerEntry)
+        .join(Account)
+        .where(Account.user_id == holder.id, LedgerEntry.kind != "reversal", LedgerEntry.id != entry.id)
+    ).first()
+    if other is not None:
+        credits.reverse_entry(other, reason="另一条", created_by=admin)
+        db.session.refresh(credential)
+        assert "考试替考" in credential.revoke_reason
