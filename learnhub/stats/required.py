@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
+from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
@@ -62,6 +63,9 @@ def require_course(admin, course_id, due_on, today):
     requirement = RequiredCourse(org_id=admin.org_id, course_id=course.id, due_on=due_on, created_by_id=admin.id)
     db.session.add(requirement)
     db.session.flush()
+    audit.record(
+        admin, "required.add", "course", course.id, admin.org.path, course=course.title, due_on=due_on.isoformat()
+    )
     return requirement
 
 
@@ -80,6 +84,15 @@ def remove_requirement(admin, requirement_id):
     requirement = db.session.get(RequiredCourse, requirement_id) if requirement_id is not None else None
     if requirement is None or not admin.org.contains(requirement.org):
         raise NotFound(_("Requirement not found."))
+    audit.record(
+        admin,
+        "required.remove",
+        "course",
+        requirement.course_id,
+        requirement.org.path,
+        course=requirement.course.title,
+        due_on=requirement.due_on.isoformat(),
+    )
     db.session.delete(requirement)
     db.session.flush()
     return requirement
