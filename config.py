@@ -45,6 +45,9 @@ class Config:
     MAX_FORM_PARTS = 2000
     IMPORT_MAX_BYTES = 2 * 1024 * 1024
     IMPORT_MAX_ROWS = 5000
+    # What an XLSX may unpack to: 5,000 rows of a worker list are a few MB of XML. A small zip
+    # can hold far more, and parsing 43 MB of it held a worker for 26 s.
+    IMPORT_MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
