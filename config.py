@@ -104,6 +104,15 @@ class Config:
     STUDIO_IMAGE_MAX_WIDTH = 720  # pixels: sharp on a phone, light on a weak network
     STUDIO_LESSON_MAX_CHARS = 20000  # about 60 KB of Chinese: the weight of a worker page
 
+    # Study time as evidence (learning/study.py). The player's heartbeat comes every this many
+    # seconds while a reader is active; each counts at most STUDY_HEARTBEAT_CAP_SECONDS since the one before.
+    STUDY_HEARTBEAT_SECONDS = int(os.environ.get("STUDY_HEARTBEAT_SECONDS", 30))
+    STUDY_HEARTBEAT_CAP_SECONDS = 60
+    # A lesson is done once this share of its reading time was spent on it; a video once this
+    # share of it was played. (Tests and a trial may lower them; 0 turns the check off.)
+    LESSON_READ_SHARE = float(os.environ.get("LESSON_READ_SHARE", 0.6))
+    VIDEO_PLAYED_SHARE = float(os.environ.get("VIDEO_PLAYED_SHARE", 0.9))
+
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25
@@ -141,6 +150,10 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     TASK_QUEUE_URL = "memory://"
+    # Most tests are about what learning pays, not how long it took: the study-time checks
+    # are on in tests/learning/test_study.py and the browser journeys.
+    LESSON_READ_SHARE = 0
+    VIDEO_PLAYED_SHARE = 0
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 

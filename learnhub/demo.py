@@ -145,6 +145,7 @@ def finish_course(user, course):
             answers = {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions}
             learning.submit_quiz(user, course, module, revision, answers)
         else:
+            learning.study_in_full(user, course, module, revision)
             learning.complete_module(user, course, module, revision)
 
 

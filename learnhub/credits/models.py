@@ -61,6 +61,10 @@ class LedgerEntry(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"), unique=True)
     module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id"), index=True)
+    # What was learned, as evidence: the minutes the module or course declares, and those the
+    # learner was measured to spend (None: not measured). `minutes` paid is the lesser.
+    declared_minutes: Mapped[int | None] = mapped_column()
+    measured_minutes: Mapped[int | None] = mapped_column()
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"), index=True)
 
     account: Mapped[Account] = relationship()

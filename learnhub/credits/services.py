@@ -38,12 +38,27 @@ def ensure_account(user):
     return db.session.scalars(select(Account).where(Account.user_id == user.id)).one()
 
 
-def award(user, *, kind, source_type, source_id, credits, minutes, note="", created_by=None, module=None, course=None):
+def award(
+    user,
+    *,
+    kind,
+    source_type,
+    source_id,
+    credits,
+    minutes,
+    note="",
+    created_by=None,
+    module=None,
+    course=None,
+    declared_minutes=None,
+    measured_minutes=None,
+):
     """Pay credits and minutes into `user`'s account, once per (kind, source).
 
-    `module` and `course` link the entry to what was learned. Returns (entry, created). A
-    second call for the same source returns the first entry and writes nothing, even when
-    the two calls race on different servers.
+    `module` and `course` link the entry to what was learned; `declared_minutes` and
+    `measured_minutes` keep the evidence behind `minutes`. Returns (entry, created). A second
+    call for the same source returns the first entry and writes nothing, even when the two
+    calls race on different servers.
     """
     credits = Decimal(credits).quantize(Decimal("0.01"))
     if credits < 0 or minutes < 0:
@@ -62,6 +77,8 @@ def award(user, *, kind, source_type, source_id, credits, minutes, note="", crea
             created_by_id=created_by.id if created_by else None,
             module_id=module.id if module else None,
             course_id=course.id if course else None,
+            declared_minutes=declared_minutes,
+            measured_minutes=measured_minutes,
         )
         .on_conflict_do_nothing(index_elements=list(key))
         .returning(LedgerEntry)

@@ -10,4 +10,7 @@ class ActionForm(Form):
 
 
 class PositionForm(Form):
+    """What the video player reports: where it is, and the ranges played ("0-30,45-60", seconds)."""
+
     position = HiddenField()
+    played = HiddenField()

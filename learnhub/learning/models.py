@@ -43,6 +43,12 @@ class Progress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     position_s: Mapped[int] = mapped_column(default=0)  # where a video was left, in seconds
     best_score: Mapped[int | None] = mapped_column()  # percent, quizzes only
+    # Study time as evidence (learning.study): seconds active on the module as the player's
+    # heartbeats measured them (None: not measured, as for progress older than measuring),
+    # when the last heartbeat came, and the ranges of a video actually played, [[start, end], ...].
+    active_seconds: Mapped[int | None] = mapped_column()
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    played: Mapped[list | None] = mapped_column(JSON)
 
 
 class QuizAttempt(db.Model):

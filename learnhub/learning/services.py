@@ -17,6 +17,7 @@ from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import award
 from learnhub.extensions import db
+from learnhub.learning import study
 from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt
 from learnhub.learning.signals import course_completed, enrolled, module_completed
 
@@ -31,6 +32,11 @@ class NotEnrolled(DomainError):
 
 def _now():
     return datetime.now(UTC)
+
+
+def now():
+    """The time the services go by (tests set it)."""
+    return _now()
 
 
 # ---------------------------------------------------------------- enrolment
@@ -136,8 +142,15 @@ def _open(user, course, module):
 
 
 def open_module(user, course, module):
-    """The player's heartbeat: `user` is in `module` now (progress row, place in the course, active today)."""
-    return _open(user, course, module)[1]
+    """The player's heartbeat: `user` is active in `module` now.
+
+    Opens it (progress row, place in the course, active today) and counts the time since the
+    previous heartbeat as study time (learning.study).
+    """
+    progress = _open(user, course, module)[1]
+    study.add_heartbeat(progress, _now())
+    db.session.flush()
+    return progress
 
 
 def parse_position(value):
@@ -151,26 +164,43 @@ def parse_position(value):
     return seconds
 
 
-def save_position(user, course, module, value):
-    """Remember where a video was left, so that it resumes there."""
+def save_position(user, course, module, value, played=None):
+    """Remember where a video was left (so that it resumes there) and the ranges played so far."""
     if module.kind != "video":
         raise DomainError(_("Only a video has a position."))
     seconds = parse_position(value)
-    progress = open_module(user, course, module)
+    ranges = study.parse_ranges(played) if played else []
+    progress = _open(user, course, module)[1]
     progress.position_s = seconds
+    if ranges:
+        progress.played = study.merge_ranges([*(progress.played or []), *ranges])
     db.session.flush()
     return progress
 
 
-def complete_module(user, course, module, revision):
-    """Mark a lesson or video done; returns True if this call finished it."""
+def study_in_full(user, course, module, revision):
+    """Open the module and record it as studied in full: how the demo's invented learners learn."""
+    study.as_if_studied(open_module(user, course, module), revision)
+    db.session.flush()
+
+
+def complete_module(user, course, module, revision, opened=None):
+    """Mark a lesson or video done, if the evidence says it was studied; True if this call finished it.
+
+    `opened` is the player's note of when its page was opened (learning.study), for readers
+    without JavaScript. Refused with study.NotYet, saying how much is left, before it is enough.
+    """
     if module.kind == "quiz":
         raise DomainError(_("A quiz is finished by passing it."))
-    enrolment, _progress_row = _open(user, course, module)
-    return _finish(user, course, module, revision, enrolment)
+    enrolment, progress = _open(user, course, module)
+    if progress.completed_at is not None:
+        return False
+    measured = study.measured_seconds(progress, user, module, revision, opened, _now())
+    study.check_enough(module, revision, measured)
+    return _finish(user, course, module, revision, enrolment, measured)
 
 
-def _finish(user, course, module, revision, enrolment):
+def _finish(user, course, module, revision, enrolment, measured):
     # The guarded UPDATE lets exactly one of several racing requests finish the module.
     won = (
         db.session.execute(
@@ -188,7 +218,9 @@ def _finish(user, course, module, revision, enrolment):
         source_type="module",
         source_id=module.id,
         credits=revision.credits,
-        minutes=revision.minutes,
+        minutes=study.paid_minutes(revision, measured),
+        declared_minutes=revision.minutes,
+        measured_minutes=None if measured is None else measured // 60,
         note=revision.title[:200],
         module=module,
         course=course,
@@ -290,11 +322,12 @@ def _parse_choice_ids(values):
     return ids
 
 
-def submit_quiz(user, course, module, revision, answers):
+def submit_quiz(user, course, module, revision, answers, opened=None):
     """Score an attempt on the server and record it; passing finishes the module.
 
     `answers` maps question ids (as sent) to lists of choice ids (as sent). Every question
     of this revision must be answered with its own choices, anything else is refused.
+    `opened`: as for complete_module (the time spent on the quiz page is its measured time).
     """
     if module.kind != "quiz":
         raise DomainError(_("This module is not a quiz."))
@@ -332,7 +365,8 @@ def submit_quiz(user, course, module, revision, answers):
     progress.best_score = max(progress.best_score or 0, score)
     db.session.flush()
     if is_passed:
-        _finish(user, course, module, revision, enrolment)
+        measured = study.measured_seconds(progress, user, module, revision, opened, _now())
+        _finish(user, course, module, revision, enrolment, measured)
     return attempt
 
 

@@ -8,6 +8,7 @@ from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db
 from learnhub.learning import services as learning
+from learnhub.learning import study
 from learnhub.learning.forms import ActionForm, PositionForm
 
 bp = Blueprint("learning", "learnhub.learning", template_folder="templates")
@@ -78,7 +79,17 @@ def module(slug, key):
         previous_key=keys[at - 1] if at > 0 else None,
         next_key=keys[at + 1] if at + 1 < len(keys) else None,
         attempts_left=learning.attempts_left(current_user, module, revision) if module.kind == "quiz" else None,
+        opened=_opening(module),
     )
+
+
+def _opening(module):
+    """The note of when this person opened the module: the one they came back with (a finish
+    refused as too early keeps the time already spent), else a new one."""
+    kept = request.args.get("opened", "")
+    if study.seconds_since_opening(current_user, module, kept, learning.now()) is not None:
+        return kept
+    return study.opening_token(current_user, module)
 
 
 @bp.post("/courses/<slug>/<key>/done")
@@ -88,9 +99,12 @@ def done(slug, key):
     module, revision = _module_or_404(course, key)
     _check_form()
     try:
-        learning.complete_module(current_user, course, module, revision)
+        learning.complete_module(current_user, course, module, revision, opened=request.form.get("opened"))
     except learning.NotEnrolled:
         abort(404)  # progress on a course one is not enrolled in: not theirs, as if it did not exist
+    except study.NotYet as error:
+        flash(error.message, "error")
+        return redirect(url_for("learning.module", slug=slug, key=key, opened=request.form.get("opened") or None))
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("learning.module", slug=slug, key=key))
@@ -135,7 +149,7 @@ def position(slug, key):
     if not form.validate_on_submit():
         abort(400)
     try:
-        learning.save_position(current_user, course, module, form.position.data)
+        learning.save_position(current_user, course, module, form.position.data, played=form.played.data)
     except learning.NotEnrolled:
         abort(404)
     except DomainError as error:
@@ -152,7 +166,9 @@ def quiz(slug, key):
     _check_form()
     answers = {name[1:]: request.form.getlist(name) for name in request.form if name.startswith("q")}
     try:
-        attempt = learning.submit_quiz(current_user, course, module, revision, answers)
+        attempt = learning.submit_quiz(
+            current_user, course, module, revision, answers, opened=request.form.get("opened")
+        )
     except learning.NotEnrolled:
         abort(404)
     except DomainError as error:

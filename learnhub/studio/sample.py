@@ -142,4 +142,5 @@ def _demo_learners(course):
                 }
                 learning.submit_quiz(worker, course, module, revision, answers)
             else:
+                learning.study_in_full(worker, course, module, revision)
                 learning.complete_module(worker, course, module, revision)

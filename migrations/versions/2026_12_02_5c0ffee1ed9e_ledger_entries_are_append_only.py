@@ -16,7 +16,7 @@ Careful, for whoever changes ledger_entry later:
   on them.
 
 Revision ID: 5c0ffee1ed9e
-Revises: 3673fb922d6e
+Revises: 7c63a61b7a5c
 Create Date: 2026-12-02 18:35:00
 
 """
@@ -25,7 +25,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5c0ffee1ed9e"
-down_revision = "3673fb922d6e"
+down_revision = "7c63a61b7a5c"
 branch_labels = None
 depends_on = None
 

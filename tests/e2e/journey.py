@@ -82,6 +82,29 @@ class Journey:
 
     # ------------------------------------------------------------------ steps
 
+    def finish_module(self):
+        """Press "I have finished this module" until the site counts it: a lesson wants some time
+        on it first (a few seconds in the journeys, see server.py), and says how much is left."""
+        page = self.page
+        button = page.get_by_role("button", name=self.t("I have finished this module"))
+        title = page.get_by_role("heading", level=1).inner_text()
+        for _attempt in range(30):
+            button.click()
+            page.wait_for_load_state("load")
+            if page.get_by_role("heading", level=1).inner_text() != title or not button.count():
+                return
+            page.wait_for_timeout(1000)
+        raise AssertionError(f"the module {title!r} never counted as finished")
+
+    def nt(self, singular, plural, num, **values):
+        """The plural-aware `t`: the form for `num`, with %(num)d filled in."""
+        text = (
+            self._translations.ngettext(singular, plural, num)
+            if self._translations
+            else (singular if num == 1 else plural)
+        )
+        return text % {"num": num, **values}
+
     def step(self, label):
         """Screenshot, accessibility check and page weight of the page as it is now."""
         page = self.page

@@ -138,7 +138,20 @@ def learn_and_pass(journey, facts):
     expect(page.get_by_role("heading", level=1)).to_have_text(facts.lesson_title)
     journey.step("first lesson")
 
+    # At once: too soon. The page says how much longer to read, and the record does not change.
     page.get_by_role("button", name=t("I have finished this module")).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    told = {
+        journey.nt(
+            "Read on: this lesson counts once you have spent about %(num)d more minute on it.",
+            "Read on: this lesson counts once you have spent about %(num)d more minutes on it.",
+            n,
+        )
+        for n in range(1, 121)
+    }
+    assert page.get_by_role("alert").inner_text().strip() in told
+    journey.step("lesson finished too soon")
+    journey.finish_module()
     expect(page.get_by_role("heading", level=1)).to_have_text(facts.next_title)  # on to the next one
     page.get_by_role("navigation", name=t("You are here")).get_by_role("link", name=facts.title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(facts.title)

@@ -39,15 +39,27 @@
 })();
 (function () {
   "use strict";
-  // Module player: tell the server, once the page has loaded, that this module is open (the
-  // page itself only reads). Without JavaScript, finishing the module records it instead.
+  // Module player: a heartbeat once the page has loaded (it records the opening: the page
+  // itself only reads), then every 30 s (data-heartbeat-every) while the page is visible and its reader did something
+  // (scrolled, touched, typed, played) in the last minute: the server counts that as study time.
+  // Without JavaScript the time since opening counts instead, through the forms' "opened" note.
   document.querySelectorAll("[data-heartbeat-url]").forEach(function (player) {
-    if (!window.fetch) return;
-    window.addEventListener("load", function () {
+    if (!window.fetch || !window.URLSearchParams) return;
+    var lastActive = Date.now();
+    function active() { lastActive = Date.now(); }
+    ["scroll", "touchstart", "keydown", "mousemove", "click"].forEach(function (name) {
+      window.addEventListener(name, active, {passive: true});
+    });
+    function beat() {
       var body = new URLSearchParams({csrf_token: player.dataset.csrf});
       fetch(player.dataset.heartbeatUrl, {method: "POST", body: body, credentials: "same-origin"})
         .catch(function () {});
-    });
+    }
+    window.addEventListener("load", beat);
+    setInterval(function () {
+      var playing = Array.prototype.some.call(document.querySelectorAll("video"), function (v) { return !v.paused; });
+      if (document.visibilityState === "visible" && (playing || Date.now() - lastActive < 60000)) beat();
+    }, 1000 * (parseInt(player.dataset.heartbeatEvery, 10) || 30));
   });
   // Video player: resume where I stopped, and save the position every 15 seconds and on pause.
   document.querySelectorAll("video[data-position-url]").forEach(function (video) {
@@ -56,11 +68,19 @@
     video.addEventListener("loadedmetadata", function () {
       if (start > 0 && start < video.duration - 5) video.currentTime = start;
     });
+    // The ranges actually played, not the position: dragging to the end plays nothing.
+    function played() {
+      var parts = [];
+      for (var i = 0; i < video.played.length; i++) {
+        parts.push(video.played.start(i).toFixed(1) + "-" + video.played.end(i).toFixed(1));
+      }
+      return parts.filter(function (p) { var r = p.split("-"); return Number(r[0]) < Number(r[1]); }).join(",");
+    }
     function save() {
       var seconds = Math.floor(video.currentTime || 0);
       if (seconds === last || !window.fetch) return;
       last = seconds;
-      var body = new URLSearchParams({position: String(seconds), csrf_token: video.dataset.csrf});
+      var body = new URLSearchParams({position: String(seconds), played: played(), csrf_token: video.dataset.csrf});
       fetch(video.dataset.positionUrl, {method: "POST", body: body, credentials: "same-origin"})
         .catch(function () { last = -1; });
     }
