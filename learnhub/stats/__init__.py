@@ -5,7 +5,7 @@ def init_app(app):
     """Register the statistics pages, menu item, admin's home section, `flask stats`, receivers and tasks."""
     from huey import crontab
 
-    from learnhub.core import nav, tasks
+    from learnhub.core import audit, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.stats import cli, headcounts, subscribers, views
     from learnhub.stats.views import dashboards
@@ -17,6 +17,9 @@ def init_app(app):
     nav.add_home_section(app, "stats/_home_required.html", roles={"worker"}, order=18, context=dashboards.home_required)
     nav.add_to_slot(app, "course_page", "stats/_course_required.html", context=dashboards.course_required)
     nav.add_to_slot(app, "learning_record", "stats/_record_required.html", context=dashboards.record_required)
+    audit.register_actions(
+        app, {"required.add": _l("Required course added"), "required.remove": _l("Required course removed")}
+    )
     subscribers.connect()
     tasks.add_task(
         app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, select
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
+from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
@@ -78,6 +79,9 @@ def require_course(admin, course_id, due_on, today, occupations=(), skill_levels
     )
     db.session.add(requirement)
     db.session.flush()
+    audit.record(
+        admin, "required.add", "course", course.id, admin.org.path, course=course.title, due_on=due_on.isoformat()
+    )
     return requirement
 
 
@@ -96,6 +100,15 @@ def remove_requirement(admin, requirement_id):
     requirement = db.session.get(RequiredCourse, requirement_id) if requirement_id is not None else None
     if requirement is None or not admin.org.contains(requirement.org):
         raise NotFound(_("Requirement not found."))
+    audit.record(
+        admin,
+        "required.remove",
+        "course",
+        requirement.course_id,
+        requirement.org.path,
+        course=requirement.course.title,
+        due_on=requirement.due_on.isoformat(),
+    )
     db.session.delete(requirement)
     db.session.flush()
     return requirement

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from learnhub.core.db import read_session
 from learnhub.core.i18n import gettext as _
-from learnhub.core.inputs import page_number
+from learnhub.core.inputs import page_number, query_args
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.stats import breakdowns, charts, figures, required, roster, sheets
@@ -173,7 +173,7 @@ def _too_long_for_xlsx(org, name):
     if name == "workforce":
         stmt, back = (
             roster.roster_query(org, today(), **roster_filters()[1]),
-            url_for("stats.workforce", org_id=org.id, **{k: v for k, v in request.args.items() if v}),
+            url_for("stats.workforce", org_id=org.id, **query_args()),
         )
     elif name == "not-finished":
         requirement = required.get_requirement(org, request.args.get("requirement"))
