@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.services import catalogue_query, get_visible_course
-from learnhub.core.inputs import page_number
+from learnhub.core.inputs import page_number, query_args
 from learnhub.extensions import db
 
 bp = Blueprint("catalog", "learnhub.catalog", template_folder="templates")
@@ -30,7 +30,7 @@ def catalogue():
         per_page=PER_PAGE,
         error_out=False,
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = query_args("page")
     return render_template("catalog/catalogue.html", form=form, page=page, args=args)
 
 

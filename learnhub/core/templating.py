@@ -14,6 +14,7 @@ from babel import numbers
 from flask import current_app, url_for
 from flask_babel import get_locale
 
+from learnhub.core import vocab
 from learnhub.core.hours import as_hours
 
 
@@ -32,6 +33,8 @@ def init_app(app):
 
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["credits"] = format_credits
+    app.jinja_env.filters["occupation_label"] = vocab.occupation_label
+    app.jinja_env.filters["skill_level_label"] = vocab.skill_level_label
     app.jinja_env.filters["hours"] = format_hours
 
 

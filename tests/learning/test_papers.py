@@ -87,3 +87,22 @@ def test_a_failed_attempt_waits_a_while_and_a_day_allows_three(paced, make_user,
         attempt()
     paced["now"] += timedelta(hours=15)  # the next morning in Beijing
     assert attempt().is_passed is False
+
+
+def test_a_quiz_passed_too_fast_is_flagged_for_the_union(app, make_user, make_course, monkeypatch):
+    from learnhub.core.audit import AuditEvent
+
+    clock = {"now": datetime(2026, 12, 2, 1, 0, tzinfo=UTC)}
+    monkeypatch.setattr(learning, "_now", lambda: clock["now"])
+    worker = make_user("quick-worker")
+    course = make_course("quick")
+    module, revision = _quiz(course)
+    learning.enrol(worker, course)
+    learning.open_module(worker, course, module)  # the quiz page's first heartbeat
+    clock["now"] += timedelta(seconds=8)
+    learning.open_module(worker, course, module)
+    right = quiz_answers(revision)
+    learning.submit_quiz(worker, course, module, revision, {k[1:]: v for k, v in right.items()})
+    [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "learning.quick_pass")).all()
+    assert event.details["seconds"] == 8 and event.details["questions"] == 2
+    assert event.org_path == worker.org.path  # the admins of the worker's union read it
