@@ -2,9 +2,11 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from learnhub.credits import services as credits
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
 from learnhub.stats.headcounts import count_everyone
@@ -330,8 +332,6 @@ def test_recognitions_approved_are_counted_in_the_subtree(client, admin_of, tree
 
 def _hours_column(table_html):
     """The 'Hours earned' cells of a data table, as numbers."""
-    from decimal import Decimal
-
     head = re.findall(r"<th scope=\"col\"[^>]*>([^<]*)</th>", table_html)
     column = head.index("获得学时")
     rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table_html, re.S)
@@ -341,8 +341,6 @@ def _hours_column(table_html):
 def test_the_dashboards_hours_are_the_sums_of_its_rows_as_shown(
     client, admin_of, tree, make_user, make_course, learn, make_org
 ):
-    from decimal import Decimal
-
     course = make_course(modules=(("a", "lesson", "0.5", 50),))  # 50 minutes: 0.8 h shown
     third = make_org("第三厂工会", "enterprise", tree.city_a)
     for index, org in enumerate((tree.ent_a1, tree.ent_a2, third)):
@@ -365,3 +363,19 @@ def test_the_dashboards_hours_are_the_sums_of_its_rows_as_shown(
     # The roster's people show the hours their records total.
     roster = client.get(f"/stats/{tree.city_a.id}/roster").get_data(as_text=True)
     assert roster.count('<td class="num">0.8</td>') == 3
+
+
+def test_a_roster_row_shows_the_hours_the_persons_record_totals(
+    client, auth, admin_of, tree, make_user, make_course, learn
+):
+    course = make_course(modules=tuple((key, "lesson", "0.5", 50) for key in "abc"))  # 3 x 0.8 h
+    worker = make_user("w1", org=tree.ent_a1, name="赵大勇")
+    learn(worker, course)
+    admin_of(tree.city_a)
+    roster = client.get(f"/stats/{tree.city_a.id}/roster").get_data(as_text=True)
+    row = re.search(r"赵大勇.*?</tr>", roster, re.S).group(0)
+    assert '<td class="num">2.4</td>' in row  # the sum of the record's rows, not 150 minutes rounded (2.5)
+    export = list(csv.reader(io.StringIO(client.get(f"/stats/{tree.city_a.id}/export/workforce.csv").text[1:])))
+    assert export[1][export[0].index("学时")] == "2.4"
+    # …which is what the worker's record totals (credits.shown_totals, the record page's totals).
+    assert credits.shown_totals(credits.get_account(worker))[1].value == Decimal("2.4")
