@@ -175,6 +175,18 @@ def shown_totals(account, year=None):
     return Decimal(credits).quantize(Decimal("0.01")), Hours(shown)
 
 
+def course_totals(account, course_id):
+    """(credits, Hours) the account's entries of one course come to, corrections included, as shown."""
+    if account is None:
+        return Decimal("0.00"), Hours()
+    credits, shown = db.session.execute(
+        select(
+            func.coalesce(func.sum(LedgerEntry.credits), 0), func.coalesce(func.sum(tenths_sql(LedgerEntry.minutes)), 0)
+        ).where(LedgerEntry.account_id == account.id, LedgerEntry.course_id == course_id)
+    ).one()
+    return Decimal(credits).quantize(Decimal("0.01")), Hours(shown)
+
+
 def entries_query(account, year=None):
     """A SELECT of the account's entries, newest first, optionally of one calendar year (UTC)."""
     stmt = select(LedgerEntry).where(LedgerEntry.account_id == (account.id if account else -1))
