@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.services import catalogue_query, get_visible_course
+from learnhub.core.i18n import current_language
 from learnhub.core.inputs import page_number, query_args
 from learnhub.extensions import db
 
@@ -25,6 +26,7 @@ def catalogue():
             occupation=form.occupation.data,
             level=form.level.data,
             for_you=form.for_you.data,
+            language=current_language(),
         ),
         page=page_number(),
         per_page=PER_PAGE,

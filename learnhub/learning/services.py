@@ -457,9 +457,10 @@ def continue_learning(user, limit=3):
     ).all()
 
 
-def suggestions(user, limit=5):
-    """Courses for my trade and level that I have not started yet."""
+def suggestions(user, limit=5, language=None):
+    """Courses for my trade and level that I have not started yet, those in `language` first."""
     from learnhub.catalog.services import catalogue_query
 
     started = select(Enrolment.course_id).where(Enrolment.user_id == user.id)
-    return db.session.scalars(catalogue_query(user, for_you=True).where(Course.id.not_in(started)).limit(limit)).all()
+    stmt = catalogue_query(user, for_you=True, language=language).where(Course.id.not_in(started))
+    return db.session.scalars(stmt.limit(limit)).all()

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from learnhub.catalog.models import ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import current_language
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import course_totals, get_account, shown_totals
 from learnhub.extensions import db
@@ -238,4 +239,4 @@ def home_continuing(user):
 
 def home_suggestions(user):
     """The home page's section: courses for my trade and level that I have not taken up."""
-    return {"suggestions": learning.suggestions(user)}
+    return {"suggestions": learning.suggestions(user, language=current_language())}
