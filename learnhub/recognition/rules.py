@@ -129,6 +129,7 @@ class Progress:
         return {
             "credits": str(self.credits),
             "minutes": self.minutes,
+            "tenths": self.hours.tenths,  # the hours as shown: the sum of the counted entries'
             "courses": [[c.slug for c in g.courses] for g in self.groups if g.is_done],
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
