@@ -7,7 +7,7 @@ def init_app(app):
 
     from learnhub.core import audit, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.stats import cli, headcounts, subscribers, views
+    from learnhub.stats import cli, headcounts, required, subscribers, views
     from learnhub.stats.views import dashboards
 
     app.register_blueprint(views.bp)
@@ -24,3 +24,4 @@ def init_app(app):
     tasks.add_task(
         app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")
     )
+    tasks.add_task(app, required.tell_the_asked)

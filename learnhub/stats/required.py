@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import and_, func, select
 
 from learnhub.accounts.models import User
@@ -15,11 +16,13 @@ from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
+from learnhub.notify.services import notify
 from learnhub.orgs.models import Org
 from learnhub.stats.figures import child_map, children_of, in_subtree
 from learnhub.stats.models import RequiredCourse
@@ -211,3 +214,29 @@ def requirements_of(user, today):
     )
     result = [Asked(r, r.course_id in finished, r.course_id not in finished and r.due_on < today) for r in asked]
     return sorted(result, key=lambda a: (a.is_done, a.requirement.due_on))
+
+
+def tell_the_asked(requirement_id):
+    """Put a new requirement in the inbox of every worker it asks, in their language; returns how many.
+
+    A task (a province has many workers); each message is sent once, however often it runs.
+    """
+    requirement = db.session.get(RequiredCourse, requirement_id)
+    if requirement is None:
+        return 0
+    told = 0
+    for user in db.session.scalars(select(User).where(*_workers(requirement.org, requirement))):
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            told += notify(
+                user,
+                key=f"required:{requirement.id}",
+                kind="required.assigned",
+                title=_("Required: %(course)s", course=requirement.course.title),
+                body=_(
+                    "%(union)s asks you to finish this course by %(date)s.",
+                    union=requirement.org.name,
+                    date=requirement.due_on.isoformat(),
+                ),
+                link=f"/courses/{requirement.course.slug}",
+            )
+    return told

@@ -7,7 +7,7 @@ minutes, which is exact for a row of one entry and within a tenth per entry othe
 `flask stats rebuild` (which the README asks for after an upgrade) recomputes them exactly.
 
 Revision ID: b5d2e8a41c07
-Revises: 5c0ffee1ed9e
+Revises: 91d09383ebb5
 Create Date: 2026-12-02 18:45:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b5d2e8a41c07"
-down_revision = "5c0ffee1ed9e"
+down_revision = "91d09383ebb5"
 branch_labels = None
 depends_on = None
 

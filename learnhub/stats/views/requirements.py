@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from learnhub.accounts.forms import ConfirmForm
+from learnhub.core import tasks
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import as_choices, refuse
 from learnhub.core.i18n import gettext as _
@@ -69,6 +70,7 @@ def required_add():
             refuse(form, error)
         else:
             db.session.commit()
+            tasks.enqueue(required.tell_the_asked, requirement.id)
             flash(
                 _(
                     "“%(course)s” is now required in %(union)s by %(date)s.",
