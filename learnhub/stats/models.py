@@ -20,7 +20,7 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Org
 
 # The figures every rollup row carries, in the order tables and exports show them.
-MEASURES = ("enrolments", "completions", "cohort_completions", "credits", "minutes")
+MEASURES = ("enrolments", "completions", "cohort_completions", "credits", "minutes", "tenths")
 
 
 class _Measures:
@@ -32,6 +32,9 @@ class _Measures:
     # Sums over many learners outgrow the Numeric(8, 2) of one ledger entry.
     credits: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     minutes: Mapped[int] = mapped_column(default=0)
+    # Hours as shown, in tenths: the sum of each ledger entry's hours rounded once (core.hours),
+    # so that a union's hours are the sum of its rows however they are broken down.
+    tenths: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Rollup(_Measures, db.Model):
