@@ -358,6 +358,10 @@ def cases(w):
             ),
         ],
         "stats.required_remove": [Case(dict(requirement_id=w.requirement.id), "admin_a", admins)],
+        "stats.required_remind": [
+            Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins),
+            Case(dict(org_id=t.city_b.id, requirement_id=w.requirement.id), note="甲市's requirement under 乙市"),
+        ],
         # ------------------------------------------------------------ the author's draft
         "studio.course": [Case(draft, "author", studio_also)],
         "studio.details": [Case(draft, "author", studio_also, form=dict(DETAILS, title="改过的标题"))],

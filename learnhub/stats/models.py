@@ -102,3 +102,20 @@ class RequiredCourse(db.Model):
             and (not self.occupations or user.occupation in self.occupations)
             and (not self.skill_levels or user.skill_level in self.skill_levels)
         )
+
+
+class RequirementReminder(db.Model):
+    """An admin reminded the workers of a union's subtree who had not finished a required course.
+
+    One a day per requirement and union: the workers' inbox is not for nagging.
+    """
+
+    __tablename__ = "requirement_reminder"
+    __table_args__ = (UniqueConstraint("requirement_id", "org_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("required_course.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
+    day: Mapped[date] = mapped_column(Date)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
