@@ -197,11 +197,15 @@ class Asked:
     is_overdue: bool
 
 
-def requirements_of(user, today):
-    """What the worker's unions require of them: [Asked], unfinished first, soonest deadline first."""
+def requirements_of(user, today, course=None):
+    """What the worker's unions require of them (of `course` only, if given): [Asked], unfinished
+    first, soonest deadline first."""
     if user.role != "worker":
         return []
-    asked = [r for r in requirements_for(user.org) if r.asks(user)]
+    stmt = select(RequiredCourse).where(RequiredCourse.org_id.in_(user.org.ancestor_ids))
+    if course is not None:
+        stmt = stmt.where(RequiredCourse.course_id == course.id)
+    asked = [r for r in db.session.scalars(stmt) if r.asks(user)]
     if not asked:
         return []
     finished = set(

@@ -228,7 +228,7 @@ def home_required(user):
 
 def course_required(user, course):
     """Beside a course: whether the worker's union requires it, and by when."""
-    asked = next((a for a in required.requirements_of(user, today()) if a.requirement.course_id == course.id), None)
+    asked = next(iter(required.requirements_of(user, today(), course=course)), None)
     return {"asked": asked} if asked is not None else None
 
 
