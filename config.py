@@ -97,6 +97,14 @@ class Config:
     LESSON_READ_SHARE = float(os.environ.get("LESSON_READ_SHARE", 0.6))
     VIDEO_PLAYED_SHARE = float(os.environ.get("VIDEO_PLAYED_SHARE", 0.9))
 
+    # The hours rule (learnhub/catalog/hours.py): one 学时 is this many minutes, one 学分 this many
+    # 学时; a lesson reads at this many Chinese characters a minute. A module may declare at most
+    # one and a half times what its content takes, and credits at most what its minutes earn.
+    MINUTES_PER_XUESHI = int(os.environ.get("MINUTES_PER_XUESHI", 45))
+    XUESHI_PER_CREDIT = int(os.environ.get("XUESHI_PER_CREDIT", 16))
+    READING_CHARS_PER_MINUTE = int(os.environ.get("READING_CHARS_PER_MINUTE", 300))
+    HOURS_RULE_CHECKED = True
+
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25
@@ -132,6 +140,9 @@ class TestConfig(Config):
     # are on in tests/learning/test_study.py and the browser journeys.
     LESSON_READ_SHARE = 0
     VIDEO_PLAYED_SHARE = 0
+    # Likewise most tests are not about how many minutes and credits content may declare: the
+    # hours rule is on in tests/catalog/test_hours.py, the shipped courses' import and the journeys.
+    HOURS_RULE_CHECKED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 

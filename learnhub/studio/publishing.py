@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from learnhub.catalog.hours import current_rule
 from learnhub.catalog.importing import export_course, media_folder
 from learnhub.catalog.models import Module
 from learnhub.core.errors import DomainError
@@ -18,10 +19,11 @@ from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.studio.media import upload_path
 from learnhub.studio.models import DraftModule
-from learnhub.studio.modules import course_media
+from learnhub.studio.modules import course_media, hours_refusal
 from learnhub.studio.services import (
     DETAIL_FIELDS,
     _search_text,
+    check_course_hours,
     get_draft,
     log,
     publication_count,
@@ -47,7 +49,18 @@ def problems(course):
             found.append(_("“%(title)s” has no video yet.", title=revision.title))
         elif module.kind == "quiz" and not revision.questions:
             found.append(_("“%(title)s” has no questions yet.", title=revision.title))
+        refusal = hours_refusal(
+            module.kind, revision.minutes, revision.credits, revision.body_source, len(revision.questions)
+        )
+        if refusal is not None:
+            found.append(_("“%(title)s”: %(problem)s", title=revision.title, problem=refusal.message))
     draft = get_draft(course)
+    try:
+        check_course_hours(
+            draft.credits, current_rule().minutes_to_xueshi(draft.minutes), sum(r.minutes for *_x, r in rows)
+        )
+    except DomainError as refusal:
+        found.append(_("The course details: %(problem)s", problem=refusal.message))
     if total > draft.credits:
         found.append(
             _(

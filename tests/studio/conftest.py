@@ -14,7 +14,7 @@ DETAILS = {
     "target_level": "none",
     "language": "zh_CN",
     "credits": "2",
-    "hours": "1.5",
+    "hours": "2",  # 90 minutes: two 学时 of 45
     "tags": "安全, 交底",
     "audience": "",
 }

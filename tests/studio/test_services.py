@@ -271,3 +271,45 @@ def test_module_addresses(studio_course, trainer):
         with pytest.raises(DomainError):
             authoring.add_module(trainer, course, "lesson", "x", key=key)
     assert authoring.add_module(trainer, course, "lesson", "x").key == "lesson-1"
+
+
+# ---------------------------------------------------------------- the hours rule
+
+
+@pytest.fixture
+def hours_rule(app, monkeypatch):
+    monkeypatch.setitem(app.config, "HOURS_RULE_CHECKED", True)
+
+
+def test_a_trainer_cannot_save_a_lesson_declaring_far_more_minutes_than_its_text(studio_course, trainer, hours_rule):
+    from learnhub.studio import modules as authoring
+
+    course = studio.create_course(trainer, {**DETAILS, "credits": "0", "hours": "0"}, slug="short")
+    authoring.add_module(trainer, course, "lesson", "为什么", key="why")
+    values = {"title": "为什么", "minutes": "600", "credits": "0", "body": "交底让每个人知道今天的危险。"}
+    with pytest.raises(DomainError) as refused:
+        authoring.save_lesson(trainer, course, "why", values)
+    assert refused.value.field == "minutes" and "At most 1 minutes" in refused.value.message
+    with pytest.raises(DomainError) as refused:
+        authoring.save_lesson(trainer, course, "why", {**values, "minutes": "1", "credits": "999999.99"})
+    assert refused.value.field == "credits" and "At most 0.00 credits for 1 minutes" in refused.value.message
+
+
+def test_a_trainer_cannot_save_course_credits_beyond_its_hours(trainer, hours_rule):
+    with pytest.raises(DomainError) as refused:
+        studio.create_course(trainer, {**DETAILS, "credits": "999999.99", "hours": "2"}, slug="rich")
+    assert refused.value.field == "credits" and "At most 0.12 credits for 90 minutes" in refused.value.message
+
+
+def test_a_trainer_cannot_publish_a_course_paying_more_than_the_rule_allows(studio_course, trainer, app):
+    course = studio_course()  # 2 credits for 90 minutes, a lesson of 20 minutes for one sentence
+    app.config["HOURS_RULE_CHECKED"] = True
+    try:
+        found = publishing.problems(course)
+        with pytest.raises(DomainError):
+            publishing.publish(trainer, course)
+    finally:
+        app.config["HOURS_RULE_CHECKED"] = False
+    assert any("为什么要交底" in problem and "At most 1 minutes" in problem for problem in found)
+    assert any(problem.startswith("The course details: At most") for problem in found)
+    assert course.status == "draft"

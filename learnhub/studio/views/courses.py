@@ -1,6 +1,7 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from learnhub.catalog.hours import current_rule
 from learnhub.catalog.models import MODULE_KINDS
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, as_choices, refuse, run_action
@@ -79,7 +80,7 @@ def details(slug):
             target_level=draft.target_level,
             language=draft.language,
             credits=str(draft.credits),
-            hours=f"{draft.minutes / 60:.2f}".rstrip("0").rstrip("."),
+            hours=f"{current_rule().minutes_to_xueshi(draft.minutes):.2f}".rstrip("0").rstrip("."),
             tags=", ".join(draft.tag_list),
             audience=str(draft.audience_org_id or ""),
         )
