@@ -21,12 +21,12 @@ from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
-from learnhub.studio.models import CourseDraft, CourseEditor, CourseEvent, DraftModule
+from learnhub.studio.models import CourseDraft, CourseEditor, CourseEvent, CourseReview, DraftModule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _DECIMAL = re.compile(r"^\d{1,6}(\.\d{1,2})?$")
 STUDIO_ROLES = ("trainer", "admin")
-RESERVED_SLUGS = frozenset({"new", "static"})  # studio addresses beside /studio/<slug>/
+RESERVED_SLUGS = frozenset({"new", "static", "reviews"})  # studio addresses beside /studio/<slug>/
 DETAIL_FIELDS = (
     "title",
     "summary",
@@ -96,9 +96,18 @@ def my_courses(user):
 
 
 def check_editable(course):
-    """An archived course is read-only until it is restored."""
+    """An archived course is read-only until it is restored; one waiting for review until it is withdrawn."""
     if course.status == "archived":
         raise DomainError(_("This course is archived. Restore it to edit it."))
+    check_not_in_review(course)
+
+
+def check_not_in_review(course):
+    """The working copy waiting for review stays as it was sent, so that the reviewer approves exactly that."""
+    if db.session.scalar(
+        select(CourseReview.id).where(CourseReview.course_id == course.id, CourseReview.status == "pending")
+    ):
+        raise DomainError(_("The course is waiting for review. Withdraw it from review to change it."))
 
 
 # ---------------------------------------------------------------- course details
@@ -297,6 +306,7 @@ def update_details(user, course, values):
 
 def touch(course, user):
     """Note that the working copy changed: it now differs from what workers see."""
+    check_not_in_review(course)  # every change passes here
     draft = get_draft(course)
     draft.has_changes = True
     draft.updated_at = utcnow()
@@ -304,7 +314,7 @@ def touch(course, user):
 
 
 # Course events that change what workers see also go to the audit log of the course's union.
-_AUDITED = {"published", "unpublished", "archived", "restored"}
+_AUDITED = {"published", "unpublished", "archived", "restored", "submitted", "withdrawn", "approved", "returned"}
 
 
 def log(course, user, kind, module=None, number=None, note=""):
@@ -329,6 +339,7 @@ def log(course, user, kind, module=None, number=None, note=""):
             org.path if org else "/",
             title=course.title,
             publication=number,
+            **({"note": note[:200]} if note else {}),
         )
 
 

@@ -10,7 +10,7 @@ from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.studio import modules as authoring
-from learnhub.studio import publishing
+from learnhub.studio import publishing, review
 from learnhub.studio import services as studio
 from learnhub.studio.forms import ActionForm, CourseForm, LessonForm, ModuleForm, NewCourseForm, QuizForm
 from learnhub.studio.media import course_uploads
@@ -25,6 +25,16 @@ def _audience_choices(form, org_id):
             (o.id, _("Members of %(union)s and the unions below it", union=o.name))
             for o in studio.audience_choices(org)
         ]
+    )
+
+
+def _review_state(course):
+    """The course's latest review and whether publishing would need one, for the course page."""
+    latest = review.latest_review(course)
+    return dict(
+        review=latest,
+        review_org=db.session.get(Org, latest.org_id) if latest else None,
+        needs_review=review.needs_review(course),
     )
 
 
@@ -62,6 +72,7 @@ def course(slug):
         module_form=ModuleForm(),
         form=ActionForm(),
         can_manage=studio.can_manage_editors(current_user, course),
+        **_review_state(course),
     )
 
 
@@ -121,6 +132,7 @@ def add_module(slug):
         module_form=form,
         form=ActionForm(),
         can_manage=studio.can_manage_editors(current_user, course),
+        **_review_state(course),
     ), 400
 
 
@@ -148,13 +160,28 @@ def remove_module(slug, key):
     )
 
 
+def _published(number):
+    if number is None:
+        return _(
+            "Sent for review: it pays credits or is meant beyond your union, so an admin checks it first. "
+            "Learners keep the published version until it is approved."
+        )
+    return _("Published (version %(number)d). Learners see it now and keep their progress.", number=number)
+
+
 @role_required(*STUDIO)
 def publish(slug):
     course = course_or_404(slug)
+    return _act(course, lambda: publishing.publish(current_user, course), _published)
+
+
+@role_required(*STUDIO)
+def withdraw(slug):
+    course = course_or_404(slug)
     return _act(
         course,
-        lambda: publishing.publish(current_user, course),
-        lambda number: _("Published (version %(number)d). Learners see it now and keep their progress.", number=number),
+        lambda: publishing.withdraw(current_user, course),
+        _("Withdrawn from review. Change what you need, then publish again."),
     )
 
 
