@@ -45,16 +45,25 @@ class Config:
     MAX_FORM_PARTS = 2000
     IMPORT_MAX_BYTES = 2 * 1024 * 1024
     IMPORT_MAX_ROWS = 5000
+    # What an XLSX may unpack to: 5,000 rows of a worker list are a few MB of XML. A small zip
+    # can hold far more, and parsing 43 MB of it held a worker for 26 s.
+    IMPORT_MAX_UNPACKED_BYTES = 16 * 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_NAME = "learnhub_session"
     PERMANENT_SESSION_LIFETIME = 30 * 24 * 3600
+    # Checked on the server at every request (accounts.guards): a session unused for the idle
+    # limit, or older than the absolute limit since its login, is over whatever the cookie says.
+    SESSION_IDLE_HOURS = int(os.environ.get("SESSION_IDLE_HOURS", 14 * 24))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", 30 * 24))
     # The cookie is re-signed and sent when the session changes, not on every response;
     # accounts.auth touches it once a day, so that 30 days still count from the last visit.
     SESSION_REFRESH_EACH_REQUEST = False
     FORCE_HTTPS = False
+    # Strict-Transport-Security on HTTPS responses; production sends it whoever redirects to HTTPS.
+    HSTS = _env_bool("HSTS", False)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
@@ -66,6 +75,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "learnhub")
+    # How many proxies in front of the app append to X-Forwarded-For / -Proto (docs/deploy.md):
+    # 1 behind one load balancer. 0 ignores those headers: anyone could write them.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", 0))
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 10 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
     REGISTER_LIMIT_PER_ADDRESS = "20 per hour"
@@ -77,8 +89,12 @@ class Config:
     CREDENTIAL_KEY_PATH = os.environ.get("CREDENTIAL_KEY_PATH")
     CREDENTIAL_ISSUER_NAME = os.environ.get("CREDENTIAL_ISSUER_NAME", "LearnHub 职工学习网")
     # The address credentials and their QR codes point to, e.g. https://learnhub.example.cn;
-    # unset, the address of the request is used.
+    # required in production. When set, requests for any other host are refused (Flask's
+    # TRUSTED_HOSTS, derived from it in core unless given); unset (development), the request's.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    TRUSTED_HOSTS = (
+        [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",")] if os.environ.get("TRUSTED_HOSTS") else None
+    )
     PRIOR_LEARNING_MAX_BYTES = 6 * 1024 * 1024
     # Studio: uploads are checked by content; each kind has its own size limit.
     STUDIO_UPLOAD_FOLDER = os.environ.get("STUDIO_UPLOAD_FOLDER")  # default <instance>/uploads
@@ -96,6 +112,9 @@ class Config:
     # share of it was played. (Tests and a trial may lower them; 0 turns the check off.)
     LESSON_READ_SHARE = float(os.environ.get("LESSON_READ_SHARE", 0.6))
     VIDEO_PLAYED_SHARE = float(os.environ.get("VIDEO_PLAYED_SHARE", 0.9))
+    # Quizzes (learning/quiz.py): attempts a day at one quiz, and the wait after a failed one (0: none).
+    QUIZ_ATTEMPTS_PER_DAY = int(os.environ.get("QUIZ_ATTEMPTS_PER_DAY", 3))
+    QUIZ_COOLDOWN_MINUTES = int(os.environ.get("QUIZ_COOLDOWN_MINUTES", 5))
 
     # The hours rule (learnhub/catalog/hours.py): one 学时 is this many minutes, one 学分 this many
     # 学时; a lesson reads at this many Chinese characters a minute. A module may declare at most
@@ -122,10 +141,16 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
+    HSTS = True  # also behind a TLS balancer that redirects itself (FORCE_HTTPS=0)
 
     def __init__(self):
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production")
+        # Signed credentials name this address; without it they would name whatever Host a
+        # request claimed (and requests for other hosts are refused: core derives TRUSTED_HOSTS).
+        if not os.environ.get("PUBLIC_BASE_URL"):
+            raise RuntimeError("PUBLIC_BASE_URL must be set in production, e.g. https://learnhub.example.cn")
+        self.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
 
 
 class TestConfig(Config):
@@ -136,10 +161,12 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     TASK_QUEUE_URL = "memory://"
-    # Most tests are about what learning pays, not how long it took: the study-time checks
-    # are on in tests/learning/test_study.py and the browser journeys.
+    # Most tests are about what learning pays, not how long it took or how often a quiz is
+    # tried: those checks are on in tests/learning/test_study.py, test_quiz.py and the journeys.
     LESSON_READ_SHARE = 0
     VIDEO_PLAYED_SHARE = 0
+    QUIZ_ATTEMPTS_PER_DAY = 0
+    QUIZ_COOLDOWN_MINUTES = 0
     # Likewise most tests are not about how many minutes and credits content may declare: the
     # hours rule is on in tests/catalog/test_hours.py, the shipped courses' import and the journeys.
     HOURS_RULE_CHECKED = False

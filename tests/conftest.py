@@ -158,6 +158,34 @@ def committed_app(tmp_path):
         admin_engine.dispose()
 
 
+@contextmanager
+def ledger_rewritable():
+    """Lift the ledger's append-only triggers inside the test's transaction, for a test that moves
+    entries in time; they are back when the block ends (and the rollback restores them anyway).
+
+    The SQL is the migration's own (migrations/versions/*_ledger_entries_are_append_only.py).
+    """
+    import importlib.util
+    from pathlib import Path
+
+    [path] = (Path(__file__).resolve().parents[1] / "migrations" / "versions").glob(
+        "*_ledger_entries_are_append_only.py"
+    )
+    spec = importlib.util.spec_from_file_location("ledger_append_only", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    connection = db.session.connection()
+    name = connection.dialect.name.upper()
+    for statement in getattr(migration, f"{name}_DROP"):
+        connection.execute(text(statement))
+    try:
+        yield
+        db.session.flush()
+    finally:
+        for statement in getattr(migration, name):
+            connection.execute(text(statement))
+
+
 def seed_one_module_course(app, slug, usernames):
     """Commit a union, consenting workers and a published course of one 1-credit lesson `only`.
 

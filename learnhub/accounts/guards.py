@@ -4,7 +4,8 @@ Sessions live in the database and the cookie carries a random token; `init_app` 
 Flask-Login and puts the checks before every request of the site.
 """
 
-from datetime import date
+import time
+from datetime import timedelta
 
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
@@ -21,10 +22,11 @@ def init_app(app):
     login_manager.login_message_category = "info"
     # Phones change address and network all the time; the session token is what we trust.
     login_manager.session_protection = None
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(load_user)
     app.before_request(require_new_password)
     app.before_request(require_consent)
     app.before_request(keep_session_alive)
+    app.after_request(keep_out_of_caches)
 
 
 _PASSWORD_CHANGE_ALLOWED = {
@@ -73,13 +75,48 @@ def require_consent():
     return redirect(url_for("accounts.consent"))
 
 
-def keep_session_alive():
-    """Renew a signed-in person's cookie once a day rather than on every response.
+def mark_seen():
+    """Note in the (signed) session cookie that its holder was here now; login calls it too."""
+    session["seen"] = int(time.time())
 
-    Re-signing and re-sending it each time cost a fifth of a bare page's server time and
-    some 250 bytes per response on a phone's network.
+
+def load_user(token):
+    """The person of this session, unless it has been idle or open too long (config, in hours).
+
+    Checked here, on the server, at every request: an old cookie replayed does not revive a
+    session. The absolute limit counts from the login (LoginSession.created_at); the idle one
+    from the last visit noted in the signed cookie by `mark_seen`.
     """
-    if session.permanent:
-        today = date.today().toordinal()
-        if session.get("day") != today:
-            session["day"] = today
+    config = current_app.config
+    seen = session.get("seen")
+    if not isinstance(seen, int) or time.time() - seen > config["SESSION_IDLE_HOURS"] * 3600:
+        return None
+    return load_session_user(token, max_age=timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]))
+
+
+def keep_session_alive():
+    """Renew a signed-in person's last visit in their cookie now and then, not on every response.
+
+    Re-signing and re-sending the cookie each time cost a fifth of a bare page's server time and
+    some 250 bytes per response on a phone's network: it is renewed once a fourteenth of the
+    idle limit has passed (a day, by default).
+    """
+    seen = session.get("seen")
+    renew_after = current_app.config["SESSION_IDLE_HOURS"] * 3600 / 14
+    if isinstance(seen, int) and time.time() - seen > renew_after and current_user.is_authenticated:
+        mark_seen()
+
+
+def keep_out_of_caches(response):
+    """What a signed-in person is shown is theirs: no browser or proxy cache keeps a copy.
+
+    Every response to a signed-in request (record, CSV, people, roster, audit, exports, my data)
+    gets `Cache-Control: no-store` unless its view chose a policy; static files are left alone.
+    """
+    if (
+        "Cache-Control" not in response.headers
+        and request.endpoint not in ("static", "core.static")
+        and current_user.is_authenticated
+    ):
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -127,26 +127,53 @@ def _xlsx_records(data):
     from openpyxl import load_workbook
 
     unreadable = DomainError(_("The file could not be read as an Excel workbook (.xlsx)."), "file")
+    unpacked_limit = current_app.config["IMPORT_MAX_UNPACKED_BYTES"]
     try:
-        # A small zip can unpack to gigabytes; the sizes in its directory are checked on read.
+        # A small zip can unpack to gigabytes. The sizes in its directory bound what zipfile
+        # will unpack (it stops at them), so they are checked before anything is parsed.
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > 25 * len(data) + 10**6:
-                raise unreadable
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > unpacked_limit:
+            raise DomainError(
+                _(
+                    "The workbook unpacks to more than %(mb)s MB. Keep only the list of workers in it, "
+                    "or save it as CSV.",
+                    mb=f"{unpacked_limit / 1024 / 1024:g}",
+                ),
+                "file",
+            )
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it skips; values are all we read.
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.active or book.worksheets[0]
             sheet.reset_dimensions()  # some programs write a wrong sheet size
-            rows = [
-                (n, [_cell_text(v) for v in values])
-                for n, values in enumerate(sheet.iter_rows(max_col=_MAX_COLUMNS, values_only=True), start=1)
-            ]
+            rows = _stream_rows(sheet.iter_rows(max_col=_MAX_COLUMNS, values_only=True))
             book.close()
     except DomainError:
         raise
     except Exception:  # a damaged or hostile file fails in many ways inside openpyxl
         raise unreadable from None
+    return rows
+
+
+def _stream_rows(values_of_rows):
+    """The rows as (number, texts), refused as soon as they pass the row limit (not after reading all)."""
+    limit = current_app.config["IMPORT_MAX_ROWS"]
+    rows, filled = [], 0
+    for n, values in enumerate(values_of_rows, start=1):
+        cells = [_cell_text(v) for v in values]
+        filled += any(clean_line(c) for c in cells)
+        if filled > limit + _HEADER_SEARCH_ROWS:
+            raise DomainError(
+                _(
+                    "The file has more than %(limit)d rows; at most %(limit)d can be imported at once. "
+                    "Split it into smaller files.",
+                    limit=limit,
+                ),
+                "file",
+            )
+        rows.append((n, cells))
     return rows
 
 

@@ -88,17 +88,25 @@ def hash_password(password):
 
 
 def verify_password(password_hash, password):
-    """True if the password matches; with no hash, spend the same time and say no."""
+    """True if the password matches. Every path costs the same, so timing tells nothing.
+
+    Each call checks one hash of each method, the chosen passwords' (scrypt) and the one-time
+    passwords' (INITIAL_PASSWORD_HASH), one real and the other against a dummy: an unknown
+    account, a chosen password and a pending one-time password take the same time.
+    """
+    initial = bool(password_hash) and password_hash.startswith(INITIAL_PASSWORD_HASH + "$")
+    check_password_hash(_dummy_hash("chosen") if initial else _dummy_hash("initial"), password)
     if not password_hash:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash("chosen"), password)
         return False
     return check_password_hash(password_hash, password)
 
 
-def _dummy_hash():
-    key = "_learnhub_dummy_hash"
+def _dummy_hash(kind):
+    key = f"_learnhub_dummy_hash_{kind}"
     if key not in current_app.extensions:
-        current_app.extensions[key] = hash_password("not-a-real-password-0")
+        make = hash_initial_password if kind == "initial" else hash_password
+        current_app.extensions[key] = make("not-a-real-password-0")
     return current_app.extensions[key]
 
 

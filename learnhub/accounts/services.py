@@ -97,7 +97,19 @@ def register_worker(*, login, name, org, occupation, skill_level, password, cons
     kind, value = split_login(login)
     username = value if kind == "username" else None
     phone = value if kind == "phone" else None
-    _check_unique(username=username, phone=phone)
+    try:
+        _check_unique(username=username, phone=phone)
+    except DomainError as error:
+        if error.field != "phone":
+            raise
+        # Neutral: not "this number has an account" to whoever types it (the owner is told by
+        # the SMS check when it comes; until then the registration limit bounds the asking).
+        raise DomainError(
+            _(
+                "This phone number cannot be registered here. Sign in if you have an account, or ask your union for help."
+            ),
+            "phone",
+        ) from None
     check_password_rule(password, username, phone)
     user = User(
         username=username,
@@ -165,8 +177,11 @@ _SESSION_USER = (
 )
 
 
-def load_session_user(token):
-    """The active user holding this session token, or None. One query."""
+def load_session_user(token, max_age=None):
+    """The active user holding this session token, or None. One query.
+
+    A session opened longer than `max_age` (a timedelta) ago is over, however recently used.
+    """
     if not token or len(token) > 100:
         return None
     row = db.session.execute(_SESSION_USER, {"token_hash": LoginSession.hash_token(token)}).first()
@@ -175,9 +190,15 @@ def load_session_user(token):
     session, user = row
     if not user.is_active:
         return None
+    if max_age is not None and _aware(session.created_at) < datetime.now(UTC) - max_age:
+        return None
     session.token = token
     user.current_session = session
     return user
+
+
+def _aware(moment):
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def end_session(user):
@@ -270,8 +291,21 @@ def get_person_in_scope(admin, user_id):
 
 
 def _not_myself(admin, person):
+    """Refuse unless `person` stands strictly below `admin`.
+
+    Not themself, and not another admin of the same union (a peer could otherwise reset their
+    password and take the account over); admins above are outside the subtree already.
+    """
     if person.id == admin.id:
         raise DomainError(_("You cannot change your own role, union or status here."))
+    if person.role == "admin" and person.org_id == admin.org_id:
+        raise DomainError(_("Another admin of your own union is managed by an admin of a union above."))
+
+
+def _stays_below(admin, role, org):
+    # What a change leaves behind must stand below its author too: no new peer admins.
+    if role == "admin" and org.id == admin.org_id:
+        raise DomainError(_("Another admin of your own union is managed by an admin of a union above."), "role")
 
 
 def change_role(admin, person, role):
@@ -283,6 +317,7 @@ def change_role(admin, person, role):
         check_enterprise(person.org)
         if person.occupation is None:
             raise DomainError(_("Set this person's occupation before making them a worker."), "role")
+    _stays_below(admin, role, person.org)
     before = person.role
     person.role = role
     audit.record(admin, "person.role", "user", person.id, person.org.path, before=before, after=role)
@@ -295,6 +330,7 @@ def move_person(admin, person, org_id):
     org = get_org_in_scope(org_id, admin.org)
     if person.role == "worker":
         check_enterprise(org)
+    _stays_below(admin, person.role, org)
     before = person.org
     person.org = org
     # Both unions' admins see the move: it is recorded under the union the person left too.

@@ -203,6 +203,7 @@ def _add_revision(module, spec, number):
         minutes=spec.minutes,
         credits=spec.credits,
         pass_mark=spec.pass_mark,
+        reveal=spec.reveal,
         max_attempts=spec.max_attempts,
         content_hash=spec.content_hash,
         questions=[

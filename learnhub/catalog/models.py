@@ -128,6 +128,9 @@ class ModuleRevision(db.Model):
     credits: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal("0"))
     pass_mark: Mapped[int | None] = mapped_column()  # percent, quizzes only
     max_attempts: Mapped[int | None] = mapped_column()  # 0 or None: unlimited
+    # When a quiz shows the right answers and explanations: once passed ("passed"), after the
+    # last attempt ("last"), or never. Before that an attempt shows only which answers were wrong.
+    reveal: Mapped[str] = mapped_column(String(10), default="passed", server_default="passed")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

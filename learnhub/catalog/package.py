@@ -44,7 +44,8 @@ COURSE_KEYS = (
     "modules",
 )
 LESSON_KEYS = ("title", "kind", "minutes", "credits", "required", "video")
-QUIZ_KEYS = ("title", "kind", "minutes", "credits", "required", "pass_mark", "attempts", "questions")
+REVEAL_POLICIES = ("passed", "last", "never")  # see catalog.models.ModuleRevision.reveal
+QUIZ_KEYS = ("title", "kind", "minutes", "credits", "required", "pass_mark", "attempts", "reveal", "questions")
 QUESTION_KEYS = ("type", "text", "choices", "explanation")
 CHOICE_KEYS = ("text", "correct")
 
@@ -71,6 +72,7 @@ class ModuleSpec:
     body_html: str = ""
     pass_mark: int | None = None
     max_attempts: int | None = None
+    reveal: str = "passed"
     questions: list = field(default_factory=list)
     content_hash: str = ""
 
@@ -405,6 +407,7 @@ def _read_quiz(c, path, key, media, rule):
     module = _common(c, data, path.name, key, ("quiz",))
     module.pass_mark = c.integer(data, "pass_mark", 0, 100)
     module.max_attempts = c.integer(data, "attempts", 0, 1000, 0)
+    module.reveal = c.choice(data, "reveal", REVEAL_POLICIES, default="passed")
     items = data.get("questions")
     if not isinstance(items, list) or not items:
         c.error(data.key_lines.get("questions", data.line), "'questions' must list at least one question")
@@ -463,6 +466,8 @@ def content_hash(module):
             "pass_mark": module.pass_mark,
             "attempts": module.max_attempts,
             "questions": [[q.kind, q.text, q.explanation, q.choices] for q in module.questions],
+            # Only a policy other than the default changes the hash: quizzes imported before it stay unchanged.
+            **({"reveal": module.reveal} if module.reveal != "passed" else {}),
         }
     )
 

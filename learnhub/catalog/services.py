@@ -8,7 +8,7 @@ from learnhub.catalog.models import ALL_OCCUPATIONS, CATEGORIES, Course, Module,
 from learnhub.core.errors import NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line
-from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, SKILL_LEVELS
+from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, SKILL_LEVELS, find_occupation
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import subtree_filter
@@ -49,18 +49,25 @@ def reachable_filter(org):
 
 
 def levels_for(level):
-    """A person's level, the next one up, and courses for any level: what "for you" means."""
+    """The levels of the courses "for you": any level up to the next one above a person's own,
+    and courses for every level (a senior electrician still takes the basic safety course)."""
     if level not in _LEVEL_ORDER:
         return ["none"]
     index = _LEVEL_ORDER.index(level)
-    return sorted({"none", level, *_LEVEL_ORDER[index + 1 : index + 2]})
+    return sorted({"none", *_LEVEL_ORDER[: index + 2]})
 
 
-def catalogue_query(user, *, text=None, category=None, occupation=None, level=None, for_you=False):
-    """A SELECT of the courses this person may see that match the search and filters."""
+def catalogue_query(user, *, text=None, category=None, occupation=None, level=None, for_you=False, language=None):
+    """A SELECT of the courses this person may see that match the search and filters.
+
+    A word of the search matches a course's title, summary or tags, or names its occupation
+    (电焊工 finds the welders' courses); courses in `language` come first.
+    """
     stmt = select(Course).where(visible_filter(user))
     for word in clean_line(text).casefold().split()[:8]:
-        stmt = stmt.where(Course.search_text.contains(word, autoescape=True))
+        named = find_occupation(word)
+        matches = Course.search_text.contains(word, autoescape=True)
+        stmt = stmt.where(or_(matches, Course.occupation == named) if named else matches)
     if category in CATEGORIES:
         stmt = stmt.where(Course.category == category)
     if occupation in OCCUPATION_CODES:
@@ -74,6 +81,8 @@ def catalogue_query(user, *, text=None, category=None, occupation=None, level=No
         )
         # The courses of my own trade first, then those for everyone.
         stmt = stmt.order_by((Course.occupation == ALL_OCCUPATIONS).asc())
+    if language:
+        stmt = stmt.order_by((Course.language == language).desc())
     return stmt.order_by(Course.title, Course.id)
 
 

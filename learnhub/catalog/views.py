@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.services import catalogue_query, get_visible_course
-from learnhub.core.inputs import page_number
+from learnhub.core.i18n import current_language
+from learnhub.core.inputs import page_number, query_args
 from learnhub.extensions import db
 
 bp = Blueprint("catalog", "learnhub.catalog", template_folder="templates")
@@ -25,12 +26,13 @@ def catalogue():
             occupation=form.occupation.data,
             level=form.level.data,
             for_you=form.for_you.data,
+            language=current_language(),
         ),
         page=page_number(),
         per_page=PER_PAGE,
         error_out=False,
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = query_args("page")
     return render_template("catalog/catalogue.html", form=form, page=page, args=args)
 
 

@@ -1,6 +1,9 @@
 """The floor everything stands on: database, security, languages, layout and error pages."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def init_app(app):
@@ -23,6 +26,14 @@ def init_app(app):
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.extensions import csrf, db, limiter, login_manager, migrate
 
+    if app.config.get("TRUSTED_PROXY_HOPS"):
+        # The client's address and scheme as the trusted balancer saw them: rate limits key on
+        # the address, and without this every user behind the balancer shares one.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    if app.config.get("PUBLIC_BASE_URL") and not app.config.get("TRUSTED_HOSTS"):
+        # Answer only to the public address: a forged Host cannot reach links, mails or credentials.
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_BASE_URL"]).hostname]
     init_db(app)
     inputs.init_app(app)  # before any blueprint adds a route: it bounds <int:> ids
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))

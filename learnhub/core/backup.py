@@ -43,16 +43,26 @@ def _pg_args(url):
     return args
 
 
+def _private_file(path):
+    """Create `path` empty and readable by its owner only (0600) before anything is written to it.
+
+    A backup holds everyone's personal data: it never exists readable by all, not even for a moment.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(path, 0o600)  # whatever the umask
+    return path
+
+
 def backup_database(folder):
     """Write a consistent copy of the database into `folder`; return the file's path."""
     url = _url()
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise BackupError("an in-memory database cannot be backed up")
-        target = folder / f"learnhub-{stamp}.sqlite3"
+        target = _private_file(folder / f"learnhub-{stamp}.sqlite3")
         source = sqlite3.connect(url.database)
         copy = sqlite3.connect(target)
         try:
@@ -65,7 +75,7 @@ def backup_database(folder):
     if url.get_backend_name() == "postgresql":
         if shutil.which("pg_dump") is None:
             raise BackupError("pg_dump is not installed")
-        target = folder / f"learnhub-{stamp}.pgdump"
+        target = _private_file(folder / f"learnhub-{stamp}.pgdump")  # pg_dump keeps its mode
         result = subprocess.run(
             ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(url)],
             env=_pg_env(url),

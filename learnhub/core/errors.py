@@ -1,7 +1,7 @@
 """Domain errors raised by services, and the error pages every user may meet."""
 
 from flask import jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from learnhub.core.i18n import gettext as _
 
@@ -49,6 +49,9 @@ def _too_many_fields(error):
 
 
 def handle_http(error):
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: the page cannot be drawn (its links would ask the Host again).
+        return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
     if _too_many_fields(error):
         return _render(400, _("Bad request"), _("The form has too many fields."))
     messages = {

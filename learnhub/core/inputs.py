@@ -45,6 +45,17 @@ def page_number():
     return max(1, min(int(text[:7]), PAGE_MAX))
 
 
+def query_args(*drop):
+    """This request's query string, to carry into `url_for` (filters kept across pages).
+
+    Only non-empty values, and never a name `url_for` would take for something else: the
+    address's own parameters (`?org_id=` on /stats/<org_id>/…), its reserved words (`_method`,
+    `_external`, `_scheme`, `_anchor`: anything starting with `_`), or those in `drop`.
+    """
+    taken = set(drop) | set(request.view_args or {})
+    return {k: v for k, v in request.args.items() if v and not k.startswith("_") and k not in taken}
+
+
 class IdConverter(IntegerConverter):
     """<int:...> in an address: at most ID_MAX, so a longer number is a 404, not a 500."""
 

@@ -46,7 +46,7 @@ def init_app(app):
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
-        strict_transport_security=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"] or app.config.get("HSTS", False),
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
         content_security_policy=CONTENT_SECURITY_POLICY,

@@ -9,6 +9,8 @@ from babel import numbers
 from flask import current_app, url_for
 from flask_babel import get_locale
 
+from learnhub.core import vocab
+
 
 def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -25,6 +27,8 @@ def init_app(app):
 
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.filters["credits"] = format_credits
+    app.jinja_env.filters["occupation_label"] = vocab.occupation_label
+    app.jinja_env.filters["skill_level_label"] = vocab.skill_level_label
     app.jinja_env.filters["hours"] = format_hours
 
 

@@ -1,5 +1,7 @@
 """Shared vocabulary: occupations and the skill-level scale, with translatable labels."""
 
+from functools import lru_cache
+
 from learnhub.core.i18n import lazy_gettext as _l
 
 # Common occupations (工种) of industrial workers; codes are stable, labels translatable.
@@ -48,6 +50,23 @@ SKILL_LEVELS = [
     ("chief", _l("Chief technician")),
 ]
 
+# What workers and their unions call the same occupations (the national classification's names
+# and the everyday ones): search and bulk onboarding understand them all.
+OCCUPATION_SYNONYMS = {
+    "electrician": ("电工", "维修电工", "低压电工", "高压电工"),
+    "welder": ("焊工", "电焊工", "电焊", "气焊工", "焊接工"),
+    "lathe_operator": ("车工",),
+    "cnc_operator": ("数控车工", "数控铣工", "数控机床操作工", "数控工"),
+    "fitter": ("钳工", "装配钳工"),
+    "mechanical_maintenance": ("机修钳工", "机修工", "设备维修工"),
+    "chemical_operator": ("化工总控工", "化工操作工", "化工工人"),
+    "crane_operator": ("起重工", "起重机司机", "行车工", "天车工", "吊车司机"),
+    "forklift_driver": ("叉车工", "叉车司机"),
+    "industrial_robot_operator": ("工业机器人系统操作员", "机器人操作员"),
+    "food_processing": ("食品加工人员", "食品工"),
+    "warehouse_worker": ("仓管员", "仓库保管员", "物流员", "搬运工"),
+}
+
 OCCUPATION_CODES = frozenset(code for code, _label in OCCUPATIONS)
 SKILL_LEVEL_CODES = frozenset(code for code, _label in SKILL_LEVELS)
 _OCCUPATION_LABELS = dict(OCCUPATIONS)
@@ -64,11 +83,17 @@ def skill_level_label(code):
     return _SKILL_LEVEL_LABELS.get(code, code or "")
 
 
+@lru_cache(maxsize=1024)  # the labels never change while the site runs; looking one up takes a millisecond
 def find_occupation(text):
-    """The occupation code for a code or a label in any of our languages, else None."""
+    """The occupation code for a code, a label in any of our languages or a common name, else None."""
+    wanted = " ".join(str(text or "").split())
+    for code, names in OCCUPATION_SYNONYMS.items():
+        if wanted in names:
+            return code
     return _find(text, OCCUPATIONS)
 
 
+@lru_cache(maxsize=256)
 def find_skill_level(text):
     """The skill-level code for a code or a label in any of our languages, else None."""
     return _find(text, SKILL_LEVELS)

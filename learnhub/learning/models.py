@@ -60,6 +60,8 @@ class QuizAttempt(db.Model):
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("module_revision.id"))
     answers: Mapped[dict] = mapped_column(JSON)  # {question_id: [choice_id, ...]}
+    # The paper as it was shown: [[question_id, [choice_id, ...]], ...] in order (None: before papers).
+    paper: Mapped[list | None] = mapped_column(JSON)
     score: Mapped[int] = mapped_column()  # percent
     is_passed: Mapped[bool] = mapped_column()
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,11 +4,12 @@ from flask_login import current_user, login_required
 from learnhub.catalog.models import ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import current_language
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import balance, get_account
 from learnhub.extensions import db
+from learnhub.learning import papers, study
 from learnhub.learning import services as learning
-from learnhub.learning import study
 from learnhub.learning.forms import ActionForm, PositionForm
 
 bp = Blueprint("learning", "learnhub.learning", template_folder="templates")
@@ -79,6 +80,9 @@ def module(slug, key):
         previous_key=keys[at - 1] if at > 0 else None,
         next_key=keys[at + 1] if at + 1 < len(keys) else None,
         attempts_left=learning.attempts_left(current_user, module, revision) if module.kind == "quiz" else None,
+        paper=papers.paper_for(current_user, revision, learning.attempts_used(current_user, module) + 1)
+        if module.kind == "quiz"
+        else None,
         opened=_opening(module),
     )
 
@@ -190,15 +194,19 @@ def attempt(slug, key, attempt_id):
     modules = course_modules(course)
     following = learning.next_module(modules, learning.progress_by_module(current_user, course))
     enrolment = learning.get_enrolment(current_user, course)
+    asked = db.session.get(ModuleRevision, attempt.revision_id)
+    left = learning.attempts_left(current_user, module, revision)
     return render_template(
         "learning/attempt.html",
         course=course,
         module=module,
         attempt=attempt,
-        revision=db.session.get(ModuleRevision, attempt.revision_id),
+        revision=asked,
+        paper=papers.paper_of(attempt, asked),
+        reveal=papers.reveals_answers(asked, attempt, left),
         following=following,
         enrolment=enrolment,
-        attempts_left=learning.attempts_left(current_user, module, revision),
+        attempts_left=left,
     )
 
 
@@ -222,4 +230,4 @@ def home_continuing(user):
 
 def home_suggestions(user):
     """The home page's section: courses for my trade and level that I have not taken up."""
-    return {"suggestions": learning.suggestions(user)}
+    return {"suggestions": learning.suggestions(user, language=current_language())}

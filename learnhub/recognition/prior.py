@@ -161,7 +161,7 @@ def review_query(admin, status="submitted"):
         .join(User, User.id == PriorLearning.user_id)
         .join(Org, Org.id == User.org_id)
         .options(joinedload(PriorLearning.user))
-        .where(subtree_filter(admin.org))
+        .where(subtree_filter(admin.org), PriorLearning.user_id != admin.id)
     )
     if status == "decided":
         return stmt.where(PriorLearning.status != "submitted").order_by(
@@ -178,12 +178,13 @@ def waiting_count(admin):
         select(func.count(PriorLearning.id))
         .join(User, User.id == PriorLearning.user_id)
         .join(Org, Org.id == User.org_id)
-        .where(subtree_filter(admin.org), PriorLearning.status == "submitted")
+        .where(subtree_filter(admin.org), PriorLearning.user_id != admin.id, PriorLearning.status == "submitted")
     )
 
 
 def _require_reviewer(admin, claim):
-    if getattr(admin, "role", None) != "admin" or not admin.org.contains(claim.user.org):
+    # Nobody decides their own claim, not even a worker since promoted to admin.
+    if getattr(admin, "role", None) != "admin" or claim.user_id == admin.id or not admin.org.contains(claim.user.org):
         raise NotFound(_("Prior learning not found."))
 
 

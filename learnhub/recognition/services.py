@@ -229,7 +229,12 @@ def withdraw(user, application):
 
 
 def _require_reviewer(admin, application):
-    if getattr(admin, "role", None) != "admin" or not admin.org.contains(application.user.org):
+    # Nobody decides their own application, not even a worker since promoted to admin.
+    if (
+        getattr(admin, "role", None) != "admin"
+        or application.user_id == admin.id
+        or not admin.org.contains(application.user.org)
+    ):
         raise NotFound(_("Application not found."))
 
 
@@ -240,7 +245,7 @@ def review_query(admin, status="open"):
         .join(User, User.id == Application.user_id)
         .join(Org, Org.id == User.org_id)
         .options(joinedload(Application.user), joinedload(Application.version))
-        .where(subtree_filter(admin.org))
+        .where(subtree_filter(admin.org), Application.user_id != admin.id)
     )
     if status == "open":
         stmt = stmt.where(Application.status.in_(OPEN_STATUSES)).order_by(Application.updated_at, Application.id)
@@ -257,7 +262,7 @@ def waiting_count(admin):
         select(func.count(Application.id))
         .join(User, User.id == Application.user_id)
         .join(Org, Org.id == User.org_id)
-        .where(subtree_filter(admin.org), Application.status == "submitted")
+        .where(subtree_filter(admin.org), Application.user_id != admin.id, Application.status == "submitted")
     )
 
 

@@ -110,8 +110,12 @@ def sign_credential(badge):
     return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid, "typ": "JWT"})
 
 
-def verify_token(token):
-    """The claims of a VC-JWT this server signed, or a DomainError saying it cannot be trusted."""
+def verify_token(token, issuer):
+    """The claims of a VC-JWT this server signed, or a DomainError saying it cannot be trusted.
+
+    `issuer` is our public address with its final slash: the token's `iss` must be it, and its
+    id and status check must lie under it, or a holder could send verifiers elsewhere.
+    """
     token = "".join(str(token or "").split())
     if not token:
         raise DomainError(_("Paste the signed credential (a long text in three parts, separated by dots)."), "token")
@@ -124,18 +128,27 @@ def verify_token(token):
         header = jwt.get_unverified_header(token)
         if header.get("kid") not in (None, kid):
             raise DomainError(_("This credential was not signed with our key."), "token")
-        return jwt.decode(
+        claims = jwt.decode(
             token,
             key.public_key(),
             algorithms=["EdDSA"],
             options={"require": ["jti", "iss", "nbf"], "verify_aud": False},
+            issuer=issuer,
             leeway=300,
         )
     except DomainError:
         raise
+    except jwt.InvalidIssuerError:
+        raise DomainError(_("This credential names another address as its issuer: do not trust it."), "token") from None
     except jwt.InvalidSignatureError:
         raise DomainError(
             _("The signature does not match: this credential has been altered or was not issued by us."), "token"
         ) from None
     except (jwt.InvalidTokenError, ValueError, TypeError):
         raise DomainError(_("This is not a signed credential we can read."), "token") from None
+    jti = str(claims["jti"])
+    status = claims.get("credentialStatus")
+    status_id = status.get("id") if isinstance(status, dict) else None
+    if not jti.startswith(f"{issuer}credentials/") or status_id not in (None, f"{jti}/status"):
+        raise DomainError(_("This credential names another address as its issuer: do not trust it."), "token")
+    return claims

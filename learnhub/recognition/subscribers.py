@@ -1,6 +1,7 @@
 """What the credit bank does when a lower feature tells it something happened.
 
-A course completed: its credential is issued, in the same transaction. "Download my data":
+A course completed: its credential is issued, in the same transaction. Credits reversed: the
+credential they stood for (the course's, or the recognition's) is revoked, in the same transaction. "Download my data":
 applications, prior learning and credentials. "Delete my account": the holder's credentials
 are withdrawn (a stranger checking one is told the holder withdrew it), the certificates they
 uploaded removed, and what they wrote cleared.
@@ -13,6 +14,7 @@ from sqlalchemy import select, update
 from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
+from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
 from learnhub.learning.signals import course_completed
 from learnhub.recognition.credentials import issue_course_credential
@@ -24,11 +26,34 @@ def connect():
     course_completed.connect(on_course_completed)
     personal_data_requested.connect(on_personal_data_requested)
     account_erasing.connect(on_account_erasing)
+    entry_reversed.connect(on_entry_reversed)
 
 
 def on_course_completed(course, user=None, enrolment=None, **_kwargs):
     """Issue the course's credential, inside learning's transaction: one event, all or nothing."""
     issue_course_credential(user, course, enrolment.completed_at if enrolment else None)
+
+
+def on_entry_reversed(entry, reversal=None, user_id=None, **_kwargs):
+    """Credits corrected away: the credential they stood for no longer holds, so it is revoked."""
+    if entry.course_id is not None:
+        source = ("course", str(entry.course_id))
+    elif entry.source_type == "application":
+        source = ("application", str(entry.source_id))
+    else:
+        return
+    with force_locale("zh_CN"):  # the reason strangers read, in the platform's language
+        reason = _("The credits it stood for were corrected: %(reason)s", reason=reversal.note)[:200]
+    db.session.execute(
+        update(Credential)
+        .where(
+            Credential.user_id == user_id,
+            Credential.source_type == source[0],
+            Credential.source_id == source[1],
+            Credential.revoked_at.is_(None),
+        )
+        .values(revoked_at=datetime.now(UTC), revoked_by_id=reversal.created_by_id, revoke_reason=reason)
+    )
 
 
 def _iso(value):

@@ -5,7 +5,7 @@ def init_app(app):
     """Register the statistics pages, menu item, admin's home section, `flask stats`, receivers and tasks."""
     from huey import crontab
 
-    from learnhub.core import nav, tasks
+    from learnhub.core import audit, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.stats import cli, headcounts, subscribers, views
     from learnhub.stats.views import dashboards
@@ -14,6 +14,12 @@ def init_app(app):
     app.cli.add_command(cli.stats_cli)
     nav.add_menu_item(app, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
     nav.add_home_section(app, "stats/_home.html", roles={"admin"}, order=15, context=dashboards.home_headline)
+    nav.add_home_section(app, "stats/_home_required.html", roles={"worker"}, order=18, context=dashboards.home_required)
+    nav.add_to_slot(app, "course_page", "stats/_course_required.html", context=dashboards.course_required)
+    nav.add_to_slot(app, "learning_record", "stats/_record_required.html", context=dashboards.record_required)
+    audit.register_actions(
+        app, {"required.add": _l("Required course added"), "required.remove": _l("Required course removed")}
+    )
     subscribers.connect()
     tasks.add_task(
         app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")

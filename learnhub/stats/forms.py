@@ -1,6 +1,6 @@
 """Forms of the statistics pages: the period, the roster's filters, a required course."""
 
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.core.forms import Form, as_choices
@@ -46,6 +46,12 @@ class RosterFilterForm(Form):
 
 class RequireForm(Form):
     course = SelectField(_l("Course"), choices=[], validators=[DataRequired()], validate_choice=False)
+    occupations = SelectMultipleField(
+        _l("Only these occupations (none chosen: all)"), choices=as_choices(OCCUPATIONS), validators=[Optional()]
+    )
+    skill_levels = SelectMultipleField(
+        _l("Only these skill levels (none chosen: all)"), choices=as_choices(SKILL_LEVELS), validators=[Optional()]
+    )
     due_on = DateField(
         _l("Deadline"),
         validators=[DataRequired(message=_l("Enter a date such as 2026-03-01."))],

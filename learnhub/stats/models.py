@@ -11,7 +11,7 @@ the raw tables.
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.catalog.models import Course
@@ -82,8 +82,20 @@ class RequiredCourse(db.Model):
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
     due_on: Mapped[date] = mapped_column(Date)
+    # Whom it asks, within the union's subtree: these occupations and skill levels (empty: all).
+    occupations: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    skill_levels: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     org: Mapped[Org] = relationship()
     course: Mapped[Course] = relationship()
+
+    def asks(self, user):
+        """Whether this requirement asks `user` (a worker of its subtree, of its occupations and levels)."""
+        return (
+            user.role == "worker"
+            and self.org_id in user.org.ancestor_ids
+            and (not self.occupations or user.occupation in self.occupations)
+            and (not self.skill_levels or user.skill_level in self.skill_levels)
+        )

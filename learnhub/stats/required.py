@@ -5,6 +5,7 @@ dashboard shows its own requirements and those of the province and the nation ab
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, select
@@ -12,9 +13,11 @@ from sqlalchemy import and_, func, select
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
+from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
+from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
 from learnhub.orgs.models import Org
@@ -38,8 +41,11 @@ def courses_to_require(admin):
     return db.session.scalars(select(Course).where(visible_filter(admin)).order_by(Course.title, Course.id)).all()
 
 
-def require_course(admin, course_id, due_on, today):
-    """Require a course of every worker in the admin's subtree by `due_on`; returns it."""
+def require_course(admin, course_id, due_on, today, occupations=(), skill_levels=()):
+    """Require a course of the workers in the admin's subtree by `due_on`; returns it.
+
+    `occupations` and `skill_levels` narrow it to those (none: every worker).
+    """
     course_id = parse_id(course_id)
     course = (
         db.session.scalar(select(Course).where(Course.id == course_id, visible_filter(admin)))
@@ -54,14 +60,28 @@ def require_course(admin, course_id, due_on, today):
         raise DomainError(_("The deadline cannot be in the past."), "due_on")
     if due_on.year > today.year + 5:
         raise DomainError(_("Choose a deadline within five years."), "due_on")
+    if not set(occupations) <= set(OCCUPATION_CODES):
+        raise DomainError(_("Choose occupations from the list."), "occupations")
+    if not set(skill_levels) <= set(SKILL_LEVEL_CODES):
+        raise DomainError(_("Choose skill levels from the list."), "skill_levels")
     taken = db.session.scalar(
         select(RequiredCourse.id).where(RequiredCourse.org_id == admin.org_id, RequiredCourse.course_id == course.id)
     )
     if taken is not None:
         raise DomainError(_("This course is already required in your union."), "course")
-    requirement = RequiredCourse(org_id=admin.org_id, course_id=course.id, due_on=due_on, created_by_id=admin.id)
+    requirement = RequiredCourse(
+        org_id=admin.org_id,
+        course_id=course.id,
+        due_on=due_on,
+        occupations=sorted(set(occupations)),
+        skill_levels=sorted(set(skill_levels)),
+        created_by_id=admin.id,
+    )
     db.session.add(requirement)
     db.session.flush()
+    audit.record(
+        admin, "required.add", "course", course.id, admin.org.path, course=course.title, due_on=due_on.isoformat()
+    )
     return requirement
 
 
@@ -80,6 +100,15 @@ def remove_requirement(admin, requirement_id):
     requirement = db.session.get(RequiredCourse, requirement_id) if requirement_id is not None else None
     if requirement is None or not admin.org.contains(requirement.org):
         raise NotFound(_("Requirement not found."))
+    audit.record(
+        admin,
+        "required.remove",
+        "course",
+        requirement.course_id,
+        requirement.org.path,
+        course=requirement.course.title,
+        due_on=requirement.due_on.isoformat(),
+    )
     db.session.delete(requirement)
     db.session.flush()
     return requirement
@@ -91,8 +120,14 @@ def _finished(requirement):
     )
 
 
-def _workers(org):
-    return [User.role == "worker", User.is_active_account.is_(True), in_subtree(org, User.org_id)]
+def _workers(org, requirement):
+    """WHERE clauses: the active workers of `org`'s subtree whom `requirement` asks."""
+    clauses = [User.role == "worker", User.is_active_account.is_(True), in_subtree(org, User.org_id)]
+    if requirement.occupations:
+        clauses.append(User.occupation.in_(requirement.occupations))
+    if requirement.skill_levels:
+        clauses.append(User.skill_level.in_(requirement.skill_levels))
+    return clauses
 
 
 def progress_by_child(session, org, requirement):
@@ -100,7 +135,7 @@ def progress_by_child(session, org, requirement):
     rows = session.execute(
         select(User.org_id, func.count(), func.count(Enrolment.id))
         .outerjoin(Enrolment, _finished(requirement))
-        .where(*_workers(org))
+        .where(*_workers(org, requirement))
         .group_by(User.org_id)
     ).all()
     children = children_of(session, org)
@@ -129,7 +164,9 @@ def not_finished_query(org, requirement):
     return (
         select(User, Org.name, started.label("has_started"))
         .join(Org, Org.id == User.org_id)
-        .where(*_workers(org), ~select(Enrolment.id).where(_finished(requirement)).correlate(User).exists())
+        .where(
+            *_workers(org, requirement), ~select(Enrolment.id).where(_finished(requirement)).correlate(User).exists()
+        )
         .order_by(Org.name, User.name, User.id)
     )
 
@@ -145,3 +182,32 @@ def started_ids(session, requirement, user_ids):
             )
         )
     )
+
+
+@dataclass
+class Asked:
+    """A requirement as the worker it asks sees it."""
+
+    requirement: RequiredCourse
+    is_done: bool
+    is_overdue: bool
+
+
+def requirements_of(user, today):
+    """What the worker's unions require of them: [Asked], unfinished first, soonest deadline first."""
+    if user.role != "worker":
+        return []
+    asked = [r for r in requirements_for(user.org) if r.asks(user)]
+    if not asked:
+        return []
+    finished = set(
+        db.session.scalars(
+            select(Enrolment.course_id).where(
+                Enrolment.user_id == user.id,
+                Enrolment.course_id.in_([r.course_id for r in asked]),
+                Enrolment.completed_at.is_not(None),
+            )
+        )
+    )
+    result = [Asked(r, r.course_id in finished, r.course_id not in finished and r.due_on < today) for r in asked]
+    return sorted(result, key=lambda a: (a.is_done, a.requirement.due_on))

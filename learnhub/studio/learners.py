@@ -2,6 +2,10 @@
 
 Every figure can be narrowed to the learners of one union and the unions below it. Each
 function runs a fixed number of queries, however many learners there are.
+
+A course is open to workers everywhere, its trainer's reach is their own union's subtree:
+learners are named (name, union) only within `reach`, the viewer's union; those outside it
+count in the figures and nowhere else.
 """
 
 from collections import Counter
@@ -28,14 +32,14 @@ def _in_org(org):
     return User.org_id.in_(select(Org.id).where(Org.path.startswith(org.path)))
 
 
-def learner_orgs(course):
-    """The unions the course's learners belong to and the unions above them, to filter by."""
+def learner_orgs(course, reach):
+    """The unions within `reach` the course's learners belong to and the unions above them, to filter by."""
     paths = db.session.scalars(
         select(Org.path).where(
             Org.id.in_(
                 select(User.org_id)
                 .join(Enrolment, Enrolment.user_id == User.id)
-                .where(Enrolment.course_id == course.id)
+                .where(Enrolment.course_id == course.id, _in_org(reach))
             )
         )
     ).all()
@@ -124,8 +128,8 @@ def item_analysis(course, org=None, limit=10):
     return [(questions[key][0].title, questions[key][1], wrong[key], answered[key]) for key in ranked[:limit]]
 
 
-def learners_query(course, org=None):
-    """A SELECT of (User, Org name, Enrolment, modules done, average best quiz score)."""
+def learners_query(course, reach, org=None):
+    """A SELECT of (User, Org name, Enrolment, modules done, average best quiz score), within `reach`."""
     live_ids = select(Module.id).where(Module.course_id == course.id, Module.is_retired.is_(False), Module.revision > 0)
     done = (
         select(func.count(Progress.id))
@@ -143,7 +147,7 @@ def learners_query(course, org=None):
         select(User, Org.name, Enrolment, done.label("done"), score.label("score"))
         .join(Enrolment, Enrolment.user_id == User.id)
         .join(Org, Org.id == User.org_id)
-        .where(Enrolment.course_id == course.id, _in_org(org))
+        .where(Enrolment.course_id == course.id, _in_org(reach), _in_org(org))
         .order_by(Enrolment.last_active_at.desc(), User.id)
     )
 
@@ -174,9 +178,9 @@ class Page:
         return self.page + 1
 
 
-def learners_page(course, org, page, per_page):
-    """Page `page` of the learners' rows (see learners_query)."""
-    stmt = learners_query(course, org)
+def learners_page(course, reach, org, page, per_page):
+    """Page `page` of the learners' rows within `reach` (see learners_query)."""
+    stmt = learners_query(course, reach, org)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page or 1, 1), pages)
@@ -184,7 +188,7 @@ def learners_page(course, org, page, per_page):
     return Page(items, page, pages, total)
 
 
-def learners_csv_rows(course, org=None):
+def learners_csv_rows(course, reach, org=None):
     """The learners as rows for a spreadsheet, a header row first."""
     total = len(course_modules(course))
     rows = [
@@ -199,7 +203,7 @@ def learners_csv_rows(course, org=None):
             _("Last active"),
         ]
     ]
-    for user, org_name, enrolment, done, score in db.session.execute(learners_query(course, org)):
+    for user, org_name, enrolment, done, score in db.session.execute(learners_query(course, reach, org)):
         rows.append(
             [
                 user.name,

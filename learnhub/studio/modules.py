@@ -140,6 +140,7 @@ def editable_revision(user, course, draft_module, module, revision):
         credits=revision.credits,
         pass_mark=revision.pass_mark,
         max_attempts=revision.max_attempts,
+        reveal=revision.reveal,
         content_hash=revision.content_hash,
         questions=[
             Question(
@@ -173,6 +174,7 @@ def _rehash(module, revision):
         body_source=revision.body_source,
         pass_mark=revision.pass_mark,
         max_attempts=revision.max_attempts,
+        reveal=revision.reveal,
         questions=[
             QuestionSpec(q.kind, q.text, q.explanation, [(c.text, c.is_correct) for c in q.choices])
             for q in revision.questions

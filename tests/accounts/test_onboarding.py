@@ -120,6 +120,38 @@ def test_read_refuses_what_it_cannot_read(app, filename, data, message):
         onboarding.read_table(filename, data)
 
 
+def _xlsx_of(rows):
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["name", "phone", "union", "occupation"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_with_too_many_rows_is_refused_while_it_is_read(app, monkeypatch):
+    # A small file can hold far more rows than the limit: reading stops once past it.
+    data = _xlsx_of([["李雷", f"138{i:08d}", "甲工会", "welder"] for i in range(2000)])
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 20)
+    read = []
+    real = onboarding._cell_text
+    monkeypatch.setattr(onboarding, "_cell_text", lambda value: read.append(1) or real(value))
+    with pytest.raises(DomainError, match="at most 20"):
+        onboarding.read_table("workers.xlsx", data)
+    assert len(read) < 100 * onboarding._MAX_COLUMNS  # a few rows past the limit, not the 2,000 in the file
+
+
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_before_it_is_parsed(app, monkeypatch):
+    # Highly compressible cells: the file is small, its XML is not (the 2 MB file of 43 MB of XML).
+    data = _xlsx_of([["李" * 200, "13800001111", "甲" * 200, "welder"] for _ in range(300)])
+    monkeypatch.setitem(app.config, "IMPORT_MAX_UNPACKED_BYTES", 100_000)
+    assert len(data) < 100_000
+    with pytest.raises(DomainError, match="unpacks to more than"):
+        onboarding.read_table("workers.xlsx", data)
+
+
 def test_read_refuses_too_many_rows_and_bytes(app, monkeypatch):
     data = csv_bytes([["李雷", "13800001111", "甲工会", "welder", ""]] * 3)
     monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 2)
@@ -331,7 +363,8 @@ def test_template_download(client, auth, admin):
 
 @pytest.mark.parametrize("url", ["/people/import", "/people/import/template.csv"])
 def test_workers_and_strangers_see_nothing(client, auth, make_user, url):
-    assert client.get(url).status_code == 404
+    stranger = client.get(url)  # a visitor is asked to log in: the page itself shows nothing
+    assert stranger.status_code == 302 and stranger.location.startswith("/login?next=")
     make_user("worker-1")
     auth.login("worker-1")
     assert client.get(url).status_code == 404

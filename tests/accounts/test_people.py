@@ -86,8 +86,22 @@ def test_workers_and_trainers_do_not_see_people(client, auth, make_user, tree):
     assert db.session.get(User, target.id).role == "worker"
 
 
-def test_anonymous_is_sent_nowhere_near_people(client, make_user):
-    assert client.get("/people/").status_code == 404
+def test_a_visitor_is_asked_to_log_in_and_comes_back_after(client, auth, make_user, tree):
+    """A link a colleague sent, or a session that expired: the login page, then the page itself."""
+    response = client.get("/people/?q=王")
+    assert response.status_code == 302 and response.location.startswith("/login?next=")
+    make_user("people-admin", role="admin", org=tree.city_a, occupation=None)
+    from tests.conftest import csrf_token
+
+    back = client.post(
+        response.location,
+        data={
+            "csrf_token": csrf_token(client, response.location),
+            "login": "people-admin",
+            "password": "Steady-Hands-2026",
+        },
+    )
+    assert back.status_code == 302 and back.location.startswith("/people/")
 
 
 def test_admin_resets_a_forgotten_password(app, client, auth, make_user, tree):

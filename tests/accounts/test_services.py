@@ -183,3 +183,55 @@ def test_people_query_filters_within_scope(tree, make_user):
     assert names(union_text="电缆") == ["李小红"]
     assert names(org=tree.ent_b1) == names()  # an org outside the scope is ignored
     assert names(role="admin") == [admin.name]
+
+
+def test_an_admin_manages_only_people_below_their_own_standing(make_user, tree):
+    admin = make_user("city.admin", role="admin", org=tree.city_a)
+    peer = make_user("city.peer", role="admin", org=tree.city_a)
+    below = make_user("ent.admin", role="admin", org=tree.ent_a1)
+    trainer = make_user("city.trainer", role="trainer", org=tree.city_a)
+    hash_before = peer.password_hash
+    for act in (
+        lambda: accounts.reset_password(admin, peer),
+        lambda: accounts.change_role(admin, peer, "trainer"),
+        lambda: accounts.set_active(admin, peer, False),
+        lambda: accounts.move_person(admin, peer, tree.ent_a1.id),
+        # ...nor make a new peer, who could then be taken over the same way
+        lambda: accounts.change_role(admin, trainer, "admin"),
+        lambda: accounts.move_person(admin, below, tree.city_a.id),
+    ):
+        with pytest.raises(DomainError):
+            act()
+    assert peer.password_hash == hash_before and peer.role == "admin" and peer.is_active_account
+    assert trainer.role == "trainer" and below.org == tree.ent_a1
+    # An admin of a union below is theirs to manage, and so is one of their own union's trainers.
+    assert accounts.reset_password(admin, below)
+    accounts.set_active(admin, trainer, False)
+    assert not trainer.is_active_account
+
+
+def test_every_login_path_costs_the_same_hashing(make_user, monkeypatch):
+    from learnhub.accounts import passwords
+
+    make_user("li.ming")
+    pending = make_user("wang.fang")
+    pending.password_hash = passwords.hash_initial_password("abcdefghjk")
+    pending.must_change_password = True
+    db.session.flush()
+    real = passwords.check_password_hash
+    methods = []
+
+    def counting(pwhash, password):
+        methods.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    monkeypatch.setattr(passwords, "check_password_hash", counting)
+    costs = {}
+    for login in ("nobody", "li.ming", "wang.fang"):
+        methods.clear()
+        with pytest.raises(DomainError):
+            accounts.authenticate(login, "wrong-password-1")
+        costs[login] = sorted(methods)
+    # An unknown account, a chosen password and a pending one-time password: the same work.
+    assert costs["nobody"] == costs["li.ming"] == costs["wang.fang"]
+    assert passwords.INITIAL_PASSWORD_HASH in costs["nobody"]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from learnhub.accounts.models import LoginSession, User
@@ -50,6 +52,20 @@ def test_register_shows_errors_beside_fields(auth, tree):
     html = page.get_data(as_text=True)
     assert 'aria-invalid="true"' in html
     assert "login-error" in html or "password2-error" in html
+
+
+def test_every_registration_attempt_counts_toward_the_limit(auth, tree, make_user):
+    make_user("li.ming", phone="13812345678")
+    # Someone trying phone numbers to learn who has an account: refused attempts count too.
+    statuses = [auth.post("/register", _register_form(tree, login="13812345678")).status_code for _ in range(21)]
+    assert statuses[:20].count(429) == 0 and statuses[20] == 429
+
+
+def test_a_phone_number_with_an_account_is_answered_neutrally(auth, tree, make_user):
+    make_user("li.ming", phone="13812345678")
+    html = auth.post("/register", _register_form(tree)).get_data(as_text=True)
+    assert "这个手机号已经注册过账号" not in html and "already exists" not in html
+    assert 'aria-invalid="true"' in html
 
 
 def test_worker_cannot_register_as_admin(auth, tree):
@@ -132,6 +148,21 @@ def test_twenty_wrong_passwords_are_throttled_but_not_forever(app, client, auth,
         ).status_code
         == 302
     )
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["+86 199-0000-0005", "＋８６ １９９ ００００ ０００５", "199 0000 0005", "li.ming", "LI.MING"],
+)
+def test_the_per_account_limit_holds_however_the_login_is_spelt(app, client, auth, make_user, spelling):
+    make_user("li.ming", phone="19900000005")
+    for i in range(10):
+        assert auth.login("19900000005", f"wrong-{i}").status_code == 200
+    # From another address, so that only the per-account limit can answer.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.3"
+    data = {"csrf_token": csrf_token(other), "login": spelling, "password": PASSWORD}
+    assert other.post("/login", data=data).status_code == 429
 
 
 def test_successful_logins_are_not_counted(client, auth, make_user):
@@ -226,3 +257,50 @@ def test_a_taken_phone_is_shown_beside_the_field_and_the_union_kept(auth, tree, 
     html = page.get_data(as_text=True)
     assert 'id="login-error"' in html
     assert f'value="{tree.ent_a1.id}" checked' in html
+
+
+def test_personal_pages_and_files_are_kept_out_of_caches(client, auth, make_user, tree):
+    make_user("li.ming")
+    auth.login("li.ming")
+    for url in ("/me/record", "/me/record.csv", "/me/privacy", "/me/data.json", "/me/profile", "/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response.headers.get("Cache-Control", ""), url
+    auth.logout()
+    make_user("boss", role="admin", org=tree.city_a)
+    auth.login("boss")
+    for url in ("/people/", "/audit/", f"/stats/{tree.city_a.id}/roster"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response.headers.get("Cache-Control", ""), url
+    auth.logout()
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+
+
+def test_sessions_end_on_the_server_when_idle_or_too_old(app, client, auth, make_user, monkeypatch):
+    import time as clock
+
+    from learnhub.accounts import guards
+
+    user = make_user("li.ming")
+    auth.login("li.ming")
+    assert client.get("/me/record").status_code == 200
+    now = clock.time()
+    idle = app.config["SESSION_IDLE_HOURS"] * 3600
+    # Visiting within the idle limit keeps the session going, visit after visit...
+    for step in (1, 2, 3):
+        monkeypatch.setattr(guards.time, "time", lambda step=step: now + step * idle * 0.6)
+        assert client.get("/me/record").status_code == 200
+    # ...but a session left idle longer than the limit is over, whatever the cookie says.
+    monkeypatch.setattr(guards.time, "time", lambda: now + 3 * idle * 0.6 + idle + 60)
+    assert client.get("/me/record").status_code == 302
+    monkeypatch.undo()
+
+    auth.login("li.ming")
+    assert client.get("/me/record").status_code == 200
+    session = db.session.scalars(
+        db.select(LoginSession).where(LoginSession.user_id == user.id).order_by(LoginSession.id.desc())
+    ).first()
+    session.created_at = session.created_at - timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"], minutes=1)
+    db.session.commit()
+    assert client.get("/me/record").status_code == 302  # logged in too long ago, however active

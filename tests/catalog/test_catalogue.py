@@ -73,3 +73,45 @@ def test_anonymous_visitors_see_published_courses_for_everyone(client, make_cour
     assert client.get("/courses/open").status_code == 200
     assert client.get("/courses/union-only").status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(db.metadata.tables["course"])) == 3
+
+
+def test_what_workers_call_their_trade_finds_its_courses(client, make_course):
+    make_course("weld-q", title="焊接质量控制", occupation="welder", search_text="焊接质量控制")
+    make_course("lathe", title="车床操作", occupation="lathe_operator", search_text="车床操作")
+    for name in ("电焊工", "焊工", "welder", "Welder"):
+        assert _titles(client.get(f"/courses/?q={name}").get_data(as_text=True)) == ["焊接质量控制"], name
+
+
+def test_for_you_keeps_the_courses_below_my_level(client, auth, make_user, make_course):
+    make_user("senior-electrician", occupation="electrician", skill_level="level3")
+    auth.login("senior-electrician")
+    make_course("basics", title="电工安全作业基础", occupation="electrician", target_level="level5")
+    make_course("above", title="电工技师", occupation="electrician", target_level="level2")
+    make_course("far-above", title="高级技师", occupation="electrician", target_level="level1")
+    titles = _titles(client.get("/courses/?for_you=y").get_data(as_text=True))
+    assert sorted(titles) == ["电工安全作业基础", "电工技师"]
+
+
+def test_the_chinese_catalogue_lists_chinese_courses_first(client, make_course):
+    make_course("aaa-en", title="A course in English", language="en")
+    make_course("zh", title="中文课程")
+    assert _titles(client.get("/courses/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)) == [
+        "中文课程",
+        "A course in English",
+    ]
+    assert _titles(client.get("/courses/", headers={"Accept-Language": "en"}).get_data(as_text=True)) == [
+        "A course in English",
+        "中文课程",
+    ]
+
+
+def test_bulk_onboarding_and_search_share_the_trades_everyday_names():
+    from learnhub.core.vocab import find_occupation
+
+    assert [find_occupation(n) for n in ("电焊工", "行车工", "化工总控工", "叉车司机", "宇航员")] == [
+        "welder",
+        "crane_operator",
+        "chemical_operator",
+        "forklift_driver",
+        None,
+    ]

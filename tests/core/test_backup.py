@@ -35,11 +35,15 @@ def test_backup_and_restore_bring_back_the_same_ledger(committed_app, tmp_path):
     assert result.exit_code == 0, result.output
     files = list((tmp_path / "backups").iterdir())
     assert len(files) == 1 and files[0].stat().st_size > 0
+    # Everyone's personal data: readable by its owner only, whatever the umask.
+    assert files[0].stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "backups").stat().st_mode & 0o077 == 0
 
-    with app.app_context():  # something goes wrong after the backup
-        db.session.execute(db.delete(LedgerEntry))
+    with app.app_context():  # something goes wrong after the backup (the ledger refuses deletes)
+        worker = db.session.scalar(db.select(User).where(User.username == "keeper"))
+        credits.award(worker, kind="module", source_type="module", source_id=99, credits=Decimal("9"), minutes=1)
         db.session.commit()
-        assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 4
 
     result = runner.invoke(args=["restore", str(files[0]), "--yes"])
     assert result.exit_code == 0, result.output

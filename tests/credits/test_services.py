@@ -20,6 +20,25 @@ def test_award_is_idempotent_per_source(make_user):
     assert credits.balance(credits.get_account(worker)) == (Decimal("0.25"), 20)
 
 
+def test_the_database_refuses_to_edit_or_delete_a_ledger_entry(make_user):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    worker = make_user("worker1")
+    entry, _ = credits.award(
+        worker, kind="module", source_type="module", source_id=1, credits=Decimal("1.5"), minutes=30
+    )
+    for statement in (
+        "UPDATE ledger_entry SET credits = 99 WHERE id = :id",
+        "UPDATE ledger_entry SET note = 'x' WHERE id = :id",
+        "DELETE FROM ledger_entry WHERE id = :id",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+            db.session.execute(text(statement), {"id": entry.id})
+    db.session.expire_all()
+    assert db.session.get(type(entry), entry.id).credits == Decimal("1.5")
+
+
 def test_one_account_per_worker(make_user):
     worker = make_user("worker1")
     assert credits.ensure_account(worker).id == credits.ensure_account(worker).id

@@ -4,6 +4,7 @@ from decimal import Decimal
 from learnhub.credits import services as credits
 from learnhub.credits.models import LedgerEntry
 from learnhub.extensions import db
+from tests.conftest import ledger_rewritable
 
 
 def _award(user, source_id, amount="1.5", minutes=30, note="单元", when=None):
@@ -17,8 +18,8 @@ def _award(user, source_id, amount="1.5", minutes=30, note="单元", when=None):
         note=note,
     )
     if when is not None:
-        entry.created_at = when
-        db.session.flush()
+        with ledger_rewritable():
+            entry.created_at = when
     return entry
 
 

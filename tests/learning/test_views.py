@@ -46,17 +46,32 @@ def test_quiz_page_never_sends_the_answers(client, auth, learner, make_course):
     assert "data-correct" not in html
 
 
-def test_failed_attempt_hides_the_right_choices_until_the_last(client, auth, learner, make_course):
+@pytest.mark.parametrize("policy", ["passed", "last", "never"])
+def test_a_failed_attempt_shows_what_was_wrong_and_never_the_answers_before_the_policy_allows(
+    client, auth, learner, make_course, policy
+):
     course = make_course(max_attempts=2)
+    _revision(course, "check").reveal = policy
     auth.post(f"/courses/{course.slug}/enrol")
     wrong = quiz_answers(_revision(course, "check"), right=False)
     first = client.get(auth.post(f"/courses/{course.slug}/check/quiz", wrong).headers["Location"])
-    assert "✓" not in first.get_data(as_text=True) and "因为甲对。" in first.get_data(as_text=True)
+    page = first.get_data(as_text=True)
+    assert 'class="wrong"' in page and "✓" not in page and "因为甲对。" not in page  # the explanation gives it away
     last = client.get(auth.post(f"/courses/{course.slug}/check/quiz", wrong).headers["Location"])
-    assert "✓" in last.get_data(as_text=True)
+    shown = "✓" in last.get_data(as_text=True) and "因为甲对。" in last.get_data(as_text=True)
+    assert shown == (policy == "last")
     again = auth.post(f"/courses/{course.slug}/check/quiz", quiz_answers(_revision(course, "check")))
     assert again.status_code == 302 and "/attempts/" not in again.headers["Location"]
     assert db.session.scalar(db.select(db.func.count()).select_from(LedgerEntry)) == 0
+
+
+def test_a_passed_attempt_shows_the_answers_and_explanations_under_the_default(client, auth, learner, make_course):
+    course = make_course()
+    auth.post(f"/courses/{course.slug}/enrol")
+    passed = client.get(
+        auth.post(f"/courses/{course.slug}/check/quiz", quiz_answers(_revision(course, "check"))).headers["Location"]
+    )
+    assert "✓" in passed.get_data(as_text=True) and "因为甲对。" in passed.get_data(as_text=True)
 
 
 def test_tampered_quiz_post_is_refused_with_a_message(client, auth, learner, make_course):

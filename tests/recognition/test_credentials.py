@@ -113,6 +113,7 @@ def test_an_unknown_or_forged_id_is_a_clear_404(client, cid):
 
 
 def test_an_admin_in_scope_revokes_with_a_reason_everyone_sees(client, auth, make_user, credential, tree):
+    token = client.get(f"/credentials/{credential.uuid}.jwt").get_data(as_text=True)  # kept by the holder
     make_user("boss", role="admin", org=tree.city_a, locale="en")
     auth.login("boss")
     page = client.get(f"/credentials/{credential.uuid}").get_data(as_text=True)
@@ -126,9 +127,29 @@ def test_an_admin_in_scope_revokes_with_a_reason_everyone_sees(client, auth, mak
     assert "Revoked" in page and "考试作弊" in page
     status = client.get(f"/credentials/{credential.uuid}/status").get_json()
     assert status["status"] == "revoked" and status["reason"] == "考试作弊"
-    token = client.get(f"/credentials/{credential.uuid}.jwt").get_data(as_text=True)
+    # The signed forms are no longer handed out: they say revoked.
+    for suffix in (".jwt", ".json"):
+        gone = client.get(f"/credentials/{credential.uuid}{suffix}")
+        assert gone.status_code == 410 and gone.is_json
+        assert gone.get_json()["status"] == "revoked" and gone.get_json()["reason"] == "考试作弊"
+        assert "eyJ" not in gone.get_data(as_text=True)
     checked = auth.post("/credentials/verify", {"token": token}, headers={"Accept-Language": "en"})
     assert "was revoked" in checked.get_data(as_text=True)
+
+
+def test_a_credential_names_the_public_address_whatever_host_was_asked(app, client, auth, monkeypatch, credential):
+    # A holder asking with Host: evil.example must not get a token pointing verifiers at evil.example.
+    from learnhub.recognition import credentials as creds
+    from learnhub.recognition.signing import sign_credential
+
+    forged = sign_credential(creds.open_badge(credential, "http://evil.example"))
+    checked = auth.post("/credentials/verify", {"token": forged}, headers={"Accept-Language": "en"})
+    assert checked.status_code == 400 and "Genuine" not in checked.get_data(as_text=True)
+    # Nor one whose issuer is ours but whose id and status point elsewhere.
+    badge = creds.open_badge(credential, "http://evil.example")
+    badge["issuer"] = creds.open_badge(credential, "http://localhost")["issuer"]
+    checked = auth.post("/credentials/verify", {"token": sign_credential(badge)}, headers={"Accept-Language": "en"})
+    assert checked.status_code == 400 and "Genuine" not in checked.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["outsider", "worker"])
@@ -188,3 +209,29 @@ def test_names_are_masked_enough_to_match_a_person():
     assert mask_name("阿卜杜拉·艾则孜") == "阿******孜"
     assert mask_name("Li Minghui") == "L. M******"
     assert mask_name("") == ""
+
+
+def test_reversing_a_courses_credits_revokes_its_credential(make_user, tree, credential, holder):
+    from learnhub.credits import services as credits
+    from learnhub.credits.models import Account, LedgerEntry
+
+    admin = make_user("boss", role="admin", org=tree.city_a)
+    entry = db.session.scalars(
+        select(LedgerEntry)
+        .join(Account)
+        .where(Account.user_id == holder.id, LedgerEntry.course_id == int(credential.source_id))
+        .order_by(LedgerEntry.id)
+    ).first()
+    credits.reverse_entry(entry, reason="考试替考", created_by=admin)
+    db.session.refresh(credential)
+    assert credential.is_revoked and credential.revoked_by_id == admin.id and "考试替考" in credential.revoke_reason
+    # Another reversal of the same course changes nothing more.
+    other = db.session.scalars(
+        select(LedgerEntry)
+        .join(Account)
+        .where(Account.user_id == holder.id, LedgerEntry.kind != "reversal", LedgerEntry.id != entry.id)
+    ).first()
+    if other is not None:
+        credits.reverse_entry(other, reason="另一条", created_by=admin)
+        db.session.refresh(credential)
+        assert "考试替考" in credential.revoke_reason

@@ -132,6 +132,16 @@ def test_a_reviewer_outside_the_subtree_cannot_decide(worker, make_user, tree):
     assert claim.status == "submitted"
 
 
+def test_a_worker_promoted_to_admin_cannot_grant_their_own_claim(worker):
+    claim = _submit(worker)
+    worker.role = "admin"
+    db.session.flush()
+    with pytest.raises(NotFound):
+        prior.grant(worker, claim, credits="1", hours="1")
+    assert claim.status == "submitted"
+    assert db.session.scalars(prior.review_query(worker)).all() == []
+
+
 def test_the_worker_sends_a_certificate_from_a_phone_and_reads_the_decision(client, auth, worker, admin):
     auth.login("li.ming")
     form = {

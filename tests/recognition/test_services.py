@@ -12,6 +12,7 @@ from learnhub.extensions import db
 from learnhub.recognition import services as recognition
 from learnhub.recognition.models import Application, Credential, PathwayVersion
 from learnhub.recognition.pathways import save_pathway
+from tests.conftest import ledger_rewritable
 
 
 def _entries(user, kind=None):
@@ -69,13 +70,14 @@ def test_learning_older_than_the_window_and_corrected_entries_do_not_count(
     version = make_pathway(within_years="1", min_credits="1")
     finish(worker, safety_course)
     assert recognition.get_pathway_view(worker, version.pathway_id).progress.is_met
-    for entry in _entries(worker):
-        entry.created_at = datetime.now(UTC) - timedelta(days=400)
-    db.session.flush()
+    with ledger_rewritable():
+        for entry in _entries(worker):
+            entry.created_at = datetime.now(UTC) - timedelta(days=400)
     assert not recognition.get_pathway_view(worker, version.pathway_id).progress.is_met
 
-    for entry in _entries(worker):
-        entry.created_at = datetime.now(UTC)
+    with ledger_rewritable():
+        for entry in _entries(worker):
+            entry.created_at = datetime.now(UTC)
     quiz_entry = next(e for e in _entries(worker) if e.kind == "module" and e.credits == 1)
     reverse_entry(quiz_entry, reason="重复计分", created_by=make_user("fixer", role="admin", org=tree.national))
     progress = recognition.get_pathway_view(worker, version.pathway_id).progress
@@ -182,6 +184,19 @@ def test_a_reviewer_outside_the_subtree_cannot_see_or_decide(applied, make_user,
         recognition.approve(stranger, applied)
     assert applied.status == "submitted"
     assert db.session.scalars(recognition.review_query(stranger)).all() == []
+
+
+def test_an_applicant_promoted_to_admin_cannot_decide_their_own_application(applied, worker):
+    worker.role = "admin"  # of their own enterprise union, which contains them
+    db.session.flush()
+    for decide in (recognition.approve, lambda a, app: recognition.reject(a, app, "不行")):
+        with pytest.raises(NotFound):
+            decide(worker, applied)
+    with pytest.raises(NotFound):
+        recognition.get_application_in_scope(worker, applied.id)
+    assert applied.status == "submitted" and _entries(worker, "recognition") == []
+    assert db.session.scalars(recognition.review_query(worker, "all")).all() == []
+    assert recognition.waiting_count(worker) == 0
 
 
 def test_rejecting_needs_a_reason_and_lets_the_worker_apply_again(applied, admin, worker):

@@ -168,6 +168,22 @@ def test_requiring_a_course_checks_what_an_admin_can_get_wrong(tree, make_user, 
         required.get_requirement(tree.city_b, requirement.id)
 
 
+def test_adding_and_removing_a_required_course_is_in_the_audit_log(tree, make_user, make_course):
+    from sqlalchemy import select
+
+    from learnhub.core.audit import AuditEvent
+
+    admin = make_user("city.admin", role="admin", org=tree.city_a)
+    course = make_course("audited-course")
+    requirement = required.require_course(admin, course.id, TODAY + timedelta(days=10), TODAY)
+    required.remove_requirement(admin, requirement.id)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("required.%")).order_by(AuditEvent.id))
+    assert [(e.action, e.actor_id, e.subject_id, e.org_path) for e in events] == [
+        ("required.add", admin.id, str(course.id), tree.city_a.path),
+        ("required.remove", admin.id, str(course.id), tree.city_a.path),
+    ]
+
+
 def test_who_has_finished_a_required_course_per_child_union(tree, make_user, make_course, learn):
     admin = make_user("admin", role="admin", org=tree.prov_a, occupation=None)
     course = make_course()

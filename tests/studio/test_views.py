@@ -256,6 +256,24 @@ def test_learners_filter_by_union_and_its_subtree(client, auth, signed_in, studi
     db.session.commit()
     page = client.get(f"/studio/{course.slug}/learners?org={tree.city_a.id}").get_data(as_text=True)
     assert "学员wa" in page and "学员wb" not in page
-    assert f'value="{tree.prov_b.id}"' in page  # a union above a learner's can be chosen too
-    csv = client.get(f"/studio/{course.slug}/learners.csv?org={tree.prov_b.id}").get_data(as_text=True)
-    assert "学员wb" in csv and "学员wa" not in csv and csv.startswith("\ufeff")
+    assert f'value="{tree.prov_a.id}"' in page  # a union above a learner's can be chosen too
+    assert f'value="{tree.ent_b1.id}"' not in page  # but none outside the trainer's reach
+    csv = client.get(f"/studio/{course.slug}/learners.csv?org={tree.city_a.id}").get_data(as_text=True)
+    assert "学员wa" in csv and "学员wb" not in csv and csv.startswith("\ufeff")
+
+
+def test_learners_outside_the_viewers_reach_are_only_counted(client, auth, signed_in, studio_course, make_user, tree):
+    # The trainer keeps 甲省 (prov_a); a worker of 乙省 takes the course too.
+    course = studio_course()
+    publishing.publish(signed_in, course)
+    for username, org in (("wa", tree.ent_a1), ("wb", tree.ent_b1)):
+        learning.enrol(make_user(username, org=org, name=f"学员{username}"), course)
+    db.session.commit()
+    for query in ("", f"?org={tree.prov_b.id}", f"?org={tree.national.id}"):
+        page = client.get(f"/studio/{course.slug}/learners{query}").get_data(as_text=True)
+        csv = client.get(f"/studio/{course.slug}/learners.csv{query}").get_data(as_text=True)
+        for text in (page, csv):
+            assert "学员wb" not in text and tree.ent_b1.name not in text
+    page = client.get(f"/studio/{course.slug}/learners").get_data(as_text=True)
+    assert "学员wa" in page and 'class="big">2<' in page  # counted among the enrolled
+    assert "1 learner in unions outside yours" in page

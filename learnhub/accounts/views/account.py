@@ -3,6 +3,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from learnhub.accounts import services as accounts
 from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
+from learnhub.accounts.guards import mark_seen
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, as_choices, refuse
 from learnhub.core.i18n import gettext as _
@@ -14,7 +15,17 @@ from learnhub.orgs.services import OrgChoiceNeeded, choose_org, org_label
 
 
 def _login_key():
-    return "login:" + clean_line(request.form.get("login", "")).lower()[:40]
+    # Keyed on who is meant, not on how it was typed: the account when one matches (by phone
+    # or username alike), else the login as authentication normalises it.
+    login = request.form.get("login", "")
+    user = accounts.find_by_login(login)
+    if user is not None:
+        return f"login:user:{user.id}"
+    try:
+        kind, value = accounts.split_login(login)
+    except DomainError:
+        kind, value = "raw", clean_line(login).lower()
+    return f"login:{kind}:{value[:40]}"
 
 
 def _failed(response):
@@ -26,14 +37,13 @@ def _begin_session(user):
     session.clear()  # a fresh session at every login
     accounts.start_session(user)
     login_user(user)
+    mark_seen()
     session.permanent = True
 
 
-@limiter.limit(
-    lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 302,
-)
+# Every attempt counts, refused ones too: otherwise the answers would tell, without limit,
+# which phone numbers and usernames have an account.
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"], methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

@@ -8,7 +8,7 @@ from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, Rol
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, as_choices, refuse, run_action
 from learnhub.core.i18n import gettext as _
-from learnhub.core.inputs import page_number
+from learnhub.core.inputs import page_number, query_args
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.services import OrgChoiceNeeded, choose_org, get_org_in_scope, org_label
@@ -38,7 +38,7 @@ def people():
         skill_level=form.skill_level.data,
     )
     page = db.paginate(stmt, page=page_number(), per_page=current_app.config["PEOPLE_PER_PAGE"], error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = query_args("page")
     return render_template("accounts/people.html", form=form, page=page, org=org, args=args)
 
 

@@ -40,6 +40,11 @@ def _json_missing():
     return jsonify({"error": "not_found", "message": _("No credential has this number.")}), 404
 
 
+def _revoked(found):
+    # A revoked credential is no longer handed out signed: a fresh token would look valid offline.
+    return jsonify(creds.status_of(found)), 410
+
+
 @limiter.limit(PUBLIC_LIMIT)
 def credential(cid, form=None, status=200):
     try:
@@ -63,6 +68,8 @@ def credential_json(cid):
         found = creds.get_credential(cid)
     except NotFound:
         return _json_missing()
+    if found.is_revoked:
+        return _revoked(found)
     response = jsonify(creds.open_badge(found, base_url()))
     response.mimetype = "application/vc+ld+json" if request.args.get("ld") else "application/json"
     return response
@@ -74,6 +81,8 @@ def credential_jwt(cid):
         found = creds.get_credential(cid)
     except NotFound:
         return _json_missing()
+    if found.is_revoked:
+        return _revoked(found)
     token = sign_credential(creds.open_badge(found, base_url()))
     return current_app.response_class(token, mimetype="application/jwt")
 
@@ -114,7 +123,7 @@ def verify():
     result = None
     if form.validate_on_submit():
         try:
-            claims = verify_token(form.token.data)
+            claims = verify_token(form.token.data, issuer=f"{base_url()}/")
             found = creds.get_credential(str(claims.get("jti", "")).rsplit("/", 1)[-1])
         except NotFound:
             apply_error(form, DomainError(_("The signature is ours, but no such credential exists any more."), "token"))

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from learnhub.core.db import read_session
 from learnhub.core.i18n import gettext as _
-from learnhub.core.inputs import page_number
+from learnhub.core.inputs import page_number, query_args
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.stats import breakdowns, charts, figures, required, roster, sheets
@@ -173,7 +173,7 @@ def _too_long_for_xlsx(org, name):
     if name == "workforce":
         stmt, back = (
             roster.roster_query(org, today(), **roster_filters()[1]),
-            url_for("stats.workforce", org_id=org.id, **{k: v for k, v in request.args.items() if v}),
+            url_for("stats.workforce", org_id=org.id, **query_args()),
         )
     elif name == "not-finished":
         requirement = required.get_requirement(org, request.args.get("requirement"))
@@ -219,3 +219,19 @@ def export(org_id, name, fmt):
 def home_headline(user):
     """The admin's home section: this month's figures of their union."""
     return {"headline": figures.headline(db.session, user.org, today())}
+
+
+def home_required(user):
+    """The worker's home section: what their unions require of them."""
+    return {"asked": required.requirements_of(user, today())}
+
+
+def course_required(user, course):
+    """Beside a course: whether the worker's union requires it, and by when."""
+    asked = next((a for a in required.requirements_of(user, today()) if a.requirement.course_id == course.id), None)
+    return {"asked": asked} if asked is not None else None
+
+
+def record_required(user):
+    """In a worker's learning record: the required courses, met or not."""
+    return {"asked": required.requirements_of(user, today())}

@@ -57,7 +57,14 @@ def required_add():
     form = _require_form()
     if form.validate_on_submit():
         try:
-            requirement = required.require_course(current_user, form.course.data, form.due_on.data, today())
+            requirement = required.require_course(
+                current_user,
+                form.course.data,
+                form.due_on.data,
+                today(),
+                occupations=form.occupations.data or [],
+                skill_levels=form.skill_levels.data or [],
+            )
         except DomainError as error:
             refuse(form, error)
         else:

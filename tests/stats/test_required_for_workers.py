@@ -1,0 +1,91 @@
+"""Required learning that workers see: on their home page, on the course page and in their record;
+a requirement may ask only some occupations and skill levels, and the admin's lists follow it."""
+
+from datetime import timedelta
+
+import pytest
+
+from learnhub.core.errors import DomainError
+from learnhub.extensions import db
+from learnhub.stats import required
+from learnhub.stats.models import RequiredCourse
+from learnhub.stats.rollups import today
+
+
+@pytest.fixture
+def electricians_must(tree, make_user, make_course, admin_of):
+    """A city admin requires a course of its electricians; an electrician and a welder of the city."""
+    course = make_course("wiring-safety", title="配电作业安全")
+    electrician = make_user("sparky", org=tree.ent_a1, occupation="electrician", skill_level="level4")
+    welder = make_user("welder", org=tree.ent_a2, occupation="welder", skill_level="level4")
+    admin_of(tree.city_a)
+    due = today() + timedelta(days=20)
+    return course, electrician, welder, due
+
+
+def test_an_admin_requires_a_course_of_some_occupations_only(client, auth, tree, electricians_must):
+    course, electrician, welder, due = electricians_must
+    refused = auth.post(
+        "/stats/required", {"course": str(course.id), "due_on": due.isoformat(), "occupations": "astronaut"}
+    )
+    assert refused.status_code == 400 and 'id="occupations-error"' in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(RequiredCourse)) is None
+    response = auth.post(
+        "/stats/required", {"course": str(course.id), "due_on": due.isoformat(), "occupations": "electrician"}
+    )
+    assert response.status_code == 302
+    requirement = db.session.scalar(db.select(RequiredCourse))
+    assert requirement.occupations == ["electrician"] and requirement.skill_levels == []
+    page = client.get(f"/stats/{tree.city_a.id}/required").get_data(as_text=True)
+    assert "仅限：" in page
+    # Only the electrician is counted and chased; the welder was never asked.
+    progress = {
+        org.id: (asked, done) for org, asked, done in required.progress_by_child(db.session, tree.city_a, requirement)
+    }
+    assert progress == {tree.ent_a1.id: (1, 0), tree.ent_a2.id: (0, 0)}
+    missing = [
+        user.username
+        for user, _org, _started in db.session.execute(required.not_finished_query(tree.city_a, requirement))
+    ]
+    assert missing == ["sparky"]
+
+
+def test_the_worker_asked_sees_it_at_home_on_the_course_and_in_the_record(client, auth, tree, electricians_must, learn):
+    course, electrician, welder, due = electricians_must
+    requirement = required.require_course(
+        db.session.get(type(electrician), _admin_id(tree)), course.id, due, today(), occupations=["electrician"]
+    )
+    auth.logout()
+    auth.login("sparky")
+    home = client.get("/").get_data(as_text=True)
+    assert "工会要求的必修课" in home and "配电作业安全" in home and f"请在 {due.isoformat()} 前学完" in home
+    assert "请在" in client.get("/courses/wiring-safety").get_data(as_text=True)
+    assert "必修课" in client.get("/me/record").get_data(as_text=True)
+    auth.logout()
+    auth.login("welder")
+    assert "工会要求的必修课" not in client.get("/").get_data(as_text=True)
+    assert "必修课" not in client.get("/courses/wiring-safety").get_data(as_text=True)
+    # Overdue, then done.
+    requirement.due_on = today() - timedelta(days=1)
+    [asked] = required.requirements_of(electrician, today())
+    assert asked.is_overdue and not asked.is_done
+    learn(electrician, course)
+    [asked] = required.requirements_of(electrician, today())
+    assert asked.is_done and not asked.is_overdue
+
+
+def test_a_requirement_refuses_unknown_occupations_and_levels(tree, electricians_must):
+    course, electrician, _welder, due = electricians_must
+    admin = db.session.get(type(electrician), _admin_id(tree))
+    with pytest.raises(DomainError) as error:
+        required.require_course(admin, course.id, due, today(), occupations=["astronaut"])
+    assert error.value.field == "occupations"
+    with pytest.raises(DomainError) as error:
+        required.require_course(admin, course.id, due, today(), skill_levels=["level9"])
+    assert error.value.field == "skill_levels"
+
+
+def _admin_id(tree):
+    from learnhub.accounts.models import User
+
+    return db.session.scalar(db.select(User.id).where(User.role == "admin", User.org_id == tree.city_a.id))
