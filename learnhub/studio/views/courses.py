@@ -28,6 +28,20 @@ def _audience_choices(form, org_id):
     )
 
 
+def _with_the_rule(form):
+    """Say the deployment's hours rule beside the course's credits and hours."""
+    rule = current_rule()
+    form.hours.description = _(
+        "Learning hours (学时) of %(minutes)d minutes: at most the modules' minutes together.",
+        minutes=rule.minutes_per_xueshi,
+    )
+    form.credits.description = _(
+        "All the course's credits, its modules' included: at most one for every %(per)d minutes of learning.",
+        per=rule.minutes_per_credit,
+    )
+    return form
+
+
 def _review_state(course):
     """The course's latest review and whether publishing would need one, for the course page."""
     latest = review.latest_review(course)
@@ -45,7 +59,7 @@ def index():
 
 @role_required(*STUDIO)
 def new_course():
-    form = NewCourseForm()
+    form = _with_the_rule(NewCourseForm())
     _audience_choices(form, current_user.org_id)
     if form.validate_on_submit():
         try:
@@ -80,20 +94,22 @@ def course(slug):
 def details(slug):
     course = course_or_404(slug)
     draft = studio.get_draft(course)
-    form = CourseForm(
-        data=None
-        if request.method == "POST"
-        else dict(
-            title=draft.title,
-            summary=draft.summary,
-            category=draft.category,
-            occupation=draft.occupation,
-            target_level=draft.target_level,
-            language=draft.language,
-            credits=str(draft.credits),
-            hours=f"{current_rule().minutes_to_xueshi(draft.minutes):.2f}".rstrip("0").rstrip("."),
-            tags=", ".join(draft.tag_list),
-            audience=str(draft.audience_org_id or ""),
+    form = _with_the_rule(
+        CourseForm(
+            data=None
+            if request.method == "POST"
+            else dict(
+                title=draft.title,
+                summary=draft.summary,
+                category=draft.category,
+                occupation=draft.occupation,
+                target_level=draft.target_level,
+                language=draft.language,
+                credits=str(draft.credits),
+                hours=f"{current_rule().minutes_to_xueshi(draft.minutes):.2f}".rstrip("0").rstrip("."),
+                tags=", ".join(draft.tag_list),
+                audience=str(draft.audience_org_id or ""),
+            )
         )
     )
     _audience_choices(form, course.org_id)
