@@ -156,6 +156,11 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
         w.owner, w.course, *modules["check"], {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()}
     )
     w.quiz_answers = quiz_answers(modules["check"][1])
+    from learnhub.notify.models import Notification
+    from learnhub.notify.services import notify
+
+    notify(w.owner, key="access-matrix", kind="test", title="一条消息", link="/me/record")
+    w.notification = db.session.scalar(db.select(Notification).where(Notification.user_id == w.owner.id))
     db.session.flush()
     from learnhub.credits.models import Account, LedgerEntry
 
@@ -280,6 +285,7 @@ def cases(w):
         "learning.done": [Case(dict(course, key="read"), "owner")],
         "learning.position": [Case(dict(course, key="clip"), "owner", form={"position": "3"}, post_ok=(204,))],
         "learning.heartbeat": [Case(dict(course, key="read"), "owner", post_ok=(204,))],
+        "notify.read": [Case(dict(notification_id=w.notification.id), "owner")],
         "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
         "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
         "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],
@@ -360,6 +366,10 @@ def cases(w):
             ),
         ],
         "stats.required_remove": [Case(dict(requirement_id=w.requirement.id), "admin_a", admins)],
+        "stats.required_remind": [
+            Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins),
+            Case(dict(org_id=t.city_b.id, requirement_id=w.requirement.id), note="甲市's requirement under 乙市"),
+        ],
         # ------------------------------------------------------------ the author's draft
         "studio.course": [Case(draft, "author", studio_also)],
         "studio.details": [Case(draft, "author", studio_also, form=dict(DETAILS, title="改过的标题"))],

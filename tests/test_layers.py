@@ -6,7 +6,19 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "learnhub"
-ORDER = ["core", "orgs", "accounts", "catalog", "credits", "learning", "recognition", "studio", "stats", "api"]
+ORDER = [
+    "core",
+    "orgs",
+    "accounts",
+    "notify",
+    "catalog",
+    "credits",
+    "learning",
+    "recognition",
+    "studio",
+    "stats",
+    "api",
+]
 # Above every feature, imported by none: the home page and the demo data.
 TOP = {"home", "demo"}
 

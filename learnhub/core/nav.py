@@ -20,6 +20,7 @@ class NavItem:
     roles: frozenset | None = field(compare=False, default=None)  # None: every role
     # "members": signed-in people (of `roles`); "everyone"; "visitors": only the signed-out.
     who: str = field(compare=False, default="members")
+    badge: object = field(compare=False, default=None)  # callable(user) -> a number to show beside it, or None
 
 
 @dataclass(order=True)
@@ -34,9 +35,12 @@ def _registry(app):
     return app.extensions.setdefault(_KEY, {"nav": [], "home": [], "slots": {}})
 
 
-def add_menu_item(app, endpoint, label, roles=None, order=50, who="members"):
-    """Put a link to `endpoint` in the main menu, for signed-in people with one of `roles`."""
-    _registry(app)["nav"].append(NavItem(order, endpoint, label, frozenset(roles) if roles else None, who))
+def add_menu_item(app, endpoint, label, roles=None, order=50, who="members", badge=None):
+    """Put a link to `endpoint` in the main menu, for signed-in people with one of `roles`.
+
+    `badge(user)`, if given, is a count to show beside the link (unread messages), or None.
+    """
+    _registry(app)["nav"].append(NavItem(order, endpoint, label, frozenset(roles) if roles else None, who, badge))
 
 
 def add_home_section(app, template, roles=None, order=50, context=None):

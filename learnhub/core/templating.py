@@ -1,4 +1,9 @@
-"""Jinja set-up: the `do` statement for form macros, and cache-busting static URLs."""
+"""Jinja set-up: the `do` statement for form macros, cache-busting static URLs, figures.
+
+The `credits` and `hours` filters show figures by the one rounding rule of `core.hours`:
+credits to the hundredth they are paid in, hours in tenths rounded once per ledger entry,
+totals as the sums of their rows as shown.
+"""
 
 import hashlib
 from decimal import Decimal
@@ -10,6 +15,7 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 
 from learnhub.core import vocab
+from learnhub.core.hours import as_hours
 
 
 def init_app(app):
@@ -37,9 +43,9 @@ def format_credits(value):
     return _format(str(value or 0), "#,##0.##", _locale())
 
 
-def format_hours(minutes):
-    """Whole minutes as hours with at most one decimal: 150 -> 2.5."""
-    return _format(str(Decimal(minutes or 0) / 60), "#,##0.#", _locale())
+def format_hours(value):
+    """An `Hours` (a total), or whole minutes rounded by core.hours' rule: 150 -> 2.5, 50 -> 0.8."""
+    return _format(str(as_hours(value).value), "#,##0.#", _locale())
 
 
 def _locale():

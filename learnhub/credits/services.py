@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.hours import Hours, tenths_sql
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.credits.models import Account, LedgerEntry
@@ -157,6 +158,33 @@ def balance(account):
         )
     ).one()
     return Decimal(credits).quantize(Decimal("0.01")), int(minutes)
+
+
+def shown_totals(account, year=None):
+    """(credits, Hours) as the record shows them: the sums of its rows, optionally of one year.
+
+    Hours are each entry's hours as shown, added up (core.hours), so the total under the
+    record's rows is their sum; `balance` keeps the exact minutes for rules that need them.
+    """
+    if account is None:
+        return Decimal("0.00"), Hours()
+    entries = entries_query(account, year).order_by(None).subquery()
+    credits, shown = db.session.execute(
+        select(func.coalesce(func.sum(entries.c.credits), 0), func.coalesce(func.sum(tenths_sql(entries.c.minutes)), 0))
+    ).one()
+    return Decimal(credits).quantize(Decimal("0.01")), Hours(shown)
+
+
+def course_totals(account, course_id):
+    """(credits, Hours) the account's entries of one course come to, corrections included, as shown."""
+    if account is None:
+        return Decimal("0.00"), Hours()
+    credits, shown = db.session.execute(
+        select(
+            func.coalesce(func.sum(LedgerEntry.credits), 0), func.coalesce(func.sum(tenths_sql(LedgerEntry.minutes)), 0)
+        ).where(LedgerEntry.account_id == account.id, LedgerEntry.course_id == course_id)
+    ).one()
+    return Decimal(credits).quantize(Decimal("0.01")), Hours(shown)
 
 
 def entries_query(account, year=None):

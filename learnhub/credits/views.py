@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from learnhub.accounts.services import get_person_in_scope
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
+from learnhub.core.hours import Hours
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -28,7 +29,8 @@ ENTRIES_PER_PAGE = 50
 def _record_context(person):
     account = credits.get_account(person)
     year = _year()
-    total_credits, total_minutes = credits.balance(account)
+    # The totals are those of the rows listed (every page of them): of the year when one is chosen.
+    total_credits, total_minutes = credits.shown_totals(account, year)
     page = db.paginate(
         credits.entries_query(account, year), page=page_number(), per_page=ENTRIES_PER_PAGE, error_out=False
     )
@@ -58,9 +60,17 @@ def record():
 def record_csv():
     year = _year()
     entries = db.session.scalars(credits.entries_query(credits.get_account(current_user), year))
-    rows = [[_("Date"), _("What"), _("Details"), _("Credits"), _("Minutes")]]
+    # Hours as the page shows them (core.hours), so the sheet's sum is the page's total; minutes exact.
+    rows = [[_("Date"), _("What"), _("Details"), _("Credits"), _("Hours"), _("Minutes")]]
     rows += [
-        [entry.created_at.date().isoformat(), str(entry.kind_label), entry.note, entry.credits, entry.minutes]
+        [
+            entry.created_at.date().isoformat(),
+            str(entry.kind_label),
+            entry.note,
+            entry.credits,
+            Hours.of(entry.minutes).value,
+            entry.minutes,
+        ]
         for entry in entries
     ]
     name = f"learning-record-{year or 'all'}.csv"
@@ -105,5 +115,5 @@ def reverse(user_id, entry_id):
 
 def home_account(user):
     """The home page's section: my credits and hours."""
-    credits_total, minutes = credits.balance(credits.get_account(user))
+    credits_total, minutes = credits.shown_totals(credits.get_account(user))
     return {"credits": credits_total, "minutes": minutes}

@@ -6,7 +6,7 @@ from learnhub.catalog.services import course_modules, get_module, get_visible_co
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import current_language
 from learnhub.core.i18n import gettext as _
-from learnhub.credits.services import balance, get_account
+from learnhub.credits.services import course_totals, get_account, shown_totals
 from learnhub.extensions import db
 from learnhub.learning import papers, study
 from learnhub.learning import services as learning
@@ -217,9 +217,18 @@ def completed(slug):
     enrolment = learning.get_enrolment(current_user, course)
     if enrolment is None or enrolment.completed_at is None:
         return redirect(url_for("learning.course", slug=slug))
-    credits, minutes = balance(get_account(current_user))
+    account = get_account(current_user)
+    credits, minutes = shown_totals(account)
+    # What the course paid is what its entries in the ledger say (hours paid may be fewer than declared).
+    paid_credits, paid_hours = course_totals(account, course.id)
     return render_template(
-        "learning/completed.html", course=course, enrolment=enrolment, total_credits=credits, total_minutes=minutes
+        "learning/completed.html",
+        course=course,
+        enrolment=enrolment,
+        paid_credits=paid_credits,
+        paid_hours=paid_hours,
+        total_credits=credits,
+        total_minutes=minutes,
     )
 
 

@@ -17,8 +17,8 @@ PATHWAYS = [
         JIANGNAN,
         dict(
             title="电工安全课程转为高职电气自动化技术专业学分",
-            summary="完成“电工安全作业基础”（中文或英文版均可），并在近三年的安全生产和职业技能类课程中"
-            "累计 3 学分，可申请将学分转入滨江职业技术学院（演示）电气自动化技术专业，"
+            summary="完成“电工安全作业基础”（中文或英文版均可），并在近三年面向电工或各工种通用的安全生产和"
+            "职业技能类课程中累计 3 学分，可申请将学分转入滨江职业技术学院（演示）电气自动化技术专业，"
             "认定《电工安全技术》课程 2 学分。该专业共 120 学分，通过认定转入的学分最多 60 学分。",
             target_kind="academic",
             institution="滨江职业技术学院（演示）",
@@ -28,6 +28,7 @@ PATHWAYS = [
             required_courses="electrical-safety | electrical-safety-en",
             min_credits="3",
             categories=["safety", "vocational"],
+            occupations=["electrician", "electrical_maintenance"],
             within_years="3",
             cap="60",
         ),
@@ -37,7 +38,8 @@ PATHWAYS = [
         JIANGNAN,
         dict(
             title="数控车床课程转为高职数控技术专业学分",
-            summary="完成“数控车床入门”，并在近三年的职业技能和安全生产类课程中累计 3 学分，"
+            summary="完成“数控车床入门”，并在近三年面向数控、车工或各工种通用的职业技能和安全生产类课程中"
+            "累计 3 学分，"
             "可申请认定云湖职业技术学院（演示）数控技术专业《数控车削编程与操作》课程 1.5 学分。",
             target_kind="academic",
             institution="云湖职业技术学院（演示）",
@@ -47,6 +49,8 @@ PATHWAYS = [
             required_courses="cnc-lathe-basics",
             min_credits="3",
             categories=["vocational", "safety"],
+            # Courses for machining trades and for every trade: an electrician's courses do not count.
+            occupations=["cnc_operator", "lathe_operator"],
             within_years="3",
             cap="55",
         ),

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from learnhub.catalog.models import CATEGORIES
 from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.hours import Hours
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import occupation_label, skill_level_label
 from learnhub.extensions import db
@@ -204,6 +205,14 @@ class Application(db.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+    @property
+    def evidence_hours(self):
+        """The hours counted when applying, as the worker saw them (older evidence: from its minutes)."""
+        evidence = self.evidence or {}
+        if "tenths" in evidence:
+            return Hours(evidence["tenths"])
+        return Hours.of(evidence.get("minutes", 0))
 
 
 class ApplicationEvent(db.Model):

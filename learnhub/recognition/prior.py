@@ -23,6 +23,7 @@ from learnhub.credits.services import award, parse_credits
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import subtree_filter
+from learnhub.recognition import notices
 from learnhub.recognition.models import EvidenceFile, PriorLearning
 from learnhub.recognition.pathways import _line, clean_text, parse_hours
 
@@ -230,6 +231,7 @@ def grant(admin, claim, *, credits, hours):
         credits=str(credits),
         minutes=minutes,
     )
+    notices.claim_decided(claim)
     return claim
 
 
@@ -241,6 +243,7 @@ def reject(admin, claim, reason):
     )
     _decide(claim, status="rejected", decided_by_id=admin.id, reason=reason)
     audit.record(admin, "prior_learning.reject", "prior_learning", claim.id, claim.user.org.path, reason=reason)
+    notices.claim_decided(claim)
     return claim
 
 

@@ -2,6 +2,13 @@
 
 A handful of queries fetch what a worker has earned; every pathway is then measured in
 Python, so a page listing many pathways costs the same few queries as one.
+
+A pathway counts only what counts toward it: an entry of a course in one of the pathway's
+categories (if it names any) and for one of its occupations (if it names any; a course for
+every occupation counts for each), prior learning if the pathway takes it, within its years.
+The credits and hours shown are the sums of those entries as the record shows them
+(core.hours), listed per course on the pathway's page; whether the rule is met is decided
+on the exact minutes.
 """
 
 from dataclasses import dataclass, field
@@ -10,7 +17,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from learnhub.catalog.models import Course
+from learnhub.catalog.models import ALL_OCCUPATIONS, Course
+from learnhub.core.hours import Hours
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
 from learnhub.recognition.models import Application, Target
@@ -29,6 +37,7 @@ class Fact:
     slug: str | None = None
     category: str | None = None
     occupation: str | None = None
+    title: str = ""  # the course's title, or the entry's note (prior learning)
 
 
 @dataclass
@@ -56,6 +65,27 @@ class Progress:
     groups: list = field(default_factory=list)
     cap_left: Decimal | None = None
     grant_credits: Decimal = Decimal("0")
+    counted: list = field(default_factory=list)  # the Facts that count toward the pathway
+
+    @property
+    def hours(self):
+        """The hours counted, as shown: the sum of the counted entries' hours as shown."""
+        return Hours.total(f.minutes for f in self.counted)
+
+    @property
+    def counted_rows(self):
+        """[(title, credits, Hours)] per course (or prior learning) counted, in the order first earned.
+
+        Their sums are `credits` and `hours`; a course's own completion that pays nothing is no row.
+        """
+        rows = {}
+        for fact in sorted(self.counted, key=lambda f: f.at):
+            if not fact.credits and not fact.minutes:
+                continue
+            key = fact.slug or (fact.kind, fact.title)
+            title, credits, hours = rows.get(key, (fact.title, Decimal("0"), Hours()))
+            rows[key] = (title, credits + fact.credits, hours + Hours.of(fact.minutes))
+        return list(rows.values())
 
     @property
     def missing_groups(self):
@@ -99,6 +129,7 @@ class Progress:
         return {
             "credits": str(self.credits),
             "minutes": self.minutes,
+            "tenths": self.hours.tenths,  # the hours as shown: the sum of the counted entries'
             "courses": [[c.slug for c in g.courses] for g in self.groups if g.is_done],
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
@@ -116,13 +147,24 @@ def earned_by(user):
             Course.slug,
             Course.category,
             Course.occupation,
+            Course.title,
+            LedgerEntry.note,
         )
         .join(Account, Account.id == LedgerEntry.account_id)
         .outerjoin(Course, Course.id == LedgerEntry.course_id)
         .where(Account.user_id == user.id, LedgerEntry.kind.in_(COUNTED_KINDS), LedgerEntry.id.not_in(reversed_ids))
     ).all()
     facts = [
-        Fact(e.kind, Decimal(e.credits), int(e.minutes), e.created_at, e.slug, e.category, e.occupation)
+        Fact(
+            e.kind,
+            Decimal(e.credits),
+            int(e.minutes),
+            e.created_at,
+            e.slug,
+            e.category,
+            e.occupation,
+            e.title or e.note or "",
+        )
         for e in entries
     ]
     return Earned(facts=facts, recognised=recognised_credits(user))
@@ -155,7 +197,9 @@ def _counts(fact, version):
         return version.counts_prior_learning
     if version.categories and fact.category not in version.categories:
         return False
-    return not version.occupations or fact.occupation in version.occupations
+    if not version.occupations:
+        return True
+    return fact.occupation in version.occupations or fact.occupation == ALL_OCCUPATIONS
 
 
 def measure(version, earned, courses_by_slug, now=None):
@@ -175,7 +219,7 @@ def measure(version, earned, courses_by_slug, now=None):
         )
         for group in version.required_courses or []
     ]
-    progress = Progress(version=version, credits=credits, minutes=minutes, groups=groups)
+    progress = Progress(version=version, credits=credits, minutes=minutes, groups=groups, counted=counted)
     target = version.target
     progress.grant_credits = Decimal(target.credits)
     if version.cap is not None and target.credits > 0:

@@ -21,7 +21,7 @@ from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import subtree_filter
-from learnhub.recognition import rules
+from learnhub.recognition import notices, rules
 from learnhub.recognition.credentials import issue_recognition_credential
 from learnhub.recognition.models import OPEN_STATUSES, Application, ApplicationEvent, Pathway, PathwayVersion
 from learnhub.recognition.pathways import clean_text
@@ -32,9 +32,9 @@ def _now():
 
 
 def _event(application, action, by, message=""):
-    db.session.add(
-        ApplicationEvent(application_id=application.id, action=action, by_id=by.id, message=message, at=_now())
-    )
+    event = ApplicationEvent(application_id=application.id, action=action, by_id=by.id, message=message, at=_now())
+    db.session.add(event)
+    return event
 
 
 # ---------------------------------------------------------------- what a worker sees
@@ -284,8 +284,9 @@ def ask_for_information(admin, application, message):
     _require_reviewer(admin, application)
     message = clean_text(message, "message", max_length=1000, required_message=_("Write what the worker should send."))
     _move(application, OPEN_STATUSES, status="info_requested")
-    _event(application, "info_requested", admin, message)
+    event = _event(application, "info_requested", admin, message)
     db.session.flush()
+    notices.application_changed(application, "info_requested", message, event)
     return application
 
 
@@ -297,6 +298,7 @@ def reject(admin, application, reason):
     )
     _move(application, OPEN_STATUSES, status="rejected", decided_by_id=admin.id, decided_at=_now(), reason=reason)
     _event(application, "rejected", admin, reason)
+    notices.application_changed(application, "rejected", reason)
     audit.record(
         admin,
         "application.reject",
@@ -351,6 +353,7 @@ def approve(admin, application):
     )
     issue_recognition_credential(application, title, criteria, issuer=application.pathway.org.name)
     _event(application, "approved", admin)
+    notices.application_changed(application, "approved")
     audit.record(
         admin,
         "application.approve",

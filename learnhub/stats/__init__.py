@@ -7,7 +7,7 @@ def init_app(app):
 
     from learnhub.core import audit, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.stats import cli, headcounts, subscribers, views
+    from learnhub.stats import cli, headcounts, required, subscribers, views
     from learnhub.stats.views import dashboards
 
     app.register_blueprint(views.bp)
@@ -18,9 +18,16 @@ def init_app(app):
     nav.add_to_slot(app, "course_page", "stats/_course_required.html", context=dashboards.course_required)
     nav.add_to_slot(app, "learning_record", "stats/_record_required.html", context=dashboards.record_required)
     audit.register_actions(
-        app, {"required.add": _l("Required course added"), "required.remove": _l("Required course removed")}
+        app,
+        {
+            "required.add": _l("Required course added"),
+            "required.remove": _l("Required course removed"),
+            "required.remind": _l("Workers reminded of a required course"),
+        },
     )
     subscribers.connect()
     tasks.add_task(
         app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")
     )
+    tasks.add_task(app, required.tell_the_asked)
+    tasks.add_task(app, required.send_reminder)

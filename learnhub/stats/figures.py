@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from learnhub.catalog.models import CATEGORIES
+from learnhub.core.hours import Hours
 from learnhub.orgs.models import Org
 from learnhub.stats.headcounts import headcounts
 from learnhub.stats.models import MEASURES, SubtreeRollup
@@ -34,6 +35,12 @@ class Figures:
     cohort_completions: int = 0
     credits: Decimal = field(default_factory=lambda: Decimal("0"))
     minutes: int = 0
+    tenths: int = 0  # hours as shown (core.hours): sums of entries rounded once, never rounded again
+
+    @property
+    def hours(self):
+        """The hours shown for these figures: the sum of their entries' hours as shown."""
+        return Hours(self.tenths)
 
     @property
     def completion_rate(self):
@@ -70,6 +77,7 @@ def measures_of(row):
         cohort_completions=int(row.cohort_completions or 0),
         credits=Decimal(row.credits or 0).quantize(Decimal("0.01")),
         minutes=int(row.minutes or 0),
+        tenths=int(row.tenths or 0),
     )
 
 

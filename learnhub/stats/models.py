@@ -20,7 +20,7 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Org
 
 # The figures every rollup row carries, in the order tables and exports show them.
-MEASURES = ("enrolments", "completions", "cohort_completions", "credits", "minutes")
+MEASURES = ("enrolments", "completions", "cohort_completions", "credits", "minutes", "tenths")
 
 
 class _Measures:
@@ -32,6 +32,9 @@ class _Measures:
     # Sums over many learners outgrow the Numeric(8, 2) of one ledger entry.
     credits: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0"))
     minutes: Mapped[int] = mapped_column(default=0)
+    # Hours as shown, in tenths: the sum of each ledger entry's hours rounded once (core.hours),
+    # so that a union's hours are the sum of its rows however they are broken down.
+    tenths: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Rollup(_Measures, db.Model):
@@ -99,3 +102,20 @@ class RequiredCourse(db.Model):
             and (not self.occupations or user.occupation in self.occupations)
             and (not self.skill_levels or user.skill_level in self.skill_levels)
         )
+
+
+class RequirementReminder(db.Model):
+    """An admin reminded the workers of a union's subtree who had not finished a required course.
+
+    One a day per requirement and union: the workers' inbox is not for nagging.
+    """
+
+    __tablename__ = "requirement_reminder"
+    __table_args__ = (UniqueConstraint("requirement_id", "org_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("required_course.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
+    day: Mapped[date] = mapped_column(Date)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

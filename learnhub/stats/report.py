@@ -5,8 +5,8 @@ spreadsheet, so what an admin exports is what they saw.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from learnhub.core.hours import as_hours
 from learnhub.core.tables import csv_for_excel, xlsx_for_excel
 
 # Column kinds: how a value is shown and exported.
@@ -29,7 +29,7 @@ class Table:
     name: str  # the export's file name, e.g. "child-unions"
     title: object
     columns: list
-    rows: list = field(default_factory=list)  # lists of raw values (minutes for HOURS)
+    rows: list = field(default_factory=list)  # lists of raw values (Hours, or whole minutes, for HOURS)
     links: list = field(default_factory=list)  # per row: a URL for the first cell, or None
     caption: object = None
 
@@ -50,16 +50,12 @@ class Table:
         return xlsx_for_excel(self.export_rows(), title=str(self.title))
 
 
-def minutes_to_hours(minutes):
-    """Whole minutes as hours with one decimal, a number a spreadsheet can add."""
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
-
-
 def export_value(column, value):
     if value is None:
         return None
     if column.kind == HOURS:
-        return minutes_to_hours(value)
+        # Hours as the page shows them (core.hours), so the sheet's sums are the page's totals.
+        return as_hours(value).value
     if column.kind == TEXT:
         return str(value)
     return value

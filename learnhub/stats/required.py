@@ -8,21 +8,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import and_, func, select
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
 from learnhub.core import audit
+from learnhub.core.db import dialect_insert, utcnow
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
+from learnhub.notify.services import notify
 from learnhub.orgs.models import Org
 from learnhub.stats.figures import child_map, children_of, in_subtree
-from learnhub.stats.models import RequiredCourse
+from learnhub.stats.models import RequiredCourse, RequirementReminder
 
 
 def requirements_for(org):
@@ -211,3 +215,70 @@ def requirements_of(user, today):
     )
     result = [Asked(r, r.course_id in finished, r.course_id not in finished and r.due_on < today) for r in asked]
     return sorted(result, key=lambda a: (a.is_done, a.requirement.due_on))
+
+
+def tell_the_asked(requirement_id):
+    """Put a new requirement in the inbox of every worker it asks, in their language; returns how many.
+
+    A task (a province has many workers); each message is sent once, however often it runs.
+    """
+    requirement = db.session.get(RequiredCourse, requirement_id)
+    if requirement is None:
+        return 0
+    told = 0
+    for user in db.session.scalars(select(User).where(*_workers(requirement.org, requirement))):
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            told += notify(
+                user,
+                key=f"required:{requirement.id}",
+                kind="required.assigned",
+                title=_("Required: %(course)s", course=requirement.course.title),
+                body=_(
+                    "%(union)s asks you to finish this course by %(date)s.",
+                    union=requirement.org.name,
+                    date=requirement.due_on.isoformat(),
+                ),
+                link=f"/courses/{requirement.course.slug}",
+            )
+    return told
+
+
+def remind(admin, org, requirement, day):
+    """Remind, in their inbox, the workers of `org`'s subtree whom `requirement` asks and who have
+    not finished it; once a day per requirement and union. Returns the reminder (a task sends it)."""
+    if not admin.org.contains(org):
+        raise NotFound(_("Union not found."))
+    sent = db.session.scalar(
+        dialect_insert(RequirementReminder)
+        .values(requirement_id=requirement.id, org_id=org.id, day=day, sent_by_id=admin.id, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["requirement_id", "org_id", "day"])
+        .returning(RequirementReminder.id)
+    )
+    if sent is None:
+        raise DomainError(_("These workers were reminded today already. You can remind them again tomorrow."))
+    audit.record(admin, "required.remind", "required_course", requirement.id, org.path, course=requirement.course.title)
+    return db.session.get(RequirementReminder, sent)
+
+
+def send_reminder(reminder_id):
+    """Put a reminder in the inbox of each worker it is for, in their language; returns how many (a task)."""
+    reminder = db.session.get(RequirementReminder, reminder_id)
+    if reminder is None:
+        return 0
+    requirement, org = db.session.get(RequiredCourse, reminder.requirement_id), db.session.get(Org, reminder.org_id)
+    told = 0
+    for user, _union, _started in db.session.execute(not_finished_query(org, requirement)):
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            told += notify(
+                user,
+                key=f"remind:{reminder.id}",
+                kind="required.reminder",
+                title=_("Reminder: %(course)s", course=requirement.course.title),
+                body=_(
+                    "%(union)s reminds you to finish this course by %(date)s.",
+                    union=org.name,
+                    date=requirement.due_on.isoformat(),
+                ),
+                link=f"/courses/{requirement.course.slug}",
+            )
+    return told

@@ -18,6 +18,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.core.db import dialect_insert
+from learnhub.core.hours import tenths_sql
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
@@ -60,7 +61,14 @@ def _local_date_sqlite(element, compiler, **kw):
 
 
 def _zero():
-    return {"enrolments": 0, "completions": 0, "cohort_completions": 0, "credits": Decimal("0"), "minutes": 0}
+    return {
+        "enrolments": 0,
+        "completions": 0,
+        "cohort_completions": 0,
+        "credits": Decimal("0"),
+        "minutes": 0,
+        "tenths": 0,
+    }
 
 
 def _adding(insert, model, keys):
@@ -119,10 +127,12 @@ def add_events(org, course, events):
 
 
 def _raw_events():
-    """One row per raw event: (org_id, course_id, day, enrolments, completions, cohort, credits, minutes)."""
+    """One row per raw event: (org_id, course_id, day, enrolments, completions, cohort, credits, minutes, tenths)."""
     zero_credits = cast(literal(0), LedgerEntry.credits.type)
 
     def row(org_id, course_id, day, e=0, c=0, cc=0, credits=None, minutes=None):
+        # Hours as shown: each ledger entry rounded once, by the rule the record uses.
+        tenths = tenths_sql(minutes) if minutes is not None else literal(0)
         return [
             org_id.label("org_id"),
             course_id.label("course_id"),
@@ -132,6 +142,7 @@ def _raw_events():
             literal(cc).label("cohort_completions"),
             (credits if credits is not None else zero_credits).label("credits"),
             (minutes if minutes is not None else literal(0)).label("minutes"),
+            tenths.label("tenths"),
         ]
 
     enrolments = select(*row(User.org_id, Enrolment.course_id, local_date(Enrolment.enrolled_at), e=1)).join(

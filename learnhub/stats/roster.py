@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from learnhub.accounts.models import User
+from learnhub.core.hours import Hours, tenths_sql
 from learnhub.core.text import clean_line
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES, occupation_label, skill_level_label
 from learnhub.credits.models import Account, LedgerEntry
@@ -44,8 +45,13 @@ def roster_query(org, today, *, text=None, union_text=None, occupation=None, ski
 
 
 def learning_of(session, user_ids):
-    """{user id: {enrolled, completed, credits, minutes, last_day}} in four grouped queries."""
-    result = {uid: {"enrolled": 0, "completed": 0, "credits": 0, "minutes": 0, "last_day": None} for uid in user_ids}
+    """{user id: {enrolled, completed, credits, hours, last_day}} in four grouped queries.
+
+    A person's hours are their record's total: the sum of their entries as shown (core.hours).
+    """
+    result = {
+        uid: {"enrolled": 0, "completed": 0, "credits": 0, "hours": Hours(), "last_day": None} for uid in user_ids
+    }
     if not result:
         return result
     for uid, enrolled, completed in session.execute(
@@ -54,13 +60,13 @@ def learning_of(session, user_ids):
         .group_by(Enrolment.user_id)
     ):
         result[uid].update(enrolled=enrolled, completed=completed)
-    for uid, credits, minutes in session.execute(
-        select(Account.user_id, func.sum(LedgerEntry.credits), func.sum(LedgerEntry.minutes))
+    for uid, credits, shown in session.execute(
+        select(Account.user_id, func.sum(LedgerEntry.credits), func.sum(tenths_sql(LedgerEntry.minutes)))
         .join(LedgerEntry, LedgerEntry.account_id == Account.id)
         .where(Account.user_id.in_(user_ids))
         .group_by(Account.user_id)
     ):
-        result[uid].update(credits=credits or 0, minutes=int(minutes or 0))
+        result[uid].update(credits=credits or 0, hours=Hours(shown))
     for uid, last_day in session.execute(
         select(ActivityDay.user_id, func.max(ActivityDay.day))
         .where(ActivityDay.user_id.in_(user_ids))
@@ -104,7 +110,7 @@ def roster_rows(session, org, stmt):
         select(
             Account.user_id,
             func.sum(LedgerEntry.credits).label("credits"),
-            func.sum(LedgerEntry.minutes).label("minutes"),
+            func.sum(tenths_sql(LedgerEntry.minutes)).label("tenths"),
         )
         .join(LedgerEntry, LedgerEntry.account_id == Account.id)
         .where(Account.user_id.in_(people))
@@ -127,7 +133,7 @@ def roster_rows(session, org, stmt):
             enrolled.c.enrolled,
             enrolled.c.completed,
             paid.c.credits,
-            paid.c.minutes,
+            paid.c.tenths,
             last.c.last_day,
         )
         .join(Org, Org.id == User.org_id)
@@ -143,7 +149,7 @@ def roster_rows(session, org, stmt):
                 "enrolled": row.enrolled or 0,
                 "completed": row.completed or 0,
                 "credits": row.credits or 0,
-                "minutes": int(row.minutes or 0),
+                "hours": Hours(row.tenths),
                 "last_day": row.last_day,
             },
         )

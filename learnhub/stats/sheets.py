@@ -4,7 +4,7 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.text import mask_phone
 from learnhub.stats.charts import percent
-from learnhub.stats.report import CREDITS, HOURS, PERCENT, TEXT, VALUE, Column, Table, minutes_to_hours
+from learnhub.stats.report import CREDITS, HOURS, PERCENT, TEXT, VALUE, Column, Table, export_value
 
 FIGURE_COLUMNS = [
     ("workers", Column(_l("Workers"))),
@@ -14,9 +14,9 @@ FIGURE_COLUMNS = [
     ("completions", Column(_l("Completions"))),
     ("completion_rate", Column(_l("Completion rate (%)"), PERCENT)),
     ("credits", Column(_l("Credits earned"), CREDITS)),
-    ("minutes", Column(_l("Hours earned"), HOURS)),
+    ("hours", Column(_l("Hours earned"), HOURS)),
 ]
-LEARNING_ONLY = ("enrolments", "completions", "completion_rate", "credits", "minutes")
+LEARNING_ONLY = ("enrolments", "completions", "completion_rate", "credits", "hours")
 
 
 def _figure_columns(names=None):
@@ -32,7 +32,7 @@ def summary_table(dash):
     table = Table("summary", _l("Figures"), [Column(_l("Figure"), TEXT), Column(_l("Value"), VALUE)])
     for name, column in FIGURE_COLUMNS:
         value = getattr(dash.total, name)
-        table.rows.append([column.label, minutes_to_hours(value) if column.kind == HOURS else value])
+        table.rows.append([column.label, export_value(column, value) if column.kind == HOURS else value])
     table.rows.append([_l("Recognitions approved"), dash.recognitions])
     return table
 
@@ -171,7 +171,7 @@ def roster_table(rows):
                 learning["enrolled"],
                 learning["completed"],
                 learning["credits"],
-                learning["minutes"],
+                learning["hours"],
                 learning["last_day"].isoformat() if learning["last_day"] else None,
             ]
         )

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
+from learnhub.core.hours import tenths
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
@@ -41,7 +42,12 @@ def on_module_completed(module, user, enrolment, entry=None, **_kw):
         add_events(
             user.org,
             enrolment.course,
-            [(local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes})],
+            [
+                (
+                    local_day(entry.created_at),
+                    {"credits": entry.credits, "minutes": entry.minutes, "tenths": tenths(entry.minutes)},
+                )
+            ],
         )
 
 
@@ -52,7 +58,12 @@ def on_course_completed(course, user, enrolment, entry=None, **_kw):
     events = [(local_day(completed_at), {"completions": 1}), (local_day(enrolled_at), {"cohort_completions": 1})]
     entry = entry or _ledger_entry(user, "course", LedgerEntry.course_id == course.id)
     if entry is not None:
-        events.append((local_day(entry.created_at), {"credits": entry.credits, "minutes": entry.minutes}))
+        events.append(
+            (
+                local_day(entry.created_at),
+                {"credits": entry.credits, "minutes": entry.minutes, "tenths": tenths(entry.minutes)},
+            )
+        )
     add_events(user.org, course, events)
 
 
@@ -69,5 +80,10 @@ def on_entry_reversed(entry, reversal, user_id, **_kw):
     add_events(
         user.org,
         db.session.get(Course, reversal.course_id),
-        [(local_day(reversal.created_at), {"credits": reversal.credits, "minutes": reversal.minutes})],
+        [
+            (
+                local_day(reversal.created_at),
+                {"credits": reversal.credits, "minutes": reversal.minutes, "tenths": tenths(reversal.minutes)},
+            )
+        ],
     )

@@ -6,6 +6,12 @@ function runs a fixed number of queries, however many learners there are.
 A course is open to workers everywhere, its trainer's reach is their own union's subtree:
 learners are named (name, union) only within `reach`, the viewer's union; those outside it
 count in the figures and nowhere else.
+
+Averages say what they average. A quiz's "best score" is a learner's best attempt; the
+module table shows the average of those best scores over the learners who attempted it
+(the figure that matches the learners' rows) beside the average of every attempt, failed
+ones included, each with how many it averages. A learner's row shows the average of their
+best scores over the quizzes they attempted, and how many of the course's quizzes that is.
 """
 
 from collections import Counter
@@ -57,8 +63,26 @@ def summary(course, org=None):
     return {"enrolled": enrolled, "completed": completed}
 
 
+@dataclass
+class ModuleRow:
+    """A live module's figures on the learners page."""
+
+    module: object
+    revision: object
+    started: int
+    completed: int
+    best_average: int | None  # average of the learners' best scores, over `scored` learners
+    scored: int
+    attempt_average: int | None  # average of every attempt's score, failed ones too
+    attempts: int
+
+
+def _percent(value):
+    return round(float(value)) if value is not None else None
+
+
 def module_progress(course, org=None):
-    """[(module, revision, started, completed, average score or None)] for the live modules."""
+    """[ModuleRow] for the live modules: progress, and for quizzes two averages that say what they average."""
     modules = course_modules(course)
     ids = [module.id for module, _revision in modules]
     counts = {
@@ -75,25 +99,38 @@ def module_progress(course, org=None):
             .group_by(Progress.module_id)
         )
     }
-    scores = dict(
-        db.session.execute(
-            select(QuizAttempt.module_id, func.avg(QuizAttempt.score))
+    best = {
+        row.module_id: row
+        for row in db.session.execute(
+            select(Progress.module_id, func.avg(Progress.best_score).label("average"), func.count().label("scored"))
+            .join(User, User.id == Progress.user_id)
+            .join(Enrolment, and_(Enrolment.user_id == User.id, Enrolment.course_id == course.id))
+            .where(Progress.module_id.in_(ids), Progress.best_score.is_not(None), _in_org(org))
+            .group_by(Progress.module_id)
+        )
+    }
+    attempts = {
+        row.module_id: row
+        for row in db.session.execute(
+            select(QuizAttempt.module_id, func.avg(QuizAttempt.score).label("average"), func.count().label("attempts"))
             .join(User, User.id == QuizAttempt.user_id)
             .where(QuizAttempt.module_id.in_(ids), _in_org(org))
             .group_by(QuizAttempt.module_id)
-        ).all()
-    )
+        )
+    }
     rows = []
     for module, revision in modules:
-        row = counts.get(module.id)
-        score = scores.get(module.id)
+        row, top, tries = counts.get(module.id), best.get(module.id), attempts.get(module.id)
         rows.append(
-            (
+            ModuleRow(
                 module,
                 revision,
                 row.started if row else 0,
                 row.completed if row else 0,
-                round(float(score)) if score is not None else None,
+                _percent(top.average) if top else None,
+                top.scored if top else 0,
+                _percent(tries.average) if tries else None,
+                tries.attempts if tries else 0,
             )
         )
     return rows
@@ -129,7 +166,7 @@ def item_analysis(course, org=None, limit=10):
 
 
 def learners_query(course, reach, org=None):
-    """A SELECT of (User, Org name, Enrolment, modules done, average best quiz score), within `reach`."""
+    """A SELECT of (User, Org name, Enrolment, modules done, average best quiz score, quizzes scored), within `reach`."""
     live_ids = select(Module.id).where(Module.course_id == course.id, Module.is_retired.is_(False), Module.revision > 0)
     done = (
         select(func.count(Progress.id))
@@ -137,14 +174,11 @@ def learners_query(course, reach, org=None):
         .correlate(User)
         .scalar_subquery()
     )
-    score = (
-        select(func.avg(Progress.best_score))
-        .where(Progress.user_id == User.id, Progress.module_id.in_(live_ids), Progress.best_score.is_not(None))
-        .correlate(User)
-        .scalar_subquery()
-    )
+    scored_progress = (Progress.user_id == User.id, Progress.module_id.in_(live_ids), Progress.best_score.is_not(None))
+    score = select(func.avg(Progress.best_score)).where(*scored_progress).correlate(User).scalar_subquery()
+    scored = select(func.count(Progress.id)).where(*scored_progress).correlate(User).scalar_subquery()
     return (
-        select(User, Org.name, Enrolment, done.label("done"), score.label("score"))
+        select(User, Org.name, Enrolment, done.label("done"), score.label("score"), scored.label("scored"))
         .join(Enrolment, Enrolment.user_id == User.id)
         .join(Org, Org.id == User.org_id)
         .where(Enrolment.course_id == course.id, _in_org(reach), _in_org(org))
@@ -190,7 +224,9 @@ def learners_page(course, reach, org, page, per_page):
 
 def learners_csv_rows(course, reach, org=None):
     """The learners as rows for a spreadsheet, a header row first."""
-    total = len(course_modules(course))
+    modules = course_modules(course)
+    total = len(modules)
+    quizzes = sum(module.kind == "quiz" for module, _revision in modules)
     rows = [
         [
             _("Name"),
@@ -199,11 +235,13 @@ def learners_csv_rows(course, reach, org=None):
             _("Completed"),
             _("Modules done"),
             _("Modules"),
-            _("Average quiz score (%)"),
+            _("Average of best quiz scores (%)"),
+            _("Quizzes scored"),
+            _("Quizzes"),
             _("Last active"),
         ]
     ]
-    for user, org_name, enrolment, done, score in db.session.execute(learners_query(course, reach, org)):
+    for user, org_name, enrolment, done, score, scored in db.session.execute(learners_query(course, reach, org)):
         rows.append(
             [
                 user.name,
@@ -213,6 +251,8 @@ def learners_csv_rows(course, reach, org=None):
                 done,
                 total,
                 round(float(score)) if score is not None else "",
+                scored,
+                quizzes,
                 format_datetime(enrolment.last_active_at, "yyyy-MM-dd HH:mm"),
             ]
         )

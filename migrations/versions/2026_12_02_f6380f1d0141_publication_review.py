@@ -5,7 +5,7 @@ A course that pays credits or reaches beyond its owner's union waits for an admi
 published stay as they are; the review applies to what is published from now on.
 
 Revision ID: f6380f1d0141
-Revises: 5c0ffee1ed9e
+Revises: c2bf7e7ddd8b
 Create Date: 2026-12-02 18:42:09.433761
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f6380f1d0141"
-down_revision = "5c0ffee1ed9e"
+down_revision = "c2bf7e7ddd8b"
 branch_labels = None
 depends_on = None
 

@@ -91,3 +91,46 @@ def test_a_long_record_is_paged_and_the_csv_holds_everything(client, auth, make_
     assert "单元55" in first and "单元01" not in first and "单元01" in second
     assert ">5.5<" in first  # the totals cover every entry, not just the page
     assert client.get("/me/record.csv").get_data(as_text=True).count(",单元") == 55
+
+
+def _cells(page):
+    """The record's rows (credits, hours) and its totals, as the page shows them."""
+    import re
+
+    rows = re.findall(r'<td class="num">([^<]*)</td>\s*<td class="num">([^<]*)</td>', page)
+    totals = re.findall(r'<span class="big">([^<]*)</span>', page)
+    return [(Decimal(c), Decimal(h)) for c, h in rows], [Decimal(t) for t in totals]
+
+
+def test_the_records_totals_are_the_sums_of_its_rows_as_shown(client, auth, make_user):
+    worker = make_user("worker1")
+    for source_id in (1, 2, 3):  # 50 minutes each: 0.8 h shown, 2.5 h if the sum were rounded
+        _award(worker, source_id, "0.33", 50)
+    credits.award(
+        worker, kind="course", source_type="course", source_id=9, credits=Decimal("0"), minutes=0, note="课程"
+    )
+    auth.login("worker1")
+    page = client.get("/me/record").get_data(as_text=True)
+    rows, (total_credits, total_hours) = _cells(page)
+    assert rows == [(Decimal("0.33"), Decimal("0.8"))] * 3
+    assert total_credits == sum(c for c, _h in rows) == Decimal("0.99")
+    assert total_hours == sum(h for _c, h in rows) == Decimal("2.4")
+    # The course's own entry pays nothing beyond its modules: said in words, not 0 / 0.
+    assert "学分和学时已由各单元计入" in page
+    assert ">0</td>" not in page
+    # The CSV holds the same hours: a spreadsheet's sum of the column is the page's total.
+    import csv
+    import io
+
+    sheet = list(csv.reader(io.StringIO(client.get("/me/record.csv").get_data(as_text=True)[1:])))
+    hours = sheet[0].index("学时")
+    assert sum(Decimal(row[hours]) for row in sheet[1:]) == total_hours
+
+
+def test_a_years_record_totals_that_year(client, auth, make_user):
+    worker = make_user("worker1")
+    _award(worker, 1, "1", 50, when=datetime(2025, 5, 1, tzinfo=UTC))
+    _award(worker, 2, "2", 50)
+    auth.login("worker1")
+    rows, totals = _cells(client.get("/me/record?year=2025").get_data(as_text=True))
+    assert rows == [(Decimal("1.00"), Decimal("0.8"))] and totals == [Decimal("1"), Decimal("0.8")]

@@ -178,4 +178,11 @@ def learn_and_pass(journey, facts):
     table = page.get_by_role("table")
     expect(table.get_by_role("link", name=facts.lesson_title)).to_be_visible()
     expect(table.get_by_role("link", name=facts.quiz_title)).to_be_visible()
+    # The totals are the sums of the rows as shown (core.hours): credits, then hours.
+    cells = [
+        [Decimal(c.replace(",", "")) for c in row.locator("td.num").all_inner_texts()]
+        for row in table.locator("tbody tr").all()
+    ]
+    shown = [Decimal(p.replace(",", "")) for p in page.locator(".totals .big").all_inner_texts()]
+    assert shown == [sum(row[0] for row in cells if row), sum(row[1] for row in cells if row)]
     journey.step("learning record")

@@ -199,3 +199,14 @@ def test_record_entries_link_to_what_earned_them(client, auth, learner, make_cou
     auth.post("/courses/linked/enrol")
     auth.post("/courses/linked/intro/done")
     assert 'href="/courses/linked/intro"' in client.get("/me/record").get_data(as_text=True)
+
+
+def test_the_completed_page_says_what_the_course_paid_as_the_record_shows_it(client, auth, learner, make_course):
+    from learnhub.demo import finish_course
+
+    # Two 50-minute lessons: 0.8 h each in the record, 1.6 h paid; 100 minutes alone would show 1.7.
+    course = make_course("two-lessons", modules=(("a", "lesson", "0.5", 50), ("b", "lesson", "0.5", 50)))
+    finish_course(learner, course)
+    db.session.commit()
+    completed = client.get("/courses/two-lessons/complete").get_data(as_text=True)
+    assert "记入 1 学分、1.6 学时" in completed and "1.7" not in completed

@@ -127,6 +127,8 @@ def test_one_open_application_per_worker_and_pathway(worker, make_pathway, safet
     application = recognition.apply(worker, version.pathway_id, "请审核")
     assert application.status == "submitted" and application.version_id == version.id
     assert application.evidence["credits"] == "1.50"
+    # The hours as the worker saw them (20 + 10 minutes: 0.3 + 0.2 shown), for the reviewer.
+    assert application.evidence["tenths"] == 5 and application.evidence_hours.value == Decimal("0.5")
     with pytest.raises(DomainError):
         recognition.apply(worker, version.pathway_id)
 
@@ -375,3 +377,5 @@ def test_the_demo_pathways_load_once_on_the_shipped_courses(app, tree, worker, a
     recognition.approve(admin, recognition.apply(worker, certificate.pathway.id))
     college = views["demo-electrical-automation-credit"].progress
     assert [g.is_done for g in college.groups] == [True] and college.credits == Decimal("0.04")  # the hours rule
+    # The CNC programme counts machining courses and those for every trade, not electrical safety.
+    assert views["demo-cnc-credit"].progress.credits == 0 and not views["demo-cnc-credit"].progress.counted

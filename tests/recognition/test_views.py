@@ -310,3 +310,41 @@ def test_a_pathway_no_longer_offered_disappears_but_its_applications_are_still_d
     auth.login("city.admin")
     assert auth.post(f"/recognition/review/{application.id}", {"action": "approve"}).status_code == 302
     assert db.session.get(Application, application.id).status == "approved"
+
+
+def test_a_pathway_counts_only_what_counts_toward_it_and_its_rows_add_up(
+    client, auth, worker, make_pathway, make_course, safety_course, finish
+):
+    import re
+
+    cnc = make_course(
+        "cnc-a",
+        modules=tuple((key, "lesson", "0.5", 50) for key in ("a", "b", "c")),  # 0.8 h shown each
+        category="vocational",
+        occupation="cnc_operator",
+    )
+    general = make_course("safety-all", modules=(("a", "lesson", "0.25", 50),), category="safety", occupation="all")
+    version = make_pathway(
+        title="数控学分",
+        required_courses="cnc-a",
+        min_credits="3",
+        min_hours="4",
+        categories=["safety", "vocational"],
+        occupations=["cnc_operator"],
+    )
+    for course in (cnc, general, safety_course):  # the electrician's course does not count here
+        finish(worker, course)
+    db.session.commit()
+    auth.login("li.ming")
+    page = _text(client.get(f"/recognition/pathways/{version.pathway.id}"))
+    assert "1.75 of 3 credits" in page and "3.2 of 4 learning hours" in page  # 200 min would round to 3.3
+    rows = re.findall(
+        r'<tr><td class="wrap">([^<]*)</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td></tr>', page
+    )
+    assert [title for title, _c, _h in rows] == [cnc.title, general.title]
+    total = re.search(
+        r'<tfoot><tr><th scope="row">Total</th><td class="num">([^<]*)</td><td class="num">([^<]*)</td>', page
+    )
+    assert total.groups() == ("1.75", "3.2")
+    assert sum(Decimal(c) for _t, c, _h in rows) == Decimal("1.75")
+    assert sum(Decimal(h) for _t, _c, h in rows) == Decimal("3.2")

@@ -7,6 +7,7 @@ import pytest
 
 from learnhub.core.errors import DomainError
 from learnhub.extensions import db
+from learnhub.notify.models import Notification
 from learnhub.stats import required
 from learnhub.stats.models import RequiredCourse
 from learnhub.stats.rollups import today
@@ -89,3 +90,41 @@ def _admin_id(tree):
     from learnhub.accounts.models import User
 
     return db.session.scalar(db.select(User.id).where(User.role == "admin", User.org_id == tree.city_a.id))
+
+
+def test_an_admin_reminds_those_who_have_not_finished_once_a_day(client, admin_of, tree, make_user, make_course, learn):
+    from learnhub.core import tasks
+    from learnhub.core.audit import AuditEvent
+
+    course = make_course("remind-me", title="提醒课程")
+    idle = make_user("idle-worker", org=tree.ent_a1)
+    done = make_user("done-worker", org=tree.ent_a1)
+    far = make_user("far-worker", org=tree.ent_b1)
+    admin = admin_of(tree.city_a)
+    province = make_user("province-admin", role="admin", org=tree.prov_a, occupation=None)
+    requirement = required.require_course(province, course.id, today() + timedelta(days=9), today())
+    learn(done, course)
+    tasks.queue().flush()
+    page = f"/stats/{tree.city_a.id}/required/{requirement.id}"
+    from tests.conftest import csrf_token
+
+    token = csrf_token(client, page)
+    response = client.post(page + "/remind", data={"csrf_token": token})
+    assert response.status_code == 302
+    [task] = tasks.queue().pending()
+    assert task.name == "learnhub.stats.required.send_reminder"
+    reminder_id = task.args[0]
+    assert required.send_reminder(reminder_id) == 1 and required.send_reminder(reminder_id) == 0
+    [message] = db.session.scalars(db.select(Notification).where(Notification.kind == "required.reminder")).all()
+    assert message.user_id == idle.id and message.title == "提醒：提醒课程"
+    again = client.post(page + "/remind", data={"csrf_token": token})
+    assert "今天已经提醒过" in client.get(again.location).get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "required.remind")
+        )
+        == 1
+    )
+    assert far.id not in {m.user_id for m in db.session.scalars(db.select(Notification))}
+    tasks.queue().flush()
+    assert admin is not None

@@ -2,9 +2,11 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
+from learnhub.credits import services as credits
 from learnhub.extensions import db
 from learnhub.learning.models import ActivityDay
 from learnhub.stats.headcounts import count_everyone
@@ -326,3 +328,54 @@ def test_recognitions_approved_are_counted_in_the_subtree(client, admin_of, tree
     html = client.get("/stats/").get_data(as_text=True)
     figures = dict(re.findall(r'<li data-figure="(\w+)"><span class="big">([^<]*)</span>', html))
     assert figures["recognitions"] == "1"  # the other province's approval is not ours
+
+
+def _hours_column(table_html):
+    """The 'Hours earned' cells of a data table, as numbers."""
+    head = re.findall(r"<th scope=\"col\"[^>]*>([^<]*)</th>", table_html)
+    column = head.index("获得学时")
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", table_html, re.S)
+    return [Decimal(re.findall(r"<td[^>]*>([^<]*)</td>", row)[column - 1].replace(",", "")) for row in rows]
+
+
+def test_the_dashboards_hours_are_the_sums_of_its_rows_as_shown(
+    client, admin_of, tree, make_user, make_course, learn, make_org
+):
+    course = make_course(modules=(("a", "lesson", "0.5", 50),))  # 50 minutes: 0.8 h shown
+    third = make_org("第三厂工会", "enterprise", tree.city_a)
+    for index, org in enumerate((tree.ent_a1, tree.ent_a2, third)):
+        learn(make_user(f"w{index}", org=org), course)
+    admin_of(tree.city_a)
+    html = client.get(f"/stats/{tree.city_a.id}/").get_data(as_text=True)
+    total = Decimal(re.search(r'<li data-figure="hours"><span class="big">([^<]*)</span>', html).group(1))
+    tables = re.findall(r"<table>.*?</table>", html, re.S)
+    unions, months, categories = (_hours_column(t) for t in tables)
+    assert unions == [Decimal("0.8")] * 3  # naive rounding of the 150 minutes would say 2.5
+    assert total == sum(unions) == sum(months) == sum(categories) == Decimal("2.4")
+    # The exports hold the same numbers: a spreadsheet's sum of the rows is the summary's total.
+    rows = list(csv.reader(io.StringIO(client.get(f"/stats/{tree.city_a.id}/export/child-unions.csv").text[1:])))
+    column = rows[0].index("获得学时")
+    assert sum(Decimal(row[column]) for row in rows[1:]) == total
+    summary = list(csv.reader(io.StringIO(client.get(f"/stats/{tree.city_a.id}/export/summary.csv").text[1:])))
+    assert Decimal(dict(summary)["获得学时"]) == total
+    sheet = load_workbook(io.BytesIO(client.get(f"/stats/{tree.city_a.id}/export/child-unions.xlsx").data)).active
+    assert sum(Decimal(str(row[column].value)) for row in sheet.iter_rows(min_row=2)) == total
+    # The roster's people show the hours their records total.
+    roster = client.get(f"/stats/{tree.city_a.id}/roster").get_data(as_text=True)
+    assert roster.count('<td class="num">0.8</td>') == 3
+
+
+def test_a_roster_row_shows_the_hours_the_persons_record_totals(
+    client, auth, admin_of, tree, make_user, make_course, learn
+):
+    course = make_course(modules=tuple((key, "lesson", "0.5", 50) for key in "abc"))  # 3 x 0.8 h
+    worker = make_user("w1", org=tree.ent_a1, name="赵大勇")
+    learn(worker, course)
+    admin_of(tree.city_a)
+    roster = client.get(f"/stats/{tree.city_a.id}/roster").get_data(as_text=True)
+    row = re.search(r"赵大勇.*?</tr>", roster, re.S).group(0)
+    assert '<td class="num">2.4</td>' in row  # the sum of the record's rows, not 150 minutes rounded (2.5)
+    export = list(csv.reader(io.StringIO(client.get(f"/stats/{tree.city_a.id}/export/workforce.csv").text[1:])))
+    assert export[1][export[0].index("学时")] == "2.4"
+    # …which is what the worker's record totals (credits.shown_totals, the record page's totals).
+    assert credits.shown_totals(credits.get_account(worker))[1].value == Decimal("2.4")

@@ -277,3 +277,25 @@ def test_learners_outside_the_viewers_reach_are_only_counted(client, auth, signe
     page = client.get(f"/studio/{course.slug}/learners").get_data(as_text=True)
     assert "学员wa" in page and 'class="big">2<' in page  # counted among the enrolled
     assert "1 learner in unions outside yours" in page
+
+
+def test_the_learners_page_says_what_each_average_averages(client, signed_in, studio_course, make_user):
+    course = studio_course()
+    publishing.publish(signed_in, course)
+    quiz, revision = dict((m.key, (m, r)) for m, r in course_modules(course))["check"]
+    for username, tries in (("wa", (False, True)), ("wb", (True,))):
+        worker = make_user(username, name=f"学员{username}")
+        learning.enrol(worker, course)
+        for right in tries:
+            answers = {key[1:]: picked for key, picked in quiz_answers(revision, right=right).items()}
+            learning.submit_quiz(worker, course, quiz, revision, answers)
+    db.session.commit()
+    page = client.get(f"/studio/{course.slug}/learners").get_data(as_text=True)
+    module_row = re.search(r"<td class=\"wrap\">小测验</td>.*?</tr>", page, re.S).group(0)
+    best, attempts = re.findall(r'<td class="num">(\d+)%<br><span class="meta">([^<]*)</span>', module_row)
+    # One failed attempt (0%) and two passed (100%): 67% of three attempts; each learner's best
+    # is 100%, and the average of the learners' rows is the module's average of best scores.
+    assert best == ("100", "of 2 learners") and attempts == ("67", "of 3 attempts")
+    learner_scores = re.findall(r'<td class="num">(\d+)%<br><span class="meta">([^<]*)</span></td><td>', page)
+    assert learner_scores == [("100", "over 1 of 1 quizzes")] * 2
+    assert sum(int(score) for score, _n in learner_scores) / len(learner_scores) == int(best[0])

@@ -9,7 +9,7 @@ from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse, run_action
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
-from learnhub.credits.services import balance, get_account
+from learnhub.credits.services import get_account, shown_totals
 from learnhub.extensions import db, talisman
 from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
@@ -157,7 +157,7 @@ def prior_certificate(claim_id):
 @role_required("worker")
 def transcript():
     account = get_account(current_user)
-    total_credits, total_minutes = balance(account)
+    total_credits, total_minutes = shown_totals(account)
     credentials = [c for c in credentials_of(current_user) if not c.is_revoked]
     links = {c.id: credential_url(c) for c in credentials}
     return render_template(

@@ -18,6 +18,7 @@ ROUTES = [
     ("/<int:org_id>/required/<int:requirement_id>", requirements.required_detail, "GET"),
     ("/required", requirements.required_add, "POST"),
     ("/required/<int:requirement_id>/remove", requirements.required_remove, "POST"),
+    ("/<int:org_id>/required/<int:requirement_id>/remind", requirements.required_remind, "POST"),
 ]
 for rule, view, methods in ROUTES:
     bp.add_url_rule(rule, view_func=view, methods=methods.split())

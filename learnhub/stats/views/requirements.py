@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from learnhub.accounts.forms import ConfirmForm
+from learnhub.core import tasks
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import as_choices, refuse
 from learnhub.core.i18n import gettext as _
@@ -69,6 +70,7 @@ def required_add():
             refuse(form, error)
         else:
             db.session.commit()
+            tasks.enqueue(required.tell_the_asked, requirement.id)
             flash(
                 _(
                     "“%(course)s” is now required in %(union)s by %(date)s.",
@@ -115,5 +117,25 @@ def required_detail(org_id, requirement_id):
             lambda child: url_for("stats.required_detail", org_id=child.id, requirement_id=requirement.id),
         ),
         missing=sheets.missing_table(requirement, [(user, user.org.name, user.id in started) for user in page.items]),
+        confirm=ConfirmForm(),
     )
     return render_template("stats/required_detail.html", **context)
+
+
+@role_required("admin")
+def required_remind(org_id, requirement_id):
+    org = scoped_org(org_id)
+    requirement = required.get_requirement(org, requirement_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    back = url_for("stats.required_detail", org_id=org.id, requirement_id=requirement.id)
+    try:
+        reminder = required.remind(current_user, org, requirement, today())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    tasks.enqueue(required.send_reminder, reminder.id)
+    flash(_("The reminder is on its way to everyone here who has not finished."), "success")
+    return redirect(back)

@@ -1,0 +1,49 @@
+"""What the credit bank tells a worker in their inbox (notify), in the worker's own language."""
+
+from flask import current_app
+
+from learnhub.core.i18n import force_locale
+from learnhub.core.i18n import gettext as _
+from learnhub.notify.services import notify
+
+
+def _language(user):
+    return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def application_changed(application, status, message="", event=None):
+    """The reviewer approved, rejected or asked for more about an application (`event`: that step)."""
+    user, title = application.user, application.version.title
+    with force_locale(_language(user)):
+        titles = {
+            "approved": _("Recognised: %(title)s", title=title),
+            "rejected": _("Not recognised: %(title)s", title=title),
+            "info_requested": _("Your union asks for more about your application: %(title)s", title=title),
+        }
+        notify(
+            user,
+            key=f"application-event:{event.id}" if event is not None else f"application:{application.id}:{status}",
+            kind=f"application.{status}",
+            title=titles[status],
+            body=message,
+            link=f"/recognition/applications/{application.id}",
+        )
+
+
+def claim_decided(claim):
+    """The reviewer granted or rejected a claim of prior learning."""
+    user = claim.user
+    with force_locale(_language(user)):
+        title = (
+            _("Prior learning recognised: %(title)s", title=claim.title)
+            if claim.status == "approved"
+            else _("Prior learning not recognised: %(title)s", title=claim.title)
+        )
+        notify(
+            user,
+            key=f"prior:{claim.id}:{claim.status}",
+            kind=f"prior_learning.{claim.status}",
+            title=title,
+            body=claim.reason or "",
+            link=f"/recognition/prior/{claim.id}",
+        )
