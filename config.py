@@ -116,6 +116,14 @@ class Config:
     QUIZ_ATTEMPTS_PER_DAY = int(os.environ.get("QUIZ_ATTEMPTS_PER_DAY", 3))
     QUIZ_COOLDOWN_MINUTES = int(os.environ.get("QUIZ_COOLDOWN_MINUTES", 5))
 
+    # The hours rule (learnhub/catalog/hours.py): one 学时 is this many minutes, one 学分 this many
+    # 学时; a lesson reads at this many Chinese characters a minute. A module may declare at most
+    # one and a half times what its content takes, and credits at most what its minutes earn.
+    MINUTES_PER_XUESHI = int(os.environ.get("MINUTES_PER_XUESHI", 45))
+    XUESHI_PER_CREDIT = int(os.environ.get("XUESHI_PER_CREDIT", 16))
+    READING_CHARS_PER_MINUTE = int(os.environ.get("READING_CHARS_PER_MINUTE", 300))
+    HOURS_RULE_CHECKED = True
+
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25
@@ -159,6 +167,9 @@ class TestConfig(Config):
     VIDEO_PLAYED_SHARE = 0
     QUIZ_ATTEMPTS_PER_DAY = 0
     QUIZ_COOLDOWN_MINUTES = 0
+    # Likewise most tests are not about how many minutes and credits content may declare: the
+    # hours rule is on in tests/catalog/test_hours.py, the shipped courses' import and the journeys.
+    HOURS_RULE_CHECKED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 

@@ -113,6 +113,7 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     from learnhub.stats import required
     from learnhub.stats.rollups import today
     from learnhub.studio import modules as authoring
+    from learnhub.studio import publishing
     from learnhub.studio import services as studio
     from learnhub.studio.media import store_upload
 
@@ -243,6 +244,13 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
             w.author, w.draft, "check", None, "single", text, [("开工前", True), ("下班后", False)], "开工前交底。"
         )
     studio.add_editor(w.author, w.draft, "coauthor")
+    # A course of the author's for 甲市 that pays credits, sent for review (审核) by 甲市's admins.
+    w.in_review = studio.create_course(
+        w.author, dict(DETAILS, title="甲秘密审核课程", audience=str(tree.city_a.id)), slug="a-review"
+    )
+    authoring.add_module(w.author, w.in_review, "lesson", "第一课", key="one")
+    authoring.save_lesson(w.author, w.in_review, "one", {"title": "第一课", "minutes": "5", "body": "正文。"})
+    publishing.publish(w.author, w.in_review)
     w.upload = store_upload(w.author, w.draft, FileStorage(io.BytesIO(_png()), "甲秘密图片.png", "file"))
 
     # An entry of the audit log about the owner.
@@ -255,7 +263,7 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
 def cases(w):
     """The matrix: endpoint -> the ways to fill its arguments and who may use each."""
     t = w.tree
-    course, draft = dict(slug=w.course.slug), dict(slug=w.draft.slug)
+    course, draft, in_review = dict(slug=w.course.slug), dict(slug=w.draft.slug), dict(slug=w.in_review.slug)
     person = dict(user_id=w.owner.id)
     studio_also = ("admin_a", "keeper_a")  # admins over the course's union edit it too
     admins = ("keeper_a",)  # the province's admin is over 甲市 too
@@ -386,6 +394,11 @@ def cases(w):
         "studio.archive": [Case(draft, "author", studio_also)],
         "studio.restore": [Case(draft, "author", studio_also)],
         "studio.discard": [Case(draft, "author", studio_also)],
+        # ------------------------------------------------------------ a course in review (审核) for 甲市
+        "studio.withdraw": [Case(in_review, "author", studio_also)],
+        "studio.review_page": [Case(in_review, "admin_a", admins, note="甲市's admins review it; not its author")],
+        "studio.approve": [Case(in_review, "admin_a", admins)],
+        "studio.return_course": [Case(in_review, "admin_a", admins, form={"reason": "请补充防护内容。"})],
     }
 
 
@@ -393,7 +406,7 @@ def cases(w):
 # the home page), even when the query string names 甲市: role -> markers.
 def secrets(w):
     owners = {"甲秘密工人", "甲秘密先前学习", "甲秘密申请说明"}
-    draft = {"甲秘密草稿课程", "甲秘密图片"}
+    draft = {"甲秘密草稿课程", "甲秘密图片", "甲秘密审核课程"}
     course = {"甲市专属课程"}
     return {
         "visitor": owners | draft | course,

@@ -139,6 +139,7 @@ def _built(app, tmp_path_factory):
     from learnhub.recognition import prior
     from learnhub.recognition.pathways import load_pathway
     from learnhub.studio import modules as authoring
+    from learnhub.studio import publishing
     from learnhub.studio import services as studio
 
     folder = tmp_path_factory.mktemp("bad-input")
@@ -180,6 +181,17 @@ def _built(app, tmp_path_factory):
                 )
                 authoring.add_module(trainer, draft, "lesson", "为什么要交底", key="why")
                 authoring.add_module(trainer, draft, "quiz", "小测验", key="check")
+                # A course for everyone paying credits, waiting for review by the national admin.
+                in_review = studio.create_course(
+                    trainer,
+                    dict(
+                        title="电工入门", summary="给新电工。", category="safety", credits="1", hours="1", audience=""
+                    ),
+                    slug="in-review",
+                )
+                authoring.add_module(trainer, in_review, "lesson", "第一课", key="one")
+                authoring.save_lesson(trainer, in_review, "one", {"title": "第一课", "minutes": "5", "body": "正文。"})
+                publishing.publish(trainer, in_review)
                 entry, _ = credits.award(
                     worker, kind="module", source_type="module", source_id=99, credits=Decimal("1"), minutes=10
                 )
@@ -302,8 +314,9 @@ def _models():
 
 
 def _fingerprint(site):
-    """What a successful form would change: row counts, the studio draft's revisions, the people."""
+    """What a successful form would change: row counts, the studio draft's revisions, the people, reviews."""
     from learnhub.accounts.models import User
+    from learnhub.studio.models import CourseReview
 
     m = _models()
     counts = tuple(_count(model) for model in vars(m).values())
@@ -323,7 +336,10 @@ def _fingerprint(site):
     people = tuple(
         db.session.execute(select(User.id, User.name, User.phone, User.org_id, User.role).order_by(User.id)).all()
     )
-    return counts, revisions, people
+    reviews = tuple(
+        db.session.execute(select(CourseReview.id, CourseReview.status, CourseReview.reason).order_by(CourseReview.id))
+    )
+    return counts, revisions, people, reviews
 
 
 # ---------------------------------------------------------------- the forms
@@ -455,6 +471,11 @@ FORMS = {
         lambda s: dict(_pathway(), base_version="1"),
     ),
     "move-person": ("admin1", lambda s: f"/people/{s.worker.id}/union", lambda s: dict(org_query="甲市电缆厂工会")),
+    "return-course": (
+        "keeper1",
+        lambda s: "/studio/in-review/review/return",
+        lambda s: dict(reason="学分太高，请按学时规则改。"),
+    ),
 }
 
 
@@ -537,6 +558,8 @@ def _cases():
     )
     yield from normalised("pathway-edit", "base_version", {"full-width": ("１", "2")})
     yield from each("move-person", "org_query", {**_poisoned("甲市电缆厂"), "sql": SQL})
+    yield from each("return-course", "reason", {**TEXT_REFUSED, "too-long": "改" * 2001})
+    yield from normalised("return-course", "reason", {k: (v, v) for k, v in TEXT_STORED.items()})
 
 
 CASES = list(_cases())
@@ -578,6 +601,12 @@ def _stored_module(form, field, site, client):
     return str(getattr(revision, field))
 
 
+def _stored_review(form, field, site, client):
+    from learnhub.studio.models import CourseReview
+
+    return db.session.scalar(select(CourseReview.reason).order_by(CourseReview.decided_at.desc()).limit(1))
+
+
 def _stored_recognition(form, field, site, client):
     from learnhub.credits.models import LedgerEntry
     from learnhub.recognition.models import Application, PathwayVersion, PriorLearning, Target
@@ -615,6 +644,7 @@ _STORED = {
     "prior-learning": _stored_recognition,
     "pathway-edit": _stored_recognition,
     "pathway": _stored_recognition,
+    "return-course": _stored_review,
 }
 
 
@@ -673,6 +703,38 @@ def test_a_valid_form_goes_through(site, client, auth, form):
         auth.login(who)
     response = auth.post(url(site), valid(site))
     assert response.status_code == 302, response.get_data(as_text=True).split('class="error"', 1)[-1][:300]
+
+
+# Numbers beyond the hours rule (learnhub/catalog/hours.py), with the rule on: (form, field, value,
+# the valid data's numbers that keep the rule). The draft's modules hold no text or questions yet.
+RULE_CASES = [
+    ("new-course", "credits", "999999.99", {"hours": "1", "credits": "0"}),
+    ("new-course", "hours", "999999.99", {"hours": "1", "credits": "0"}),
+    ("course-details", "credits", "999999.99", {"hours": "0", "credits": "0"}),
+    ("course-details", "hours", "600", {"hours": "0", "credits": "0"}),
+    ("lesson", "minutes", "600", {"minutes": "1", "credits": "0"}),
+    ("lesson", "credits", "999999.99", {"minutes": "1", "credits": "0"}),
+    ("quiz-settings", "minutes", "600", {"minutes": "0", "credits": "0"}),
+    ("quiz-settings", "credits", "1", {"minutes": "0", "credits": "0"}),
+]
+
+
+@pytest.mark.parametrize(("form", "field", "value", "numbers"), RULE_CASES, ids=[f"{c[0]}-{c[1]}" for c in RULE_CASES])
+def test_numbers_beyond_the_hours_rule_are_refused_beside_the_field(
+    app, site, client, auth, monkeypatch, form, field, value, numbers
+):
+    TRIED[f"{form}/{field} (hours rule)"] += 1
+    monkeypatch.setitem(app.config, "HOURS_RULE_CHECKED", True)
+    who, url, valid = FORMS[form]
+    auth.login(who)
+    assert auth.post(url(site), dict(valid(site), **numbers)).status_code == 302  # the baseline keeps the rule
+    db.session.rollback()
+    before = _fingerprint(site)
+    response = auth.post(url(site), {**valid(site), **numbers, field: value})
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 400) and f'id="{field}-error"' in page, "no message beside the field"
+    assert "最多" in page.split(f'id="{field}-error"', 1)[1][:400] and value in page  # 最多: at most
+    assert _fingerprint(site) == before, "something was stored"
 
 
 # ---------------------------------------------------------------- query strings
@@ -798,7 +860,7 @@ ODD_SLUGS = {**_poisoned("safety-a"), "full-width": "ｓａｆｅｔｙ-a", "sql
 
 @pytest.mark.parametrize("name", list(ODD_SLUGS))
 def test_an_odd_course_address_is_not_found(site, client, auth, name):
-    TRIED["GET /courses/<slug>, /studio/<slug>/, /media/<slug>/, /credentials/<id>"] += 1
+    TRIED["GET /courses/<slug>, /studio/<slug>/, /media/<slug>/, /credentials/<id>, /studio/<slug>/review"] += 1
     auth.login("trainer1")
     slug = ODD_SLUGS[name]
     for url in (
@@ -808,6 +870,7 @@ def test_an_odd_course_address_is_not_found(site, client, auth, name):
         f"/media/{slug}/x.png",
         f"/credentials/{slug}",
         f"/studio/briefing/modules/{slug}",
+        f"/studio/{slug}/review",
     ):
         assert client.get(url).status_code == 404, url
 
@@ -859,5 +922,5 @@ def closing_note():
         f"bad-input catalogue: {sum(TRIED.values())} inputs over {len(TRIED)} fields and parameters "
         f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
         f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
-        f"{len(ODD_SLUGS)} odd addresses x 6 routes)"
+        f"{len(ODD_SLUGS)} odd addresses x 7 routes, {len(RULE_CASES)} numbers beyond the hours rule)"
     )

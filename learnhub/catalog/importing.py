@@ -15,6 +15,7 @@ import yaml
 from flask import current_app
 from sqlalchemy import and_, func, select
 
+from learnhub.catalog.hours import current_rule
 from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
 from learnhub.catalog.package import PackageError, read_package
 from learnhub.catalog.services import course_modules
@@ -268,8 +269,8 @@ def export_course(course, folder):
         target_level=course.target_level,
         language=course.language,
         credits=_number(course.credits),
-        # Two places of hours are always within half a minute, so the minutes come back exact.
-        hours=_number((Decimal(course.minutes) / 60).quantize(Decimal("0.01"))),
+        # 学时 with two places are always within half a minute, so the minutes come back exact.
+        hours=_number(current_rule().minutes_to_xueshi(course.minutes)),
         tags=course.tag_list,
     )
     if course.status == "draft":

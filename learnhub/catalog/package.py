@@ -13,6 +13,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from learnhub.catalog.hours import current_rule, module_problem
 from learnhub.catalog.models import CATEGORIES, LANGUAGES
 from learnhub.catalog.package_checks import (
     INVALID,
@@ -138,21 +139,64 @@ def read_package(folder, prefix=None):
         tags=c.tags(data, "tags"),
         status=c.choice(data, "status", ("published", "draft"), "published"),
     )
+    rule = current_rule()
     hours = c.decimal(data, "hours")
-    values["minutes"] = int((hours * 60).to_integral_value()) if hours is not None else None
+    values["minutes"] = rule.xueshi_to_minutes(hours) if hours is not None else None
     media = _media_files(c, folder, prefix)
-    modules = _read_modules(errors, c, data, folder, prefix, media)
+    modules = _read_modules(errors, c, data, folder, prefix, media, rule)
     total = sum((m.credits for m in modules if m.credits is not None), Decimal(0))
     if values["credits"] is not None and total > values["credits"]:
         c.error(
             data.key_lines.get("credits"),
             f"the modules' credits add up to {total}, more than the course's {values['credits']}",
         )
+    _check_course_hours(c, data, values, modules, rule)
     if errors:
         return None, errors
     package = CoursePackage(slug=slug, folder=folder, modules=modules, media=media, **values)
     package.source_hash = _source_hash(package)
     return package, []
+
+
+def _check_course_hours(c, data, values, modules, rule):
+    """A course declares at most its modules' minutes, and at most the credits those earn (hours.py)."""
+    minutes, credits = values["minutes"], values["credits"]
+    content = sum(m.minutes or 0 for m in modules)
+    if not rule.is_checked:
+        return
+    if minutes is not None and minutes > content:
+        c.error(
+            data.key_lines.get("hours"),
+            f"'hours' is {minutes} minutes ({rule.minutes_per_xueshi} minutes a 学时), more than its modules' "
+            f"{content} minutes; at most {rule.minutes_to_xueshi(content)}",
+        )
+    elif minutes is not None and credits is not None and credits > rule.max_credits(minutes):
+        c.error(
+            data.key_lines.get("credits"),
+            f"'credits' is {credits}, more than {minutes} minutes earn under the rule of "
+            f"{rule.minutes_per_credit} minutes a credit: at most {rule.max_credits(minutes)}",
+        )
+
+
+def _check_module_hours(c, data, module, rule):
+    """A module declares at most 1.5 times what its content takes, and the credits its minutes earn."""
+    found = module_problem(rule, module.kind, module.minutes, module.credits, module.body_source, len(module.questions))
+    if found is None:
+        return
+    field, values = found
+    if field == "minutes":
+        what = {"lesson": "its text takes", "quiz": "its questions take (one minute each)"}[module.kind]
+        c.error(
+            data.key_lines.get("minutes"),
+            f"'minutes' is {values['minutes']}, but {what} {values['content']}; "
+            f"declare at most {values['most']} (one and a half times)",
+        )
+    else:
+        c.error(
+            data.key_lines.get("credits"),
+            f"'credits' is {values['credits']}, more than {values['minutes']} minutes earn under the rule of "
+            f"{rule.minutes_per_credit} minutes a credit: at most {values['most']}",
+        )
 
 
 def _load_file(checker, path):
@@ -205,7 +249,7 @@ def _media_files(checker, folder, prefix):
     return media
 
 
-def _read_modules(errors, c, data, folder, prefix, media):
+def _read_modules(errors, c, data, folder, prefix, media, rule):
     items = data.get("modules")
     if not isinstance(items, list) or not items:
         c.error(
@@ -227,7 +271,7 @@ def _read_modules(errors, c, data, folder, prefix, media):
             continue
         checker = Checker(errors, prefix + name)
         reader = _read_lesson if name.endswith(".md") else _read_quiz
-        module = reader(checker, path, key, media)
+        module = reader(checker, path, key, media, rule)
         if module is not None:
             module.content_hash = content_hash(module)
             modules.append(module)
@@ -295,7 +339,7 @@ def _lesson_body(lines, end):
     return "\n".join(body), first
 
 
-def _read_lesson(c, path, key, media):
+def _read_lesson(c, path, key, media, rule):
     text = _read_text(c, path)
     if text is None:
         return None
@@ -322,6 +366,7 @@ def _read_lesson(c, path, key, media):
     if not module.body_source and module.kind == "lesson":
         c.error(end + 1, "the lesson has no text after its front matter")
     module.body_html = render_markdown(module.body_source, path.parent.name, c, first, media)
+    _check_module_hours(front, data, module, rule)
     return module
 
 
@@ -354,7 +399,7 @@ def render_markdown(source, slug, checker=None, first_line=1, media=(), removed=
     return html
 
 
-def _read_quiz(c, path, key, media):
+def _read_quiz(c, path, key, media, rule):
     data = _load_file(c, path)
     if data is None:
         return None
@@ -372,6 +417,7 @@ def _read_quiz(c, path, key, media):
             c.error(line, f"question {number} must be 'key: value' lines (type, text, choices, explanation)")
             continue
         module.questions.append(_read_question(c, item, number))
+    _check_module_hours(c, data, module, rule)
     return module
 
 

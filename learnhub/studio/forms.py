@@ -160,3 +160,14 @@ class LearnersFilterForm(Form):
         csrf = False  # a GET filter, nothing changes
 
     org = SelectField(_l("Union"), choices=[], validate_choice=False)
+
+
+class ReturnForm(Form):
+    """A reviewer sends a course back to its trainer, saying why."""
+
+    reason = TextAreaField(
+        _l("What should change"),
+        validators=[DataRequired(), Length(max=4000)],
+        description=_l("The trainer reads this beside the course."),
+        render_kw={"rows": 4},
+    )

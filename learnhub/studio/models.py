@@ -11,7 +11,7 @@ Module with no live revision (revision 0) that is retired, i.e. outside the live
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.accounts.models import User
@@ -93,6 +93,10 @@ EVENTS = {
     "discarded": _l("Discarded the unpublished changes"),
     "editor_added": _l("Added a co-trainer"),
     "editor_removed": _l("Removed a co-trainer"),
+    "submitted": _l("Sent for review"),
+    "withdrawn": _l("Withdrew from review"),
+    "approved": _l("Approved in review"),
+    "returned": _l("Returned in review"),
 }
 
 
@@ -117,6 +121,53 @@ class CourseEvent(db.Model):
     @property
     def label(self):
         return EVENTS.get(self.kind, self.kind)
+
+
+REVIEW_STATUSES = {
+    "pending": _l("Waiting for review"),
+    "approved": _l("Approved"),
+    "returned": _l("Returned"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+
+class CourseReview(db.Model):
+    """One request to publish a working copy that needs review (审核), and its outcome.
+
+    A course has at most one pending review (a partial unique index); while it waits the
+    working copy cannot be edited, so the reviewer approves exactly what was sent.
+    """
+
+    __tablename__ = "course_review"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'approved', 'returned', 'withdrawn')", name="status"),
+        Index(
+            "uq_course_review_pending",
+            "course_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    # The union whose admins review it: the audience's, or the top of the tree for everyone.
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it was returned
+
+    course: Mapped[Course] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self):
+        return REVIEW_STATUSES.get(self.status, self.status)
 
 
 MEDIA_KINDS = {"image": _l("Picture"), "pdf": _l("PDF document"), "video": _l("Video")}

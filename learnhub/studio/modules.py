@@ -10,6 +10,7 @@ import re
 from flask import current_app
 from sqlalchemy import func, select
 
+from learnhub.catalog.hours import current_rule, module_problem
 from learnhub.catalog.models import MODULE_KINDS, QUESTION_KINDS, Choice, Module, ModuleRevision, Question
 from learnhub.catalog.package import ModuleSpec, QuestionSpec, content_hash, render_markdown
 from learnhub.catalog.package_checks import Checker
@@ -18,7 +19,15 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.sanitize import MAX_DEPTH, TOO_DEEP, nesting_depth
 from learnhub.extensions import db
 from learnhub.studio.models import DraftModule, Upload
-from learnhub.studio.services import _text, check_editable, log, parse_decimal, touch, working_modules
+from learnhub.studio.services import (
+    _text,
+    check_editable,
+    credits_refusal,
+    log,
+    parse_decimal,
+    touch,
+    working_modules,
+)
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 # Addresses the learning pages use beside /courses/<slug>/<module>.
@@ -185,6 +194,33 @@ def _common(values):
     return title, int(minutes), credits
 
 
+def hours_refusal(kind, minutes, credits, body="", questions=0):
+    """A DomainError beside the field when a module's minutes or credits break the hours rule, else None."""
+    rule = current_rule()
+    found = module_problem(rule, kind, minutes, credits, body, questions)
+    if found is None:
+        return None
+    field, values = found
+    if field == "credits":
+        return DomainError(credits_refusal(rule, minutes), "credits")
+    if kind == "quiz":
+        message = _(
+            "At most %(most)d minutes: a quiz counts one minute a question, and this one has %(count)d "
+            "(up to one and a half times that may be declared).",
+            most=values["most"],
+            count=questions,
+        )
+    else:
+        message = _(
+            "At most %(most)d minutes: the text takes about %(content)d minutes to read at %(speed)d "
+            "characters a minute (up to one and a half times that may be declared).",
+            most=values["most"],
+            content=values["content"],
+            speed=rule.reading_chars_per_minute,
+        )
+    return DomainError(message, "minutes")
+
+
 def normalise_body(text):
     """Markdown as a course package keeps it: Unix line ends, no blank lines around it."""
     lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -267,6 +303,9 @@ def save_lesson(user, course, key, values):
     source, html = render_lesson(course, values.get("body"), removed)
     if module.kind == "lesson" and not source:
         raise DomainError(_("Write the lesson's text."), "body")
+    refusal = hours_refusal(module.kind, minutes, credits, source)
+    if refusal is not None:
+        raise refusal
     video = None
     if module.kind == "video":
         video = values.get("video") or ""
@@ -304,6 +343,9 @@ def save_quiz_settings(user, course, key, values):
         raise DomainError(_("The pass mark is a percentage from 0 to 100."), "pass_mark")
     if not attempts.isascii() or not attempts.isdigit() or int(attempts) > 1000:
         raise DomainError(_("Attempts are a whole number from 0 (no limit) to 1000."), "attempts")
+    refusal = hours_refusal("quiz", minutes, credits, questions=len(revision.questions))
+    if refusal is not None:
+        raise refusal
     required = bool(values.get("is_required"))
     new = (title, minutes, credits, int(pass_mark), int(attempts))
     if (revision.title, revision.minutes, revision.credits, revision.pass_mark, revision.max_attempts) != new:

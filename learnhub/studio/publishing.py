@@ -1,7 +1,12 @@
-"""Draft -> publish: check the working copy, swap it in, unpublish, archive, export.
+"""Draft -> (review ->) publish: check the working copy, swap it in, unpublish, archive, export.
 
 Publishing moves each module's live revision to the working copy's, in place: a module
 keeps its id, so every learner keeps their progress, quiz attempts and credits on it.
+
+A working copy that pays credits or reaches beyond its owner's union (review.needs_review) is
+sent for review instead; an admin who may review it (review.can_review) approves it, and it
+goes live then, or returns it with a reason. Until then learners keep the published revision,
+and the working copy cannot be edited, so the reviewer approves exactly what was sent.
 """
 
 import re
@@ -11,17 +16,22 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from learnhub.catalog.hours import current_rule
 from learnhub.catalog.importing import export_course, media_folder
 from learnhub.catalog.models import Module
+from learnhub.core.db import utcnow
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
+from learnhub.core.text import has_hidden_characters
 from learnhub.extensions import db
+from learnhub.studio import review
 from learnhub.studio.media import upload_path
-from learnhub.studio.models import DraftModule
-from learnhub.studio.modules import course_media
+from learnhub.studio.models import CourseReview, DraftModule
+from learnhub.studio.modules import course_media, hours_refusal
 from learnhub.studio.services import (
     DETAIL_FIELDS,
     _search_text,
+    check_course_hours,
     get_draft,
     log,
     publication_count,
@@ -47,7 +57,18 @@ def problems(course):
             found.append(_("“%(title)s” has no video yet.", title=revision.title))
         elif module.kind == "quiz" and not revision.questions:
             found.append(_("“%(title)s” has no questions yet.", title=revision.title))
+        refusal = hours_refusal(
+            module.kind, revision.minutes, revision.credits, revision.body_source, len(revision.questions)
+        )
+        if refusal is not None:
+            found.append(_("“%(title)s”: %(problem)s", title=revision.title, problem=refusal.message))
     draft = get_draft(course)
+    try:
+        check_course_hours(
+            draft.credits, current_rule().minutes_to_xueshi(draft.minutes), sum(r.minutes for *_x, r in rows)
+        )
+    except DomainError as refusal:
+        found.append(_("The course details: %(problem)s", problem=refusal.message))
     if total > draft.credits:
         found.append(
             _(
@@ -89,12 +110,81 @@ def _apply(course):
 
 
 def publish(user, course):
-    """Make the working copy what workers see; returns the publication number."""
+    """Make the working copy what workers see, or send it for review when it needs one.
+
+    Returns the publication number, or None when the course now waits for review.
+    """
+    if course.status == "archived":
+        raise DomainError(_("This course is archived. Restore it to edit it."))
+    if review.pending_review(course) is not None:
+        raise DomainError(_("The course is already waiting for review."))
+    found = problems(course)
+    if found:
+        raise DomainError(found[0])
+    if review.needs_review(course):
+        _submit(user, course)
+        return None
+    return _go_live(user, course)
+
+
+def _submit(user, course):
+    org = review.review_org(course)
+    db.session.add(CourseReview(course_id=course.id, status="pending", org_id=org.id, submitted_by_id=user.id))
+    log(course, user, "submitted", note=org.name)
+    db.session.flush()
+
+
+def withdraw(user, course):
+    """Take the working copy back from review, to edit it."""
+    pending = review.pending_review(course)
+    if pending is None:
+        raise DomainError(_("The course is not waiting for review."))
+    pending.status, pending.decided_at = "withdrawn", utcnow()
+    log(course, user, "withdrawn")
+    db.session.flush()
+
+
+def approve(admin, course, pending):
+    """The reviewer lets the working copy go live; returns the publication number."""
+    if not review.can_review(admin, course, pending):
+        raise DomainError(_("You cannot review this course."))
     if course.status == "archived":
         raise DomainError(_("This course is archived. Restore it to edit it."))
     found = problems(course)
     if found:
         raise DomainError(found[0])
+    pending.status, pending.decided_by_id, pending.decided_at = "approved", admin.id, utcnow()
+    log(course, admin, "approved")
+    return _go_live(admin, course)
+
+
+def return_for_changes(admin, course, pending, reason):
+    """The reviewer sends the working copy back to its authors, saying why."""
+    if not review.can_review(admin, course, pending):
+        raise DomainError(_("You cannot review this course."))
+    reason = str(reason or "").replace("\r\n", "\n").strip()
+    if not reason:
+        raise DomainError(_("Say what the trainer should change."), "reason")
+    if len(reason) > review.MAX_REASON:
+        raise DomainError(
+            _("At most %(max)d characters, please; this has %(count)d.", max=review.MAX_REASON, count=len(reason)),
+            "reason",
+        )
+    if has_hidden_characters(reason.replace("\n", " ")):
+        raise DomainError(
+            _(
+                "The text contains invisible or control characters (such as a "
+                "right-to-left mark). Please type it again."
+            ),
+            "reason",
+        )
+    pending.status, pending.decided_by_id, pending.decided_at = "returned", admin.id, utcnow()
+    pending.reason = reason
+    log(course, admin, "returned", note=reason)
+    db.session.flush()
+
+
+def _go_live(user, course):
     rows = _apply(course)
     media = course_media(course)
     target = media_folder(course.slug)
@@ -128,6 +218,10 @@ def archive(user, course):
     """Retire the course: out of the catalogue and read-only; learners' records stay."""
     if course.status == "archived":
         raise DomainError(_("The course is already archived."))
+    pending = review.pending_review(course)
+    if pending is not None:  # an archived course is not published by a late approval
+        pending.status, pending.decided_at = "withdrawn", utcnow()
+        log(course, user, "withdrawn")
     course.status = "archived"
     log(course, user, "archived")
     db.session.flush()

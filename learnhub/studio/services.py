@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, or_, select
 
 from learnhub.accounts.models import User
+from learnhub.catalog.hours import COURSE_MAX_MINUTES, current_rule
 from learnhub.catalog.models import CATEGORIES, LANGUAGES, Course, Module, ModuleRevision
 from learnhub.core import audit
 from learnhub.core.db import utcnow
@@ -20,12 +21,12 @@ from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
-from learnhub.studio.models import CourseDraft, CourseEditor, CourseEvent, DraftModule
+from learnhub.studio.models import CourseDraft, CourseEditor, CourseEvent, CourseReview, DraftModule
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
 _DECIMAL = re.compile(r"^\d{1,6}(\.\d{1,2})?$")
 STUDIO_ROLES = ("trainer", "admin")
-RESERVED_SLUGS = frozenset({"new", "static"})  # studio addresses beside /studio/<slug>/
+RESERVED_SLUGS = frozenset({"new", "static", "reviews"})  # studio addresses beside /studio/<slug>/
 DETAIL_FIELDS = (
     "title",
     "summary",
@@ -95,9 +96,18 @@ def my_courses(user):
 
 
 def check_editable(course):
-    """An archived course is read-only until it is restored."""
+    """An archived course is read-only until it is restored; one waiting for review until it is withdrawn."""
     if course.status == "archived":
         raise DomainError(_("This course is archived. Restore it to edit it."))
+    check_not_in_review(course)
+
+
+def check_not_in_review(course):
+    """The working copy waiting for review stays as it was sent, so that the reviewer approves exactly that."""
+    if db.session.scalar(
+        select(CourseReview.id).where(CourseReview.course_id == course.id, CourseReview.status == "pending")
+    ):
+        raise DomainError(_("The course is waiting for review. Withdraw it from review to change it."))
 
 
 # ---------------------------------------------------------------- course details
@@ -154,8 +164,12 @@ def audience_choices(course_org):
     return [course_org, *children]
 
 
-def clean_details(values, course_org):
-    """Check the course details a trainer typed; returns the values to store."""
+def clean_details(values, course_org, module_minutes=None):
+    """Check the course details a trainer typed; returns the values to store.
+
+    `module_minutes`, the working copy's modules' minutes, bounds the course's hours (hours.py);
+    a new course has none yet, and publishing checks again.
+    """
     title = _text(values.get("title"), "title", 120, _("Give the course a title."))
     summary = _text(
         values.get("summary"), "summary", 2000, _("Say in a sentence or two what the course teaches."), multiline=True
@@ -177,6 +191,7 @@ def clean_details(values, course_org):
     hours = parse_decimal(
         values.get("hours"), "hours", _("Learning hours are a number such as 2 or 1.5 (two decimal places at most).")
     )
+    minutes = check_course_hours(credits, hours, module_minutes)
     audience = values.get("audience") or ""
     allowed = {str(org.id): org for org in audience_choices(course_org)}
     if audience and audience not in allowed:
@@ -189,9 +204,44 @@ def clean_details(values, course_org):
         target_level=level,
         language=language,
         credits=credits,
-        minutes=int((hours * 60).to_integral_value()),
+        minutes=minutes,
         tags="|".join(parse_tags(values.get("tags"))),
         audience_org_id=allowed[audience].id if audience else None,
+    )
+
+
+def check_course_hours(credits, hours, module_minutes=None):
+    """The course's minutes for `hours` (学时) if they and `credits` keep the hours rule; else a DomainError."""
+    rule = current_rule()
+    minutes = rule.xueshi_to_minutes(hours)
+    most = (
+        COURSE_MAX_MINUTES if module_minutes is None or not rule.is_checked else min(module_minutes, COURSE_MAX_MINUTES)
+    )
+    if minutes > most:
+        raise DomainError(
+            _(
+                "At most %(most)s learning hours: the hours of a course are its modules' minutes "
+                "(%(per)d minutes a learning hour).",
+                most=rule.minutes_to_xueshi(most),
+                per=rule.minutes_per_xueshi,
+            ),
+            "hours",
+        )
+    if rule.is_checked and credits > rule.max_credits(minutes):
+        raise DomainError(credits_refusal(rule, minutes), "credits")
+    return minutes
+
+
+def credits_refusal(rule, minutes):
+    """Why these credits are too many for `minutes` of learning, in words."""
+    return _(
+        "At most %(most)s credits for %(minutes)d minutes: one credit is %(per)d minutes of learning "
+        "(%(xueshi)d learning hours of %(hour)d minutes).",
+        most=rule.max_credits(minutes),
+        minutes=minutes,
+        per=rule.minutes_per_credit,
+        xueshi=rule.xueshi_per_credit,
+        hour=rule.minutes_per_xueshi,
     )
 
 
@@ -241,7 +291,9 @@ def update_details(user, course, values):
     """Change the course details in the working copy."""
     check_editable(course)
     draft = get_draft(course)
-    details = clean_details(values, db.session.get(Org, course.org_id) if course.org_id else None)
+    org = db.session.get(Org, course.org_id) if course.org_id else None
+    modules = working_modules(course)
+    details = clean_details(values, org, sum(revision.minutes for _d, _m, revision in modules) if modules else None)
     if all(getattr(draft, name) == value for name, value in details.items()):
         return draft
     for name, value in details.items():
@@ -254,6 +306,7 @@ def update_details(user, course, values):
 
 def touch(course, user):
     """Note that the working copy changed: it now differs from what workers see."""
+    check_not_in_review(course)  # every change passes here
     draft = get_draft(course)
     draft.has_changes = True
     draft.updated_at = utcnow()
@@ -261,7 +314,7 @@ def touch(course, user):
 
 
 # Course events that change what workers see also go to the audit log of the course's union.
-_AUDITED = {"published", "unpublished", "archived", "restored"}
+_AUDITED = {"published", "unpublished", "archived", "restored", "submitted", "withdrawn", "approved", "returned"}
 
 
 def log(course, user, kind, module=None, number=None, note=""):
@@ -286,6 +339,7 @@ def log(course, user, kind, module=None, number=None, note=""):
             org.path if org else "/",
             title=course.title,
             publication=number,
+            **({"note": note[:200]} if note else {}),
         )
 
 

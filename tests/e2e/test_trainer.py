@@ -1,5 +1,11 @@
 """A trainer at a desktop: creates a course in Studio, writes a lesson in Markdown and previews
-it, adds a quiz question, publishes, and finds the course in the catalogue.
+it, adds a quiz question and publishes it for everyone; a national admin reviews it (审核) and
+approves it, and finds the course in the catalogue.
+
+The course is meant for every union, as a forklift course from a provincial trainer would be,
+so it goes live only once an admin at the top of the union tree approves it. It pays no credits
+and declares no hours of its own: a lesson of a few lines and one question are a few minutes,
+which the hours rule pays no credit for.
 """
 
 from playwright.sync_api import expect
@@ -28,8 +34,7 @@ def test_trainer_creates_and_publishes_a_course(start_journey, language):
     page.get_by_label(t("Title")).fill(title)
     page.get_by_label(t("Summary")).fill(f"{title}: {heading}.")
     page.get_by_label(t("Category"), exact=True).select_option(label=t("Work safety"))
-    page.get_by_label(t("Credits"), exact=True).fill("1")
-    page.get_by_label(t("Learning hours")).fill("1")
+    expect(page.get_by_label(t("Who may take it"))).to_have_value("")  # everyone
     page.get_by_role("button", name=t("Create the course")).click()
     expect(page.get_by_role("status").first).to_contain_text(
         t("The course is created as a draft. Add its modules, then publish it.")
@@ -66,11 +71,34 @@ def test_trainer_creates_and_publishes_a_course(start_journey, language):
 
     page.get_by_role("link", name=t("Back to the course")).click()
     expect(page.get_by_text(t("Before you can publish:"))).to_have_count(0)
+    expect(page.locator("main")).to_contain_text(
+        t("This course pays credits or is meant beyond your union: publishing sends it to an admin for review first.")
+    )
     page.get_by_role("button", name=t("Publish"), exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text(
-        t("Published (version %(number)d). Learners see it now and keep their progress.", number=1)
+        t(
+            "Sent for review: it pays credits or is meant beyond your union, so an admin checks it first. "
+            "Learners keep the published version until it is approved."
+        )
     )
-    journey.step("published")
+    expect(page.get_by_role("button", name=t("Withdraw from review"))).to_be_visible()
+    journey.step("sent for review")
+    page.get_by_role("button", name=t("Log out")).click()
+
+    # The national federation's admin reviews it: a course for everyone reaches every union.
+    log_in(journey, "demo-root")
+    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Course reviews")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Course reviews"))
+    page.get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Review: %(title)s", title=title))
+    expect(page.locator("main")).to_contain_text(t("The course has never been published: everything is new."))
+    expect(page.locator("pre.diff").first).to_contain_text(heading)
+    journey.step("review")
+    page.get_by_role("button", name=t("Approve and publish")).click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        t("Approved: version %(number)d of “%(title)s” is live.", number=1, title=title)
+    )
+    journey.step("approved")
 
     page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Courses"), exact=True).click()
     page.get_by_label(t("Search courses")).fill(title)

@@ -78,7 +78,7 @@ def test_export_then_import_gives_the_same_course(studio_course, trainer, runner
         {
             "title": "为什么要交底",
             "minutes": "20",
-            "credits": "0.5",
+            "credits": "0",
             "body": f"## 图\n\n![示意]({upload.path})\n\n<b>粗</b>",
             "is_required": "y",
         },

@@ -156,7 +156,7 @@ def test_draft_media_is_for_the_course_editors_only(client, auth, course, make_u
         auth.logout()
 
 
-def test_publishing_makes_used_media_public_and_keeps_the_rest_private(client, auth, course, trainer):
+def test_publishing_makes_used_media_public_and_keeps_the_rest_private(client, auth, course, trainer, make_user):
     _upload(auth, course, _image("PNG", (10, 10)), "used.png")
     used = _latest()
     _upload(auth, course, _image("PNG", (12, 12)), "unused.png")
@@ -164,12 +164,15 @@ def test_publishing_makes_used_media_public_and_keeps_the_rest_private(client, a
     body = f"## 图\n\n![示意图]({used.path})"
     auth.post(
         f"/studio/{course.slug}/modules/why",
-        {"title": "图", "minutes": "5", "credits": "0.5", "body": body, "is_required": "y", "action": "save"},
+        {"title": "图", "minutes": "5", "credits": "0", "body": body, "is_required": "y", "action": "save"},
     )
     page = client.get(f"/studio/{course.slug}/modules/why").get_data(as_text=True)
     assert f'src="/studio/{course.slug}/media/{used.name}"' in page  # the studio's preview
     auth.post(f"/studio/{course.slug}/publish")
     auth.logout()
+    make_user("worker1", locale="en")  # of a union under the trainer's, whom the course is for
+    db.session.commit()
+    auth.login("worker1")
     assert _get(client, f"/media/{course.slug}/{used.name}").status_code == 200
     assert _get(client, f"/media/{course.slug}/{unused.name}").status_code == 404
 

@@ -71,12 +71,12 @@ def test_payloads_through_the_editor_the_preview_and_the_workers_page(
     assert executable_parts(preview["html"]) == [], preview["html"]
     page = auth.post(
         f"/studio/{course.slug}/modules/why",
-        {"title": "课文", "minutes": "5", "credits": "0.5", "body": body, "action": "preview"},
+        {"title": "课文", "minutes": "5", "credits": "0", "body": body, "action": "preview"},
     )
     assert executable_parts(_lesson(page.get_data(as_text=True))) == []
     response = auth.post(
         f"/studio/{course.slug}/modules/why",
-        {"title": "课文", "minutes": "5", "credits": "0.5", "body": body, "is_required": "y", "action": "save"},
+        {"title": "课文", "minutes": "5", "credits": "0", "body": body, "is_required": "y", "action": "save"},
     )
     assert response.status_code == 302
     revision = authoring.get_working_module(course, "why")[2]

@@ -35,7 +35,7 @@ def test_publish_makes_the_working_copy_live(studio_course, trainer):
     assert list(live) == ["why", "check"]
     assert "<h2>为什么</h2>" in live["why"].body_html
     assert [q.text for q in live["check"].questions] == ["交底在什么时候做？", "交底要讲哪些？"]
-    assert course.title == "班组安全交底" and course.minutes == 90 and course.credits == Decimal("2.00")
+    assert course.title == "班组安全交底" and course.minutes == 90 and course.credits == Decimal("0.00")
     assert not studio.get_draft(course).has_changes
 
 
@@ -51,9 +51,11 @@ def test_editing_a_published_course_leaves_learners_on_the_published_version(stu
         trainer,
         course,
         "why",
-        {"title": "为什么要交底（新版）", "minutes": "20", "credits": "0.5", "body": "## 新的正文", "is_required": "y"},
+        {"title": "为什么要交底（新版）", "minutes": "20", "credits": "0", "body": "## 新的正文", "is_required": "y"},
     )
-    studio.update_details(trainer, course, {**DETAILS, "title": "班组安全交底（修订）"})
+    studio.update_details(
+        trainer, course, {**DETAILS, "title": "班组安全交底（修订）", "audience": str(trainer.org_id)}
+    )
     authoring.add_module(trainer, course, "lesson", "事故案例", key="cases")
     authoring.save_lesson(
         trainer,
@@ -135,7 +137,7 @@ def test_discard_goes_back_to_the_published_version(studio_course, trainer):
     course = studio_course()
     publishing.publish(trainer, course)
     authoring.remove_module(trainer, course, "why")
-    studio.update_details(trainer, course, {**DETAILS, "title": "换个标题"})
+    studio.update_details(trainer, course, {**DETAILS, "title": "换个标题", "audience": str(trainer.org_id)})
     publishing.discard_changes(trainer, course)
     assert [m.key for _d, m, _r in studio.working_modules(course)] == ["why", "check"]
     assert studio.get_draft(course).title == "班组安全交底" and not studio.get_draft(course).has_changes
@@ -271,3 +273,45 @@ def test_module_addresses(studio_course, trainer):
         with pytest.raises(DomainError):
             authoring.add_module(trainer, course, "lesson", "x", key=key)
     assert authoring.add_module(trainer, course, "lesson", "x").key == "lesson-1"
+
+
+# ---------------------------------------------------------------- the hours rule
+
+
+@pytest.fixture
+def hours_rule(app, monkeypatch):
+    monkeypatch.setitem(app.config, "HOURS_RULE_CHECKED", True)
+
+
+def test_a_trainer_cannot_save_a_lesson_declaring_far_more_minutes_than_its_text(studio_course, trainer, hours_rule):
+    from learnhub.studio import modules as authoring
+
+    course = studio.create_course(trainer, {**DETAILS, "credits": "0", "hours": "0"}, slug="short")
+    authoring.add_module(trainer, course, "lesson", "为什么", key="why")
+    values = {"title": "为什么", "minutes": "600", "credits": "0", "body": "交底让每个人知道今天的危险。"}
+    with pytest.raises(DomainError) as refused:
+        authoring.save_lesson(trainer, course, "why", values)
+    assert refused.value.field == "minutes" and "At most 1 minutes" in refused.value.message
+    with pytest.raises(DomainError) as refused:
+        authoring.save_lesson(trainer, course, "why", {**values, "minutes": "1", "credits": "999999.99"})
+    assert refused.value.field == "credits" and "At most 0.00 credits for 1 minutes" in refused.value.message
+
+
+def test_a_trainer_cannot_save_course_credits_beyond_its_hours(trainer, hours_rule):
+    with pytest.raises(DomainError) as refused:
+        studio.create_course(trainer, {**DETAILS, "credits": "999999.99", "hours": "2"}, slug="rich")
+    assert refused.value.field == "credits" and "At most 0.12 credits for 90 minutes" in refused.value.message
+
+
+def test_a_trainer_cannot_publish_a_course_paying_more_than_the_rule_allows(studio_course, trainer, app):
+    course = studio_course(credits="2")  # 2 credits for 90 minutes, a lesson of 20 minutes for one sentence
+    app.config["HOURS_RULE_CHECKED"] = True
+    try:
+        found = publishing.problems(course)
+        with pytest.raises(DomainError):
+            publishing.publish(trainer, course)
+    finally:
+        app.config["HOURS_RULE_CHECKED"] = False
+    assert any("为什么要交底" in problem and "At most 1 minutes" in problem for problem in found)
+    assert any(problem.startswith("The course details: At most") for problem in found)
+    assert course.status == "draft"

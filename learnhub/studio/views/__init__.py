@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from learnhub.studio.views import common, courses, learners, media, questions, team
+from learnhub.studio.views import common, courses, learners, media, questions, review, team
 
 bp = Blueprint(
     "studio", "learnhub.studio", template_folder="templates", static_folder="static", static_url_path="/studio/static"
@@ -12,6 +12,7 @@ ROUTES = [
     # address, view, methods
     ("/studio/", courses.index, "GET"),
     ("/studio/new", courses.new_course, "GET POST"),
+    ("/studio/reviews/", review.reviews, "GET"),
     ("/studio/<slug>/", courses.course, "GET"),
     ("/studio/<slug>/details", courses.details, "GET POST"),
     ("/studio/<slug>/history", courses.history, "GET"),
@@ -20,6 +21,10 @@ ROUTES = [
     ("/studio/<slug>/archive", courses.archive, "POST"),
     ("/studio/<slug>/restore", courses.restore, "POST"),
     ("/studio/<slug>/discard", courses.discard, "POST"),
+    ("/studio/<slug>/withdraw", courses.withdraw, "POST"),
+    ("/studio/<slug>/review", review.review_page, "GET"),
+    ("/studio/<slug>/review/approve", review.approve, "POST"),
+    ("/studio/<slug>/review/return", review.return_course, "POST"),
     ("/studio/<slug>/modules", courses.add_module, "POST"),
     ("/studio/<slug>/modules/<key>", courses.module, "GET POST"),
     ("/studio/<slug>/modules/<key>/move", courses.move_module, "POST"),

@@ -1,6 +1,7 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from learnhub.catalog.hours import current_rule
 from learnhub.catalog.models import MODULE_KINDS
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, as_choices, refuse, run_action
@@ -9,7 +10,7 @@ from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.studio import modules as authoring
-from learnhub.studio import publishing
+from learnhub.studio import publishing, review
 from learnhub.studio import services as studio
 from learnhub.studio.forms import ActionForm, CourseForm, LessonForm, ModuleForm, NewCourseForm, QuizForm
 from learnhub.studio.media import course_uploads
@@ -27,6 +28,30 @@ def _audience_choices(form, org_id):
     )
 
 
+def _with_the_rule(form):
+    """Say the deployment's hours rule beside the course's credits and hours."""
+    rule = current_rule()
+    form.hours.description = _(
+        "Learning hours (学时) of %(minutes)d minutes: at most the modules' minutes together.",
+        minutes=rule.minutes_per_xueshi,
+    )
+    form.credits.description = _(
+        "All the course's credits, its modules' included: at most one for every %(per)d minutes of learning.",
+        per=rule.minutes_per_credit,
+    )
+    return form
+
+
+def _review_state(course):
+    """The course's latest review and whether publishing would need one, for the course page."""
+    latest = review.latest_review(course)
+    return dict(
+        review=latest,
+        review_org=db.session.get(Org, latest.org_id) if latest else None,
+        needs_review=review.needs_review(course),
+    )
+
+
 @role_required(*STUDIO)
 def index():
     return render_template("studio/index.html", courses=studio.my_courses(current_user))
@@ -34,7 +59,7 @@ def index():
 
 @role_required(*STUDIO)
 def new_course():
-    form = NewCourseForm()
+    form = _with_the_rule(NewCourseForm())
     _audience_choices(form, current_user.org_id)
     if form.validate_on_submit():
         try:
@@ -61,6 +86,7 @@ def course(slug):
         module_form=ModuleForm(),
         form=ActionForm(),
         can_manage=studio.can_manage_editors(current_user, course),
+        **_review_state(course),
     )
 
 
@@ -68,20 +94,22 @@ def course(slug):
 def details(slug):
     course = course_or_404(slug)
     draft = studio.get_draft(course)
-    form = CourseForm(
-        data=None
-        if request.method == "POST"
-        else dict(
-            title=draft.title,
-            summary=draft.summary,
-            category=draft.category,
-            occupation=draft.occupation,
-            target_level=draft.target_level,
-            language=draft.language,
-            credits=str(draft.credits),
-            hours=f"{draft.minutes / 60:.2f}".rstrip("0").rstrip("."),
-            tags=", ".join(draft.tag_list),
-            audience=str(draft.audience_org_id or ""),
+    form = _with_the_rule(
+        CourseForm(
+            data=None
+            if request.method == "POST"
+            else dict(
+                title=draft.title,
+                summary=draft.summary,
+                category=draft.category,
+                occupation=draft.occupation,
+                target_level=draft.target_level,
+                language=draft.language,
+                credits=str(draft.credits),
+                hours=f"{current_rule().minutes_to_xueshi(draft.minutes):.2f}".rstrip("0").rstrip("."),
+                tags=", ".join(draft.tag_list),
+                audience=str(draft.audience_org_id or ""),
+            )
         )
     )
     _audience_choices(form, course.org_id)
@@ -120,6 +148,7 @@ def add_module(slug):
         module_form=form,
         form=ActionForm(),
         can_manage=studio.can_manage_editors(current_user, course),
+        **_review_state(course),
     ), 400
 
 
@@ -147,13 +176,28 @@ def remove_module(slug, key):
     )
 
 
+def _published(number):
+    if number is None:
+        return _(
+            "Sent for review: it pays credits or is meant beyond your union, so an admin checks it first. "
+            "Learners keep the published version until it is approved."
+        )
+    return _("Published (version %(number)d). Learners see it now and keep their progress.", number=number)
+
+
 @role_required(*STUDIO)
 def publish(slug):
     course = course_or_404(slug)
+    return _act(course, lambda: publishing.publish(current_user, course), _published)
+
+
+@role_required(*STUDIO)
+def withdraw(slug):
+    course = course_or_404(slug)
     return _act(
         course,
-        lambda: publishing.publish(current_user, course),
-        lambda number: _("Published (version %(number)d). Learners see it now and keep their progress.", number=number),
+        lambda: publishing.withdraw(current_user, course),
+        _("Withdrawn from review. Change what you need, then publish again."),
     )
 
 
