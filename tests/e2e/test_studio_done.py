@@ -166,5 +166,5 @@ def see_progress(journey, title):
     row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=WORKER, exact=True))
     expect(row).to_have_count(1)
     expect(row.get_by_role("cell").nth(3)).to_have_text("3 / 3")
-    expect(row.get_by_role("cell").nth(4)).to_have_text("100%")
+    expect(row.get_by_role("cell").nth(4)).to_contain_text("100%")  # and over how many quizzes
     journey.step("learners with the worker's progress")
