@@ -165,7 +165,7 @@ def test_the_record_shows_hours_declared_and_measured(app, client, auth, make_us
     response = auth.post("/courses/shift-course/read/done")
     assert response.status_code == 302 and "/courses/shift-course" in response.location
     record = client.get("/me/record").get_data(as_text=True)
-    assert "申报 0.5 学时，实测 0.3 学时，按较少的计。" in record  # 30 minutes declared, 20 measured
+    assert "申报 0.7 学时，实测 0.4 学时，按较少的计。" in record  # 30 minutes declared, 20 measured (学时 of 45)
 
 
 @pytest.mark.parametrize(
