@@ -20,7 +20,11 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'learnhub.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {
-        "pool_pre_ping": True,
+        # A ping before each use is a round trip on every request (a third of a page's on
+        # PostgreSQL, issue 22). Connections are recycled before a firewall forgets them
+        # (pool_recycle) and a lost one is replaced after its first error; DB_PRE_PING=1 pings
+        # instead where connections are cut without warning (docs/deploy.md).
+        "pool_pre_ping": os.environ.get("DB_PRE_PING", "0") == "1",
         # Per process: gunicorn workers x pool_size must stay under PostgreSQL's max_connections.
         **(
             {

@@ -54,8 +54,11 @@ def page_calls(app, seed, username=None):
             "/courses/{}/{}/done".format(*fresh.pop()), data={"csrf_token": token}
         ),
         "learning record": lambda i: client.get("/me/record"),
-        # The player's heartbeat: the worker has the module open (it records the opening).
-        "heartbeat": lambda i: client.post(
+        "home": lambda i: client.get("/"),
+        # The player's heartbeat while its page stays open (one lesson, the same each time)...
+        "heartbeat": lambda i: client.post("/courses/{}/{}/heartbeat".format(*lessons[0]), data={"csrf_token": token}),
+        # ...and the first one of a page, which records the opening (a new lesson each time).
+        "heartbeat (opening)": lambda i: client.post(
             "/courses/{}/{}/heartbeat".format(*lessons[i % len(lessons)]), data={"csrf_token": token}
         ),
     }

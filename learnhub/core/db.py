@@ -3,8 +3,8 @@
 import os
 from datetime import UTC, datetime
 
-from flask import g, has_request_context, request
-from sqlalchemy import DateTime, Integer, event, literal
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import DateTime, Engine, Integer, event, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -103,6 +103,37 @@ def _sqlite_on_begin(conn):
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
+# ---------------------------------------------------------------- PostgreSQL: pages read without a transaction
+
+
+def keep_transactions(app, blueprint):
+    """The pages of `blueprint` read in a transaction on PostgreSQL too.
+
+    For a feature whose pages stream a long read (an export read with yield_per): PostgreSQL
+    keeps a server-side cursor only inside a transaction.
+    """
+    app.extensions["learnhub.transactional_pages"].add(blueprint)
+
+
+def _pages_read_in_autocommit():
+    """A page (GET, HEAD) reads its statements in autocommit on PostgreSQL: no BEGIN, no ROLLBACK.
+
+    Pages never write (tests/test_crawler.py). Under READ COMMITTED each statement of a
+    transaction sees its own snapshot anyway, so a transaction around a page's reads adds
+    nothing but two round trips, BEGIN and ROLLBACK: 2 of the 9 of a course page (issue 22).
+    SQLite keeps its transactions (they are in-process, and a page's reads share one snapshot).
+    A session bound to one connection (the tests' rolled-back transaction) is left as it is,
+    and so are the pages of features that stream long reads (`keep_transactions`).
+    """
+    if request.method not in ("GET", "HEAD") or request.endpoint == "static":
+        return
+    if request.blueprint in current_app.extensions["learnhub.transactional_pages"]:
+        return
+    bind = db.session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 # ---------------------------------------------------------------- the statistics' reads
 
 
@@ -136,3 +167,5 @@ def init_db(app):
                 event.listen(engine, "connect", _sqlite_on_connect)
                 event.listen(engine, "begin", _sqlite_on_begin)
     app.teardown_appcontext(_close_read_session)
+    app.extensions["learnhub.transactional_pages"] = set()
+    app.before_request(_pages_read_in_autocommit)

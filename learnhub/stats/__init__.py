@@ -5,12 +5,13 @@ def init_app(app):
     """Register the statistics pages, menu item, admin's home section, `flask stats`, receivers and tasks."""
     from huey import crontab
 
-    from learnhub.core import audit, nav, tasks
+    from learnhub.core import audit, db, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.stats import cli, headcounts, required, subscribers, views
     from learnhub.stats.views import dashboards
 
     app.register_blueprint(views.bp)
+    db.keep_transactions(app, views.bp.name)  # the roster's exports stream (yield_per)
     app.cli.add_command(cli.stats_cli)
     nav.add_menu_item(app, "stats.overview", _l("Statistics"), roles={"admin"}, order=65)
     nav.add_home_section(app, "stats/_home.html", roles={"admin"}, order=15, context=dashboards.home_headline)
