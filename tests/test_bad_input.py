@@ -924,3 +924,105 @@ def closing_note():
         f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
         f"{len(ODD_SLUGS)} odd addresses x 7 routes, {len(RULE_CASES)} numbers beyond the hours rule)"
     )
+
+
+# ---------------------------------------------------------------- the API: its token form and its JSON
+
+
+TOKEN_NAMES_REFUSED = {**LINE_REFUSED, "empty": "  ", "too-long": "应" * 61}
+TOKEN_SCOPES_REFUSED = {"unknown": ["admin"], "none": [], "sql": [SQL]}
+
+
+def _tokens():
+    from learnhub.api.models import PersonalToken
+
+    return _count(PersonalToken)
+
+
+@pytest.mark.parametrize(
+    ("field", "name"), [("name", n) for n in TOKEN_NAMES_REFUSED] + [("scopes", n) for n in TOKEN_SCOPES_REFUSED]
+)
+def test_a_bad_input_in_the_token_form(site, client, auth, field, name):
+    TRIED[f"api-token/{field}"] += 1
+    value = (TOKEN_NAMES_REFUSED if field == "name" else TOKEN_SCOPES_REFUSED)[name]
+    auth.login("worker1")
+    data = {"name": "职工之家", "scopes": ["record"], field: value}
+    response = auth.post("/me/tokens", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="{field}-error"' in page, page[:300]
+    if field == "name" and name != "empty":
+        assert str(escape(value)) in page, "what was typed is lost"
+    assert _tokens() == 0 and "lhp_" not in page
+
+
+def test_the_token_form_filled_in_shows_the_token_once(site, client, auth):
+    auth.login("worker1")
+    page = auth.post("/me/tokens", {"name": "职工之家", "scopes": ["record", "learn"]}).get_data(as_text=True)
+    assert _tokens() == 1 and "lhp_" in page
+
+
+def _bearer(site):
+    from learnhub.api.services import create_personal_token
+
+    return {"Authorization": "Bearer " + create_personal_token(site.worker, "t", ["record", "learn"])[1]}
+
+
+SLUGS_REFUSED = {
+    **ODD_SLUGS,
+    "number": 12,
+    "null": None,
+    "list": ["safety-a"],
+    "object": {"slug": "safety-a"},
+    "empty": "",
+}
+API_BODIES = {
+    "enrol": ("/api/v1/me/enrolments", [{"course": value} for value in SLUGS_REFUSED.values()] + [{}, [], "x", 5]),
+    "position": (
+        "/api/v1/me/enrolments/safety-a/modules/check/position",
+        [{"position": v} for v in (-1, "abc", 10**30, 1.5, None, "１０", True, 86401)]
+        + [{"position": 3, "played": v} for v in ("x", "0-99999999", "5-1", "0-1," * 2000, 7, "0-\x001")]
+        + [{"position": 3, "extra": 1}],
+    ),
+}
+API_QUERIES = [
+    ("/api/v1/courses/", {"cursor": value})
+    for value in ("x", "djE6", "djE6LTE", "v1:1", "%ED%A0%80", "=" * 300, "djE6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ")
+] + [("/api/v1/me/record", {"limit": value}) for value in ("0", "101", "-1", "x", "1e3", str(10**30))]
+
+
+@pytest.mark.parametrize(
+    ("what", "number"), [(k, i) for k, (_u, bodies) in API_BODIES.items() for i in range(len(bodies))]
+)
+def test_a_bad_body_sent_to_the_api(site, client, what, number):
+    url, bodies = API_BODIES[what]
+    TRIED[f"api {what}"] += 1
+    headers = _bearer(site)
+    before = _fingerprint(site)
+    response = client.post(url, json=bodies[number], headers=headers)
+    assert response.status_code in (404, 409, 422), (bodies[number], response.status_code, response.get_data()[:300])
+    assert response.content_type == "application/problem+json" and response.json["detail"]
+    assert _fingerprint(site) == before, "something was stored"
+
+
+def test_a_body_that_is_not_json_is_refused_by_the_api(site, client):
+    TRIED["api enrol"] += 1
+    headers = _bearer(site)
+    for data, kind in ((b"\xff\xfe{", "application/json"), (b"course=safety-a", "application/x-www-form-urlencoded")):
+        response = client.post("/api/v1/me/enrolments", data=data, content_type=kind, headers=headers)
+        assert response.status_code in (400, 415, 422) and response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize(("url", "query"), API_QUERIES, ids=[f"{u}?{q}" for u, q in API_QUERIES])
+def test_a_bad_query_sent_to_the_api(site, client, url, query):
+    TRIED[f"api GET {url}?{next(iter(query))}"] += 1
+    response = client.get(url, query_string=query, headers=_bearer(site))
+    assert response.status_code == 422, (query, response.status_code)
+    assert response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize("name", list(ODD_SLUGS))
+def test_an_odd_course_address_is_not_found_by_the_api(site, client, name):
+    headers = _bearer(site)
+    for url in (f"/api/v1/courses/{ODD_SLUGS[name]}", f"/api/v1/me/enrolments/{ODD_SLUGS[name]}"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 404 and response.content_type == "application/problem+json"
