@@ -143,6 +143,10 @@ class Config:
     OPENAPI_VERSION = "3.1.0"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Union systems' OAuth 2.0 tokens (Authlib): prefixed, valid for an hour, these scopes only.
+    OAUTH2_ACCESS_TOKEN_GENERATOR = "learnhub.api.unions.generate_access_token"
+    OAUTH2_TOKEN_EXPIRES_IN = {"client_credentials": 3600}
+    OAUTH2_SCOPES_SUPPORTED = ["roster", "stats", "completions"]
 
 
 class ProductionConfig(Config):

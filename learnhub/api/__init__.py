@@ -19,13 +19,19 @@ reads carry an ETag; each token has its own rate limit (API_RATE_LIMIT). The des
 /api/v1/openapi.json and browsable at /api/v1/docs, served from this site.
 """
 
+UNION_SCOPE_DOCS = {
+    "roster": "Read the roster of the union's subtree and upsert workers by external id",
+    "stats": "Read the statistics and the required courses",
+    "completions": "Read the feed of completions",
+}
+
 
 def init_app(app):
     """Register the API's blueprints (CSRF-exempt, rate-limited per token), its docs and the tokens' pages."""
     from learnhub.api import views
     from learnhub.api.problems import LearnHubApi
     from learnhub.api.services import PERSONAL_SCOPES
-    from learnhub.api.views import me, tokens
+    from learnhub.api.views import me, oauth, tokens, union
     from learnhub.core import audit, nav
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.extensions import csrf
@@ -41,16 +47,30 @@ def init_app(app):
             + " (record: read my enrolments, progress, record and credentials; learn: enrol and learn).",
         },
     )
-    for blueprint in (me.courses, me.me):
+    api.spec.components.security_scheme(
+        "union_client",
+        {
+            "type": "oauth2",
+            "description": "A union system's client (made by an admin of its union on /api-clients/).",
+            "flows": {"clientCredentials": {"tokenUrl": "/api/v1/oauth/token", "scopes": dict(UNION_SCOPE_DOCS)}},
+        },
+    )
+    for blueprint in (me.courses, me.me, union.union):
         csrf.exempt(blueprint)  # a token, not a cookie, authenticates: there is nothing to forge
         api.register_blueprint(blueprint)
+    oauth.init_server(app)
+    csrf.exempt(oauth.token)  # the client's secret authenticates it
 
     app.register_blueprint(views.bp)  # the tokens' pages, the docs
     nav.add_to_slot(app, "profile", "api/_tokens.html", context=tokens.profile_section)
+    nav.add_menu_item(app, "api.clients", _l("API clients"), roles={"admin"}, order=95)
     audit.register_actions(
         app,
         {
             "api.token_create": _l("API token made"),
             "api.token_revoke": _l("API token revoked"),
+            "api.client_create": _l("API client made"),
+            "api.client_revoke": _l("API client revoked"),
+            "api.roster_upsert": _l("Worker opened or updated by a union system"),
         },
     )

@@ -10,7 +10,7 @@ import hashlib
 from flask import abort, current_app, g, request
 from flask_limiter.util import get_remote_address
 
-from learnhub.api import services
+from learnhub.api import services, unions
 
 
 def bearer_token():
@@ -23,12 +23,19 @@ def bearer_token():
 
 
 def authenticate():
-    """Keep the caller on `g` (api_user, api_scopes); a token given but not valid is a 401."""
-    g.api_user, g.api_scopes = None, frozenset()
+    """Keep the caller on `g`: a worker (api_user) or a union system (api_client), and the token's
+    scopes (api_scopes). A token given but not valid is a 401."""
+    g.api_user, g.api_client, g.api_scopes = None, None, frozenset()
     secret = bearer_token()
     if secret is None:
         if request.headers.get("Authorization"):
             abort(401)
+        return
+    if secret.startswith(unions.TOKEN_PREFIX):
+        token, client = unions.union_token_holder(secret)
+        if token is None:
+            abort(401)
+        g.api_client, g.api_scopes = client, frozenset(token.scopes.split())
         return
     token, user = services.personal_token_holder(secret)
     if token is None:
@@ -37,8 +44,14 @@ def authenticate():
 
 
 def require_caller():
-    """Before any view of a blueprint that is only for token holders: no token, 401 (before the body is read)."""
+    """Before any view of a worker's own blueprint: no personal token, 401 (before the body is read)."""
     if g.get("api_user") is None:
+        abort(401)
+
+
+def require_client():
+    """Before any view of the union systems' blueprint: no client's token, 401."""
+    if g.get("api_client") is None:
         abort(401)
 
 
@@ -48,7 +61,7 @@ def require(scope):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if g.get("api_user") is None:
+            if g.get("api_user") is None and g.get("api_client") is None:
                 abort(401)
             if scope not in g.api_scopes:
                 abort(403)

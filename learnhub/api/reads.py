@@ -9,16 +9,25 @@ import binascii
 
 from sqlalchemy import and_, func, select
 
+from learnhub.accounts.models import User
+from learnhub.api import unions
 from learnhub.catalog.models import Course, Module, ModuleRevision
 from learnhub.catalog.services import catalogue_query
+from learnhub.core.db import read_session
 from learnhub.core.errors import DomainError
 from learnhub.core.hours import Hours
 from learnhub.core.i18n import gettext as _
-from learnhub.credits.models import LedgerEntry
+from learnhub.credits.models import Account, LedgerEntry
 from learnhub.credits.services import get_account, shown_totals
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment, Progress
+from learnhub.orgs.models import Org
+from learnhub.orgs.services import get_org_in_scope, subtree_filter
 from learnhub.recognition.credentials import credentials_of
+from learnhub.stats import required
+from learnhub.stats.figures import dashboard
+from learnhub.stats.periods import parse_period
+from learnhub.stats.rollups import today
 
 
 def encode_cursor(last_id):
@@ -174,3 +183,116 @@ def credentials(user, url_for_credential):
             for c in credentials_of(user)
         ]
     }
+
+
+# ---------------------------------------------------------------- for union systems, within their subtree
+
+
+def _org_ref(org):
+    return None if org is None else {"id": org.id, "name": org.name}
+
+
+def roster_page(client, args):
+    """A page of the people of the client's subtree (or of one union in it), by id, with their external ids."""
+    scope = client.org
+    if args.get("union"):
+        scope = get_org_in_scope(args["union"], client.org)  # NotFound outside the subtree
+    stmt = select(User).join(Org, Org.id == User.org_id).where(subtree_filter(scope))
+    rows, cursor = _page(stmt, User.id, args.get("cursor"), args["limit"])
+    people = [row[0] for row in rows]
+    links = unions.links_of(client, [p.id for p in people])
+    return {"items": [worker_row(p, links.get(p.id)) for p in people], "next_cursor": cursor}
+
+
+def worker_row(person, external_id):
+    """A person as a union system reads them: the phone masked, as on the admins' pages."""
+    return dict(
+        id=person.id,
+        external_id=external_id,
+        name=person.name,
+        phone=person.masked_phone if person.phone else None,
+        union=_org_ref(person.org),
+        occupation=person.occupation,
+        skill_level=person.skill_level,
+        is_active=person.is_active,
+    )
+
+
+def requirements(client):
+    """The required courses that apply to the client's union, with how many of its workers finished."""
+    session = read_session()
+    items = []
+    for requirement in required.requirements_for(client.org):
+        rows = required.progress_by_child(session, client.org, requirement)
+        items.append(
+            dict(
+                id=requirement.id,
+                course=requirement.course.slug,
+                title=requirement.course.title,
+                due_on=requirement.due_on,
+                set_by=_org_ref(requirement.org),
+                workers=sum(r[1] for r in rows),
+                finished=sum(r[2] for r in rows),
+            )
+        )
+    return {"items": items}
+
+
+def _figures(figures):
+    return dict(
+        workers=figures.workers,
+        active_7=figures.active_7,
+        active_30=figures.active_30,
+        enrolments=figures.enrolments,
+        completions=figures.completions,
+        credits=figures.credits,
+        hours=str(figures.hours.value),
+    )
+
+
+def statistics(client, args):
+    """The dashboard's figures for the client's union over a period: total, child unions, categories."""
+    day = today()
+    period = parse_period({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in args.items()}, day)
+    board = dashboard(read_session(), client.org, period, day)
+    return dict(
+        union=_org_ref(client.org),
+        start=period.start,
+        end=period.end,
+        total=_figures(board.total),
+        unions=[dict(_figures(f), union=_org_ref(org)) for org, f in board.children],
+        categories=[dict(_figures(f), category=code) for code, _label, f in board.categories],
+    )
+
+
+def completions_feed(client, args):
+    """Courses completed by people of the client's subtree, in the order the ledger recorded them.
+
+    The cursor of the last page is kept and asked with again later: the feed then gives what
+    came since (an empty page keeps the same cursor).
+    """
+    stmt = (
+        select(LedgerEntry, User.id, Course.slug)
+        .join(Account, Account.id == LedgerEntry.account_id)
+        .join(User, User.id == Account.user_id)
+        .join(Org, Org.id == User.org_id)
+        .outerjoin(Course, Course.id == LedgerEntry.course_id)
+        .where(LedgerEntry.kind == "course", subtree_filter(client.org))
+    )
+    rows, _more = _page(stmt, LedgerEntry.id, args.get("cursor"), args["limit"])
+    links = unions.links_of(client, [user_id for _e, user_id, _s in rows])
+    items = [
+        dict(
+            id=entry.id,
+            worker=user_id,
+            external_id=links.get(user_id),
+            course=slug,
+            title=entry.note,
+            credits=entry.credits,
+            hours=str(Hours.of(entry.minutes).value),
+            completed_at=entry.created_at,
+        )
+        for entry, user_id, slug in rows
+    ]
+    cursor = encode_cursor(rows[-1][0].id) if rows else args.get("cursor")
+    return {"items": items, "next_cursor": cursor}

@@ -178,3 +178,112 @@ class CompletionOut(Schema):
     completed = fields.Boolean(required=True, metadata={"description": "True once the module is done"})
     newly_completed = fields.Boolean(required=True, metadata={"description": "True if this call finished it"})
     course_completed = fields.Boolean(required=True)
+
+
+# ---------------------------------------------------------------- union systems
+
+
+class UnionRef(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class RosterArgs(PageArgs):
+    union = fields.Integer(
+        validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "Only this union's part of the subtree"}
+    )
+
+
+class WorkerOut(Schema):
+    id = fields.Integer(required=True, metadata={"description": "LearnHub's id of the person"})
+    external_id = fields.String(allow_none=True, required=True, metadata={"description": "Your system's id, if linked"})
+    name = fields.String(required=True)
+    phone = fields.String(allow_none=True, required=True, metadata={"description": "Masked, as admins see it"})
+    union = fields.Nested(UnionRef, required=True)
+    occupation = fields.String(allow_none=True, required=True)
+    skill_level = fields.String(required=True)
+    is_active = fields.Boolean(required=True)
+
+
+class WorkerPage(Schema):
+    items = fields.List(fields.Nested(WorkerOut), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class WorkerIn(Schema):
+    name = Line(required=True, validate=validate.Length(min=1, max=50))
+    phone = Line(validate=validate.Length(max=20), metadata={"description": "Mobile number; needed for a new worker"})
+    union = fields.Integer(
+        required=True, validate=validate.Range(min=1, max=2**31 - 1), metadata={"description": "An enterprise union"}
+    )
+    occupation = Line(required=True, validate=validate.Length(max=40))
+    skill_level = Line(load_default="none", validate=validate.Length(max=20))
+
+
+class WorkerUpserted(WorkerOut):
+    created = fields.Boolean(required=True, metadata={"description": "True if this call opened the account"})
+
+
+class RequirementOut(Schema):
+    id = fields.Integer(required=True)
+    course = fields.String(required=True)
+    title = fields.String(required=True)
+    due_on = fields.Date(required=True)
+    set_by = fields.Nested(UnionRef, required=True)
+    workers = fields.Integer(required=True, metadata={"description": "Active workers of the subtree it asks"})
+    finished = fields.Integer(required=True)
+
+
+class RequirementList(Schema):
+    items = fields.List(fields.Nested(RequirementOut), required=True)
+
+
+class PeriodArgs(Schema):
+    period = Line(load_default="month", validate=validate.OneOf(["month", "30d", "year", "custom"]))
+    start = fields.Date(metadata={"description": "With period=custom"})
+    end = fields.Date(metadata={"description": "With period=custom"})
+
+
+class FiguresOut(Schema):
+    workers = fields.Integer(allow_none=True, required=True)
+    active_7 = fields.Integer(allow_none=True, required=True)
+    active_30 = fields.Integer(allow_none=True, required=True)
+    enrolments = fields.Integer(required=True)
+    completions = fields.Integer(required=True)
+    credits = Credits(required=True)
+    hours = fields.String(required=True)
+
+
+class FiguresRow(FiguresOut):
+    union = fields.Nested(UnionRef, allow_none=True, required=True, metadata={"description": "null: directly in it"})
+
+
+class CategoryRow(FiguresOut):
+    category = fields.String(required=True)
+
+
+class StatisticsOut(Schema):
+    union = fields.Nested(UnionRef, required=True)
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    total = fields.Nested(FiguresOut, required=True)
+    unions = fields.List(fields.Nested(FiguresRow), required=True)
+    categories = fields.List(fields.Nested(CategoryRow), required=True)
+
+
+class CompletionEvent(Schema):
+    id = fields.Integer(required=True)
+    worker = fields.Integer(required=True)
+    external_id = fields.String(allow_none=True, required=True)
+    course = fields.String(allow_none=True, required=True)
+    title = fields.String(required=True)
+    credits = Credits(required=True)
+    hours = fields.String(required=True)
+    completed_at = fields.AwareDateTime(required=True)
+
+
+class CompletionFeed(Schema):
+    items = fields.List(fields.Nested(CompletionEvent), required=True)
+    next_cursor = fields.String(
+        allow_none=True, required=True, metadata={"description": "Ask again with it later: what came since"}
+    )
