@@ -139,6 +139,19 @@ class Config:
     # The benchmark's X-SQL-Queries response header and Server-Timing headers (learnhub/core/metering.py); off in production.
     SQL_COUNT_HEADER = _env_bool("SQL_COUNT_HEADER")
 
+    # The JSON API (/api/v1): requests a minute each token may make (Flask-Limiter's notation);
+    # its OpenAPI document (flask-smorest) at /api/v1/openapi.json.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    API_TITLE = "LearnHub API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    # Union systems' OAuth 2.0 tokens (Authlib): prefixed, valid for an hour, these scopes only.
+    OAUTH2_ACCESS_TOKEN_GENERATOR = "learnhub.api.unions.generate_access_token"
+    OAUTH2_TOKEN_EXPIRES_IN = {"client_credentials": 3600}
+    OAUTH2_SCOPES_SUPPORTED = ["roster", "stats", "completions"]
+
 
 class ProductionConfig(Config):
     """Behind HTTPS: secure cookies, HSTS, and a secret key that must be given."""

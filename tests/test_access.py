@@ -59,6 +59,8 @@ PUBLIC = {
     "recognition.credential_json": "public credential, Open Badges JSON",
     "recognition.credential_jwt": "public credential, signed VC-JWT",
     "recognition.credential_status": "public credential, revocation status",
+    "api.docs_asset": "Swagger UI's files, for the API's browsable docs",
+    "api.static": "the API docs' start-up script",
 }
 # Published courses for everyone (/courses/<slug>, their modules and media) are open by
 # design; the matrix tries the same routes with a course meant for 甲市 only, which is not.
@@ -217,6 +219,17 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     # A course 甲市 requires of its workers.
     w.requirement = required.require_course(w.admin_a, w.course.id, today() + timedelta(days=30), today())
 
+    # A personal API token of the owner's; every role gets one of its own for the API's matrix.
+    from learnhub.api import services as api
+
+    w.token = api.create_personal_token(w.owner, "甲秘密应用", ["record", "learn"])[0]
+    w.secrets = {role: api.create_personal_token(getattr(w, role), "app", ["record", "learn"])[1] for role in ROLES[1:]}
+    # Union systems: a client of 甲市 (made by its admin) that knows the owner by an external id.
+    from learnhub.api import unions
+
+    w.union_client, w.union_secret = unions.create_client(w.admin_a, "甲秘密系统", tree.city_a.id, ["roster"])
+    db.session.add(unions.WorkerLink(org_id=tree.city_a.id, external_id="A-OWNER", user_id=w.owner.id))
+
     # The author's draft in the studio: a lesson, a quiz with two questions, a co-trainer, a picture.
     w.draft = studio.create_course(w.author, dict(DETAILS), slug="a-draft")
     authoring.add_module(w.author, w.draft, "lesson", "为什么要交底", key="why")
@@ -286,6 +299,8 @@ def cases(w):
         "learning.position": [Case(dict(course, key="clip"), "owner", form={"position": "3"}, post_ok=(204,))],
         "learning.heartbeat": [Case(dict(course, key="read"), "owner", post_ok=(204,))],
         "notify.read": [Case(dict(notification_id=w.notification.id), "owner")],
+        "api.revoke": [Case(dict(token_id=w.token.id), "owner")],
+        "api.revoke_client": [Case(dict(client_pk=w.union_client.id), "admin_a", ("keeper_a",))],
         "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
         "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
         "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],
@@ -474,7 +489,7 @@ def _id_rules(app):
 
 def test_every_route_with_an_id_is_in_the_matrix_or_public(app, world):
     """A new route with an argument fails here until someone decides who may open it."""
-    matrix = cases(world)
+    matrix = {**cases(world), **api_cases(world)}
     unknown = sorted({r.endpoint for r in _id_rules(app)} - set(matrix) - set(PUBLIC))
     assert not unknown, f"routes with ids neither checked nor allow-listed in tests/test_access.py: {unknown}"
     stale = sorted((set(matrix) | set(PUBLIC)) - {r.endpoint for r in app.url_map.iter_rules()})
@@ -556,7 +571,7 @@ def test_state_changes_refuse_get_and_posts_without_a_csrf_token(app, world):
     adapter = app.url_map.bind("localhost")
     wrong, gets, posts = [], 0, 0
     for rule in app.url_map.iter_rules():
-        if "POST" not in rule.methods or rule.endpoint in PUBLIC:
+        if "POST" not in rule.methods or rule.endpoint in PUBLIC or _is_api(rule):
             continue
         case = table[rule.endpoint][0] if rule.arguments else Case({}, "owner")
         role = case.ok or "owner"
@@ -578,3 +593,148 @@ def test_state_changes_refuse_get_and_posts_without_a_csrf_token(app, world):
     print(f"\nstate changes: {gets} POST-only addresses tried with GET, {posts} POSTs without a CSRF token")
     assert not wrong, "\n".join(wrong)
     assert gets > 30 and posts > 50  # the URL map was really walked
+
+
+# ---------------------------------------------------------------- the JSON API (bearer tokens)
+
+
+def _is_api(rule):
+    """A rule of the token-authenticated API (or its OAuth token endpoint): no cookie, no CSRF token."""
+    return rule.rule.startswith("/api/v1/") and (rule.endpoint.startswith("api_") or rule.endpoint == "api.oauth_token")
+
+
+def api_cases(w):
+    """The API's routes with ids, each role calling with a personal token of its own (visitors with none)."""
+    course = dict(slug=w.course.slug)
+    return {
+        "api_courses.course": [Case(course, "owner", CITY_A)],
+        "api_me.enrolment": [Case(course, "owner")],
+        "api_me.heartbeat": [Case(dict(course, key="read"), "owner", post_ok=(204,))],
+        "api_me.position": [Case(dict(course, key="clip"), "owner", form={"position": 3}, post_ok=(204,))],
+        "api_me.complete": [Case(dict(course, key="read"), "owner", post_ok=(200,))],
+        # For union systems (their own test below): 甲市's client updates the worker it knows.
+        "api_union.upsert_worker": [Case(dict(external_id="A-OWNER"), "client_a")],
+    }
+
+
+def _api_request(app, method, path, secret=None, body=None, cookie_client=None):
+    client = cookie_client or app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    connection = db.session.bind
+    savepoint = connection.begin_nested()
+    try:
+        response = client.open(path, method=method, headers=headers, json=body if method == "POST" else None)
+        response.get_data()
+        response.close()
+    finally:
+        db.session.rollback()
+        savepoint.rollback()
+        db.session.expire_all()
+    return response
+
+
+def test_the_api_shows_no_one_what_is_not_theirs(app, world):
+    """Every API route with an id, by every role's token: the matrix's rule, and 401 or 404 for visitors."""
+    table = api_cases(world)
+    db.session.commit()
+    wrong, requests = [], 0
+    for rule in [r for r in _id_rules(app) if r.endpoint in table and not r.endpoint.startswith("api_union")]:
+        for case in table[rule.endpoint]:
+            path = _path(rule, case.args)
+            for method in _methods(rule):
+                for role in ROLES:
+                    response = _api_request(app, method, path, world.secrets.get(role), case.form)
+                    requests += 1
+                    status = response.status_code
+                    if role == "visitor":
+                        verdict = None if status in (401, 404) else "leak"
+                    else:
+                        verdict, _wanted = _judge(case, role, method, response)
+                    if verdict:
+                        wrong.append(f"{verdict}: {role} {method} {path} -> {status}")
+    print(f"\nAPI access matrix: {requests} requests with bearer tokens")
+    assert requests > 40
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_browser_session_opens_no_api_route(app, world):
+    """Signed in on the site (a cookie), but no token: every API route answers 401, POSTs too (no CSRF to forge)."""
+    matrix = Matrix(app, world)
+    table = api_cases(world)
+    wrong = []
+    rules = [r for r in app.url_map.iter_rules() if _is_api(r)]
+    for rule in rules:
+        path = _path(rule, table[rule.endpoint][0].args) if rule.arguments else rule.rule
+        for method in [m for m in ("GET", "POST", "PUT") if m in rule.methods]:
+            status = _api_request(app, method, path, cookie_client=matrix.clients["owner"]).status_code
+            if rule.endpoint.startswith("api_courses") or rule.endpoint == "api.oauth_token":
+                continue  # the catalogue answers visitors too: as to a visitor (a course for 甲市: 404)
+            if status != 401:
+                wrong.append(f"owner's cookie {method} {path} -> {status}, wanted 401")
+    assert len(rules) >= 8 and not wrong, "\n".join(wrong)
+
+
+def test_a_union_system_reaches_only_its_own_subtree(app, world, client):
+    """Clients of 甲市, 乙市 and 乙省, and personal tokens: only 甲市's (and 甲省's, above it) may update 甲市's worker."""
+    import base64
+
+    from learnhub.api import unions
+
+    w = world
+    tokens = {}
+    for name, org, admin in (
+        ("client_a", w.tree.city_a, None),
+        ("client_b", w.tree.city_b, w.admin_b),
+        ("client_prov_b", w.tree.prov_b, w.keeper_b),
+        ("client_prov_a", w.tree.prov_a, w.keeper_a),
+    ):
+        made, secret = (
+            (w.union_client, w.union_secret) if admin is None else unions.create_client(admin, name, org.id, ["roster"])
+        )
+        basic = base64.b64encode(f"{made.client_id}:{secret}".encode()).decode()
+        answer = client.post(
+            "/api/v1/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+        )
+        tokens[name] = answer.json["access_token"]
+    db.session.commit()
+    body = {"name": "甲秘密工人", "union": w.tree.ent_a1.id, "occupation": "electrician", "skill_level": "none"}
+    allowed = {"client_a": (200,), "client_prov_a": (201,)}  # 甲省's own link namespace: a new link, refused below
+    wrong = []
+    for who, secret in {**tokens, **{role: w.secrets[role] for role in ("owner", "admin_a")}, "visitor": None}.items():
+        status = _api_request_put(app, "/api/v1/union/roster/A-OWNER", secret, body)
+        if who == "client_prov_a":
+            ok = status in (
+                201,
+                422,
+            )  # 甲省 does not know A-OWNER: it would open an account (the phone is missing: 422)
+        elif who in allowed:
+            ok = status in allowed[who]
+        elif who.startswith("client_"):
+            ok = status == 422  # 甲市's union is outside its subtree: refused, nothing changed
+        else:
+            ok = status == 401  # no union system's token
+        if not ok:
+            wrong.append(f"{who} PUT A-OWNER -> {status}")
+        roster = _api_request(app, "GET", "/api/v1/union/roster?limit=100", secret).get_json(silent=True) or {}
+        names = {p["name"] for p in roster.get("items", [])}
+        if who in ("client_b", "client_prov_b") and "甲秘密工人" in names:
+            wrong.append(f"{who} sees 甲市's worker in its roster")
+    assert not wrong, "\n".join(wrong)
+
+
+def _api_request_put(app, path, secret, body):
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    connection = db.session.bind
+    savepoint = connection.begin_nested()
+    try:
+        response = client.put(path, headers=headers, json=body)
+        status = response.status_code
+        response.close()
+    finally:
+        db.session.rollback()
+        savepoint.rollback()
+        db.session.expire_all()
+    return status

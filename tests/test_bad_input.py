@@ -925,3 +925,206 @@ def closing_note():
         f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
         f"{len(ODD_SLUGS)} odd addresses x 7 routes, {len(RULE_CASES)} numbers beyond the hours rule)"
     )
+
+
+# ---------------------------------------------------------------- the API: its token form and its JSON
+
+
+TOKEN_NAMES_REFUSED = {**LINE_REFUSED, "empty": "  ", "too-long": "应" * 61}
+TOKEN_SCOPES_REFUSED = {"unknown": ["admin"], "none": [], "sql": [SQL]}
+
+
+def _tokens():
+    from learnhub.api.models import PersonalToken
+
+    return _count(PersonalToken)
+
+
+@pytest.mark.parametrize(
+    ("field", "name"), [("name", n) for n in TOKEN_NAMES_REFUSED] + [("scopes", n) for n in TOKEN_SCOPES_REFUSED]
+)
+def test_a_bad_input_in_the_token_form(site, client, auth, field, name):
+    TRIED[f"api-token/{field}"] += 1
+    value = (TOKEN_NAMES_REFUSED if field == "name" else TOKEN_SCOPES_REFUSED)[name]
+    auth.login("worker1")
+    data = {"name": "职工之家", "scopes": ["record"], field: value}
+    response = auth.post("/me/tokens", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="{field}-error"' in page, page[:300]
+    if field == "name" and name != "empty":
+        assert str(escape(value)) in page, "what was typed is lost"
+    assert _tokens() == 0 and "lhp_" not in page
+
+
+def test_the_token_form_filled_in_shows_the_token_once(site, client, auth):
+    auth.login("worker1")
+    page = auth.post("/me/tokens", {"name": "职工之家", "scopes": ["record", "learn"]}).get_data(as_text=True)
+    assert _tokens() == 1 and "lhp_" in page
+
+
+def _bearer(site):
+    from learnhub.api.services import create_personal_token
+
+    return {"Authorization": "Bearer " + create_personal_token(site.worker, "t", ["record", "learn"])[1]}
+
+
+SLUGS_REFUSED = {
+    **ODD_SLUGS,
+    "number": 12,
+    "null": None,
+    "list": ["safety-a"],
+    "object": {"slug": "safety-a"},
+    "empty": "",
+}
+API_BODIES = {
+    "enrol": ("/api/v1/me/enrolments", [{"course": value} for value in SLUGS_REFUSED.values()] + [{}, [], "x", 5]),
+    "position": (
+        "/api/v1/me/enrolments/safety-a/modules/check/position",
+        [{"position": v} for v in (-1, "abc", 10**30, 1.5, None, "１０", True, 86401)]
+        + [{"position": 3, "played": v} for v in ("x", "0-99999999", "5-1", "0-1," * 2000, 7, "0-\x001")]
+        + [{"position": 3, "extra": 1}],
+    ),
+}
+API_QUERIES = [
+    ("/api/v1/courses/", {"cursor": value})
+    for value in ("x", "djE6", "djE6LTE", "v1:1", "%ED%A0%80", "=" * 300, "djE6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ")
+] + [("/api/v1/me/record", {"limit": value}) for value in ("0", "101", "-1", "x", "1e3", str(10**30))]
+
+
+@pytest.mark.parametrize(
+    ("what", "number"), [(k, i) for k, (_u, bodies) in API_BODIES.items() for i in range(len(bodies))]
+)
+def test_a_bad_body_sent_to_the_api(site, client, what, number):
+    url, bodies = API_BODIES[what]
+    TRIED[f"api {what}"] += 1
+    headers = _bearer(site)
+    before = _fingerprint(site)
+    response = client.post(url, json=bodies[number], headers=headers)
+    assert response.status_code in (404, 409, 422), (bodies[number], response.status_code, response.get_data()[:300])
+    assert response.content_type == "application/problem+json" and response.json["detail"]
+    assert _fingerprint(site) == before, "something was stored"
+
+
+def test_a_body_that_is_not_json_is_refused_by_the_api(site, client):
+    TRIED["api enrol"] += 1
+    headers = _bearer(site)
+    for data, kind in ((b"\xff\xfe{", "application/json"), (b"course=safety-a", "application/x-www-form-urlencoded")):
+        response = client.post("/api/v1/me/enrolments", data=data, content_type=kind, headers=headers)
+        assert response.status_code in (400, 415, 422) and response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize(("url", "query"), API_QUERIES, ids=[f"{u}?{q}" for u, q in API_QUERIES])
+def test_a_bad_query_sent_to_the_api(site, client, url, query):
+    TRIED[f"api GET {url}?{next(iter(query))}"] += 1
+    response = client.get(url, query_string=query, headers=_bearer(site))
+    assert response.status_code == 422, (query, response.status_code)
+    assert response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize("name", list(ODD_SLUGS))
+def test_an_odd_course_address_is_not_found_by_the_api(site, client, name):
+    headers = _bearer(site)
+    for url in (f"/api/v1/courses/{ODD_SLUGS[name]}", f"/api/v1/me/enrolments/{ODD_SLUGS[name]}"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 404 and response.content_type == "application/problem+json"
+
+
+# ---------------------------------------------------------------- union systems: the clients' form, the roster's PUT
+
+
+CLIENT_FIELDS_REFUSED = [("name", n, v) for n, v in TOKEN_NAMES_REFUSED.items()] + [
+    ("scopes", "unknown", ["admin"]),
+    ("scopes", "none", []),
+    ("org_id", "another-city", "tree.city_b"),
+    ("org_id", "not-a-number", "abc"),
+    ("org_id", "huge", str(10**30)),
+]
+
+
+def _clients():
+    from learnhub.api.models import UnionClient
+
+    return _count(UnionClient)
+
+
+@pytest.mark.parametrize(
+    ("field", "name", "value"), CLIENT_FIELDS_REFUSED, ids=[f"{f}-{n}" for f, n, _v in CLIENT_FIELDS_REFUSED]
+)
+def test_a_bad_input_in_the_api_client_form(site, client, auth, field, name, value):
+    TRIED[f"api-client/{field}"] += 1
+    if value == "tree.city_b":
+        value = str(site.tree.city_b.id)
+    auth.login("admin1")
+    data = {"name": "甲市职工数据库", "org_id": str(site.tree.city_a.id), "scopes": ["roster"], field: value}
+    response = auth.post("/api-clients/", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="{field}-error"' in page, page[:300]
+    assert _clients() == 0 and "lhc_" not in page
+
+
+def test_the_api_client_form_filled_in_shows_the_secret_once(site, client, auth):
+    auth.login("admin1")
+    page = auth.post(
+        "/api-clients/", {"name": "甲市职工数据库", "org_id": str(site.tree.city_a.id), "scopes": ["roster"]}
+    )
+    assert _clients() == 1 and "lhc_" in page.get_data(as_text=True)
+
+
+def _union_bearer(site):
+    import base64
+
+    from learnhub.api import unions
+
+    made, secret = unions.create_client(site.admin, "t", site.tree.city_a.id, ["roster"])
+    basic = base64.b64encode(f"{made.client_id}:{secret}".encode()).decode()
+    with site_client() as c:
+        token = c.post(
+            "/api/v1/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+        ).json["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def site_client():
+    from flask import current_app
+
+    return current_app.test_client()
+
+
+def _roster_bodies(site):
+    good = {"name": "王小明", "phone": "13712345670", "union": site.tree.ent_a1.id, "occupation": "welder"}
+    bodies = [dict(good, name=v) for v in NAMES_REFUSED.values()]
+    bodies += [dict(good, phone=v) for v in PHONES_REFUSED.values()]
+    bodies += [dict(good, union=v) for v in (site.tree.city_a.id, site.tree.ent_b1.id, 0, -1, 10**30, "x", None)]
+    bodies += [dict(good, occupation=v) for v in ("astronaut", SQL, "")]
+    bodies += [dict(good, skill_level="grandmaster"), {k: v for k, v in good.items() if k != "phone"}, {}, [], "x"]
+    return bodies
+
+
+ROSTER_CASES = 27  # len(_roster_bodies(site)); the test checks it
+EXTERNAL_IDS_REFUSED = {"space": "A 1", "nul": "A\x001", "chinese": "甲一", "long": "A" * 65}
+
+
+@pytest.mark.parametrize("number", range(ROSTER_CASES))
+def test_a_bad_worker_sent_by_a_union_system(site, client, number):
+    bodies = _roster_bodies(site)
+    assert len(bodies) == ROSTER_CASES
+    TRIED["api PUT roster"] += 1
+    headers = _union_bearer(site)
+    before = _fingerprint(site)
+    response = client.put("/api/v1/union/roster/GH-1", json=bodies[number], headers=headers)
+    assert response.status_code in (404, 422), (bodies[number], response.status_code, response.get_data()[:300])
+    assert response.content_type == "application/problem+json" and response.json["detail"]
+    assert _fingerprint(site) == before, "something was stored"
+
+
+@pytest.mark.parametrize("name", list(EXTERNAL_IDS_REFUSED))
+def test_a_bad_external_id_is_refused(site, client, name):
+    TRIED["api PUT roster external id"] += 1
+    headers = _union_bearer(site)
+    before = _fingerprint(site)
+    body = {"name": "王小明", "phone": "13712345670", "union": site.tree.ent_a1.id, "occupation": "welder"}
+    response = client.put(f"/api/v1/union/roster/{EXTERNAL_IDS_REFUSED[name]}", json=body, headers=headers)
+    assert response.status_code in (404, 422) and response.content_type == "application/problem+json"
+    assert _fingerprint(site) == before

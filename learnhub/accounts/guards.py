@@ -11,6 +11,7 @@ from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from learnhub.accounts.services import has_consented, load_session_user
+from learnhub.core.errors import is_api_request
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import login_manager
 
@@ -87,6 +88,8 @@ def load_user(token):
     session. The absolute limit counts from the login (LoginSession.created_at); the idle one
     from the last visit noted in the signed cookie by `mark_seen`.
     """
+    if is_api_request():
+        return None  # a cookie never authenticates the API: its callers present a token
     config = current_app.config
     seen = session.get("seen")
     if not isinstance(seen, int) or time.time() - seen > config["SESSION_IDLE_HOURS"] * 3600:

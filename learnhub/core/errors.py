@@ -30,12 +30,25 @@ class NotFound(Exception):
         self.message = message
 
 
-def _wants_json():
-    return request.path.startswith("/api/") or request.path == "/healthz"
+def is_api_request():
+    """True for a call of the JSON API (/api/...): answered in JSON, never authenticated by a cookie."""
+    return request.path.startswith("/api/")
+
+
+def problem(status, title, detail, headers=None, **extra):
+    """An RFC 9457 problem document (application/problem+json), for the API's errors."""
+    body = {"type": "about:blank", "title": str(title), "status": status, "detail": str(detail), **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = "application/problem+json"
+    response.headers.extend(headers or {})
+    return response
 
 
 def _render(status, title, message):
-    if _wants_json():
+    if is_api_request():
+        return problem(status, title, message)
+    if request.path == "/healthz":
         return jsonify({"error": title, "message": message}), status
     return render_template("core/error.html", status=status, title=title, message=message), status
 

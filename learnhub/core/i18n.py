@@ -50,11 +50,13 @@ def _chosen_locale():
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():  # CLI commands and services run outside a request
         return default
-    if current_user and current_user.is_authenticated and current_user.locale:
-        return normalise_locale(current_user.locale) or default
-    chosen = normalise_locale(session.get("locale"))
-    if chosen:
-        return chosen
+    # The API answers in the language its caller asks for (Accept-Language): no cookie, no session.
+    if not request.path.startswith("/api/"):
+        if current_user and current_user.is_authenticated and current_user.locale:
+            return normalise_locale(current_user.locale) or default
+        chosen = normalise_locale(session.get("locale"))
+        if chosen:
+            return chosen
     for language, _quality in request.accept_languages:
         chosen = normalise_locale(language)
         if chosen:
