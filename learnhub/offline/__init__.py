@@ -9,6 +9,10 @@ what was learnt offline counted when the phone is back online, held to the rules
 - What the player posts while offline (heartbeats, "I have finished", quiz answers) waits in
   the phone's IndexedDB queue, each with a key the phone made; the service worker sends the
   queue to /offline/sync when the network returns, and `services.sync` accepts each key once.
+
+Browsers tried: Debian's Chromium (headless, a 390x844 phone, tests/e2e/test_offline.py). Not
+tried yet: Android Chrome on a device, the in-app browsers of WeChat and QQ. Where a browser
+has no service worker, offline.js does nothing and every page works online as before.
 """
 
 

@@ -35,15 +35,19 @@
 
   // One line above the page's content: what waits to be sent, what was sent, what was updated.
   var note = document.querySelector("[data-offline-note]");
-  function say(text) {
+  function say(text, waiting) {
     if (!note || !text) return;
     note.textContent = text;
     note.hidden = false;
+    note.dataset.showing = waiting ? "waiting" : "news";
   }
   function showState(state) {
+    // Reading time waits quietly; what the worker did (finished, answered) is counted aloud.
+    var done = state.queued.filter(function (path) { return !/\/heartbeat$/.test(path); }).length;
     if (state.note) say(fill(note.dataset.synced, {summary: state.note.summary}));
-    else if (state.queued.length) say(fill(note.dataset.waiting, {num: state.queued.length}));
-    else if (note) note.hidden = true;
+    else if (done) say(fill(note.dataset.waiting, {num: done}), true);
+    // "Waiting" goes once nothing waits; what was synced or updated stays until the next page.
+    else if (note && note.dataset.showing === "waiting") note.hidden = true;
     // The module page says when what was posted from it waits for the network.
     var here = document.querySelector("[data-offline-queued]");
     var kind = new URLSearchParams(location.search).get("queued");
