@@ -64,8 +64,9 @@ def offline(journey):
     try:
         yield
     finally:
-        journey.wire.cdp.send("Network.emulateNetworkConditions", _conditions(False))
+        # The service worker's network first: the page's "online" event then finds it back.
         journey.context.set_offline(False)
+        journey.wire.cdp.send("Network.emulateNetworkConditions", _conditions(False))
 
 
 def test_worker_learns_offline(start_journey, server, language):
@@ -147,7 +148,8 @@ def test_worker_learns_offline(start_journey, server, language):
         expect(page.get_by_role("link", name=facts.title)).to_be_visible()
         journey.step("a page not downloaded, offline")
 
-    page.reload()  # back online: the page's load sends the queue
+    # Back online: the queue goes (Background Sync, or the page's "online" event, whichever is
+    # first) and the page on the screen says what became of it.
     synced = t("Synced what you learnt offline: %(summary)s.", summary="{}")
     expect(page.locator("[data-offline-note]")).to_contain_text(_before_blank(synced), timeout=20_000)
     told = page.locator("[data-offline-note]").inner_text()

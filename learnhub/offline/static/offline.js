@@ -62,8 +62,13 @@
   navigator.serviceWorker.addEventListener("message", function (event) {
     if (event.data && event.data.type === "synced") ask({type: "state"}).then(showState);
   });
+  // A network just back is often not quite back: a sync that fails is tried again a few times.
+  var tries = 0;
   function syncNow() {
-    ask({type: "flush"}).then(showState, function () { ask({type: "state"}).then(showState); });
+    ask({type: "flush"}).then(function (state) { tries = 0; showState(state); }, function () {
+      ask({type: "state"}).then(showState);
+      if (navigator.onLine && ++tries < 4) setTimeout(syncNow, 10000 * tries);
+    });
   }
   window.addEventListener("online", syncNow);
 
