@@ -159,3 +159,24 @@ def test_items_older_than_the_offline_days_are_refused(app, monkeypatch, phone):
     monkeypatch.setattr(learning, "_now", lambda: datetime.now(UTC) + timedelta(days=app.config["OFFLINE_DAYS"] + 1))
     outcome = phone.sync([phone.item("read", "heartbeat", 0)]).get_json()["outcomes"][0]
     assert outcome["status"] == "refused" and "天" in outcome["message"]
+
+
+def test_a_module_revised_while_offline_is_explained_and_counts_nothing(later, phone):
+    from learnhub.catalog.models import ModuleRevision
+
+    module = {m.key: m for m, _r in course_modules(phone.course)}["read"]
+    db.session.add(ModuleRevision(module_id=module.id, revision=2, title="新版课文", minutes=10))
+    module.revision = 2
+    db.session.flush()
+    outcome = phone.sync([phone.item("read", "done", 60)]).get_json()["outcomes"][0]
+    assert outcome["status"] == "refused" and "已更新" in outcome["message"] and "新版课文" in outcome["message"]
+    assert _ledger(phone) == 0
+
+
+def test_a_worker_sees_no_one_elses_offline_items(later, phone, make_user, auth):
+    phone.sync([phone.item("read", "done", 60)])
+    assert 'id="learnt-offline"' in phone.client.get("/me/record").get_data(as_text=True)
+    make_user("worker2")
+    auth.logout()
+    auth.login("worker2")
+    assert 'id="learnt-offline"' not in phone.client.get("/me/record").get_data(as_text=True)
