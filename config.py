@@ -116,6 +116,10 @@ class Config:
     # share of it was played. (Tests and a trial may lower them; 0 turns the check off.)
     LESSON_READ_SHARE = float(os.environ.get("LESSON_READ_SHARE", 0.6))
     VIDEO_PLAYED_SHARE = float(os.environ.get("VIDEO_PLAYED_SHARE", 0.9))
+    # Offline learning (learnhub/offline): what a phone learnt offline is accepted when it syncs
+    # for this many days after the page was downloaded, and one sync sends at most this many items.
+    OFFLINE_DAYS = int(os.environ.get("OFFLINE_DAYS", 14))
+    OFFLINE_SYNC_MAX_ITEMS = 200
     # Quizzes (learning/quiz.py): attempts a day at one quiz, and the wait after a failed one (0: none).
     QUIZ_ATTEMPTS_PER_DAY = int(os.environ.get("QUIZ_ATTEMPTS_PER_DAY", 3))
     QUIZ_COOLDOWN_MINUTES = int(os.environ.get("QUIZ_COOLDOWN_MINUTES", 5))

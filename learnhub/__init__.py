@@ -42,6 +42,7 @@ def create_app(config=None):
         home,
         learning,
         notify,
+        offline,
         orgs,
         recognition,
         stats,
@@ -51,7 +52,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.from_object(config if config is not None else config_from_env())
     # In the order of DESIGN.md: a feature may import only those before it.
-    for feature in (core, orgs, accounts, notify, catalog, credits, learning, recognition, studio, stats, api):
+    for feature in (core, orgs, accounts, notify, catalog, credits, learning, offline, recognition, studio, stats, api):
         feature.init_app(app)
     # Above every feature, imported by none.
     home.init_app(app)

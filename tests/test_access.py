@@ -52,6 +52,7 @@ CITY_A = ("peer", "author", "trainer", "admin_a")
 PUBLIC = {
     "core.static": "the site's stylesheets, scripts and icons",
     "studio.static": "the studio editor's script",
+    "offline.static": "the offline script and the app's icons",
     # DESIGN: "/credentials/<uuid> a public page a stranger can check", with its JSON, its
     # signed JWT and its revocation status, for a college's or an employer's software. The
     # id is a random UUID; the page masks the holder's name.
@@ -296,6 +297,8 @@ def cases(w):
         "learning.completed": [Case(course, "owner", CITY_A)],
         "learning.enrol": [Case(course, "owner", CITY_A)],
         "learning.done": [Case(dict(course, key="read"), "owner")],
+        # What the phone downloads of a course: its enrolled learner only (the others are not enrolled).
+        "offline.course_files": [Case(course, "owner")],
         "learning.position": [Case(dict(course, key="clip"), "owner", form={"position": "3"}, post_ok=(204,))],
         "learning.heartbeat": [Case(dict(course, key="read"), "owner", post_ok=(204,))],
         "notify.read": [Case(dict(notification_id=w.notification.id), "owner")],

@@ -914,6 +914,126 @@ def test_a_certificate_date_long_ago_is_not_called_a_future_one(site, client, au
     assert "1950" in page.split('id="achieved_on-error"', 1)[1].split("</p>", 1)[0]
 
 
+# ---------------------------------------------------------------- the offline sync (issue 18)
+
+
+def _sync_world(site):
+    """other.worker, enrolled in safety-a, with the signed note of its lesson's page as downloaded now."""
+    import time
+
+    from learnhub.accounts.models import User
+    from learnhub.catalog.services import get_module
+    from learnhub.learning import services as learning
+    from learnhub.learning import study
+
+    worker = db.session.scalar(select(User).where(User.username == "other.worker"))
+    learning.enrol(worker, site.course)
+    lesson, _revision = get_module(site.course, "intro")
+    return SimpleNamespace(
+        worker=worker,
+        opened=study.opening_token(worker, lesson),
+        others=study.opening_token(site.worker, lesson),  # worker1's page, not theirs
+        now=int(time.time() * 1000),
+    )
+
+
+def _item(world, **changes):
+    item = {
+        "key": "k" + "0" * 20 + str(len(changes)),
+        "path": "/courses/safety-a/intro/heartbeat",
+        "at": world.now,
+        "fields": {"opened": [world.opened]},
+    }
+    item.update(changes)
+    return item
+
+
+# Each: (what the phone sends for one item) -> refused, saying why, and nothing counted.
+SYNC_ITEMS_REFUSED = {
+    "key empty": lambda w: _item(w, key=""),
+    "key too short": lambda w: _item(w, key="abc"),
+    "key too long": lambda w: _item(w, key="k" * 500),
+    "key with a path": lambda w: _item(w, key="../../etc/passwd/xxxxxxxx"),
+    "key a number": lambda w: _item(w, key=12345678901234567890),
+    "key with NUL": lambda w: _item(w, key="k" * 20 + "\x00"),
+    "time in the future": lambda w: _item(w, at=w.now + 3600 * 1000),
+    "time before the download": lambda w: _item(w, at=w.now - 3600 * 1000),
+    "time long ago": lambda w: _item(w, at=1),
+    "time as text": lambda w: _item(w, at="yesterday"),
+    "time as a fraction": lambda w: _item(w, at=w.now + 0.5),
+    "time negative": lambda w: _item(w, at=-5),
+    "time huge": lambda w: _item(w, at=10**30),
+    "time true": lambda w: _item(w, at=True),
+    "opened forged": lambda w: _item(w, fields={"opened": ["WzEsMV0.forged.signature"]}),
+    "opened missing": lambda w: _item(w, fields={}),
+    "opened of another person": lambda w: _item(w, fields={"opened": [w.others]}),
+    "another module's path": lambda w: _item(w, path="/courses/safety-a/check/heartbeat"),
+    "a course not theirs": lambda w: _item(w, path="/courses/briefing/why/heartbeat"),
+    "an unknown course": lambda w: _item(w, path="/courses/no-such-course/intro/heartbeat"),
+    "a path elsewhere": lambda w: _item(w, path="/stats/1/roster"),
+    "a path that climbs": lambda w: _item(w, path="/courses/safety-a/../../admin/heartbeat"),
+    "an unknown kind": lambda w: _item(w, path="/courses/safety-a/intro/pay"),
+    "fields not a mapping": lambda w: _item(w, fields=["opened"]),
+    "too many fields": lambda w: _item(w, fields={f"q{i}": ["1"] for i in range(500)}),
+    "not an object": lambda w: "heartbeat",
+}
+
+
+@pytest.mark.parametrize("name", list(SYNC_ITEMS_REFUSED))
+def test_a_bad_offline_item_is_refused_on_its_own_and_counts_nothing(site, client, auth, name):
+    from learnhub.learning.models import Progress
+
+    TRIED["POST /offline/sync item"] += 1
+    auth.login("other.worker")
+    world = _sync_world(site)
+    good = dict(_item(world), key="g" * 24)
+    response = client.post("/offline/sync", json={"items": [SYNC_ITEMS_REFUSED[name](world), good]})
+    assert response.status_code == 200
+    bad, fine = response.get_json()["outcomes"]
+    assert bad["status"] == "refused" and bad["message"], bad
+    assert fine["status"] == "counted"  # the rest of the queue goes through
+    progress = db.session.scalar(select(Progress).where(Progress.user_id == world.worker.id))
+    assert progress is not None and progress.active_seconds == 0  # one beat alone counts no time
+
+
+SYNC_REQUESTS_REFUSED = {
+    "a form, not JSON": (dict(data={"items": "x"}), 400),
+    "JSON that is a list": (dict(json=[1, 2]), 400),
+    "items that are not a list": (dict(json={"items": {"key": "x"}}), 400),
+    "a thousand items": (dict(json={"items": [{"key": f"k{i:020d}"} for i in range(1000)]}), 400),
+    "broken JSON": (dict(data="{items: [", content_type="application/json"), 400),
+    "another site's page": (dict(json={"items": []}, headers={"Origin": "https://evil.example"}), 403),
+}
+
+
+@pytest.mark.parametrize("name", list(SYNC_REQUESTS_REFUSED))
+def test_a_bad_offline_sync_request_is_refused_whole_and_writes_nothing(site, client, auth, name):
+    from learnhub.offline.models import SyncItem
+
+    TRIED["POST /offline/sync request"] += 1
+    auth.login("other.worker")
+    kwargs, status = SYNC_REQUESTS_REFUSED[name]
+    response = client.post("/offline/sync", **kwargs)
+    assert response.status_code == status
+    assert _count(SyncItem) == 0
+
+
+def test_an_offline_sync_replayed_or_sent_logged_out_pays_nothing_more(site, client, auth):
+    from learnhub.credits.models import LedgerEntry
+
+    TRIED["POST /offline/sync request"] += 2
+    assert client.post("/offline/sync", json={"items": []}).status_code == 401
+    auth.login("other.worker")
+    world = _sync_world(site)
+    done = _item(world, key="d" * 30, path="/courses/safety-a/intro/done", at=world.now + 1000)
+    same = dict(done)  # the same key twice in one request: a second tab
+    first = client.post("/offline/sync", json={"items": [done, same]}).get_json()["outcomes"]
+    assert [o["status"] for o in first] == ["counted", "already"]
+    entries = _count(LedgerEntry)
+    replay = client.post("/offline/sync", json={"items": [done]}).get_json()["outcomes"]
+    assert replay[0]["status"] == "already" and _count(LedgerEntry) == entries
+
+
 # ---------------------------------------------------------------- the closing note
 
 
@@ -923,7 +1043,8 @@ def closing_note():
         f"bad-input catalogue: {sum(TRIED.values())} inputs over {len(TRIED)} fields and parameters "
         f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
         f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
-        f"{len(ODD_SLUGS)} odd addresses x 7 routes, {len(RULE_CASES)} numbers beyond the hours rule)"
+        f"{len(ODD_SLUGS)} odd addresses x 7 routes, {len(RULE_CASES)} numbers beyond the hours rule, "
+        f"{len(SYNC_ITEMS_REFUSED)} offline items and {len(SYNC_REQUESTS_REFUSED) + 2} offline sync requests)"
     )
 
 

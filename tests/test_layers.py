@@ -14,6 +14,7 @@ ORDER = [
     "catalog",
     "credits",
     "learning",
+    "offline",
     "recognition",
     "studio",
     "stats",

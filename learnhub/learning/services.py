@@ -120,7 +120,7 @@ def module_state(user, course, module):
     return (row[0], row[1]) if row is not None else (None, None)
 
 
-def _open(user, course, module):
+def _open(user, course, module, active_at=None):
     """Record that `user` has `module` open; returns (enrolment, progress).
 
     Makes the progress row at the first opening (a racing second request finds it made),
@@ -140,7 +140,7 @@ def _open(user, course, module):
         progress = _progress(user, module)
     enrolment.last_module_id = module.id
     enrolment.last_active_at = now
-    mark_active(user, now)
+    mark_active(user, active_at or now)
     db.session.flush()
     return enrolment, progress
 
@@ -194,6 +194,12 @@ def open_module(user, course, module):
     study.add_heartbeat(progress, _now())
     db.session.flush()
     return progress
+
+
+def open_module_at(user, course, module, when):
+    """`user` had `module` open at `when`, offline (learnhub.offline): the progress, with the day
+    they learned marked active. Counting the study time is the caller's (it knows the beats before)."""
+    return _open(user, course, module, active_at=when)[1]
 
 
 def parse_position(value):

@@ -136,10 +136,12 @@ def start_journey(request, browser, server, axe_source, run_folder, report, lang
     """start_journey(name, audience='worker'|'trainer'|'admin', viewport=PHONE|DESKTOP, javascript=True) -> Journey
 
     A journey is recorded in the summary unless record=False (the harness's own checks).
+    Service workers are blocked unless service_workers=True (the offline journey): each page
+    is then weighed as a first visit, as the budget means, not as the offline cache answers it.
     """
     started = []
 
-    def start(name, audience="worker", viewport=None, javascript=True, record=True):
+    def start(name, audience="worker", viewport=None, javascript=True, record=True, service_workers=False):
         viewport = viewport or (PHONE if audience == "worker" else DESKTOP)
         options = dict(
             base_url=server.url,
@@ -147,6 +149,7 @@ def start_journey(request, browser, server, axe_source, run_folder, report, lang
             locale=LANGUAGES[language]["locale"],
             timezone_id="Asia/Shanghai",
             accept_downloads=True,
+            service_workers="allow" if service_workers else "block",
         )
         if viewport == PHONE:
             options.update(is_mobile=True, has_touch=True, device_scale_factor=1)

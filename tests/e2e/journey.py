@@ -54,6 +54,7 @@ class Journey:
         self.page = context.new_page()
         self.wire = WireLog(context.new_cdp_session(self.page))
         self.steps = []
+        self.notes = []  # what the journey measured beside the pages (the service worker's size)
         self._axe_source = axe_source
         self._checker = checker
         self._checked = {}
@@ -147,6 +148,10 @@ class Journey:
         checker.evaluate(self._axe_source)
         return checker.evaluate(_AXE_RUN)
 
+    def note(self, text):
+        """A line for the run's summary, under this journey: something measured beside its pages."""
+        self.notes.append(text)
+
     def screenshot_failure(self):
         """The screen as it was when the journey broke, beside its steps."""
         with contextlib.suppress(Exception):  # the browser may be what broke; the test's own error says more
@@ -201,4 +206,5 @@ class Journey:
                 for s in self.steps
             ],
             "pages": [load.as_dict() for load in self.pages()],
+            "notes": self.notes,
         }

@@ -24,14 +24,18 @@ def summary_text(kind, journeys):
         js = "" if journey["javascript"] else ", JavaScript off"
         lines.append(f"{journey['journey']} ({journey['audience']}{js})")
         weights = {p["number"]: p["bytes"] for p in journey["pages"]}
+        cached = {p["number"] for p in journey["pages"] if p.get("via_service_worker")}
         for step in journey["steps"]:
-            weight = weights.get(step["page"])
+            weight = f"{weights.get(step['page']) or 0:>7,} B" if step["page"] not in cached else "from SW  "
             lines.append(
                 f"  {step['number']:02d} {step['label'][:34]:<34} {(step['path'] or '')[:42]:<42} "
-                f"{weight or 0:>7,} B  axe: {_axe_cell(step['axe'])}"
+                f"{weight}  axe: {_axe_cell(step['axe'])}"
             )
+        lines.extend(f"  note: {note}" for note in journey.get("notes", []))
         if journey["audience"] == "worker":
             for page in journey["pages"]:
+                if page.get("via_service_worker"):
+                    continue
                 if heaviest is None or page["bytes"] > heaviest[1]:
                     heaviest = (page["path"], page["bytes"])
     steps = sum(len(j["steps"]) for j in journeys)

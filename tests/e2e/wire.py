@@ -22,6 +22,8 @@ class PageLoad:
     number: int
     url: str
     resources: dict = field(default_factory=dict)  # CDP requestId -> Resource
+    # The document came from the service worker (the offline journey): its bytes are not a first visit.
+    via_service_worker: bool = False
 
     @property
     def path(self):
@@ -38,6 +40,7 @@ class PageLoad:
             "number": self.number,
             "path": self.path,
             "bytes": self.bytes,
+            "via_service_worker": self.via_service_worker,
             "resources": [
                 {"url": urlsplit(r.url).path, "kind": r.kind, "status": r.status, "bytes": r.bytes}
                 for r in self.resources.values()
@@ -49,6 +52,7 @@ class WireLog:
     """Listens to one page's network through a CDP session and groups it into page loads."""
 
     def __init__(self, cdp):
+        self.cdp = cdp
         self.loads = []
         self._by_loader = {}  # CDP loaderId (one per document) -> PageLoad
         self._by_request = {}  # CDP requestId -> Resource
@@ -93,6 +97,7 @@ class WireLog:
         load = self._by_loader.get(event.get("loaderId"))
         if event.get("type") == "Document" and load is not None and load.resources.get(event["requestId"]) is resource:
             load.url = resource.url  # where the redirects ended
+            load.via_service_worker = bool(event["response"].get("fromServiceWorker"))
 
     def _finished(self, event):
         resource = self._by_request.get(event["requestId"])

@@ -51,7 +51,8 @@
       window.addEventListener(name, active, {passive: true});
     });
     function beat() {
-      var body = new URLSearchParams({csrf_token: player.dataset.csrf});
+      // The page's "opened" note goes along: a heartbeat queued offline (offline.js) is checked by it.
+      var body = new URLSearchParams({csrf_token: player.dataset.csrf, opened: player.dataset.opened || ""});
       fetch(player.dataset.heartbeatUrl, {method: "POST", body: body, credentials: "same-origin"})
         .catch(function () {});
     }

@@ -1,0 +1,217 @@
+/* LearnHub's service worker, written by hand (learnhub/offline/__init__.py says why and how).
+ *
+ * - Installing keeps the "shell": the offline page, the stylesheet and the scripts (SHELL and
+ *   VERSION are written above this comment by the server, offline/views.py).
+ * - Pages come from the network while there is one; without one, a downloaded page comes
+ *   from its course's cache ("lh-course:<slug>"), and any other page is the offline page.
+ * - What the module player posts (a heartbeat, "I have finished", quiz answers) goes to the
+ *   network; when there is none it waits in IndexedDB with a key made here, and is sent to
+ *   /offline/sync by Background Sync where the browser has it, else when a page asks ("flush").
+ * - Pages ask it, by message, to download or remove a course, to list downloads, to say what
+ *   waits in the queue and to look for new revisions of downloaded courses.
+ */
+"use strict";
+var SHELL_CACHE = "lh-shell-" + VERSION;
+var COURSE = "lh-course:";
+var OFFLINE_PAGE = SHELL[0];
+var PLAYER_POST = /^\/courses\/[^/]+\/[^/]+\/(heartbeat|done|quiz)$/;
+var MAX_ITEMS = 200; // per request, as the server takes them (OFFLINE_SYNC_MAX_ITEMS)
+var lastNote = null; // what the last sync said, until a page has shown it
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) { return n.indexOf("lh-shell-") === 0 && n !== SHELL_CACHE; })
+      .map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+// ------------------------------------------------------------------ answering requests
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (url.origin !== location.origin || request.headers.has("range")) return; // videos seek as ever
+  if (request.method === "POST" && PLAYER_POST.test(url.pathname)) {
+    event.respondWith(postOrQueue(request, url.pathname));
+  } else if (request.method === "GET" && url.pathname !== "/sw.js") {
+    event.respondWith(networkElseCache(request));
+  }
+});
+
+async function networkElseCache(request) {
+  try {
+    var response = await fetch(request);
+    if (response.ok && /\/static\//.test(request.url)) {
+      var copy = response.clone();
+      caches.open(SHELL_CACHE).then(function (cache) { return cache.put(request, copy); });
+    }
+    return response;
+  } catch (error) {
+    // A page opened from the player's "saved" redirect (?queued=...) is the downloaded page.
+    var cached = await caches.match(request, {ignoreSearch: request.mode === "navigate"}) ||
+      (/\/static\//.test(request.url) && await caches.match(request, {ignoreSearch: true}));
+    if (cached) return cached;
+    if (request.mode === "navigate") return caches.match(OFFLINE_PAGE);
+    return Response.error();
+  }
+}
+
+async function postOrQueue(request, path) {
+  var copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch (error) {
+    var fields = {};
+    (await copy.formData()).forEach(function (value, name) {
+      if (name !== "csrf_token") (fields[name] = fields[name] || []).push(String(value));
+    });
+    await store("readwrite", function (queue) { queue.put({key: newKey(), path: path, at: Date.now(), fields: fields}); });
+    if (self.registration.sync) self.registration.sync.register("learnhub-queue").catch(function () {});
+    var kind = path.slice(path.lastIndexOf("/") + 1);
+    if (kind === "heartbeat") return new Response(null, {status: 204});
+    // Back to the module's page (downloaded), which says the item waits to be sent.
+    return Response.redirect(path.slice(0, -kind.length - 1) + "?queued=" + kind, 303);
+  }
+}
+
+function newKey() {
+  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+  var bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+}
+
+// ------------------------------------------------------------------ the queue (IndexedDB)
+
+function store(mode, work) {
+  return new Promise(function (resolve, reject) {
+    var open = indexedDB.open("learnhub-offline", 1);
+    open.onupgradeneeded = function () { open.result.createObjectStore("queue", {keyPath: "key"}); };
+    open.onerror = function () { reject(open.error); };
+    open.onsuccess = function () {
+      var tx = open.result.transaction("queue", mode), result;
+      var request = work(tx.objectStore("queue"));
+      if (request) request.onsuccess = function () { result = request.result; };
+      tx.oncomplete = function () { open.result.close(); resolve(result); };
+      tx.onerror = function () { open.result.close(); reject(tx.error); };
+    };
+  });
+}
+
+function queued() { return store("readonly", function (queue) { return queue.getAll(); }); }
+
+var flushing = null;
+function flush() {
+  if (!flushing) flushing = sendQueue().finally(function () { flushing = null; });
+  return flushing;
+}
+
+async function sendQueue() {
+  var items = await queued(), outcomes = [], summaries = [];
+  while (items.length) {
+    var batch = items.slice(0, MAX_ITEMS);
+    items = items.slice(MAX_ITEMS);
+    var response = await fetch("/offline/sync", {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json"}, body: JSON.stringify({items: batch})
+    });
+    // Logged out or a server in trouble: the items stay, for the next time.
+    if (response.status === 401 || response.status >= 500) throw new Error("sync later: " + response.status);
+    var answer = await response.json();
+    // Answered (each item counted, refused or already known) or refused as a whole: done with them.
+    await store("readwrite", function (queue) { batch.forEach(function (item) { queue.delete(item.key); }); });
+    if (answer.summary) summaries.push(answer.summary);
+    outcomes = outcomes.concat(answer.outcomes || []);
+  }
+  if (summaries.length) {
+    lastNote = {summary: summaries.join("; "), outcomes: outcomes};
+    var pages = await self.clients.matchAll({type: "window"});
+    pages.forEach(function (page) { page.postMessage({type: "synced", note: lastNote}); });
+  }
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "learnhub-queue") event.waitUntil(flush());
+});
+
+// ------------------------------------------------------------------ courses for offline
+
+function metaKey(slug) { return "/offline/courses/" + slug + "?meta"; }
+
+async function download(listUrl, withVideos) {
+  var response = await fetch(listUrl, {credentials: "same-origin"});
+  if (!response.ok || response.redirected) throw new Error("no list: " + response.status);
+  var list = await response.json();
+  var urls = [list.url].concat(list.pages, list.files);
+  if (withVideos) list.videos.forEach(function (v) { if (v.phone_url) urls.push(v.phone_url); });
+  var cache = await caches.open(COURSE + list.slug), bytes = 0;
+  for (var i = 0; i < urls.length; i++) {
+    var page = await fetch(urls[i], {credentials: "same-origin"});
+    // A redirect (to the login page, or "enrol first") is not the page: stop rather than keep it.
+    if (!page.ok || page.redirected) throw new Error("not downloaded: " + urls[i]);
+    bytes += (await page.clone().blob()).size;
+    await cache.put(urls[i], page);
+  }
+  var meta = {slug: list.slug, title: list.title, url: list.url, list: listUrl, version: list.version,
+    count: urls.length, bytes: bytes, videos: list.videos, withVideos: !!withVideos, at: Date.now()};
+  // Pages of an older revision that the new one no longer has go.
+  (await cache.keys()).forEach(function (key) {
+    var path = new URL(key.url).pathname;
+    if (urls.indexOf(path) < 0 && key.url.indexOf("?meta") < 0) cache.delete(key);
+  });
+  await cache.put(metaKey(list.slug), new Response(JSON.stringify(meta), {headers: {"Content-Type": "application/json"}}));
+  return meta;
+}
+
+async function downloads() {
+  var names = (await caches.keys()).filter(function (n) { return n.indexOf(COURSE) === 0; }), found = [];
+  for (var i = 0; i < names.length; i++) {
+    var meta = await caches.match(metaKey(names[i].slice(COURSE.length)), {cacheName: names[i]});
+    if (meta) found.push(await meta.json());
+  }
+  return found;
+}
+
+// A downloaded course is downloaded again when a new revision of it is published.
+async function update() {
+  var updated = [], courses = await downloads();
+  for (var i = 0; i < courses.length; i++) {
+    var response = await fetch(courses[i].list, {credentials: "same-origin"});
+    if (!response.ok || response.redirected) continue;
+    if ((await response.json()).version !== courses[i].version) {
+      await download(courses[i].list, courses[i].withVideos);
+      updated.push(courses[i].title);
+    }
+  }
+  return updated;
+}
+
+var checkedAt = 0;
+var answers = {
+  state: async function () {
+    var items = await queued(), note = lastNote;
+    lastNote = null;
+    return {queued: items.map(function (item) { return item.path; }), note: note};
+  },
+  flush: function () { return flush().then(function () { return answers.state(); }); },
+  download: function (data) { return download(data.list, data.videos); },
+  remove: function (data) { return caches.delete(COURSE + data.slug); },
+  courses: downloads,
+  update: function () {
+    if (Date.now() - checkedAt < 3600 * 1000) return [];
+    checkedAt = Date.now();
+    return update();
+  }
+};
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {}, port = event.ports[0], answer = answers[data.type];
+  if (!answer || !port) return;
+  event.waitUntil(Promise.resolve().then(function () { return answer(data); }).then(
+    function (result) { port.postMessage({ok: true, result: result}); },
+    function (error) { port.postMessage({ok: false, error: String(error)}); }
+  ));
+});
