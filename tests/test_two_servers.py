@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -85,6 +86,8 @@ def two_servers(committed_app):
         LESSON_READ_SHARE="0",  # the racing completions come at once; study time is tested on its own
     )
     ports = [_free_port(), _free_port()]
+    # Each server's log in a file of its own: a pipe nobody reads would stall a chatty server.
+    logs = [tempfile.TemporaryFile() for _port in ports]  # noqa: SIM115 (closed after the servers stop)
     processes = [
         subprocess.Popen(
             [
@@ -102,21 +105,23 @@ def two_servers(committed_app):
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log,
         )
-        for port in ports
+        for port, log in zip(ports, logs, strict=True)
     ]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        deadline = time.monotonic() + 30
-        for base in bases:
+        deadline = time.monotonic() + 90  # importing the app takes 10 s on a busy machine
+        for base, log in zip(bases, logs, strict=True):
             while True:
                 try:
                     urllib.request.urlopen(base + "/healthz", timeout=1).read()
                     break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise RuntimeError("server did not start") from None
+                        log.seek(0)
+                        said = log.read().decode(errors="replace")[-2000:]
+                        raise RuntimeError(f"server did not start:\n{said}") from None
                     time.sleep(0.2)
         yield bases
     finally:
@@ -124,7 +129,8 @@ def two_servers(committed_app):
             process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         for process in processes:
             process.wait(timeout=10)
-            process.stderr.close()
+        for log in logs:
+            log.close()
 
 
 @pytest.mark.own_database
