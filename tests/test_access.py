@@ -244,6 +244,21 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
             w.author, w.draft, "check", None, "single", text, [("开工前", True), ("下班后", False)], "开工前交底。"
         )
     studio.add_editor(w.author, w.draft, "coauthor")
+    from learnhub.studio import bank as banking
+
+    w.bank_question = banking.save_bank_question(
+        w.author,
+        w.draft,
+        None,
+        {
+            "kind": "number",
+            "text": "甲秘密题库题：安全电压？",
+            "explanation": "36 V。",
+            "topic": "用电",
+            "value": "36",
+            "unit": "V",
+        },
+    )
     # A course of the author's for 甲市 that pays credits, sent for review (审核) by 甲市's admins.
     w.in_review = studio.create_course(
         w.author, dict(DETAILS, title="甲秘密审核课程", audience=str(tree.city_a.id)), slug="a-review"
@@ -288,6 +303,8 @@ def cases(w):
         "notify.read": [Case(dict(notification_id=w.notification.id), "owner")],
         "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
         "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
+        # The quiz is not timed: the owner's Start is refused past the scope check (a message, 302).
+        "learning.start": [Case(dict(course, key="check"), "owner")],
         "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],
         # ------------------------------------------------------------ a person, for admins over them
         "accounts.person": [
@@ -388,6 +405,20 @@ def cases(w):
         "studio.remove_module": [Case(dict(draft, key="why"), "author", studio_also)],
         "studio.question": [Case(dict(draft, key="check", number=1), "author", studio_also, form=question)],
         "studio.question_action": [Case(dict(draft, key="check", number=1, action="down"), "author", studio_also)],
+        "studio.bank": [Case(draft, "author", studio_also)],
+        "studio.bank_question": [
+            Case(
+                dict(draft, question_id=w.bank_question.id),
+                "author",
+                studio_also,
+                form=dict(question, topic="交底", difficulty="basic"),
+            )
+        ],
+        "studio.bank_retire": [Case(dict(draft, question_id=w.bank_question.id), "author", studio_also)],
+        "studio.bank_import": [
+            Case(draft, "author", studio_also, post_ok=(400,), note="no file: refused beside the field")
+        ],
+        "studio.bank_template": [Case(draft, "author", studio_also)],
         "studio.live_preview": [Case(draft, "author", studio_also, form={"body": "**预览**"}, post_ok=(200,))],
         "studio.publish": [Case(draft, "author", studio_also)],
         "studio.unpublish": [Case(draft, "author", studio_also)],
@@ -406,7 +437,7 @@ def cases(w):
 # the home page), even when the query string names 甲市: role -> markers.
 def secrets(w):
     owners = {"甲秘密工人", "甲秘密先前学习", "甲秘密申请说明"}
-    draft = {"甲秘密草稿课程", "甲秘密图片", "甲秘密审核课程"}
+    draft = {"甲秘密草稿课程", "甲秘密图片", "甲秘密审核课程", "甲秘密题库题"}
     course = {"甲市专属课程"}
     return {
         "visitor": owners | draft | course,

@@ -286,7 +286,7 @@ def _count(model):
 
 def _models():
     from learnhub.accounts.models import User
-    from learnhub.catalog.models import Course, Module, ModuleRevision, Question
+    from learnhub.catalog.models import BankQuestion, Course, Module, ModuleRevision, Question
     from learnhub.credits.models import LedgerEntry
     from learnhub.recognition.models import Application, Pathway, PathwayVersion, PriorLearning
     from learnhub.stats.models import RequiredCourse
@@ -301,6 +301,7 @@ def _models():
                 Module,
                 ModuleRevision,
                 Question,
+                BankQuestion,
                 LedgerEntry,
                 Application,
                 Pathway,
@@ -330,6 +331,8 @@ def _fingerprint(site):
                 m.ModuleRevision.credits,
                 m.ModuleRevision.pass_mark,
                 m.ModuleRevision.max_attempts,
+                m.ModuleRevision.time_limit,
+                m.ModuleRevision.draw,
             ).order_by(m.ModuleRevision.id)
         ).all()
     )
@@ -430,6 +433,32 @@ FORMS = {
             choice2="下班后",
         ),
     ),
+    "bank-question": (
+        "trainer1",
+        lambda s: "/studio/briefing/bank/new",
+        lambda s: dict(
+            topic="用电",
+            difficulty="basic",
+            kind="number",
+            text="潮湿场所的安全电压不超过多少伏？",
+            answer_value="12",
+            tolerance="0",
+            unit="V",
+            explanation="12 V。",
+        ),
+    ),
+    "bank-short-answer": (
+        "trainer1",
+        lambda s: "/studio/briefing/bank/new",
+        lambda s: dict(
+            topic="用电",
+            difficulty="harder",
+            kind="text",
+            text="漏电时切断电源的装置叫什么？",
+            accepted="漏电保护器\nRCD",
+            explanation="漏电保护器。",
+        ),
+    ),
     "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),
     "reversal": (
         "admin1",
@@ -524,6 +553,23 @@ def _cases():
     yield from each("quiz-settings", "pass_mark", {**NUMBERS_REFUSED, "over-100": "101"})
     yield from normalised("quiz-settings", "pass_mark", NUMBERS_NORMALISED)
     yield from each("quiz-settings", "attempts", NUMBERS_REFUSED)
+    yield from each("quiz-settings", "time_limit", {**NUMBERS_REFUSED, "too-long": "601"})
+    yield from normalised("quiz-settings", "time_limit", NUMBERS_NORMALISED)
+    # The draft's bank is empty: any draw is more than it has (said beside the field).
+    yield from each("quiz-settings", "draw_basic", {**NUMBERS_REFUSED, "more-than-the-bank": "5"})
+    yield from each("quiz-settings", "draw_harder", NUMBERS_REFUSED)
+    yield from each("bank-question", "text", TEXT_REFUSED)
+    yield from each("bank-question", "topic", LINE_REFUSED)
+    yield from normalised("bank-question", "topic", {"spaces": ("  用电 ", "用电")})
+    # A right answer may be negative (-5 °C); anything else that is not a plain number is refused.
+    yield from each("bank-question", "answer_value", {k: v for k, v in NUMBERS_REFUSED.items() if k != "negative"})
+    yield from normalised("bank-question", "answer_value", {"full-width": ("１０", "10"), "negative": ("-5", "-5")})
+    yield from each("bank-question", "tolerance", NUMBERS_REFUSED)
+    yield from each("bank-question", "unit", LINE_REFUSED)
+    yield from each("bank-short-answer", "accepted", TEXT_REFUSED)
+    yield from normalised(
+        "bank-short-answer", "accepted", {"full-width": ("ＲＣＤ", "ＲＣＤ"), "emoji": ("RCD😀", "RCD😀")}
+    )
     yield from each("question", "text", TEXT_REFUSED)
     yield from each("question", "choice1", LINE_REFUSED)
     yield from each("co-trainer", "username", {**IDENTIFIERS_REFUSED, "unknown": "nobody"})
@@ -601,6 +647,17 @@ def _stored_module(form, field, site, client):
     return str(getattr(revision, field))
 
 
+def _stored_bank(form, field, site, client):
+    from learnhub.catalog.models import BankQuestion
+
+    question = db.session.scalar(select(BankQuestion).order_by(BankQuestion.id.desc()))
+    if field == "answer_value":
+        return question.answer["value"]
+    if field == "accepted":
+        return question.answer["accepted"][0]
+    return getattr(question, field)
+
+
 def _stored_review(form, field, site, client):
     from learnhub.studio.models import CourseReview
 
@@ -645,6 +702,8 @@ _STORED = {
     "pathway-edit": _stored_recognition,
     "pathway": _stored_recognition,
     "return-course": _stored_review,
+    "bank-question": _stored_bank,
+    "bank-short-answer": _stored_bank,
 }
 
 
