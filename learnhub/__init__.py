@@ -35,6 +35,7 @@ def create_app(config=None):
     from learnhub import (
         accounts,
         catalog,
+        contests,
         core,
         credits,
         demo,
@@ -50,7 +51,7 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.from_object(config if config is not None else config_from_env())
     # In the order of DESIGN.md: a feature may import only those before it.
-    for feature in (core, orgs, accounts, notify, catalog, credits, learning, recognition, studio, stats):
+    for feature in (core, orgs, accounts, notify, catalog, credits, learning, contests, recognition, studio, stats):
         feature.init_app(app)
     # Above every feature, imported by none.
     home.init_app(app)

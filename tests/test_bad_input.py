@@ -218,8 +218,27 @@ def _built(app, tmp_path_factory):
                     filename="c.pdf",
                     data=PDF,
                 )
+                # A drill of the worker over the course's bank: one question answered by typing a number.
+                from learnhub.catalog import questions as kinds
+                from learnhub.catalog.models import BankQuestion
+                from learnhub.contests import drills
+
+                typed = BankQuestion(
+                    course_id=course.id,
+                    key="volts",
+                    topic="用电",
+                    kind="number",
+                    text="安全电压上限是多少伏？",
+                    explanation="36 V。",
+                    answer=kinds.number_answer("36", "0", "V"),
+                )
+                db.session.add(typed)
+                db.session.flush()
+                drill = drills.start_drill(worker)
                 db.session.commit()  # as a request would: a view's rollback must not undo the set-up
                 ids = SimpleNamespace(
+                    drill=drill.id,
+                    drill_question=typed.id,
                     worker=worker.id,
                     admin=admin.id,
                     trainer=trainer.id,
@@ -276,6 +295,8 @@ def site(_built):
         entry=get(LedgerEntry, ids.entry),
         pathway_id=ids.pathway_id,
         claim=get(PriorLearning, ids.claim),
+        drill=ids.drill,
+        drill_question=ids.drill_question,
         tree=SimpleNamespace(**{name: get(Org, id_) for name, id_ in ids.tree.items()}),
     )
 
@@ -287,6 +308,7 @@ def _count(model):
 def _models():
     from learnhub.accounts.models import User
     from learnhub.catalog.models import BankQuestion, Course, Module, ModuleRevision, Question
+    from learnhub.contests.models import Contest, DrillItem
     from learnhub.credits.models import LedgerEntry
     from learnhub.recognition.models import Application, Pathway, PathwayVersion, PriorLearning
     from learnhub.stats.models import RequiredCourse
@@ -302,6 +324,8 @@ def _models():
                 ModuleRevision,
                 Question,
                 BankQuestion,
+                DrillItem,
+                Contest,
                 LedgerEntry,
                 Application,
                 Pathway,
@@ -459,6 +483,25 @@ FORMS = {
             explanation="漏电保护器。",
         ),
     ),
+    "drill-answer": (
+        "worker1",
+        lambda s: f"/drills/{s.drill}/answer",
+        lambda s: {"number": "1", f"q{s.drill_question}": "36"},
+    ),
+    "contest": (
+        "admin1",
+        lambda s: "/contests/new",
+        lambda s: dict(
+            title="甲市电工技术比武",
+            occupation="",
+            courses=str(s.course.id),
+            basic="1",
+            harder="0",
+            time_limit="10",
+            opens_at="2026-12-01 09:00",
+            closes_at="2026-12-31 18:00",
+        ),
+    ),
     "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),
     "reversal": (
         "admin1",
@@ -567,6 +610,32 @@ def _cases():
     yield from each("bank-question", "tolerance", NUMBERS_REFUSED)
     yield from each("bank-question", "unit", LINE_REFUSED)
     yield from each("bank-short-answer", "accepted", TEXT_REFUSED)
+    yield from each("contest", "title", LINE_REFUSED)
+    yield from normalised("contest", "title", {"spaces": ("  甲市电工技术比武 ", "甲市电工技术比武")})
+    yield from each("contest", "basic", {**NUMBERS_REFUSED, "more-than-the-bank": "2"})
+    yield from each("contest", "harder", {**NUMBERS_REFUSED, "more-than-the-bank": "1"})
+    yield from each("contest", "time_limit", {**NUMBERS_REFUSED, "zero": "0", "too-long": "601"})
+    yield from normalised("contest", "time_limit", NUMBERS_NORMALISED)
+    yield from each("contest", "opens_at", DATES_REFUSED)
+    yield from normalised(
+        "contest", "opens_at", {"full-width": ("２０２６－１２－０１ ０９：００", "2026-12-01 01:00")}
+    )
+    yield from each("contest", "closes_at", {**DATES_REFUSED, "before-it-opens": "2026-11-30 09:00"})
+    # A drill's typed answer: hidden characters are dropped, whatever else is typed is marked as it is.
+    yield from each("drill-answer", "DRILL_FIELD", {"empty": "", "only-spaces": "   ", "only-hidden": "\u200b\u202e"})
+    yield from normalised(
+        "drill-answer",
+        "DRILL_FIELD",
+        {
+            "nul": ("3\x006", "36"),
+            "rtl-override": ("3\u202e6", "36"),
+            "zero-width": ("3\u200b6", "36"),
+            "spaces": ("  36 V ", "36 V"),
+            "full-width": ("３６", "３６"),
+            "sql": (SQL, SQL),
+            "long": ("3" * 5000, "3" * 200),
+        },
+    )
     yield from normalised(
         "bank-short-answer", "accepted", {"full-width": ("ＲＣＤ", "ＲＣＤ"), "emoji": ("RCD😀", "RCD😀")}
     )
@@ -658,6 +727,21 @@ def _stored_bank(form, field, site, client):
     return getattr(question, field)
 
 
+def _stored_contest(form, field, site, client):
+    from learnhub.contests.models import Contest
+
+    contest = db.session.scalar(select(Contest).order_by(Contest.id.desc()))
+    if field == "opens_at":
+        return contest.opens_at.strftime("%Y-%m-%d %H:%M")  # UTC: 9:00 in Beijing
+    return str(getattr(contest, field))
+
+
+def _stored_drill(form, field, site, client):
+    from learnhub.contests.models import Drill
+
+    return db.session.get(Drill, site.drill).answers[0]["answer"]
+
+
 def _stored_review(form, field, site, client):
     from learnhub.studio.models import CourseReview
 
@@ -704,6 +788,8 @@ _STORED = {
     "return-course": _stored_review,
     "bank-question": _stored_bank,
     "bank-short-answer": _stored_bank,
+    "drill-answer": _stored_drill,
+    "contest": _stored_contest,
 }
 
 
@@ -724,8 +810,13 @@ def _post(client, auth, site, form, field, value):
     if who:
         auth.login(who)
     data = valid(site)
-    data[field] = value
+    data[_field(form, field, site)] = value
     return auth.post(url(site), data)
+
+
+def _field(form, field, site):
+    """The form's name of a field: a drill's answer is named after its question (q<id>)."""
+    return f"q{site.drill_question}" if field == "DRILL_FIELD" else field
 
 
 @pytest.mark.parametrize(
@@ -744,7 +835,7 @@ def test_a_bad_input_in_a_form(site, client, auth, form, field, name, value, exp
     elif expected == "refused":
         assert response.status_code in (200, 400), response.status_code
         # A login refused says so beside the password: which of the two was wrong stays unsaid.
-        beside = ("login", "password") if form == "login" else (field,)
+        beside = ("login", "password") if form == "login" else (_field(form, field, site),)
         assert any(f'id="{name}-error"' in page for name in beside), "no message beside the field"
         assert str(escape(value)) in page, "what was typed is lost"
         assert _fingerprint(site) == before, "something was stored"

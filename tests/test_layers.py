@@ -14,6 +14,7 @@ ORDER = [
     "catalog",
     "credits",
     "learning",
+    "contests",
     "recognition",
     "studio",
     "stats",

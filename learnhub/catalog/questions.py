@@ -76,9 +76,11 @@ def right_answer_text(question):
 
 
 def typed_answer(values):
-    """The text of a typed answer as sent in a form (a list of values): trimmed, at most MAX_TYPED characters."""
+    """The text of a typed answer as sent in a form (a list of values): without control or invisible
+    characters (NUL, a right-to-left override), trimmed, at most MAX_TYPED characters."""
     text = str(values[0] if isinstance(values, list) and values else values or "")
-    return text.strip()[:MAX_TYPED]
+    text = "".join(ch for ch in text if ch in " " or unicodedata.category(ch)[0] not in "CZ" or ch.isspace())
+    return " ".join(text.split())[:MAX_TYPED]
 
 
 MAX_DIGITS = 15  # of an author's number: enough for any measure, and nothing a float mangles
