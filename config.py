@@ -123,6 +123,10 @@ class Config:
     # Quizzes (learning/quiz.py): attempts a day at one quiz, and the wait after a failed one (0: none).
     QUIZ_ATTEMPTS_PER_DAY = int(os.environ.get("QUIZ_ATTEMPTS_PER_DAY", 3))
     QUIZ_COOLDOWN_MINUTES = int(os.environ.get("QUIZ_COOLDOWN_MINUTES", 5))
+    # A timed paper handed in this many seconds after its time is still scored (a slow network).
+    QUIZ_LATE_GRACE_SECONDS = int(os.environ.get("QUIZ_LATE_GRACE_SECONDS", 30))
+    # Drills (learnhub/contests): questions in a daily drill.
+    DRILL_QUESTIONS = int(os.environ.get("DRILL_QUESTIONS", 10))
 
     # The hours rule (learnhub/catalog/hours.py): one 学时 is this many minutes, one 学分 this many
     # 学时; a lesson reads at this many Chinese characters a minute. A module may declare at most

@@ -36,6 +36,7 @@ def create_app(config=None):
         accounts,
         api,
         catalog,
+        contests,
         core,
         credits,
         demo,
@@ -52,7 +53,21 @@ def create_app(config=None):
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config.from_object(config if config is not None else config_from_env())
     # In the order of DESIGN.md: a feature may import only those before it.
-    for feature in (core, orgs, accounts, notify, catalog, credits, learning, offline, recognition, studio, stats, api):
+    for feature in (
+        core,
+        orgs,
+        accounts,
+        notify,
+        catalog,
+        credits,
+        learning,
+        offline,
+        contests,
+        recognition,
+        studio,
+        stats,
+        api,
+    ):
         feature.init_app(app)
     # Above every feature, imported by none.
     home.init_app(app)

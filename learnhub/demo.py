@@ -13,6 +13,7 @@ from sqlalchemy import select
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import hash_password
 from learnhub.accounts.services import record_consent
+from learnhub.contests.demo_data import load_demo_contests
 from learnhub.core.vocab import OCCUPATION_CODES
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
@@ -176,6 +177,7 @@ def load_demo(extra_workers=40):
     _demo_learning(accounts[1], "labour-law-basics")
     load_demo_pathways(orgs)
     load_demo_courses(accounts[2])  # the demo trainer's own course, with a few learners
+    load_demo_contests(accounts[3])  # 滨江市's contests over the shipped electrical-safety bank
     count_everyone()  # the dashboards' headcounts, before the task queue's first count
     return created, accounts
 

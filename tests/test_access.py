@@ -159,9 +159,47 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
         w.owner, w.course, *modules["check"], {k[1:]: v for k, v in quiz_answers(modules["check"][1]).items()}
     )
     w.quiz_answers = quiz_answers(modules["check"][1])
+    # The owner's drill over the course's bank: the first of its two questions answered.
+    from learnhub.catalog.models import BankChoice, BankQuestion
+    from learnhub.contests import drills
     from learnhub.notify.models import Notification
     from learnhub.notify.services import notify
 
+    for n in range(2):
+        db.session.add(
+            BankQuestion(
+                course_id=w.course.id,
+                key=f"drill-{n}",
+                topic="用电",
+                kind="single",
+                text=f"练兵题{n}",
+                choices=[BankChoice(position=0, text="对", is_correct=True), BankChoice(position=1, text="错")],
+            )
+        )
+    db.session.flush()
+    w.drill = drills.start_drill(w.owner)
+    first, second = drills.drill_paper(w.drill)
+    drills.answer(w.owner, w.drill, 1, [str(first[1][0].id)])
+    w.drill_answer = {"number": "2", f"q{second[0].id}": str(second[1][0].id)}
+    # A contest of 甲市 over the same bank, open now.
+    from datetime import datetime as _datetime
+    from zoneinfo import ZoneInfo
+
+    from learnhub.contests import competitions
+
+    beijing = _datetime.now(ZoneInfo("Asia/Shanghai"))
+    w.contest = competitions.create_contest(
+        w.admin_a,
+        {
+            "title": "甲秘密比武",
+            "courses": [str(w.course.id)],
+            "basic": "2",
+            "harder": "0",
+            "time_limit": "10",
+            "opens_at": (beijing - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+            "closes_at": (beijing + timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+        },
+    )
     notify(w.owner, key="access-matrix", kind="test", title="一条消息", link="/me/record")
     w.notification = db.session.scalar(db.select(Notification).where(Notification.user_id == w.owner.id))
     db.session.flush()
@@ -258,6 +296,21 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
             w.author, w.draft, "check", None, "single", text, [("开工前", True), ("下班后", False)], "开工前交底。"
         )
     studio.add_editor(w.author, w.draft, "coauthor")
+    from learnhub.studio import bank as banking
+
+    w.bank_question = banking.save_bank_question(
+        w.author,
+        w.draft,
+        None,
+        {
+            "kind": "number",
+            "text": "甲秘密题库题：安全电压？",
+            "explanation": "36 V。",
+            "topic": "用电",
+            "value": "36",
+            "unit": "V",
+        },
+    )
     # A course of the author's for 甲市 that pays credits, sent for review (审核) by 甲市's admins.
     w.in_review = studio.create_course(
         w.author, dict(DETAILS, title="甲秘密审核课程", audience=str(tree.city_a.id)), slug="a-review"
@@ -306,6 +359,17 @@ def cases(w):
         "api.revoke_client": [Case(dict(client_pk=w.union_client.id), "admin_a", ("keeper_a",))],
         "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
         "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
+        # The quiz is not timed: the owner's Start is refused past the scope check (a message, 302).
+        "learning.start": [Case(dict(course, key="check"), "owner")],
+        # ------------------------------------------------------------ the owner's drill (岗位练兵)
+        "contests.drill": [Case(dict(drill_id=w.drill.id), "owner")],
+        "contests.feedback": [Case(dict(drill_id=w.drill.id, number=1), "owner")],
+        "contests.answer": [Case(dict(drill_id=w.drill.id), "owner", form=w.drill_answer)],
+        # ------------------------------------------------------------ a contest of 甲市 (技术比武)
+        "contests.contest": [Case(dict(contest_id=w.contest.id), "owner", ("peer", "admin_a", "keeper_a"))],
+        "contests.enter": [Case(dict(contest_id=w.contest.id), "owner", ("peer",))],
+        "contests.submit": [Case(dict(contest_id=w.contest.id), "owner", ("peer",), note="not entered: refused, 302")],
+        "contests.publish": [Case(dict(contest_id=w.contest.id), "admin_a", ("keeper_a",))],
         "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],
         # ------------------------------------------------------------ a person, for admins over them
         "accounts.person": [
@@ -406,6 +470,20 @@ def cases(w):
         "studio.remove_module": [Case(dict(draft, key="why"), "author", studio_also)],
         "studio.question": [Case(dict(draft, key="check", number=1), "author", studio_also, form=question)],
         "studio.question_action": [Case(dict(draft, key="check", number=1, action="down"), "author", studio_also)],
+        "studio.bank": [Case(draft, "author", studio_also)],
+        "studio.bank_question": [
+            Case(
+                dict(draft, question_id=w.bank_question.id),
+                "author",
+                studio_also,
+                form=dict(question, topic="交底", difficulty="basic"),
+            )
+        ],
+        "studio.bank_retire": [Case(dict(draft, question_id=w.bank_question.id), "author", studio_also)],
+        "studio.bank_import": [
+            Case(draft, "author", studio_also, post_ok=(400,), note="no file: refused beside the field")
+        ],
+        "studio.bank_template": [Case(draft, "author", studio_also)],
         "studio.live_preview": [Case(draft, "author", studio_also, form={"body": "**预览**"}, post_ok=(200,))],
         "studio.publish": [Case(draft, "author", studio_also)],
         "studio.unpublish": [Case(draft, "author", studio_also)],
@@ -424,8 +502,8 @@ def cases(w):
 # the home page), even when the query string names 甲市: role -> markers.
 def secrets(w):
     owners = {"甲秘密工人", "甲秘密先前学习", "甲秘密申请说明"}
-    draft = {"甲秘密草稿课程", "甲秘密图片", "甲秘密审核课程"}
-    course = {"甲市专属课程"}
+    draft = {"甲秘密草稿课程", "甲秘密图片", "甲秘密审核课程", "甲秘密题库题"}
+    course = {"甲市专属课程", "甲秘密比武"}
     return {
         "visitor": owners | draft | course,
         "peer": owners | draft,

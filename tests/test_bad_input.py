@@ -219,8 +219,27 @@ def _built(app, tmp_path_factory):
                     filename="c.pdf",
                     data=PDF,
                 )
+                # A drill of the worker over the course's bank: one question answered by typing a number.
+                from learnhub.catalog import questions as kinds
+                from learnhub.catalog.models import BankQuestion
+                from learnhub.contests import drills
+
+                typed = BankQuestion(
+                    course_id=course.id,
+                    key="volts",
+                    topic="用电",
+                    kind="number",
+                    text="安全电压上限是多少伏？",
+                    explanation="36 V。",
+                    answer=kinds.number_answer("36", "0", "V"),
+                )
+                db.session.add(typed)
+                db.session.flush()
+                drill = drills.start_drill(worker)
                 db.session.commit()  # as a request would: a view's rollback must not undo the set-up
                 ids = SimpleNamespace(
+                    drill=drill.id,
+                    drill_question=typed.id,
                     worker=worker.id,
                     admin=admin.id,
                     trainer=trainer.id,
@@ -277,6 +296,8 @@ def site(_built):
         entry=get(LedgerEntry, ids.entry),
         pathway_id=ids.pathway_id,
         claim=get(PriorLearning, ids.claim),
+        drill=ids.drill,
+        drill_question=ids.drill_question,
         tree=SimpleNamespace(**{name: get(Org, id_) for name, id_ in ids.tree.items()}),
     )
 
@@ -287,7 +308,8 @@ def _count(model):
 
 def _models():
     from learnhub.accounts.models import User
-    from learnhub.catalog.models import Course, Module, ModuleRevision, Question
+    from learnhub.catalog.models import BankQuestion, Course, Module, ModuleRevision, Question
+    from learnhub.contests.models import Contest, DrillItem
     from learnhub.credits.models import LedgerEntry
     from learnhub.recognition.models import Application, Pathway, PathwayVersion, PriorLearning
     from learnhub.stats.models import RequiredCourse
@@ -302,6 +324,9 @@ def _models():
                 Module,
                 ModuleRevision,
                 Question,
+                BankQuestion,
+                DrillItem,
+                Contest,
                 LedgerEntry,
                 Application,
                 Pathway,
@@ -331,6 +356,8 @@ def _fingerprint(site):
                 m.ModuleRevision.credits,
                 m.ModuleRevision.pass_mark,
                 m.ModuleRevision.max_attempts,
+                m.ModuleRevision.time_limit,
+                m.ModuleRevision.draw,
             ).order_by(m.ModuleRevision.id)
         ).all()
     )
@@ -431,6 +458,51 @@ FORMS = {
             choice2="下班后",
         ),
     ),
+    "bank-question": (
+        "trainer1",
+        lambda s: "/studio/briefing/bank/new",
+        lambda s: dict(
+            topic="用电",
+            difficulty="basic",
+            kind="number",
+            text="潮湿场所的安全电压不超过多少伏？",
+            answer_value="12",
+            tolerance="0",
+            unit="V",
+            explanation="12 V。",
+        ),
+    ),
+    "bank-short-answer": (
+        "trainer1",
+        lambda s: "/studio/briefing/bank/new",
+        lambda s: dict(
+            topic="用电",
+            difficulty="harder",
+            kind="text",
+            text="漏电时切断电源的装置叫什么？",
+            accepted="漏电保护器\nRCD",
+            explanation="漏电保护器。",
+        ),
+    ),
+    "drill-answer": (
+        "worker1",
+        lambda s: f"/drills/{s.drill}/answer",
+        lambda s: {"number": "1", f"q{s.drill_question}": "36"},
+    ),
+    "contest": (
+        "admin1",
+        lambda s: "/contests/new",
+        lambda s: dict(
+            title="甲市电工技术比武",
+            occupation="",
+            courses=str(s.course.id),
+            basic="1",
+            harder="0",
+            time_limit="10",
+            opens_at="2026-12-01 09:00",
+            closes_at="2026-12-31 18:00",
+        ),
+    ),
     "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),
     "reversal": (
         "admin1",
@@ -525,6 +597,49 @@ def _cases():
     yield from each("quiz-settings", "pass_mark", {**NUMBERS_REFUSED, "over-100": "101"})
     yield from normalised("quiz-settings", "pass_mark", NUMBERS_NORMALISED)
     yield from each("quiz-settings", "attempts", NUMBERS_REFUSED)
+    yield from each("quiz-settings", "time_limit", {**NUMBERS_REFUSED, "too-long": "601"})
+    yield from normalised("quiz-settings", "time_limit", NUMBERS_NORMALISED)
+    # The draft's bank is empty: any draw is more than it has (said beside the field).
+    yield from each("quiz-settings", "draw_basic", {**NUMBERS_REFUSED, "more-than-the-bank": "5"})
+    yield from each("quiz-settings", "draw_harder", NUMBERS_REFUSED)
+    yield from each("bank-question", "text", TEXT_REFUSED)
+    yield from each("bank-question", "topic", LINE_REFUSED)
+    yield from normalised("bank-question", "topic", {"spaces": ("  用电 ", "用电")})
+    # A right answer may be negative (-5 °C); anything else that is not a plain number is refused.
+    yield from each("bank-question", "answer_value", {k: v for k, v in NUMBERS_REFUSED.items() if k != "negative"})
+    yield from normalised("bank-question", "answer_value", {"full-width": ("１０", "10"), "negative": ("-5", "-5")})
+    yield from each("bank-question", "tolerance", NUMBERS_REFUSED)
+    yield from each("bank-question", "unit", LINE_REFUSED)
+    yield from each("bank-short-answer", "accepted", TEXT_REFUSED)
+    yield from each("contest", "title", LINE_REFUSED)
+    yield from normalised("contest", "title", {"spaces": ("  甲市电工技术比武 ", "甲市电工技术比武")})
+    yield from each("contest", "basic", {**NUMBERS_REFUSED, "more-than-the-bank": "2"})
+    yield from each("contest", "harder", {**NUMBERS_REFUSED, "more-than-the-bank": "1"})
+    yield from each("contest", "time_limit", {**NUMBERS_REFUSED, "zero": "0", "too-long": "601"})
+    yield from normalised("contest", "time_limit", NUMBERS_NORMALISED)
+    yield from each("contest", "opens_at", DATES_REFUSED)
+    yield from normalised(
+        "contest", "opens_at", {"full-width": ("２０２６－１２－０１ ０９：００", "2026-12-01 01:00")}
+    )
+    yield from each("contest", "closes_at", {**DATES_REFUSED, "before-it-opens": "2026-11-30 09:00"})
+    # A drill's typed answer: hidden characters are dropped, whatever else is typed is marked as it is.
+    yield from each("drill-answer", "DRILL_FIELD", {"empty": "", "only-spaces": "   ", "only-hidden": "\u200b\u202e"})
+    yield from normalised(
+        "drill-answer",
+        "DRILL_FIELD",
+        {
+            "nul": ("3\x006", "36"),
+            "rtl-override": ("3\u202e6", "36"),
+            "zero-width": ("3\u200b6", "36"),
+            "spaces": ("  36 V ", "36 V"),
+            "full-width": ("３６", "３６"),
+            "sql": (SQL, SQL),
+            "long": ("3" * 5000, "3" * 200),
+        },
+    )
+    yield from normalised(
+        "bank-short-answer", "accepted", {"full-width": ("ＲＣＤ", "ＲＣＤ"), "emoji": ("RCD😀", "RCD😀")}
+    )
     yield from each("question", "text", TEXT_REFUSED)
     yield from each("question", "choice1", LINE_REFUSED)
     yield from each("co-trainer", "username", {**IDENTIFIERS_REFUSED, "unknown": "nobody"})
@@ -602,6 +717,32 @@ def _stored_module(form, field, site, client):
     return str(getattr(revision, field))
 
 
+def _stored_bank(form, field, site, client):
+    from learnhub.catalog.models import BankQuestion
+
+    question = db.session.scalar(select(BankQuestion).order_by(BankQuestion.id.desc()))
+    if field == "answer_value":
+        return question.answer["value"]
+    if field == "accepted":
+        return question.answer["accepted"][0]
+    return getattr(question, field)
+
+
+def _stored_contest(form, field, site, client):
+    from learnhub.contests.models import Contest
+
+    contest = db.session.scalar(select(Contest).order_by(Contest.id.desc()))
+    if field == "opens_at":
+        return contest.opens_at.strftime("%Y-%m-%d %H:%M")  # UTC: 9:00 in Beijing
+    return str(getattr(contest, field))
+
+
+def _stored_drill(form, field, site, client):
+    from learnhub.contests.models import Drill
+
+    return db.session.get(Drill, site.drill).answers[0]["answer"]
+
+
 def _stored_review(form, field, site, client):
     from learnhub.studio.models import CourseReview
 
@@ -646,6 +787,10 @@ _STORED = {
     "pathway-edit": _stored_recognition,
     "pathway": _stored_recognition,
     "return-course": _stored_review,
+    "bank-question": _stored_bank,
+    "bank-short-answer": _stored_bank,
+    "drill-answer": _stored_drill,
+    "contest": _stored_contest,
 }
 
 
@@ -666,8 +811,13 @@ def _post(client, auth, site, form, field, value):
     if who:
         auth.login(who)
     data = valid(site)
-    data[field] = value
+    data[_field(form, field, site)] = value
     return auth.post(url(site), data)
+
+
+def _field(form, field, site):
+    """The form's name of a field: a drill's answer is named after its question (q<id>)."""
+    return f"q{site.drill_question}" if field == "DRILL_FIELD" else field
 
 
 @pytest.mark.parametrize(
@@ -686,7 +836,7 @@ def test_a_bad_input_in_a_form(site, client, auth, form, field, name, value, exp
     elif expected == "refused":
         assert response.status_code in (200, 400), response.status_code
         # A login refused says so beside the password: which of the two was wrong stays unsaid.
-        beside = ("login", "password") if form == "login" else (field,)
+        beside = ("login", "password") if form == "login" else (_field(form, field, site),)
         assert any(f'id="{name}-error"' in page for name in beside), "no message beside the field"
         assert str(escape(value)) in page, "what was typed is lost"
         assert _fingerprint(site) == before, "something was stored"

@@ -15,6 +15,7 @@ ORDER = [
     "credits",
     "learning",
     "offline",
+    "contests",
     "recognition",
     "studio",
     "stats",

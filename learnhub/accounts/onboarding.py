@@ -83,14 +83,17 @@ def _header_key(text):
     return re.sub(r"[\s*_\-:]", "", text)
 
 
-_HEADERS = {_header_key(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
-
-
 # ---------------------------------------------------------------- reading the file
 
 
-def read_table(filename, data):
-    """The data rows of a CSV or XLSX file as dicts of column -> text, each with its 'row'."""
+def read_table(filename, data, columns=None, required=REQUIRED):
+    """The data rows of a CSV or XLSX file as dicts of column -> text, each with its 'row'.
+
+    `columns` maps each column's key to the header names accepted for it (the first is the
+    template's; default: the workers' sheet, COLUMNS); the header row is the first of the
+    file's first rows that holds every `required` column. Other sheets (the studio's question
+    bank) read their files through this too.
+    """
     limit = current_app.config["IMPORT_MAX_BYTES"]
     if len(data) > limit:
         raise DomainError(
@@ -103,7 +106,7 @@ def read_table(filename, data):
         records = _xlsx_records(data)
     else:
         raise DomainError(_("Upload a .csv or .xlsx file. In Excel or WPS, use “Save as” to get one."), "file")
-    return _rows(records)
+    return _rows(records, columns or COLUMNS, required)
 
 
 def _csv_records(data):
@@ -185,20 +188,21 @@ def _cell_text(value):
     return str(value)
 
 
-def _rows(records):
+def _rows(records, names, required):
+    headers = {_header_key(alias): key for key, aliases in names.items() for alias in aliases}
     records = [(n, cells) for n, cells in records if any(clean_line(c) for c in cells)]
     header_at, columns = None, {}
     for index, (_n, cells) in enumerate(records[:_HEADER_SEARCH_ROWS]):
         found = {}
         for position, cell in enumerate(cells):
-            key = _HEADERS.get(_header_key(cell))
+            key = headers.get(_header_key(cell))
             if key and key not in found:
                 found[key] = position
-        if all(key in found for key in REQUIRED):
+        if all(key in found for key in required):
             header_at, columns = index, found
             break
     if header_at is None:
-        expected = "、".join(f"{COLUMNS[key][0]} ({COLUMNS[key][1]})" for key in REQUIRED)
+        expected = "、".join(f"{names[key][0]} ({names[key][1]})" for key in required)
         raise DomainError(
             _(
                 "No header row with the columns %(columns)s was found. "

@@ -16,9 +16,9 @@ from flask import current_app
 from sqlalchemy import and_, func, select
 
 from learnhub.catalog.hours import current_rule
-from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
-from learnhub.catalog.package import PackageError, read_package
-from learnhub.catalog.services import course_modules
+from learnhub.catalog.models import BankChoice, BankQuestion, Choice, Course, Module, ModuleRevision, Question
+from learnhub.catalog.package import BANK_FILE, PackageError, bank_hash, read_package
+from learnhub.catalog.services import bank_questions, course_modules
 from learnhub.extensions import db
 
 _PACKAGE_FILES = (".md", ".yaml", ".yml")
@@ -125,6 +125,7 @@ def _write_package(package, result):
             setattr(course, name, value)
     course.source_hash = package.source_hash
     db.session.flush()
+    write_bank(course, package.bank, result.changes)
     _write_modules(course, package, result)
     _note_media(result, _copy_media(package))
     if result.status == "created":
@@ -205,6 +206,8 @@ def _add_revision(module, spec, number):
         pass_mark=spec.pass_mark,
         reveal=spec.reveal,
         max_attempts=spec.max_attempts,
+        draw=spec.draw,
+        time_limit=spec.time_limit,
         content_hash=spec.content_hash,
         questions=[
             Question(
@@ -212,6 +215,7 @@ def _add_revision(module, spec, number):
                 kind=q.kind,
                 text=q.text,
                 explanation=q.explanation,
+                answer=q.answer,
                 choices=[
                     Choice(position=cn, text=text, is_correct=correct)
                     for cn, (text, correct) in enumerate(q.choices, 1)
@@ -222,6 +226,48 @@ def _add_revision(module, spec, number):
     )
     db.session.add(revision)
     return revision
+
+
+def write_bank(course, specs, changes):
+    """Bring a course's bank up to `specs` (QuestionSpec with keys): unchanged questions stay,
+    a changed one is retired and written anew (attempts keep what they asked), a missing one is retired.
+    """
+    live = {question.key: question for question in bank_questions(course.id)}
+    counts = {"new": 0, "changed": 0, "retired": 0}
+    for spec in specs:
+        digest = bank_hash(spec)
+        current = live.pop(spec.key, None)
+        if current is not None and current.content_hash == digest:
+            continue
+        if current is not None:
+            current.is_retired = True
+        counts["changed" if current is not None else "new"] += 1
+        db.session.add(new_bank_question(course, spec, digest))
+    for question in live.values():
+        question.is_retired = True
+        counts["retired"] += 1
+    if any(counts.values()):
+        changes.append("bank: " + ", ".join(f"{n} {what}" for what, n in counts.items() if n))
+    db.session.flush()
+    return counts
+
+
+def new_bank_question(course, spec, digest=None):
+    """A BankQuestion row for a QuestionSpec (not yet added to the session)."""
+    return BankQuestion(
+        course_id=course.id,
+        key=spec.key,
+        topic=spec.topic,
+        difficulty=spec.difficulty,
+        kind=spec.kind,
+        text=spec.text,
+        explanation=spec.explanation,
+        answer=spec.answer,
+        content_hash=digest or bank_hash(spec),
+        choices=[
+            BankChoice(position=n, text=text, is_correct=correct) for n, (text, correct) in enumerate(spec.choices)
+        ],
+    )
 
 
 def media_folder(slug):
@@ -277,6 +323,10 @@ def export_course(course, folder):
         data["status"] = "draft"
     data["modules"] = names
     (folder / "course.yaml").write_text(_dump(data), encoding="utf-8")
+    bank = bank_questions(course.id)
+    if bank:
+        items = [dict(id=q.key, topic=q.topic, difficulty=q.difficulty, **_question_data(q)) for q in bank]
+        (folder / BANK_FILE).write_text(_dump({"questions": items}), encoding="utf-8")
     source = media_folder(course.slug)
     if source.is_dir():
         shutil.copytree(source, folder / "media", dirs_exist_ok=True)
@@ -295,20 +345,31 @@ def _module_text(module, revision):
         if revision.video:
             data["video"] = revision.video
         return f"---\n{_dump(data)}---\n\n{revision.body_source}\n"
-    data.update(
-        pass_mark=revision.pass_mark,
-        attempts=revision.max_attempts or 0,
-        questions=[
-            dict(
-                type=q.kind,
-                text=q.text,
-                choices=[dict(text=c.text, correct=True) if c.is_correct else dict(text=c.text) for c in q.choices],
-                explanation=q.explanation,
-            )
-            for q in revision.questions
-        ],
-    )
+    data.update(pass_mark=revision.pass_mark, attempts=revision.max_attempts or 0)
+    if revision.reveal != "passed":
+        data["reveal"] = revision.reveal
+    if revision.time_limit:
+        data["time_limit"] = revision.time_limit
+    if revision.draw:
+        data["draw"] = revision.draw
+    else:
+        data["questions"] = [_question_data(q) for q in revision.questions]
     return _dump(data)
+
+
+def _question_data(q):
+    """A question as a package writes it."""
+    data = dict(type=q.kind, text=q.text)
+    if q.kind == "number":
+        data.update(answer=_number(q.answer["value"]), tolerance=_number(q.answer["tolerance"]))
+        if q.answer.get("unit"):
+            data["unit"] = q.answer["unit"]
+    elif q.kind == "text":
+        data["accept"] = list(q.answer["accepted"])
+    else:
+        data["choices"] = [dict(text=c.text, correct=True) if c.is_correct else dict(text=c.text) for c in q.choices]
+    data["explanation"] = q.explanation
+    return data
 
 
 def _number(value):

@@ -7,7 +7,7 @@ ModuleRevisions, so that a course can change without anybody losing what they di
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.core.db import UTCDateTime, utcnow
@@ -29,7 +29,11 @@ QUESTION_KINDS = {
     "single": _l("Single choice"),
     "multiple": _l("Multiple choice"),
     "true_false": _l("True or false"),
+    "number": _l("Fill in a number"),
+    "text": _l("Short answer"),
 }
+CHOICE_KINDS = ("single", "multiple", "true_false")
+DIFFICULTIES = {"basic": _l("Basic"), "harder": _l("Harder")}
 ALL_OCCUPATIONS = "all"
 
 
@@ -132,6 +136,10 @@ class ModuleRevision(db.Model):
     # When a quiz shows the right answers and explanations: once passed ("passed"), after the
     # last attempt ("last"), or never. Before that an attempt shows only which answers were wrong.
     reveal: Mapped[str] = mapped_column(String(10), default="passed", server_default="passed")
+    # A quiz drawn from its course's bank (BankQuestion): {"basic": 6, "harder": 4, "each_topic": true,
+    # "topics": [...] or absent for all}; None: the quiz asks its own questions below.
+    draw: Mapped[dict | None] = mapped_column(JSON)
+    time_limit: Mapped[int | None] = mapped_column()  # minutes from starting the paper; None: not timed
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -141,9 +149,12 @@ class ModuleRevision(db.Model):
     )
 
 
+_KIND_CHECK = "kind IN ('single', 'multiple', 'true_false', 'number', 'text')"
+
+
 class Question(db.Model):
     __tablename__ = "question"
-    __table_args__ = (CheckConstraint("kind IN ('single', 'multiple', 'true_false')", name="kind"),)
+    __table_args__ = (CheckConstraint(_KIND_CHECK, name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("module_revision.id"), index=True)
@@ -151,6 +162,9 @@ class Question(db.Model):
     kind: Mapped[str] = mapped_column(String(12))
     text: Mapped[str] = mapped_column(Text)
     explanation: Mapped[str] = mapped_column(Text, default="")
+    # What a typed answer is checked against (catalog.questions): a number {"value", "tolerance",
+    # "unit"} or a short answer {"accepted": [...]}; None for the kinds with choices.
+    answer: Mapped[dict | None] = mapped_column(JSON)
 
     revision: Mapped[ModuleRevision] = relationship(back_populates="questions")
     choices: Mapped[list["Choice"]] = relationship(
@@ -169,3 +183,53 @@ class Choice(db.Model):
     is_correct: Mapped[bool] = mapped_column(default=False)
 
     question: Mapped[Question] = relationship(back_populates="choices")
+
+
+class BankQuestion(db.Model):
+    """A question of a course's bank (题库), from which quizzes with a `draw` rule and drills take papers.
+
+    Never edited once written: a changed question is a new row and the old one is retired, so
+    that every attempt and drill can show exactly what was asked.
+    """
+
+    __tablename__ = "bank_question"
+    __table_args__ = (
+        CheckConstraint(_KIND_CHECK, name="kind"),
+        CheckConstraint("difficulty IN ('basic', 'harder')", name="difficulty"),
+        Index("ix_bank_question_course_live", "course_id", "is_retired"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    # The question's name in the package (bank.yaml `id`), or one made from its text.
+    key: Mapped[str] = mapped_column(String(80))
+    topic: Mapped[str] = mapped_column(String(80))
+    difficulty: Mapped[str] = mapped_column(String(10), default="basic")
+    kind: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[dict | None] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    is_retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    choices: Mapped[list["BankChoice"]] = relationship(
+        back_populates="question", order_by="BankChoice.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def difficulty_label(self):
+        return DIFFICULTIES.get(self.difficulty, self.difficulty)
+
+
+class BankChoice(db.Model):
+    __tablename__ = "bank_choice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("bank_question.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)
+    is_correct: Mapped[bool] = mapped_column(default=False)  # never rendered before an answer is given
+
+    question: Mapped[BankQuestion] = relationship(back_populates="choices")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from learnhub.catalog import questions as kinds
 from learnhub.catalog.hours import current_rule, module_problem
-from learnhub.catalog.models import CATEGORIES, LANGUAGES
+from learnhub.catalog.models import CATEGORIES, DIFFICULTIES, LANGUAGES, QUESTION_KINDS
 from learnhub.catalog.package_checks import (
     INVALID,
     Checker,
@@ -45,9 +46,25 @@ COURSE_KEYS = (
 )
 LESSON_KEYS = ("title", "kind", "minutes", "credits", "required", "video")
 REVEAL_POLICIES = ("passed", "last", "never")  # see catalog.models.ModuleRevision.reveal
-QUIZ_KEYS = ("title", "kind", "minutes", "credits", "required", "pass_mark", "attempts", "reveal", "questions")
-QUESTION_KEYS = ("type", "text", "choices", "explanation")
+QUIZ_KEYS = (
+    "title",
+    "kind",
+    "minutes",
+    "credits",
+    "required",
+    "pass_mark",
+    "attempts",
+    "reveal",
+    "time_limit",
+    "questions",
+    "draw",
+)
+QUESTION_KEYS = ("type", "text", "choices", "explanation", "answer", "tolerance", "unit", "accept")
+BANK_QUESTION_KEYS = ("id", "topic", "difficulty", *QUESTION_KEYS)
+DRAW_KEYS = ("basic", "harder", "each_topic", "topics")
 CHOICE_KEYS = ("text", "correct")
+BANK_FILE = "bank.yaml"
+MAX_BANK_QUESTIONS = 2000
 
 
 @dataclass
@@ -56,6 +73,16 @@ class QuestionSpec:
     text: str
     explanation: str
     choices: list  # [(text, is_correct)]
+    answer: dict | None = None  # number and short-answer questions (catalog.questions)
+    # Bank questions only: the stable name, topic and difficulty.
+    key: str = ""
+    topic: str = ""
+    difficulty: str = "basic"
+    is_retired: bool = False
+
+    def hashed(self):
+        """What identifies the question's content (the answer only when it has one, as before it existed)."""
+        return [self.kind, self.text, self.explanation, self.choices] + ([self.answer] if self.answer else [])
 
 
 @dataclass
@@ -74,7 +101,14 @@ class ModuleSpec:
     max_attempts: int | None = None
     reveal: str = "passed"
     questions: list = field(default_factory=list)
+    draw: dict | None = None  # a paper drawn from the course's bank (catalog.questions.draw)
+    time_limit: int | None = None  # minutes
     content_hash: str = ""
+
+    @property
+    def question_count(self):
+        """The questions a learner answers: the quiz's own, or as many as its draw asks."""
+        return kinds.rule_count(self.draw) if self.draw else len(self.questions)
 
 
 @dataclass
@@ -93,6 +127,7 @@ class CoursePackage:
     status: str
     modules: list
     media: dict  # "media/x.mp4" -> sha256 of its bytes
+    bank: list = field(default_factory=list)  # QuestionSpec of bank.yaml
     source_hash: str = ""
 
 
@@ -143,7 +178,9 @@ def read_package(folder, prefix=None):
     hours = c.decimal(data, "hours")
     values["minutes"] = rule.xueshi_to_minutes(hours) if hours is not None else None
     media = _media_files(c, folder, prefix)
+    bank = _read_bank(Checker(errors, prefix + BANK_FILE), folder / BANK_FILE)
     modules = _read_modules(errors, c, data, folder, prefix, media, rule)
+    _check_draws(errors, prefix, modules, bank)
     total = sum((m.credits for m in modules if m.credits is not None), Decimal(0))
     if values["credits"] is not None and total > values["credits"]:
         c.error(
@@ -153,7 +190,7 @@ def read_package(folder, prefix=None):
     _check_course_hours(c, data, values, modules, rule)
     if errors:
         return None, errors
-    package = CoursePackage(slug=slug, folder=folder, modules=modules, media=media, **values)
+    package = CoursePackage(slug=slug, folder=folder, modules=modules, media=media, bank=bank, **values)
     package.source_hash = _source_hash(package)
     return package, []
 
@@ -180,7 +217,7 @@ def _check_course_hours(c, data, values, modules, rule):
 
 def _check_module_hours(c, data, module, rule):
     """A module declares at most 1.5 times what its content takes, and the credits its minutes earn."""
-    found = module_problem(rule, module.kind, module.minutes, module.credits, module.body_source, len(module.questions))
+    found = module_problem(rule, module.kind, module.minutes, module.credits, module.body_source, module.question_count)
     if found is None:
         return
     field, values = found
@@ -408,9 +445,22 @@ def _read_quiz(c, path, key, media, rule):
     module.pass_mark = c.integer(data, "pass_mark", 0, 100)
     module.max_attempts = c.integer(data, "attempts", 0, 1000, 0)
     module.reveal = c.choice(data, "reveal", REVEAL_POLICIES, default="passed")
+    module.time_limit = c.integer(data, "time_limit", 1, 600, None)
+    if "draw" in data:
+        if "questions" in data:
+            c.error(
+                data.key_lines["questions"],
+                "a quiz either lists its 'questions' or draws them from the bank ('draw'), not both",
+            )
+        module.draw = _read_draw(c, data)
+        _check_module_hours(c, data, module, rule)
+        return module
     items = data.get("questions")
     if not isinstance(items, list) or not items:
-        c.error(data.key_lines.get("questions", data.line), "'questions' must list at least one question")
+        c.error(
+            data.key_lines.get("questions", data.line),
+            "'questions' must list at least one question (or 'draw' them from the course's bank.yaml)",
+        )
         return module
     for number, (item, line) in enumerate(zip(items, items.item_lines, strict=True), 1):
         if not isinstance(item, dict):
@@ -421,19 +471,30 @@ def _read_quiz(c, path, key, media, rule):
     return module
 
 
-def _read_question(c, data, number):
+def _read_question(c, data, number, keys=QUESTION_KEYS):
     where = f"question {number}"
-    c.check_keys(data, QUESTION_KEYS, where)
+    c.check_keys(data, keys, where)
     question = QuestionSpec(
-        kind=c.choice(data, "type", ("single", "multiple", "true_false")),
+        kind=c.choice(data, "type", tuple(QUESTION_KINDS)),
         text=c.text(data, "text"),
         explanation=c.text(data, "explanation"),
         choices=[],
     )
+    if question.kind in ("number", "text"):
+        _read_typed_answer(c, data, question, where)
+        return question
+    for key in ("answer", "tolerance", "unit", "accept"):
+        if key in data and question.kind:
+            c.error(data.key_lines[key], f"'{key}' is for questions of type number or text; {where} has choices")
+    _read_choices(c, data, question, where)
+    return question
+
+
+def _read_choices(c, data, question, where):
     items = data.get("choices")
     if not isinstance(items, list) or len(items) < 2:
         c.error(data.key_lines.get("choices", data.line), f"{where} needs a list of at least two choices")
-        return question
+        return
     for item, line in zip(items, items.item_lines, strict=True):
         if not isinstance(item, dict):
             c.error(line, f"each choice of {where} must be 'text: ...' (and 'correct: true' if right)")
@@ -450,7 +511,137 @@ def _read_question(c, data, number):
         c.error(data.line, f"{where} is {question.kind} but has {right} correct answers; it needs exactly one")
     if question.kind == "true_false" and len(items) != 2:
         c.error(data.line, f"{where} is true_false and needs exactly two choices, not {len(items)}")
-    return question
+
+
+def _read_typed_answer(c, data, question, where):
+    """The answer of a number question (answer, tolerance, unit) or a short answer (accept)."""
+    if "choices" in data:
+        c.error(data.key_lines["choices"], f"{where} is of type {question.kind}: it has no choices")
+    if question.kind == "number":
+        if "accept" in data:
+            c.error(data.key_lines["accept"], f"{where} is a number: give 'answer' (and 'tolerance', 'unit')")
+        value, line = data.get("answer"), data.key_lines.get("answer", data.line)
+        tolerance = data.get("tolerance", 0)
+        unit = data.get("unit", "")
+        if not isinstance(unit, str) or len(unit) > 20:
+            c.error(data.key_lines.get("unit", line), f"'unit' of {where} must be short text such as mm or V")
+            unit = ""
+        bad = lambda v: isinstance(v, bool) or not isinstance(v, (int, float, str))  # noqa: E731
+        if value is None or bad(value) or bad(tolerance):
+            c.error(line, f"{where} needs 'answer: <number>' (and optionally 'tolerance' and 'unit')")
+            return
+        try:
+            question.answer = kinds.number_answer(str(value), str(tolerance), unit)
+        except ValueError:
+            c.error(line, f"'answer' and 'tolerance' of {where} must be numbers such as 3.5, not {value!r}")
+        return
+    for key in ("answer", "tolerance", "unit"):
+        if key in data:
+            c.error(data.key_lines[key], f"{where} is a short answer: list what is accepted under 'accept'")
+    items = data.get("accept")
+    if not isinstance(items, list) or not items or not all(isinstance(i, (str, int)) and str(i).strip() for i in items):
+        c.error(
+            data.key_lines.get("accept", data.line),
+            f"{where} needs 'accept: [answer, another way of writing it, ...]' (text, at least one)",
+        )
+        return
+    question.answer = kinds.text_answer(items)
+
+
+def _read_draw(c, data):
+    """A quiz's draw rule: {basic, harder, each_topic, topics}."""
+    rule = data.get("draw")
+    line = data.key_lines["draw"]
+    if not isinstance(rule, dict):
+        c.error(line, "'draw' must be 'basic: 6', 'harder: 4' (and optionally 'each_topic: true', 'topics: [...]')")
+        return None
+    c.check_keys(rule, DRAW_KEYS, "'draw'")
+    basic = c.integer(rule, "basic", 0, 100, 0)
+    harder = c.integer(rule, "harder", 0, 100, 0)
+    if basic is None or harder is None:
+        return None
+    if basic + harder == 0:
+        c.error(line, "'draw' asks for no questions: give 'basic' and/or 'harder' counts")
+        return None
+    draw = {"basic": basic, "harder": harder, "each_topic": bool(c.boolean(rule, "each_topic", False))}
+    topics = rule.get("topics")
+    if topics is not None:
+        if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
+            c.error(
+                rule.key_lines["topics"], "'topics' must be a list of the bank's topics, such as [触电急救, 漏电保护]"
+            )
+            return None
+        draw["topics"] = sorted({t.strip() for t in topics})
+    return draw
+
+
+def _read_bank(c, path):
+    """The questions of a course's bank.yaml ([] when there is none)."""
+    if not path.is_file():
+        return []
+    data = _load_file(c, path)
+    if data is None:
+        return []
+    c.check_keys(data, ("questions",), BANK_FILE)
+    items = data.get("questions")
+    if not isinstance(items, list) or not items:
+        c.error(data.key_lines.get("questions", data.line), "'questions' must list the bank's questions")
+        return []
+    if len(items) > MAX_BANK_QUESTIONS:
+        c.error(data.key_lines["questions"], f"a bank has at most {MAX_BANK_QUESTIONS} questions")
+        return []
+    bank, keys = [], {}
+    for number, (item, line) in enumerate(zip(items, items.item_lines, strict=True), 1):
+        if not isinstance(item, dict):
+            c.error(line, f"question {number} must be 'key: value' lines (topic, difficulty, type, text...)")
+            continue
+        question = _read_question(c, item, number, BANK_QUESTION_KEYS)
+        question.topic = c.text(item, "topic", max_len=80, one_line=True)
+        question.difficulty = c.choice(item, "difficulty", tuple(DIFFICULTIES), "basic")
+        key = item.get("id")
+        if key is None:
+            key = "q-" + _hash([question.kind, question.text])[:12]
+        elif not isinstance(key, str) or not _KEY.match(key):
+            c.error(item.key_lines["id"], f"'id' of question {number} has lower-case letters, digits and '-' only")
+        if key in keys:
+            c.error(
+                line, f"question {number} has the same id as question {keys[key]} ('{key}'); give each its own 'id'"
+            )
+        keys[key] = number
+        question.key = str(key)
+        bank.append(question)
+    return bank
+
+
+def _check_draws(errors, prefix, modules, bank):
+    """Every quiz that draws from the bank can be given a paper by it."""
+    for module in modules:
+        if not module.draw:
+            continue
+        c = Checker(errors, prefix + module.file)
+        found = kinds.rule_problem(module.draw, bank)
+        if found is None:
+            continue
+        key, numbers = found
+        if not bank:
+            c.error(None, f"the quiz draws from the course's bank, but the course has no {BANK_FILE}")
+        elif key in ("basic", "harder"):
+            c.error(
+                None,
+                f"'draw' asks for {numbers['want']} {key} questions, but the bank has {numbers['have']}"
+                + (" in the topics asked" if module.draw.get("topics") else ""),
+            )
+        elif key == "topics":
+            c.error(
+                None,
+                f"'draw' asks one question of each topic, but the bank has {numbers['topics']} topics "
+                f"for {numbers['count']} questions",
+            )
+
+
+def bank_hash(question):
+    """A hash of what a bank question asks: a changed question is a new one (catalog.importing)."""
+    return _hash([question.topic, question.difficulty, *question.hashed()])
 
 
 def content_hash(module):
@@ -465,9 +656,11 @@ def content_hash(module):
             "credits": str(module.credits),
             "pass_mark": module.pass_mark,
             "attempts": module.max_attempts,
-            "questions": [[q.kind, q.text, q.explanation, q.choices] for q in module.questions],
+            "questions": [q.hashed() for q in module.questions],
             # Only a policy other than the default changes the hash: quizzes imported before it stay unchanged.
             **({"reveal": module.reveal} if module.reveal != "passed" else {}),
+            **({"draw": module.draw} if module.draw else {}),
+            **({"time_limit": module.time_limit} if module.time_limit else {}),
         }
     )
 
@@ -490,6 +683,8 @@ def _source_hash(package):
             ],
             "modules": [[m.key, m.is_required, m.content_hash] for m in package.modules],
             "media": package.media,
+            # Only a package with a bank hashes one: packages from before banks stay unchanged.
+            **({"bank": sorted([q.key, bank_hash(q)] for q in package.bank)} if package.bank else {}),
         }
     )
 

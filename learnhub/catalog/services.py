@@ -4,7 +4,15 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from learnhub.catalog.models import ALL_OCCUPATIONS, CATEGORIES, Course, Module, ModuleRevision, Question
+from learnhub.catalog.models import (
+    ALL_OCCUPATIONS,
+    CATEGORIES,
+    BankQuestion,
+    Course,
+    Module,
+    ModuleRevision,
+    Question,
+)
 from learnhub.core.errors import NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line
@@ -139,3 +147,29 @@ def get_module(course, key):
         ).all()
         set_committed_value(revision, "questions", questions)
     return row
+
+
+# ---------------------------------------------------------------- question banks
+
+
+def bank_questions(course_id, live=True):
+    """The questions of a course's bank with their choices (only the live ones unless told): two queries."""
+    stmt = (
+        select(BankQuestion)
+        .where(BankQuestion.course_id == course_id)
+        .options(selectinload(BankQuestion.choices))
+        .order_by(BankQuestion.topic, BankQuestion.id)
+    )
+    if live:
+        stmt = stmt.where(BankQuestion.is_retired.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def bank_questions_by_id(ids):
+    """{id: BankQuestion} of these ids, retired ones too (an old paper shows what it asked)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        select(BankQuestion).where(BankQuestion.id.in_(set(ids))).options(selectinload(BankQuestion.choices))
+    )
+    return {row.id: row for row in rows}

@@ -74,3 +74,11 @@ def media(slug, filename):
     return send_from_directory(
         folder, filename, conditional=True, max_age=7 * 24 * 3600, as_attachment=filename.lower().endswith(".pdf")
     )
+
+
+@bp.app_template_global()
+def right_answer(question):
+    """The right answer of a question in words (shown only where the answers may be revealed)."""
+    from learnhub.catalog.questions import right_answer_text
+
+    return right_answer_text(question)

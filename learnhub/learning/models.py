@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.catalog.models import Course, Module
@@ -59,12 +59,35 @@ class QuizAttempt(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("module_revision.id"))
-    answers: Mapped[dict] = mapped_column(JSON)  # {question_id: [choice_id, ...]}
+    # {question_id: [choice_id, ...]} for questions with choices, {question_id: "as typed"} for the others.
+    answers: Mapped[dict] = mapped_column(JSON)
     # The paper as it was shown: [[question_id, [choice_id, ...]], ...] in order (None: before papers).
     paper: Mapped[list | None] = mapped_column(JSON)
     score: Mapped[int] = mapped_column()  # percent
     is_passed: Mapped[bool] = mapped_column()
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # timed papers: when the clock started
+    # {question_id: true|false}: which answers were right (None: attempts from before, worked out when shown).
+    marks: Mapped[dict | None] = mapped_column(JSON)
+    is_late: Mapped[bool] = mapped_column(default=False, server_default=false())  # handed in after the time: not scored
+
+
+class QuizSitting(db.Model):
+    """A timed paper being written: drawn and clocked on the server when the worker pressed Start.
+
+    One at a time per person and quiz; the submission scores this paper and removes the row.
+    """
+
+    __tablename__ = "quiz_sitting"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("module_revision.id"))
+    paper: Mapped[list] = mapped_column(JSON)  # as QuizAttempt.paper
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ActivityDay(db.Model):

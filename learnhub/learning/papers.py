@@ -2,9 +2,15 @@
 
 Each attempt gets a paper of its own: the quiz's questions in a new order, with the choices of
 single- and multiple-choice questions shuffled (a true-or-false question keeps 正确 / 错误 in
-place). The order comes from a seed the site keeps secret (the person, the quiz revision and
-the attempt's number), so the page that shows the paper writes nothing, and the submission
-scores, and keeps with the attempt, the very paper that was shown.
+place). A quiz with a `draw` rule takes its questions from its course's bank instead
+(catalog.questions.draw: so many basic, so many harder, one of each topic at least). The order
+comes from a seed the site keeps secret (the person, the quiz revision and the attempt's
+number), so the page that shows the paper writes nothing, and the submission scores, and
+keeps with the attempt, the very paper that was shown.
+
+A timed quiz (`time_limit`) is clocked on the server: pressing Start draws the paper into a
+QuizSitting with the time it is due; an answer that arrives later than that (and a short grace
+for the network, QUIZ_LATE_GRACE_SECONDS) is refused and counts as a failed attempt.
 
 After an attempt the learner sees which answers were wrong; the right answers and the
 explanations show only as the quiz's `reveal` policy says (catalog.models.ModuleRevision).
@@ -22,6 +28,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
+from learnhub.catalog import questions as kinds
+from learnhub.catalog.services import bank_questions, bank_questions_by_id
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
 from learnhub.core.i18n import ngettext
@@ -36,15 +44,11 @@ def paper_for(user, revision, number):
     secret = current_app.config["SECRET_KEY"].encode()
     seed = hmac.new(secret, f"paper:{user.id}:{revision.id}:{number}".encode(), hashlib.sha256).hexdigest()
     rng = random.Random(seed)
+    if revision.draw:
+        return kinds.draw(revision.draw, bank_questions(revision.module.course_id), rng)
     questions = list(revision.questions)
     rng.shuffle(questions)
-    paper = []
-    for question in questions:
-        choices = list(question.choices)
-        if question.kind != "true_false":
-            rng.shuffle(choices)
-        paper.append((question, choices))
-    return paper
+    return [(question, kinds.shuffled_choices(question, rng)) for question in questions]
 
 
 def as_stored(paper):
@@ -54,11 +58,19 @@ def as_stored(paper):
 
 def paper_of(attempt, revision):
     """The paper an attempt was asked, as it kept it (attempts from before papers: the quiz's own order)."""
-    if not attempt.paper:
+    return stored_paper(attempt.paper, revision)
+
+
+def stored_paper(stored, revision):
+    """[(question, [choices])] of a paper as kept ([[question id, [choice ids]], ...]) for this revision."""
+    if not stored:
         return [(question, list(question.choices)) for question in revision.questions]
-    questions = {question.id: question for question in revision.questions}
+    if revision.draw:
+        questions = bank_questions_by_id([question_id for question_id, _ids in stored])
+    else:
+        questions = {question.id: question for question in revision.questions}
     paper = []
-    for question_id, choice_ids in attempt.paper:
+    for question_id, choice_ids in stored:
         question = questions.get(question_id)
         if question is not None:
             choices = {choice.id: choice for choice in question.choices}
@@ -111,11 +123,32 @@ def check_may_attempt(user, module, now):
             )
 
 
+def _choice_ids(values):
+    ids = []
+    for value in values:
+        text = str(value).strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 12:
+            raise DomainError(_("An answer was not one of the choices. Reload the quiz and try again."))
+        ids.append(int(text))
+    return ids
+
+
 def ensure_answers_fit(paper, answers):
-    """The chosen ids per question of the paper, or a DomainError (an answer missing or not one of its choices)."""
+    """The answers to the paper as kept: chosen ids, or the typed text, per question; or a DomainError.
+
+    `answers` maps question ids (as sent) to the lists of values sent. Refused: an answer
+    missing, a choice not of its question, two choices for a single-choice question.
+    """
     chosen = {}
     for question, choices in paper:
-        picked = answers.get(str(question.id), [])
+        sent = answers.get(str(question.id), [])
+        if not kinds.has_choices(question):
+            typed = kinds.typed_answer(sent)
+            if not typed:
+                raise DomainError(_("Answer every question before you submit."), "answers")
+            chosen[str(question.id)] = typed
+            continue
+        picked = _choice_ids([value for value in sent if str(value).strip()])
         if not picked:
             raise DomainError(_("Answer every question before you submit."), "answers")
         if not set(picked) <= {choice.id for choice in choices}:
@@ -124,3 +157,32 @@ def ensure_answers_fit(paper, answers):
             raise DomainError(_("Choose one answer for each single-choice question."), "answers")
         chosen[str(question.id)] = sorted(set(picked))
     return chosen
+
+
+def mark(paper, chosen):
+    """{question id: whether the answer is right} of a paper and its answers (ensure_answers_fit)."""
+    return {str(question.id): kinds.is_right(question, chosen.get(str(question.id))) for question, _c in paper}
+
+
+def review_rows(paper, attempt):
+    """[(question, choices, answer, is_right)] of an attempt's paper, for its review page."""
+    marks = attempt.marks or {}
+    rows = []
+    for question, choices in paper:
+        answer = attempt.answers.get(str(question.id), [] if kinds.has_choices(question) else "")
+        right = marks.get(str(question.id))
+        if right is None:  # attempts from before marks were kept
+            right = kinds.is_right(question, answer)
+        rows.append((question, choices, answer, right))
+    return rows
+
+
+def due_in_words(sitting, now):
+    """Whole minutes left on a timed paper (at least 0)."""
+    return max(0, math.ceil((sitting.due_at - now).total_seconds() / 60))
+
+
+def check_in_time(sitting, now):
+    """Whether an answer to a sitting arriving `now` is in time (with the grace for the network)."""
+    grace = timedelta(seconds=current_app.config["QUIZ_LATE_GRACE_SECONDS"])
+    return now <= sitting.due_at + grace

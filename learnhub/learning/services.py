@@ -4,6 +4,7 @@ One event is all or nothing: finishing a module records the progress, pays the c
 (idempotently) and tells the features above through `module_completed`, in one transaction.
 """
 
+import math
 import re
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -17,10 +18,11 @@ from learnhub.core import audit
 from learnhub.core.db import dialect_insert, seconds_since
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
+from learnhub.core.i18n import ngettext
 from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.learning import papers, study
-from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt
+from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt, QuizSitting
 from learnhub.learning.signals import course_completed, enrolled, module_completed
 
 MAX_POSITION_S = 24 * 3600
@@ -361,41 +363,83 @@ def attempts_left(user, module, revision):
     return max(revision.max_attempts - attempts_used(user, module), 0)
 
 
-def _parse_choice_ids(values):
-    ids = []
-    for value in values:
-        text = str(value).strip()
-        if not text.isascii() or not text.isdigit() or len(text) > 12:
-            raise DomainError(_("An answer was not one of the choices. Reload the quiz and try again."))
-        ids.append(int(text))
-    return ids
+class LateSubmission(DomainError):
+    """A timed paper handed in after its time: recorded as a failed attempt, not scored."""
+
+
+def get_sitting(user, module):
+    """The timed paper this person is writing at this quiz, or None."""
+    return db.session.scalar(
+        select(QuizSitting).where(QuizSitting.user_id == user.id, QuizSitting.module_id == module.id)
+    )
+
+
+def _check_attempt_allowed(user, module, revision):
+    if attempts_left(user, module, revision) == 0:
+        raise DomainError(_("You have used all your attempts at this quiz."))
+    papers.check_may_attempt(user, module, _now())
+
+
+def start_paper(user, course, module, revision):
+    """Start the clock on a timed quiz: draw the paper and keep it with its due time (a second tap keeps the first)."""
+    _open(user, course, module)  # not enrolled: NotEnrolled, before anything about the quiz is said
+    if module.kind != "quiz" or not revision.time_limit:
+        raise DomainError(_("This quiz has no time limit: answer it on its page."))
+    _progress(user, module, lock=True)  # one start at a time per person
+    sitting = get_sitting(user, module)
+    if sitting is not None and sitting.revision_id == revision.id:
+        return sitting
+    if sitting is not None:  # a paper of a revision that is no longer the quiz's
+        db.session.delete(sitting)
+        db.session.flush()
+    _check_attempt_allowed(user, module, revision)
+    now = _now()
+    paper = papers.paper_for(user, revision, attempts_used(user, module) + 1)
+    sitting = QuizSitting(
+        user_id=user.id,
+        module_id=module.id,
+        revision_id=revision.id,
+        paper=papers.as_stored(paper),
+        started_at=now,
+        due_at=now + timedelta(minutes=revision.time_limit),
+    )
+    db.session.add(sitting)
+    db.session.flush()
+    return sitting
+
+
+def sitting_paper(sitting, revision):
+    """[(question, choices)] of a timed paper being written."""
+    return papers.stored_paper(sitting.paper, revision)
 
 
 def submit_quiz(user, course, module, revision, answers, opened=None):
     """Score an attempt on the server and record it; passing finishes the module.
 
-    `answers` maps question ids (as sent) to lists of choice ids (as sent). Every question
-    of this revision must be answered with its own choices, anything else is refused.
+    `answers` maps question ids (as sent) to the lists of values sent (choice ids, or the
+    typed answer). Every question of the paper must be answered, with its own choices.
+    A timed quiz scores the paper started (start_paper); after its time, LateSubmission.
     `opened`: as for complete_module (the time spent on the quiz page is its measured time).
     """
     if module.kind != "quiz":
         raise DomainError(_("This module is not a quiz."))
     enrolment, _progress_row = _open(user, course, module)
     progress = _progress(user, module, lock=True)  # one attempt at a time per person
-    left = attempts_left(user, module, revision)
-    if left == 0:
-        raise DomainError(_("You have used all your attempts at this quiz."))
-    papers.check_may_attempt(user, module, _now())
-    paper = papers.paper_for(user, revision, attempts_used(user, module) + 1)
-    picked = {str(question.id): _parse_choice_ids(answers.get(str(question.id), [])) for question, _c in paper}
-    chosen = papers.ensure_answers_fit(paper, picked)
-    correct_count = sum(
-        1
-        for question, _choices in paper
-        if set(chosen[str(question.id)]) == {choice.id for choice in question.choices if choice.is_correct}
-    )
-    total = len(revision.questions) or 1
-    score = correct_count * 100 // total
+    now = _now()
+    sitting = None
+    if revision.time_limit:
+        sitting = get_sitting(user, module)
+        if sitting is None or sitting.revision_id != revision.id:
+            raise DomainError(_("Start the paper first: its time runs from when you press Start."))
+        paper = sitting_paper(sitting, revision)
+        if not papers.check_in_time(sitting, now):
+            return _late(user, module, revision, sitting, now)
+    else:
+        _check_attempt_allowed(user, module, revision)
+        paper = papers.paper_for(user, revision, attempts_used(user, module) + 1)
+    chosen = papers.ensure_answers_fit(paper, answers)
+    marks = papers.mark(paper, chosen)
+    score = sum(marks.values()) * 100 // (len(paper) or 1)
     is_passed = score >= (revision.pass_mark or 0)
     attempt = QuizAttempt(
         user_id=user.id,
@@ -403,15 +447,21 @@ def submit_quiz(user, course, module, revision, answers, opened=None):
         revision_id=revision.id,
         answers=chosen,
         paper=papers.as_stored(paper),
+        marks=marks,
         score=score,
         is_passed=is_passed,
-        submitted_at=_now(),
+        started_at=sitting.started_at if sitting else None,
+        submitted_at=now,
     )
     db.session.add(attempt)
+    if sitting is not None:
+        db.session.delete(sitting)
     progress.best_score = max(progress.best_score or 0, score)
     db.session.flush()
     if is_passed:
         measured = study.measured_seconds(progress, user, module, revision, opened, _now())
+        if sitting is not None:
+            measured = int((now - sitting.started_at).total_seconds())
         if measured is not None and measured < QUICK_SECONDS_PER_QUESTION * len(paper):
             # Not refused (a worker who knows the matter may be quick), but the union looks at it.
             audit.record(
@@ -427,6 +477,38 @@ def submit_quiz(user, course, module, revision, answers, opened=None):
             )
         _finish(user, course, module, revision, enrolment, measured)
     return attempt
+
+
+def _late(user, module, revision, sitting, now):
+    """Record a paper handed in after its time as a failed attempt, then refuse it (the caller commits)."""
+    db.session.add(
+        QuizAttempt(
+            user_id=user.id,
+            module_id=module.id,
+            revision_id=revision.id,
+            answers={},
+            paper=sitting.paper,
+            marks={},
+            score=0,
+            is_passed=False,
+            is_late=True,
+            started_at=sitting.started_at,
+            submitted_at=now,
+        )
+    )
+    db.session.delete(sitting)
+    db.session.flush()
+    late = max(1, math.ceil((now - sitting.due_at).total_seconds() / 60))
+    raise LateSubmission(
+        ngettext(
+            "Time was up: the paper had to be handed in within %(limit)d minutes, and your answers arrived "
+            "%(num)d minute late. They were not scored; this counts as a failed attempt.",
+            "Time was up: the paper had to be handed in within %(limit)d minutes, and your answers arrived "
+            "%(num)d minutes late. They were not scored; this counts as a failed attempt.",
+            late,
+            limit=revision.time_limit,
+        )
+    )
 
 
 def get_attempt(user, module, attempt_id):

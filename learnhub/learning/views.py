@@ -69,6 +69,7 @@ def module(slug, key):
     modules = course_modules(course)
     keys = [m.key for m, _r in modules]
     at = keys.index(module.key)
+    paper, sitting = _quiz_paper(module, revision)
     return render_template(
         "learning/module.html",
         course=course,
@@ -80,11 +81,23 @@ def module(slug, key):
         previous_key=keys[at - 1] if at > 0 else None,
         next_key=keys[at + 1] if at + 1 < len(keys) else None,
         attempts_left=learning.attempts_left(current_user, module, revision) if module.kind == "quiz" else None,
-        paper=papers.paper_for(current_user, revision, learning.attempts_used(current_user, module) + 1)
-        if module.kind == "quiz"
-        else None,
+        paper=paper,
+        sitting=sitting,
+        minutes_left=papers.due_in_words(sitting, learning.now()) if sitting else None,
         opened=_opening(module),
     )
+
+
+def _quiz_paper(module, revision):
+    """(the paper to show or None, the timed sitting or None): a timed quiz shows its paper only once started."""
+    if module.kind != "quiz":
+        return None, None
+    if revision.time_limit:
+        sitting = learning.get_sitting(current_user, module)
+        if sitting is None or sitting.revision_id != revision.id:
+            return None, None
+        return learning.sitting_paper(sitting, revision), sitting
+    return papers.paper_for(current_user, revision, learning.attempts_used(current_user, module) + 1), None
 
 
 def _opening(module):
@@ -180,12 +193,35 @@ def quiz(slug, key):
         )
     except learning.NotEnrolled:
         abort(404)
+    except learning.LateSubmission as error:
+        db.session.commit()  # the late paper counts as an attempt
+        flash(error.message, "error")
+        return redirect(url_for("learning.module", slug=slug, key=key))
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("learning.module", slug=slug, key=key))
     db.session.commit()
     return redirect(url_for("learning.attempt", slug=slug, key=key, attempt_id=attempt.id))
+
+
+@bp.post("/courses/<slug>/<key>/start")
+@login_required
+def start(slug, key):
+    """Start the clock on a timed quiz; the player then shows its paper."""
+    course = _course_or_404(slug)
+    module, revision = _module_or_404(course, key)
+    _check_form()
+    try:
+        learning.start_paper(current_user, course, module, revision)
+    except learning.NotEnrolled:
+        abort(404)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("learning.module", slug=slug, key=key))
+    db.session.commit()
+    return redirect(url_for("learning.module", slug=slug, key=key))
 
 
 @bp.get("/courses/<slug>/<key>/attempts/<int:attempt_id>")
@@ -207,7 +243,7 @@ def attempt(slug, key, attempt_id):
         module=module,
         attempt=attempt,
         revision=asked,
-        paper=papers.paper_of(attempt, asked),
+        rows=papers.review_rows(papers.paper_of(attempt, asked), attempt),
         reveal=papers.reveals_answers(asked, attempt, left),
         following=following,
         enrolment=enrolment,

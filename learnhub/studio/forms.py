@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from learnhub.catalog.models import CATEGORIES, LANGUAGES, MODULE_KINDS, QUESTION_KINDS
+from learnhub.catalog.models import CATEGORIES, DIFFICULTIES, LANGUAGES, MODULE_KINDS, QUESTION_KINDS
 from learnhub.core.forms import Form, PlainField, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
@@ -108,6 +108,38 @@ class QuizForm(_ModuleCommon):
         description=_l("0 for no limit."),
         render_kw={"inputmode": "numeric"},
     )
+    reveal = SelectField(
+        _l("When the right answers show"),
+        choices=as_choices(
+            [
+                ("passed", _l("Once the learner passes")),
+                ("last", _l("After the last attempt")),
+                ("never", _l("Never")),
+            ]
+        ),
+        default="passed",
+    )
+    time_limit = PlainField(
+        _l("Time limit (minutes)"),
+        default="0",
+        validators=[Length(max=10)],
+        description=_l("0: not timed. A timed paper is clocked on the server from when the learner presses Start."),
+        render_kw={"inputmode": "numeric"},
+    )
+    draw_basic = PlainField(
+        _l("Basic questions drawn from the bank"),
+        default="0",
+        validators=[Length(max=10)],
+        description=_l("0 and 0: the quiz asks its own questions below instead of drawing from the bank."),
+        render_kw={"inputmode": "numeric"},
+    )
+    draw_harder = PlainField(
+        _l("Harder questions drawn from the bank"),
+        default="0",
+        validators=[Length(max=10)],
+        render_kw={"inputmode": "numeric"},
+    )
+    draw_each_topic = BooleanField(_l("At least one question of every topic"))
 
 
 class QuestionForm(Form):
@@ -119,6 +151,31 @@ class QuestionForm(Form):
         render_kw={"rows": 3},
         description=_l("Why the right answer is right. Learners read it after their attempt."),
     )
+    answer_value = PlainField(_l("The right number"), validators=[Length(max=40)], render_kw={"inputmode": "decimal"})
+    tolerance = PlainField(
+        _l("Tolerance"),
+        validators=[Length(max=40)],
+        description=_l("How far an answer may be off and still be right: 0.1 accepts 3.4 to 3.6 for 3.5."),
+        render_kw={"inputmode": "decimal"},
+    )
+    unit = PlainField(_l("Unit"), validators=[Length(max=20)], description=_l("Shown beside the box, such as mm or V."))
+    accepted = TextAreaField(
+        _l("Accepted answers"),
+        validators=[Length(max=2000)],
+        render_kw={"rows": 3},
+        description=_l(
+            "One a line. Compared without spaces, full- or half-width forms and case: “RCD” also accepts “ｒｃｄ”."
+        ),
+    )
+
+    def typed(self):
+        """What a number or short-answer question is checked against, as typed."""
+        return {
+            "value": self.answer_value.data or "",
+            "tolerance": self.tolerance.data or "",
+            "unit": self.unit.data or "",
+            "accepted": (self.accepted.data or "").splitlines(),
+        }
 
     def choice_rows(self):
         """(text field, correct field) for each choice row."""
@@ -133,6 +190,22 @@ for _n in range(1, MAX_CHOICE_ROWS + 1):
     setattr(QuestionForm, f"choice{_n}", StringField(_l("Choice %(n)d", n=_n), validators=[Length(max=1000)]))
     setattr(QuestionForm, f"correct{_n}", BooleanField(_l("Right answer")))
 del _n
+
+
+class BankQuestionForm(QuestionForm):
+    topic = StringField(
+        _l("Topic"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("A few words; papers can take at least one question of every topic."),
+    )
+    difficulty = SelectField(_l("Difficulty"), choices=as_choices(DIFFICULTIES.items()), default="basic")
+
+
+class BankImportForm(Form):
+    file = FileField(
+        _l("Question sheet (.csv or .xlsx)"),
+        description=_l("Fill in the template: one question a row. Nothing is saved while any row has a mistake."),
+    )
 
 
 class UploadForm(Form):

@@ -97,6 +97,8 @@ EVENTS = {
     "withdrawn": _l("Withdrew from review"),
     "approved": _l("Approved in review"),
     "returned": _l("Returned in review"),
+    "bank_changed": _l("Changed the question bank"),
+    "bank_imported": _l("Imported questions into the bank"),
 }
 
 

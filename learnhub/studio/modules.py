@@ -10,10 +10,12 @@ import re
 from flask import current_app
 from sqlalchemy import func, select
 
+from learnhub.catalog import questions as kinds
 from learnhub.catalog.hours import current_rule, module_problem
 from learnhub.catalog.models import MODULE_KINDS, QUESTION_KINDS, Choice, Module, ModuleRevision, Question
 from learnhub.catalog.package import ModuleSpec, QuestionSpec, content_hash, render_markdown
 from learnhub.catalog.package_checks import Checker
+from learnhub.catalog.services import bank_questions
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.sanitize import MAX_DEPTH, TOO_DEEP, nesting_depth
@@ -141,6 +143,8 @@ def editable_revision(user, course, draft_module, module, revision):
         pass_mark=revision.pass_mark,
         max_attempts=revision.max_attempts,
         reveal=revision.reveal,
+        draw=revision.draw,
+        time_limit=revision.time_limit,
         content_hash=revision.content_hash,
         questions=[
             Question(
@@ -148,6 +152,7 @@ def editable_revision(user, course, draft_module, module, revision):
                 kind=q.kind,
                 text=q.text,
                 explanation=q.explanation,
+                answer=q.answer,
                 choices=[Choice(position=c.position, text=c.text, is_correct=c.is_correct) for c in q.choices],
             )
             for q in revision.questions
@@ -175,8 +180,10 @@ def _rehash(module, revision):
         pass_mark=revision.pass_mark,
         max_attempts=revision.max_attempts,
         reveal=revision.reveal,
+        draw=revision.draw,
+        time_limit=revision.time_limit,
         questions=[
-            QuestionSpec(q.kind, q.text, q.explanation, [(c.text, c.is_correct) for c in q.choices])
+            QuestionSpec(q.kind, q.text, q.explanation, [(c.text, c.is_correct) for c in q.choices], answer=q.answer)
             for q in revision.questions
         ],
     )
@@ -332,25 +339,82 @@ def save_lesson(user, course, key, values):
     return removed
 
 
+def _whole(values, name, most, message):
+    text = str(values.get(name) or "0").strip()
+    if not text.isascii() or not text.isdigit() or int(text) > most:
+        raise DomainError(message, name)
+    return int(text)
+
+
+def _draw_rule(course, values):
+    """The quiz's draw rule from the form, checked against the course's bank (None: its own questions)."""
+    message = _("A number of questions from 0 to 100.")
+    basic, harder = _whole(values, "draw_basic", 100, message), _whole(values, "draw_harder", 100, message)
+    if basic + harder == 0:
+        return None
+    rule = {"basic": basic, "harder": harder, "each_topic": bool(values.get("draw_each_topic"))}
+    found = kinds.rule_problem(rule, bank_questions(course.id))
+    if found is None:
+        return rule
+    key, numbers = found
+    if key == "topics":
+        raise DomainError(
+            _(
+                "The bank has %(topics)d topics: one of each needs at least %(topics)d questions, not %(count)d.",
+                **numbers,
+            ),
+            "draw_each_topic",
+        )
+    field = "draw_basic" if key == "basic" else "draw_harder"
+    raise DomainError(
+        _("The bank has %(have)d questions of this difficulty; add more to it or draw fewer.", have=numbers["have"]),
+        field,
+    )
+
+
 def save_quiz_settings(user, course, key, values):
-    """Title, minutes, credits, pass mark and attempts of a quiz in the working copy."""
+    """Title, minutes, credits, pass mark, attempts, reveal, time limit and draw rule of a quiz in the working copy."""
     draft_module, module, revision = get_working_module(course, key)
     if module.kind != "quiz":
         raise DomainError(_("This module is not a quiz."))
     title, minutes, credits = _common(values)
-    pass_mark, attempts = str(values.get("pass_mark") or "").strip(), str(values.get("attempts") or "0").strip()
+    pass_mark = str(values.get("pass_mark") or "").strip()
     if not pass_mark.isascii() or not pass_mark.isdigit() or int(pass_mark) > 100:
         raise DomainError(_("The pass mark is a percentage from 0 to 100."), "pass_mark")
-    if not attempts.isascii() or not attempts.isdigit() or int(attempts) > 1000:
-        raise DomainError(_("Attempts are a whole number from 0 (no limit) to 1000."), "attempts")
-    refusal = hours_refusal("quiz", minutes, credits, questions=len(revision.questions))
+    attempts = _whole(values, "attempts", 1000, _("Attempts are a whole number from 0 (no limit) to 1000."))
+    time_limit = _whole(values, "time_limit", 600, _("The time limit is a whole number of minutes from 0 to 600."))
+    reveal = values.get("reveal") or "passed"
+    if reveal not in ("passed", "last", "never"):
+        raise DomainError(_("Choose when the right answers show."), "reveal")
+    draw = _draw_rule(course, values)
+    count = kinds.rule_count(draw) if draw else len(revision.questions)
+    refusal = hours_refusal("quiz", minutes, credits, questions=count)
     if refusal is not None:
         raise refusal
     required = bool(values.get("is_required"))
-    new = (title, minutes, credits, int(pass_mark), int(attempts))
-    if (revision.title, revision.minutes, revision.credits, revision.pass_mark, revision.max_attempts) != new:
+    new = (title, minutes, credits, int(pass_mark), attempts, reveal, time_limit or None, draw)
+    old = (
+        revision.title,
+        revision.minutes,
+        revision.credits,
+        revision.pass_mark,
+        revision.max_attempts,
+        revision.reveal,
+        revision.time_limit,
+        revision.draw,
+    )
+    if old != new:
         revision = editable_revision(user, course, draft_module, module, revision)
-        revision.title, revision.minutes, revision.credits, revision.pass_mark, revision.max_attempts = new
+        (
+            revision.title,
+            revision.minutes,
+            revision.credits,
+            revision.pass_mark,
+            revision.max_attempts,
+            revision.reveal,
+            revision.time_limit,
+            revision.draw,
+        ) = new
         _rehash(module, revision)
         touch(course, user)
     if draft_module.is_required != required:
@@ -372,10 +436,36 @@ def _clean_choices(rows):
     return cleaned
 
 
-def clean_question(kind, text, choices, explanation):
-    """Check one question; `choices` is [(text, is_correct)] of the form's rows, blank ones too.
+def clean_typed(kind, typed):
+    """The `answer` of a number or short-answer question from the form's fields, or a DomainError."""
+    typed = typed or {}
+    if kind == "number":
+        message = _("Write a number such as 3.5, without a thousands separator (the tolerance 0 or more).")
+        for field, value, tolerance in (
+            ("answer_value", typed.get("value"), "0"),
+            ("tolerance", "0", typed.get("tolerance") or "0"),
+        ):
+            try:
+                kinds.number_answer(value, tolerance)
+            except ValueError:
+                raise DomainError(message, field) from None
+        unit = str(typed.get("unit") or "").strip()
+        if unit:
+            unit = _text(unit, "unit", 20, "")
+        return kinds.number_answer(typed.get("value"), typed.get("tolerance") or "0", unit)
+    lines = [line for line in typed.get("accepted") or [] if str(line or "").strip()]
+    if not lines:
+        raise DomainError(_("Write at least one accepted answer."), "accepted")
+    cleaned = [_text(line, "accepted", 200, "") for line in lines]
+    return kinds.text_answer(cleaned)
+
+
+def clean_question(kind, text, choices, explanation, typed=None):
+    """Check one question; `choices` is [(text, is_correct)] of the form's rows, blank ones too;
+    `typed` the number or accepted answers of a question answered by typing (QuestionForm.typed).
 
     A true-or-false question's first two rows are “True” and “False” when left blank.
+    Returns (kind, text, choices, explanation, answer).
     """
     if kind not in QUESTION_KINDS:
         raise DomainError(_("Choose the kind of question."), "kind")
@@ -387,6 +477,8 @@ def clean_question(kind, text, choices, explanation):
         _("Explain the right answer: learners read it after their attempt."),
         multiline=True,
     )
+    if kind in ("number", "text"):
+        return kind, text, [], explanation, clean_typed(kind, typed)
     rows = list(choices) or [("", False), ("", False)]
     if kind == "true_false":
         rows = [
@@ -405,15 +497,15 @@ def clean_question(kind, text, choices, explanation):
         raise DomainError(_("Mark the right answer."), "choices")
     if right > 1 and kind != "multiple":
         raise DomainError(_("A single-choice or true-or-false question has exactly one right answer."), "choices")
-    return kind, text, cleaned, explanation
+    return kind, text, cleaned, explanation, None
 
 
-def save_question(user, course, key, number, kind, text, choices, explanation):
+def save_question(user, course, key, number, kind, text, choices, explanation, typed=None):
     """Add a question (number None) or change question `number` (1-based) of a quiz."""
     draft_module, module, revision = get_working_module(course, key)
     if module.kind != "quiz":
         raise DomainError(_("This module is not a quiz."))
-    kind, text, choices, explanation = clean_question(kind, text, choices, explanation)
+    kind, text, choices, explanation, answer = clean_question(kind, text, choices, explanation, typed)
     if number is None and len(revision.questions) >= MAX_QUESTIONS:
         raise DomainError(_("A quiz has at most %(max)d questions.", max=MAX_QUESTIONS))
     if number is not None and not 1 <= number <= len(revision.questions):
@@ -423,12 +515,17 @@ def save_question(user, course, key, number, kind, text, choices, explanation):
     if number is None:
         revision.questions.append(
             Question(
-                position=len(revision.questions), kind=kind, text=text, explanation=explanation, choices=new_choices
+                position=len(revision.questions),
+                kind=kind,
+                text=text,
+                explanation=explanation,
+                answer=answer,
+                choices=new_choices,
             )
         )
     else:
         question = revision.questions[number - 1]
-        question.kind, question.text, question.explanation = kind, text, explanation
+        question.kind, question.text, question.explanation, question.answer = kind, text, explanation, answer
         question.choices = new_choices
     db.session.flush()
     _rehash(module, revision)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from learnhub.catalog.models import Choice, Course, Module, ModuleRevision, Question
+from learnhub.catalog.models import BankChoice, BankQuestion, Choice, Course, Module, ModuleRevision, Question
 from learnhub.catalog.package import read_package
 from learnhub.extensions import db
 
@@ -230,7 +230,7 @@ def test_required_flag_and_course_details_update_in_place(runner, tiny):
 
 
 def _wipe_catalogue(instance):
-    for model in (Choice, Question, ModuleRevision, Module, Course):
+    for model in (Choice, Question, ModuleRevision, Module, BankChoice, BankQuestion, Course):
         db.session.execute(delete(model))
     shutil.rmtree(instance / "media", ignore_errors=True)
 

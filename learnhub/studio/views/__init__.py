@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from learnhub.studio.views import common, courses, learners, media, questions, review, team
+from learnhub.studio.views import bank, common, courses, learners, media, questions, review, team
 
 bp = Blueprint(
     "studio", "learnhub.studio", template_folder="templates", static_folder="static", static_url_path="/studio/static"
@@ -37,6 +37,12 @@ ROUTES = [
         questions.question_action,
         "POST",
     ),
+    ("/studio/<slug>/bank/", bank.bank, "GET"),
+    ("/studio/<slug>/bank/new", bank.bank_question, "GET POST"),
+    ("/studio/<slug>/bank/<int:question_id>", bank.bank_question, "GET POST"),
+    ("/studio/<slug>/bank/<int:question_id>/retire", bank.bank_retire, "POST"),
+    ("/studio/<slug>/bank/import", bank.bank_import, "POST"),
+    ("/studio/<slug>/bank/template.csv", bank.bank_template, "GET"),
     ("/studio/<slug>/media/", media.media, "GET POST"),
     ("/studio/<slug>/media/<name>", media.media_file, "GET"),
     ("/studio/<slug>/export", media.export, "GET"),

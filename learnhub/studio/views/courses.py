@@ -337,6 +337,11 @@ def _quiz(course, draft_module, module, revision):
             is_required=draft_module.is_required,
             pass_mark=str(revision.pass_mark or 0),
             attempts=str(revision.max_attempts or 0),
+            reveal=revision.reveal,
+            time_limit=str(revision.time_limit or 0),
+            draw_basic=str((revision.draw or {}).get("basic", 0)),
+            draw_harder=str((revision.draw or {}).get("harder", 0)),
+            draw_each_topic=bool((revision.draw or {}).get("each_topic")),
         )
     )
     status = 200

@@ -20,10 +20,16 @@ def _quiz_or_404(course, key):
     return row
 
 
-def _question_data(question):
+def question_data(question):
+    """A question as its form shows it."""
     data = {"kind": question.kind, "text": question.text, "explanation": question.explanation}
     for n, choice in enumerate(question.choices, 1):
         data[f"choice{n}"], data[f"correct{n}"] = choice.text, choice.is_correct
+    answer = question.answer or {}
+    if question.kind == "number":
+        data.update(answer_value=answer.get("value"), tolerance=answer.get("tolerance"), unit=answer.get("unit"))
+    elif question.kind == "text":
+        data["accepted"] = "\n".join(answer.get("accepted", []))
     return data
 
 
@@ -34,12 +40,20 @@ def question(slug, key, number=None):
     if number is not None and not 1 <= number <= len(revision.questions):
         abort(404)
     form = QuestionForm(
-        data=_question_data(revision.questions[number - 1]) if number is not None and request.method == "GET" else None
+        data=question_data(revision.questions[number - 1]) if number is not None and request.method == "GET" else None
     )
     if form.validate_on_submit():
         try:
             authoring.save_question(
-                current_user, course, key, number, form.kind.data, form.text.data, form.choices(), form.explanation.data
+                current_user,
+                course,
+                key,
+                number,
+                form.kind.data,
+                form.text.data,
+                form.choices(),
+                form.explanation.data,
+                form.typed(),
             )
         except DomainError as error:
             refuse(form, error, aliases={"choices": "choice1"})

@@ -1,0 +1,24 @@
+"""Drills and competitions (岗位练兵 · 技术比武): daily drills from the question banks, the
+wrong-answer book, a streak of days (drills.py); an admin's contest for their subtree, a clocked
+paper per contestant, one attempt, rankings once published (competitions.py)."""
+
+
+def init_app(app):
+    """Register the drills' pages, their menu item and the home page's section."""
+    from learnhub.contests import subscribers, views
+    from learnhub.core import audit, nav
+    from learnhub.core.i18n import lazy_gettext as _l
+
+    app.register_blueprint(views.bp)
+    nav.add_menu_item(app, "contests.drills_home", _l("Drills"), roles={"worker"}, order=15)
+    nav.add_menu_item(app, "contests.contests", _l("Contests"), roles={"worker", "admin"}, order=16)
+    nav.add_home_section(app, "contests/_home_drill.html", roles={"worker"}, order=25, context=views.home_drill)
+    audit.register_actions(
+        app,
+        {
+            "contest.created": _l("Contest created"),
+            "contest.published": _l("Contest results published"),
+            "contest.quick_paper": _l("Contest paper handed in suspiciously fast"),
+        },
+    )
+    subscribers.connect()  # "download my data"
