@@ -121,7 +121,6 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(tmp_path / "signing-key.pem"))
     monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
-    monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
     app.extensions.pop("recognition_signing_key", None)
 
     w = type("World", (), {})()

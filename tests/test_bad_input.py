@@ -145,7 +145,6 @@ def _built(app, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad-input")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(app, "instance_path", str(folder / "instance"))
-        monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(folder / "uploads"))
         monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(folder / "signing-key.pem"))
         monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
         app.extensions.pop("recognition_signing_key", None)

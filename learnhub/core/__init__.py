@@ -18,6 +18,7 @@ def init_app(app):
         metering,
         nav,
         security,
+        storage,
         tasks,
         templating,
         views,
@@ -53,4 +54,5 @@ def init_app(app):
     nav.add_menu_item(app, "core.audit_log", _l("Audit log"), roles={"admin"}, order=80)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
+    app.cli.add_command(storage.media_cli)
     audit.init_app(app)
