@@ -114,6 +114,10 @@ class Config:
     # presigned address of the bucket, valid MEDIA_URL_SECONDS; the bucket must be reachable by users).
     MEDIA_DELIVERY = os.environ.get("MEDIA_DELIVERY", "stream")
     MEDIA_URL_SECONDS = int(os.environ.get("MEDIA_URL_SECONDS", 300))
+    # Jobs (core/jobs.py): how long a finished export can be downloaded, and how often a job
+    # is tried before it is marked failed.
+    JOB_RESULT_HOURS = int(os.environ.get("JOB_RESULT_HOURS", 24))
+    JOB_MAX_ATTEMPTS = 3
     # Studio: uploads are checked by content; each kind has its own size limit.
     STUDIO_MAX_IMAGE_BYTES = int(os.environ.get("STUDIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024))
     STUDIO_MAX_PDF_BYTES = int(os.environ.get("STUDIO_MAX_PDF_BYTES", 20 * 1024 * 1024))

@@ -891,6 +891,8 @@ HUGE_ID = str(10**30)
         "/courses/safety-a/intro/attempts/{huge}",
         "/studio/briefing/modules/check/questions/{huge}",
         "/stats/{city}/required/{huge}",
+        "/jobs/{huge}",
+        "/jobs/{huge}/download",
     ],
 )
 def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):

@@ -14,6 +14,7 @@ def init_app(app):
         errors,
         i18n,
         inputs,
+        jobs,
         logs,
         metering,
         nav,
@@ -49,6 +50,7 @@ def init_app(app):
     metering.init_app(app)
     errors.init_app(app)
     tasks.init_app(app)
+    jobs.init_app(app)
 
     app.register_blueprint(views.bp)
     nav.add_menu_item(app, "core.audit_log", _l("Audit log"), roles={"admin"}, order=80)
