@@ -100,8 +100,29 @@ class Config:
         [h.strip() for h in os.environ["TRUSTED_HOSTS"].split(",")] if os.environ.get("TRUSTED_HOSTS") else None
     )
     PRIOR_LEARNING_MAX_BYTES = 6 * 1024 * 1024
+
+    # Where user files live (core/storage.py): uploads, course media, evidence, exports. Unset
+    # S3_BUCKET, a local folder (STORAGE_FOLDER, default instance/); set, an S3-compatible bucket
+    # that every app server and task worker shares (AWS S3, Alibaba OSS, Tencent COS, MinIO,
+    # SeaweedFS). Without S3_ACCESS_KEY_ID, boto3 looks for credentials as usual (AWS_* variables,
+    # an instance role). OSS and COS want S3_ADDRESSING_STYLE=virtual.
+    STORAGE_FOLDER = os.environ.get("STORAGE_FOLDER")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+    # Media from a bucket: "stream" (the app sends the bytes, with ranges) or "redirect" (to a
+    # presigned address of the bucket, valid MEDIA_URL_SECONDS; the bucket must be reachable by users).
+    MEDIA_DELIVERY = os.environ.get("MEDIA_DELIVERY", "stream")
+    MEDIA_URL_SECONDS = int(os.environ.get("MEDIA_URL_SECONDS", 300))
+    # Jobs (core/jobs.py): how long a finished export can be downloaded, and how often a job
+    # is tried before it is marked failed.
+    JOB_RESULT_HOURS = int(os.environ.get("JOB_RESULT_HOURS", 24))
+    JOB_MAX_ATTEMPTS = 3
     # Studio: uploads are checked by content; each kind has its own size limit.
-    STUDIO_UPLOAD_FOLDER = os.environ.get("STUDIO_UPLOAD_FOLDER")  # default <instance>/uploads
     STUDIO_MAX_IMAGE_BYTES = int(os.environ.get("STUDIO_MAX_IMAGE_BYTES", 10 * 1024 * 1024))
     STUDIO_MAX_PDF_BYTES = int(os.environ.get("STUDIO_MAX_PDF_BYTES", 20 * 1024 * 1024))
     STUDIO_MAX_VIDEO_BYTES = int(os.environ.get("STUDIO_MAX_VIDEO_BYTES", 200 * 1024 * 1024))
@@ -196,6 +217,10 @@ class TestConfig(Config):
     # hours rule is on in tests/catalog/test_hours.py, the shipped courses' import and the journeys.
     HOURS_RULE_CHECKED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Files go to the local folder (tests point the instance folder at a temporary one); the
+    # storage tests start a real object store and set S3_* themselves.
+    S3_BUCKET = None
+    STORAGE_FOLDER = None
 
 
 def config_from_env():

@@ -124,7 +124,6 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(tmp_path / "signing-key.pem"))
     monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
-    monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
     app.extensions.pop("recognition_signing_key", None)
 
     w = type("World", (), {})()
@@ -320,6 +319,18 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     publishing.publish(w.author, w.in_review)
     w.upload = store_upload(w.author, w.draft, FileStorage(io.BytesIO(_png()), "甲秘密图片.png", "file"))
 
+    # A finished export job of 甲市's admin, its file in storage.
+    from learnhub.core import jobs
+    from learnhub.core.db import utcnow
+    from learnhub.core.storage import storage
+
+    job = jobs.Job(owner_id=w.admin_a.id, kind="stats_export", params={}, state="done", progress=100)
+    job.result_key, job.result_name, job.result_mime = "jobs/access/workforce.csv", "workforce.csv", "text/csv"
+    job.expires_at = utcnow() + timedelta(hours=1)
+    db.session.add(job)
+    storage().put(job.result_key, "甲秘密工人,1".encode())
+    w.job = job
+
     # An entry of the audit log about the owner.
     audit.record(w.admin_a, "person.role", "user", w.owner.id, w.owner.org.path, note="甲秘密审计")
     db.session.flush()
@@ -447,6 +458,17 @@ def cases(w):
                 note="乙市's list of 甲市's requirement",
             ),
         ],
+        "stats.export_job": [
+            Case(dict(org_id=t.city_a.id, name="workforce", fmt="xlsx"), "admin_a", admins),
+            Case(
+                dict(org_id=t.city_b.id, name="not-finished", fmt="csv"),
+                query=f"?requirement={w.requirement.id}",
+                note="乙市's list of 甲市's requirement",
+            ),
+        ],
+        # ------------------------------------------------------------ a job: its owner only
+        "core.job": [Case(dict(job_id=w.job.id), "admin_a", note="another admin, even above, does not see it")],
+        "core.job_download": [Case(dict(job_id=w.job.id), "admin_a")],
         "stats.required_remove": [Case(dict(requirement_id=w.requirement.id), "admin_a", admins)],
         "stats.required_remind": [
             Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins),

@@ -146,7 +146,6 @@ def _built(app, tmp_path_factory):
     folder = tmp_path_factory.mktemp("bad-input")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(app, "instance_path", str(folder / "instance"))
-        monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(folder / "uploads"))
         monkeypatch.setitem(app.config, "CREDENTIAL_KEY_PATH", str(folder / "signing-key.pem"))
         monkeypatch.setitem(app.config, "CREDENTIAL_KEY", None)
         app.extensions.pop("recognition_signing_key", None)
@@ -1043,6 +1042,8 @@ HUGE_ID = str(10**30)
         "/courses/safety-a/intro/attempts/{huge}",
         "/studio/briefing/modules/check/questions/{huge}",
         "/stats/{city}/required/{huge}",
+        "/jobs/{huge}",
+        "/jobs/{huge}/download",
     ],
 )
 def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):

@@ -131,7 +131,6 @@ def test_a_studio_publish_killed_half_way_leaves_the_course_as_it_was(committed_
     from tests.conftest import Auth
 
     monkeypatch.setattr(committed_app, "instance_path", str(tmp_path / "instance"))
-    monkeypatch.setitem(committed_app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
     _people(committed_app, ("trainer1", "trainer", "city"))
     details = {
         "title": "班组安全交底",

@@ -4,21 +4,20 @@ A module's content lives in numbered revisions that are never edited: quiz attem
 progress point at them. A changed module gets a new revision; a dropped one is retired.
 """
 
-import filecmp
-import shutil
+import mimetypes
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from flask import current_app
 from sqlalchemy import and_, func, select
 
 from learnhub.catalog.hours import current_rule
 from learnhub.catalog.models import BankChoice, BankQuestion, Choice, Course, Module, ModuleRevision, Question
 from learnhub.catalog.package import BANK_FILE, PackageError, bank_hash, read_package
 from learnhub.catalog.services import bank_questions, course_modules
+from learnhub.core.storage import storage
 from learnhub.extensions import db
 
 _PACKAGE_FILES = (".md", ".yaml", ".yml")
@@ -270,20 +269,19 @@ def new_bank_question(course, spec, digest=None):
     )
 
 
-def media_folder(slug):
-    """Where a course's media/ files are served from: <instance>/media/<slug>/."""
-    return Path(current_app.instance_path) / "media" / slug
+def media_key(slug, name):
+    """The storage key (core.storage) of a file of a course's media/ folder: media/<slug>/<name>."""
+    return f"media/{slug}/{name}"
 
 
 def _copy_media(package):
-    target = media_folder(package.slug)
+    files = storage()
     copied = []
     for name in package.media:
-        source, dest = package.folder / name, target / Path(name).relative_to("media")
-        if dest.is_file() and filecmp.cmp(source, dest, shallow=False):
+        source, dest = package.folder / name, media_key(package.slug, Path(name).relative_to("media").as_posix())
+        if files.matches(dest, source):
             continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, dest)
+        files.put_file(dest, source, mime=mimetypes.guess_type(name)[0])
         copied.append(name)
     return copied
 
@@ -327,9 +325,9 @@ def export_course(course, folder):
     if bank:
         items = [dict(id=q.key, topic=q.topic, difficulty=q.difficulty, **_question_data(q)) for q in bank]
         (folder / BANK_FILE).write_text(_dump({"questions": items}), encoding="utf-8")
-    source = media_folder(course.slug)
-    if source.is_dir():
-        shutil.copytree(source, folder / "media", dirs_exist_ok=True)
+    files, prefix = storage(), media_key(course.slug, "")
+    for key in files.keys(prefix):
+        files.download(key, folder / "media" / key.removeprefix(prefix))
     return names
 
 

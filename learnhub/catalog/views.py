@@ -1,12 +1,14 @@
-from pathlib import Path
+import mimetypes
 
-from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from learnhub.catalog.forms import CatalogueForm
+from learnhub.catalog.importing import media_key
 from learnhub.catalog.services import catalogue_query, get_visible_course
 from learnhub.core.i18n import current_language
 from learnhub.core.inputs import page_number, query_args
+from learnhub.core.storage import check_key, storage
 from learnhub.extensions import db
 
 bp = Blueprint("catalog", "learnhub.catalog", template_folder="templates")
@@ -69,11 +71,18 @@ def media_url(course, path):
 def media(slug, filename):
     """Course media, with byte ranges so that a phone can seek in a video."""
     course = get_visible_course(current_user, slug)
-    folder = Path(current_app.instance_path) / "media" / course.slug
-    # A document downloads rather than opening inside the site; pictures and videos show.
-    return send_from_directory(
-        folder, filename, conditional=True, max_age=7 * 24 * 3600, as_attachment=filename.lower().endswith(".pdf")
-    )
+    try:
+        key = check_key(media_key(course.slug, filename))
+        # A document downloads rather than opening inside the site; pictures and videos show.
+        return storage().send(
+            key,
+            mimetype=mimetypes.guess_type(filename)[0],
+            download_name=filename.rsplit("/", 1)[-1],
+            as_attachment=filename.lower().endswith(".pdf"),
+            max_age=7 * 24 * 3600,
+        )
+    except (ValueError, FileNotFoundError):
+        abort(404)
 
 
 @bp.app_template_global()

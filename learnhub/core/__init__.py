@@ -14,10 +14,12 @@ def init_app(app):
         errors,
         i18n,
         inputs,
+        jobs,
         logs,
         metering,
         nav,
         security,
+        storage,
         tasks,
         templating,
         views,
@@ -48,9 +50,11 @@ def init_app(app):
     metering.init_app(app)
     errors.init_app(app)
     tasks.init_app(app)
+    jobs.init_app(app)
 
     app.register_blueprint(views.bp)
     nav.add_menu_item(app, "core.audit_log", _l("Audit log"), roles={"admin"}, order=80)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
+    app.cli.add_command(storage.media_cli)
     audit.init_app(app)

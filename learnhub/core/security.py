@@ -41,6 +41,17 @@ def safe_next_url(target):
     return candidate
 
 
+def _policy(config):
+    """The content security policy; media may also come from the bucket's presigned addresses."""
+    from learnhub.core.storage import media_origin
+
+    origin = media_origin(config)
+    if origin is None:
+        return CONTENT_SECURITY_POLICY
+    extra = {name: f"'self' {origin}" for name in ("img-src", "media-src")}
+    return {**CONTENT_SECURITY_POLICY, **extra}
+
+
 def init_app(app):
     """Send CSP, nosniff, a referrer policy and frame-ancestors on every response."""
     talisman.init_app(
@@ -49,7 +60,7 @@ def init_app(app):
         strict_transport_security=app.config["FORCE_HTTPS"] or app.config.get("HSTS", False),
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=_policy(app.config),
         frame_options="DENY",
         referrer_policy="same-origin",
         x_content_type_options=True,

@@ -1,9 +1,9 @@
 from flask import Blueprint, jsonify, render_template, request
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from learnhub.core import audit
+from learnhub.core import audit, jobs
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db, limiter
@@ -34,3 +34,19 @@ def audit_log():
         error_out=False,
     )
     return render_template("core/audit.html", page=page, action=request.args.get("action", "")[:40])
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id):
+    """A job's state: refreshes itself while it runs, then offers the download."""
+    job = jobs.get_job_for(current_user, job_id)
+    return render_template("core/job.html", job=job, label=jobs.kind_label(job))
+
+
+@bp.get("/jobs/<int:job_id>/download")
+@login_required
+def job_download(job_id):
+    response = jobs.send_result(jobs.get_job_for(current_user, job_id))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -3,9 +3,9 @@
 
 def init_app(app):
     """Register recognition's pages, menu items, home sections, audit actions and receivers."""
-    from learnhub.core import audit, nav
+    from learnhub.core import audit, nav, storage
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.recognition import subscribers, views
+    from learnhub.recognition import prior, subscribers, views
     from learnhub.recognition.views import review, worker
 
     app.register_blueprint(views.bp)
@@ -30,3 +30,4 @@ def init_app(app):
         },
     )
     subscribers.connect()
+    storage.add_to_migration(app, "certificates", prior.certificates_in_database, prior.move_certificate)

@@ -239,7 +239,11 @@ class ApplicationEvent(db.Model):
 
 
 class EvidenceFile(db.Model):
-    """An uploaded certificate (photo or PDF). Kept in the database: app servers hold no files."""
+    """An uploaded certificate (photo or PDF), kept in storage (core.storage) under `key`.
+
+    Certificates sent before storage existed keep their bytes in `data`; `flask media migrate`
+    moves them into storage.
+    """
 
     __tablename__ = "prior_learning_file"
 
@@ -248,7 +252,8 @@ class EvidenceFile(db.Model):
     mime: Mapped[str] = mapped_column(String(40))
     size: Mapped[int] = mapped_column()
     original_name: Mapped[str] = mapped_column(String(120), default="")
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    key: Mapped[str | None] = mapped_column(String(80))
+    data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
 
 class PriorLearning(db.Model):

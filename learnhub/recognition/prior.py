@@ -8,6 +8,7 @@ saved again, which also drops what the camera wrote into it (place, phone, time)
 import hashlib
 import io
 import unicodedata
+import uuid
 from datetime import UTC, date, datetime
 
 from flask import current_app
@@ -19,6 +20,7 @@ from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.hours import minutes_of
 from learnhub.core.i18n import gettext as _
+from learnhub.core.storage import storage
 from learnhub.core.text import clean_line
 from learnhub.credits.services import award, parse_credits
 from learnhub.extensions import db
@@ -105,9 +107,9 @@ def submit(user, *, title, issuer, achieved_on, hours, description, filename, da
     mime, data = check_evidence(filename, data)
     # The name is only shown to the reviewer; anything odd in it is dropped rather than refused.
     name = "".join(ch for ch in clean_line(filename) if ch.isprintable())[-120:]
-    file = EvidenceFile(
-        sha256=hashlib.sha256(data).hexdigest(), mime=mime, size=len(data), original_name=name, data=data
-    )
+    key = f"evidence/{uuid.uuid4().hex}.{'pdf' if mime == 'application/pdf' else 'jpg'}"
+    storage().put(key, data, mime=mime)
+    file = EvidenceFile(sha256=hashlib.sha256(data).hexdigest(), mime=mime, size=len(data), original_name=name, key=key)
     db.session.add(file)
     db.session.flush()
     claim = PriorLearning(
@@ -248,8 +250,28 @@ def reject(admin, claim, reason):
     return claim
 
 
+def certificates_in_database():
+    """The ids of certificates that older versions kept inside the database."""
+    return db.session.scalars(
+        select(EvidenceFile.id).where(EvidenceFile.key.is_(None), EvidenceFile.size > 0).order_by(EvidenceFile.id)
+    ).all()
+
+
+def move_certificate(target, file_id):
+    """Move one certificate's bytes from the database into the storage `target` (one key per row)."""
+    file = db.session.get(EvidenceFile, file_id)
+    key = f"evidence/db-{file.id}.{'pdf' if file.mime == 'application/pdf' else 'jpg'}"
+    target.put(key, file.data, mime=file.mime)
+    file.key, file.data = key, None
+    db.session.flush()
+
+
 def evidence_of(claim):
     """(mime, bytes, download name) of a claim's certificate."""
     file = db.session.get(EvidenceFile, claim.file_id)
     extension = "pdf" if file.mime == "application/pdf" else "jpg"
-    return file.mime, file.data, f"certificate-{claim.id}.{extension}"
+    try:
+        data = storage().get(file.key) if file.key else file.data
+    except FileNotFoundError:  # erased with the account
+        raise NotFound(_("File not found.")) from None
+    return file.mime, data or b"", f"certificate-{claim.id}.{extension}"

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
+from learnhub.core.storage import storage
 from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
 from learnhub.learning.signals import course_completed
@@ -110,8 +111,13 @@ def on_account_erasing(user, **_kwargs):
         .values(revoked_at=datetime.now(UTC), revoked_by_id=user.id, revoke_reason=reason)
     )
     file_ids = select(PriorLearning.file_id).where(PriorLearning.user_id == user.id)
+    files = storage()
+    for key in db.session.scalars(
+        select(EvidenceFile.key).where(EvidenceFile.id.in_(file_ids), EvidenceFile.key.is_not(None))
+    ):
+        files.delete(key)
     db.session.execute(
-        update(EvidenceFile).where(EvidenceFile.id.in_(file_ids)).values(data=b"", original_name="", size=0)
+        update(EvidenceFile).where(EvidenceFile.id.in_(file_ids)).values(data=b"", key=None, original_name="", size=0)
     )
     db.session.execute(update(PriorLearning).where(PriorLearning.user_id == user.id).values(description=""))
     db.session.execute(update(Application).where(Application.user_id == user.id).values(note="", evidence={}))

@@ -5,9 +5,9 @@ def init_app(app):
     """Register the statistics pages, menu item, admin's home section, `flask stats`, receivers and tasks."""
     from huey import crontab
 
-    from learnhub.core import audit, db, nav, tasks
+    from learnhub.core import audit, db, jobs, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.stats import cli, headcounts, required, subscribers, views
+    from learnhub.stats import cli, exports, headcounts, required, subscribers, views
     from learnhub.stats.views import dashboards
 
     app.register_blueprint(views.bp)
@@ -27,6 +27,7 @@ def init_app(app):
         },
     )
     subscribers.connect()
+    jobs.add_kind(app, exports.JOB_KIND, exports.run_export, label=_l("Statistics export"))
     tasks.add_task(
         app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")
     )

@@ -9,7 +9,6 @@ import secrets
 import unicodedata
 import warnings
 from io import BytesIO
-from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -17,6 +16,7 @@ from sqlalchemy import select
 
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
+from learnhub.core.storage import storage
 from learnhub.extensions import db
 from learnhub.studio.models import Upload
 
@@ -76,15 +76,9 @@ def display_name(filename):
     return name[-120:] or _("file")
 
 
-def upload_folder():
-    """Where uploads are kept: STUDIO_UPLOAD_FOLDER, else <instance>/uploads."""
-    folder = current_app.config.get("STUDIO_UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads"
-    return Path(folder)
-
-
-def upload_path(upload):
-    """The file of an upload on disk."""
-    return upload_folder() / upload.name
+def upload_key(upload):
+    """The storage key of an upload's file (core.storage): uploads/<generated name>."""
+    return f"uploads/{upload.name}"
 
 
 def size_limits():
@@ -179,21 +173,19 @@ def store_upload(user, course, file):
             "file",
         )
     name = f"{secrets.token_hex(8)}.{extension}"
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     width = height = None
     if pillow_format:
         data, width, height = _scaled(stream.read(), pillow_format)
         digest = hashlib.sha256(data).hexdigest()
-        (folder / name).write_bytes(data)
+        storage().put(f"uploads/{name}", data, mime=mime)
         size = len(data)
     else:
         hasher = hashlib.sha256()
-        with (folder / name).open("wb") as out:
-            for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-                hasher.update(chunk)
-                out.write(chunk)
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            hasher.update(chunk)
         digest = hasher.hexdigest()
+        stream.seek(0)
+        storage().put(f"uploads/{name}", stream, mime=mime, sha256=digest)
     upload = Upload(
         course_id=course.id,
         name=name,
@@ -221,6 +213,6 @@ def course_uploads(course):
 def get_upload(course, name):
     """The course's upload with this generated name; otherwise NotFound."""
     upload = db.session.scalar(select(Upload).where(Upload.course_id == course.id, Upload.name == str(name)[:40]))
-    if upload is None or not upload_path(upload).is_file():
+    if upload is None or not storage().exists(upload_key(upload)):
         raise NotFound(_("File not found."))
     return upload

@@ -10,22 +10,22 @@ and the working copy cannot be edited, so the reviewer approves exactly what was
 """
 
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 
 from learnhub.catalog.hours import current_rule
-from learnhub.catalog.importing import export_course, media_folder
+from learnhub.catalog.importing import export_course, media_key
 from learnhub.catalog.models import Module
 from learnhub.core.db import utcnow
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
+from learnhub.core.storage import storage
 from learnhub.core.text import has_hidden_characters
 from learnhub.extensions import db
 from learnhub.studio import review
-from learnhub.studio.media import upload_path
+from learnhub.studio.media import upload_key
 from learnhub.studio.models import CourseReview, DraftModule
 from learnhub.studio.modules import course_media, hours_refusal
 from learnhub.studio.services import (
@@ -187,16 +187,15 @@ def return_for_changes(admin, course, pending, reason):
 def _go_live(user, course):
     rows = _apply(course)
     media = course_media(course)
-    target = media_folder(course.slug)
+    files = storage()
     for path in _used_media(rows):
         upload = media.get(path)
         if upload is None:
             continue
         # Published media live where the catalogue serves them; drafts stay in the studio.
-        dest = target / upload.name
-        if not dest.exists():
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(upload_path(upload), dest)
+        dest = media_key(course.slug, upload.name)
+        if not files.exists(dest):
+            files.copy(upload_key(upload), dest)
     course.status = "published"
     get_draft(course).has_changes = False
     number = publication_count(course) + 1
@@ -285,6 +284,5 @@ def export_working_copy(course, folder):
     for path in sorted(used):
         upload = media.get(path)
         if upload is not None:
-            (folder / "media").mkdir(exist_ok=True)
-            shutil.copyfile(upload_path(upload), folder / path)
+            storage().download(upload_key(upload), folder / path)
     return names

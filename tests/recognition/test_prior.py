@@ -187,3 +187,33 @@ def test_another_worker_cannot_see_a_certificate(client, auth, worker, make_user
     auth.login("peer")
     assert client.get(f"/recognition/prior/{claim.id}").status_code == 404
     assert client.get(f"/recognition/prior/{claim.id}/certificate").status_code == 404
+
+
+def test_a_certificate_is_kept_in_the_object_store_and_erased_with_the_account(worker, s3_storage):
+    from learnhub.accounts.services import erase_account
+    from tests.conftest import PASSWORD
+
+    claim = _submit(worker, data=PDF)
+    file = db.session.get(EvidenceFile, claim.file_id)
+    key = file.key
+    assert file.data is None and s3_storage.get(key) == PDF
+    assert prior.evidence_of(claim)[1] == PDF
+    erase_account(worker, PASSWORD)
+    assert not s3_storage.exists(key)
+    assert prior.evidence_of(claim)[1] == b""
+
+
+def test_media_migrate_moves_certificates_kept_in_the_database_into_the_bucket(app, worker, s3_storage):
+    claim = _submit(worker, data=PDF)
+    file = db.session.get(EvidenceFile, claim.file_id)
+    s3_storage.delete(file.key)
+    file.key, file.data = None, PDF  # as a version before storage kept it
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["media", "migrate"])
+    assert result.exit_code == 0, result.output
+    assert "1 certificates moved from the database into the bucket" in result.output
+    db.session.refresh(file)
+    assert file.data is None and s3_storage.get(file.key) == PDF
+    assert prior.evidence_of(claim)[1] == PDF
+    again = app.test_cli_runner().invoke(args=["media", "migrate"])
+    assert "0 certificates moved" in again.output

@@ -26,7 +26,6 @@ DETAILS = {
 def _instance(app, tmp_path, monkeypatch):
     """Uploads and published media go to a temporary folder, not the developer's."""
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
-    monkeypatch.setitem(app.config, "STUDIO_UPLOAD_FOLDER", str(tmp_path / "uploads"))
     return tmp_path
 
 

@@ -88,7 +88,7 @@ def test_export_then_import_gives_the_same_course(studio_course, trainer, runner
 
     folder = tmp_path / "out" / course.slug
     publishing.export_working_copy(course, folder)
-    assert (folder / upload.path).read_bytes() == (tmp_path / "uploads" / upload.name).read_bytes()
+    assert (folder / upload.path).read_bytes() == (tmp_path / "instance" / "uploads" / upload.name).read_bytes()
 
     # Back into the same catalogue: nothing to change.
     result = runner.invoke(args=["courses", "import", str(folder)])

@@ -114,7 +114,9 @@ def test_bad_uploads_get_a_clear_message_and_leave_nothing(client, auth, course,
     response = _upload(auth, course, data, name)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert db.session.scalar(select(Upload)) is None
-    assert not any((tmp_path / "uploads").glob("*")) if (tmp_path / "uploads").exists() else True
+    assert (
+        not any((tmp_path / "instance" / "uploads").glob("*")) if (tmp_path / "instance" / "uploads").exists() else True
+    )
 
 
 def test_no_file_chosen(client, auth, course):
@@ -126,7 +128,7 @@ def test_a_path_in_the_file_name_is_dropped(client, auth, course, tmp_path):
     _upload(auth, course, _image("PNG", (10, 10)), "../../etc/passwd.png")
     upload = _latest()
     assert upload.original_name == "passwd.png"
-    assert [p.name for p in (tmp_path / "uploads").iterdir()] == [upload.name]
+    assert [p.name for p in (tmp_path / "instance" / "uploads").iterdir()] == [upload.name]
 
 
 def test_size_limits_come_from_the_config(client, auth, course, app, monkeypatch):

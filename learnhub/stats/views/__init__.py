@@ -14,6 +14,7 @@ ROUTES = [
     ("/<int:org_id>/people", dashboards.people, "GET"),
     ("/<int:org_id>/roster", dashboards.workforce, "GET"),
     ("/<int:org_id>/export/<name>.<fmt>", dashboards.export, "GET"),
+    ("/<int:org_id>/export/<name>.<fmt>/job", dashboards.export_job, "POST"),
     ("/<int:org_id>/required", requirements.required_list, "GET"),
     ("/<int:org_id>/required/<int:requirement_id>", requirements.required_detail, "GET"),
     ("/required", requirements.required_add, "POST"),

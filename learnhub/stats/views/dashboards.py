@@ -1,15 +1,17 @@
 """Statistics pages of union admins: overview, breakdowns, roster, and their exports."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import func, select
 
+from learnhub.core import jobs
 from learnhub.core.db import read_session
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number, query_args
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.stats import breakdowns, charts, figures, required, roster, sheets
+from learnhub.stats import breakdowns, charts, exports, figures, required, roster, sheets
 from learnhub.stats.forms import RosterFilterForm
 from learnhub.stats.rollups import today
 from learnhub.stats.views.common import chosen_period, drill, scoped_org, tab_context
@@ -125,44 +127,6 @@ def workforce(org_id):
 # ---------------------------------------------------------------- exports
 
 
-def _export_table(reading, org, name, period):
-    if name in ("summary", "child-unions", "categories", "trend"):
-        dash = figures.dashboard(reading, org, period, today())
-        return {
-            "summary": lambda: sheets.summary_table(dash),
-            "child-unions": lambda: sheets.children_table(dash, lambda child: None),
-            "categories": lambda: sheets.categories_table(dash.categories),
-            "trend": lambda: sheets.trend_table(dash.trend),
-        }[name]()
-    if name == "courses":
-        return sheets.courses_table(breakdowns.course_figures(reading, org, period))
-    if name == "occupations":
-        return sheets.people_table(
-            name,
-            _("By occupation"),
-            _("Occupation"),
-            breakdowns.by_occupation(breakdowns.people_figures(reading, org, period, today())),
-        )
-    if name == "skill-levels":
-        return sheets.people_table(
-            name,
-            _("By skill level"),
-            _("Skill level"),
-            breakdowns.by_skill_level(breakdowns.people_figures(reading, org, period, today())),
-        )
-    if name == "workforce":
-        _form, filters = roster_filters()
-        return sheets.roster_table(roster.roster_rows(reading, org, roster.roster_query(org, today(), **filters)))
-    if name in ("required", "not-finished"):
-        requirement = required.get_requirement(org, request.args.get("requirement"))
-        if name == "required":
-            return sheets.required_table(
-                org, requirement, required.progress_by_child(reading, org, requirement), lambda child: None
-            )
-        return sheets.missing_table(requirement, reading.execute(required.not_finished_query(org, requirement)))
-    abort(404)
-
-
 # Writing an .xlsx costs about a tenth of a second per thousand rows: past this many, the
 # request would outlast the server's timeout. CSV has no such limit.
 XLSX_MAX_ROWS = 50_000
@@ -205,15 +169,31 @@ def export(org_id, name, fmt):
     if fmt == "xlsx" and (refused := _too_long_for_xlsx(org, name)) is not None:
         return refused
     _form, period = chosen_period()
-    table = _export_table(read_session(), org, name, period)
-    # ASCII file names travel safely in every browser; the union is named by its id.
-    filename = f"{name}-{org.id}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+    table = exports.export_table(
+        read_session(), org, name, period, roster_filters()[1], request.args.get("requirement")
+    )
+    filename = exports.file_name(org, name, period, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
     if fmt == "csv":
         return Response(table.csv(), mimetype="text/csv", headers=headers)
     return Response(
         table.xlsx(), headers=headers, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+
+
+@role_required("admin")
+def export_job(org_id, name, fmt):
+    """Prepare an export as a job, for lists too long to wait for; its page shows the progress."""
+    org = scoped_org(org_id)
+    if fmt not in ("csv", "xlsx") or name not in exports.NAMES:
+        abort(404)
+    _form, period = chosen_period()
+    job = exports.start_export(
+        current_user, org, name, fmt, period, roster_filters()[1], request.args.get("requirement")
+    )
+    db.session.commit()
+    jobs.enqueue_job(job)
+    return redirect(url_for("core.job", job_id=job.id))
 
 
 def home_headline(user):

@@ -13,10 +13,11 @@ from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
+from learnhub.core.storage import storage
 from learnhub.extensions import db
 from learnhub.studio import publishing
 from learnhub.studio.forms import UploadForm
-from learnhub.studio.media import course_uploads, get_upload, megabytes, size_limits, store_upload, upload_path
+from learnhub.studio.media import course_uploads, get_upload, megabytes, size_limits, store_upload, upload_key
 from learnhub.studio.views.common import STUDIO, course_or_404
 
 
@@ -84,13 +85,11 @@ def media_file(slug, name):
     course = course_or_404(slug)
     upload = get_upload(course, name)
     # Pictures and videos show in the page; a document downloads under its own name.
-    response = send_file(
-        upload_path(upload),
+    response = storage().send(
+        upload_key(upload),
         mimetype=upload.mime,
-        conditional=True,
         as_attachment=upload.kind == "pdf",
         download_name=upload.original_name,
-        max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-cache"
     return response
