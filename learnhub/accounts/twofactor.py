@@ -245,8 +245,17 @@ def reset_two_factor(admin, person):
     their new phone at once.
     """
     require_below(admin, person)
+    _reset(person, admin)
+
+
+def reset_two_factor_from_console(person):
+    """The same reset by the operator (`flask accounts reset-two-step`), for whom nobody is above."""
+    _reset(person, None, by="flask accounts reset-two-step")
+
+
+def _reset(person, admin, **details):
     if not is_enabled(person):
         raise DomainError(_("%(name)s does not sign in with a code.", name=person.name))
     remove_two_factor(person)
     end_all_sessions(person)
-    audit.record(admin, "person.two_factor_reset", "user", person.id, person.org.path)
+    audit.record(admin, "person.two_factor_reset", "user", person.id, person.org.path, **details)

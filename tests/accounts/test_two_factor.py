@@ -278,3 +278,36 @@ def test_a_code_typed_with_a_space_or_in_full_width_is_the_same_code(client, aut
     auth.logout()
     auth.login("teacher")
     assert auth.post("/login/code", {"code": " " + codes[3].replace("-", " ").upper()}).status_code == 302
+
+
+def test_guessing_codes_from_a_signed_in_session_is_held_back_too(app, client, auth, make_user):
+    trainer = make_user("teacher", role="trainer")
+    auth.login("teacher")
+    totp, _codes = _enrol(auth, client, trainer)
+    for _i in range(10):
+        assert auth.post("/me/two-step/recovery-codes", {"code": "000000"}).status_code == 400
+    assert auth.post("/me/two-step/off", {"code": _next_code(totp)}).status_code == 429
+    assert twofactor.is_enabled(trainer)
+
+
+def test_the_operator_resets_an_admin_nobody_stands_above(app, client, auth, make_user, tree, runner):
+    root = make_user("root.admin", role="admin", org=tree.national)
+    auth.login("root.admin")
+    _enrol(auth, client, root)
+    result = runner.invoke(args=["accounts", "reset-two-step", "root.admin"])
+    assert result.exit_code == 0, result.output
+    assert not twofactor.is_enabled(root) and not _signed_in(client)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.two_factor_reset"))
+    assert event.actor_id is None and event.details == {"by": "flask accounts reset-two-step"}
+    again = runner.invoke(args=["accounts", "reset-two-step", "root.admin"])
+    assert again.exit_code == 1  # nothing to reset
+
+
+def test_the_code_page_speaks_the_language_chosen_before_logging_in(client, auth, make_user):
+    trainer = make_user("teacher", role="trainer")
+    auth.login("teacher")
+    _enrol(auth, client, trainer)
+    auth.logout()
+    auth.post("/language", {"locale": "en", "next": "/login"})
+    auth.login("teacher")
+    assert "<h1>Two-step sign-in</h1>" in client.get("/login/code").get_data(as_text=True)

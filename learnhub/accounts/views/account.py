@@ -117,7 +117,10 @@ def login():
         else:
             if twofactor.is_enabled(user):
                 # Not signed in yet: the session only remembers whose code to ask for, briefly.
+                locale = session.get("locale")
                 session.clear()
+                if locale:
+                    session["locale"] = locale
                 session["pending_login"] = {"user": user.id, "at": int(time.time()), "next": form.next.data or ""}
                 return redirect(url_for("accounts.login_code"))
             _begin_session(user)

@@ -1,6 +1,6 @@
 """My two-step sign-in: set it up with a QR code, recovery codes, a new phone, turning it off."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from learnhub.accounts import twofactor
@@ -8,9 +8,19 @@ from learnhub.accounts.forms import CodeForm, ConfirmForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
 from learnhub.core.i18n import gettext as _
-from learnhub.extensions import db
+from learnhub.extensions import db, limiter
 
 _NO_STORE = {"Cache-Control": "no-store"}
+
+# Guessing codes from a signed-in session (to make new recovery codes, or to turn it off) is held
+# back like guessing them at login: failures count toward the same per-account limit.
+_per_account = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    "login-account",
+    key_func=lambda: f"login:user:{getattr(current_user, 'id', None)}",
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 400,
+)
 
 
 def _render(form=None, status=200):
@@ -66,6 +76,7 @@ def two_factor_confirm():
 
 
 @login_required
+@_per_account
 def two_factor_codes():
     form = CodeForm()
     if form.validate_on_submit():
@@ -81,6 +92,7 @@ def two_factor_codes():
 
 
 @login_required
+@_per_account
 def two_factor_disable():
     form = CodeForm()
     if form.validate_on_submit():
