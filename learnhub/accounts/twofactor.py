@@ -40,7 +40,8 @@ from learnhub.extensions import db
 
 RECOVERY_CODES = 10
 RECOVERY_CODE_LENGTH = 10  # from the one-time passwords' alphabet: about 50 random bits
-_TOTP_CODE = re.compile(r"\d{6}")
+# ASCII digits only: \d takes other scripts' digits too, which hmac.compare_digest refuses.
+_TOTP_CODE = re.compile(r"[0-9]{6}")
 _RECOVERY_CODE = re.compile(f"[{INITIAL_PASSWORD_ALPHABET}]{{{RECOVERY_CODE_LENGTH}}}")
 
 # ---------------------------------------------------------------- the sealed secret

@@ -311,3 +311,14 @@ def test_the_code_page_speaks_the_language_chosen_before_logging_in(client, auth
     auth.post("/language", {"locale": "en", "next": "/login"})
     auth.login("teacher")
     assert "<h1>Two-step sign-in</h1>" in client.get("/login/code").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "१२३४५६", "12345６", "ａｂｃｄｅ-ｆｇｈｊｋ", "ab\x00cdefghj"])
+def test_digits_of_other_scripts_and_odd_characters_are_refused_not_a_server_error(client, auth, make_user, code):
+    trainer = make_user("teacher", role="trainer")
+    auth.login("teacher")
+    _enrol(auth, client, trainer)
+    auth.logout()
+    auth.login("teacher")
+    response = auth.post("/login/code", {"code": code})
+    assert response.status_code == 200 and 'id="code-error"' in response.get_data(as_text=True)
