@@ -123,6 +123,15 @@ class Worker(FastHttpUser):
         if response.status_code == 302 and not location.rstrip("/").endswith(f"/{slug}/{key}"):
             COMPLETED.append([self.username, slug, key])
 
+    def page_heartbeat(self):
+        # One lesson kept open, as a reader does: the first heartbeat opens it, the rest add time.
+        if not hasattr(self, "open_lesson"):
+            self.open_lesson = self.rng.choice(self.lessons)
+        slug, key = self.open_lesson
+        self.client.post(
+            f"/courses/{slug}/{key}/heartbeat", data={"csrf_token": self.token}, name="heartbeat", allow_redirects=False
+        )
+
     def page_record(self):
         self.client.get("/me/record", name="learning record")
 
@@ -213,6 +222,7 @@ NAMES = {
     "quiz": "quiz submit",
     "complete": "complete module",
     "record": "learning record",
+    "heartbeat": "heartbeat",
     "stats": "stats dashboard",
     "ceiling": "ceiling",
 }
@@ -226,7 +236,7 @@ def main():
     parser.add_argument("--levels", default="10,50")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--pages", default="catalogue,course,module,quiz,complete,record,stats,ceiling")
+    parser.add_argument("--pages", default="catalogue,course,module,heartbeat,quiz,complete,record,stats,ceiling")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 

@@ -246,7 +246,7 @@ def bench_one(db, args):
         ),
     }
     seed = json.loads((work / "seed.json").read_text())
-    pages = ["catalogue", "course", "module", "quiz", "complete", "record"]
+    pages = ["catalogue", "course", "module", "heartbeat", "quiz", "complete", "record"]
     notes = []
     if _has_stats(env):
         pages.append("stats")

@@ -30,6 +30,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from learnhub.core.hours import hours_text
 from learnhub.demo import finish_course
 from learnhub.extensions import db, limiter
 from tests.conftest import build_tree, make_course, session_on, user_maker
@@ -673,7 +674,7 @@ def _stored_recognition(form, field, site, client):
         return {
             "issuer": claim.issuer,
             "achieved_on": claim.achieved_on.isoformat(),
-            "hours": f"{claim.minutes // 60}",
+            "hours": hours_text(claim.minutes),
         }[field]
     version = db.session.scalar(select(PathwayVersion).order_by(PathwayVersion.id.desc()))
     if form == "pathway-edit":

@@ -27,6 +27,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from flask import current_app, has_app_context
 
+from learnhub.core.hours import DEFAULT_MINUTES_PER_XUESHI
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.\-][A-Za-z0-9\u00c0-\u024f]+)*")
 # ![alt](media/x.png "title") and [text](https://...): the address is not read.
@@ -41,7 +43,7 @@ CENT = Decimal("0.01")
 class HoursRule:
     """The deployment's rule (see the module's docstring); defaults are the shipped config's."""
 
-    minutes_per_xueshi: int = 45
+    minutes_per_xueshi: int = DEFAULT_MINUTES_PER_XUESHI  # core.hours: what every page shows
     xueshi_per_credit: int = 16
     reading_chars_per_minute: int = 300
     is_checked: bool = True  # off only in tests about something else (config.TestConfig)
@@ -49,7 +51,7 @@ class HoursRule:
     @classmethod
     def from_config(cls, config):
         return cls(
-            minutes_per_xueshi=int(config.get("MINUTES_PER_XUESHI", 45)),
+            minutes_per_xueshi=int(config.get("MINUTES_PER_XUESHI", DEFAULT_MINUTES_PER_XUESHI)),
             xueshi_per_credit=int(config.get("XUESHI_PER_CREDIT", 16)),
             reading_chars_per_minute=int(config.get("READING_CHARS_PER_MINUTE", 300)),
             is_checked=bool(config.get("HOURS_RULE_CHECKED", True)),

@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.hours import minutes_per_xueshi
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import db
 
@@ -74,7 +75,7 @@ class Course(db.Model):
 
     @property
     def hours(self):
-        return Decimal(self.minutes) / 60
+        return Decimal(self.minutes) / minutes_per_xueshi()
 
     @property
     def tag_list(self):

@@ -4,8 +4,10 @@ import os
 from datetime import UTC, datetime
 
 from flask import g, has_request_context, request
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Integer, event, literal
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from learnhub.extensions import STATS_REPLICA, db
@@ -35,6 +37,34 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+class seconds_since(FunctionElement):
+    """Whole seconds from a UTC datetime column to `now`, rounded, as SQL on SQLite and PostgreSQL.
+
+    For a write that adds elapsed time in one statement (the player's heartbeat), where
+    reading the row first would cost a round trip and race a second device.
+    """
+
+    type = Integer()
+    inherit_cache = True
+    name = "seconds_since"
+
+    def __init__(self, column, now):
+        super().__init__(column, literal(now, UTCDateTime()))
+
+
+@compiles(seconds_since, "postgresql")
+def _seconds_since_pg(element, compiler, **kw):
+    column, now = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(ROUND(EXTRACT(EPOCH FROM ({now} - {column}))) AS INTEGER)"
+
+
+@compiles(seconds_since, "sqlite")
+def _seconds_since_sqlite(element, compiler, **kw):
+    # SQLite keeps UTC datetimes as text; julianday() reads it in days, to about 10 µs here.
+    column, now = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(ROUND((julianday({now}) - julianday({column})) * 86400) AS INTEGER)"
 
 
 def dialect_insert(model):

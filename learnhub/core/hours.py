@@ -1,11 +1,18 @@
-"""One rounding rule for learning hours, so that every total is the sum of its rows.
+"""What a 学时 is, and one rounding rule for hours, so that every total is the sum of its rows.
+
+**One 学时 is MINUTES_PER_XUESHI minutes** (config, 45 by default: a class period, as
+continuing education counts it). Every page, export and credential shows hours in 学时 of
+that length, and every hour a person types (a pathway's requirement, prior learning) is read
+in them: `minutes_per_xueshi()` is the one place that says how long one is. The rollups
+store hours as shown (below), so a deployment that changes the length runs `flask stats
+rebuild` after the change.
 
 The ledger pays whole minutes; people read hours (学时) with one decimal. Rounding each
 figure on its own breaks the sums: three entries of 50 minutes show 0.8 each and a total
 of 2.5, not 2.4. So the rule is:
 
-- **Round once, at the ledger entry.** An entry's minutes become tenths of an hour, half
-  away from zero (50 min -> 0.8 h, 3 min -> 0.1 h, -50 min -> -0.8 h, so a reversal cancels
+- **Round once, at the ledger entry.** An entry's minutes become tenths of a 学时, half
+  away from zero (of 45 minutes: 50 min -> 1.1, 2 min -> 0.0, 3 min -> 0.1, -50 min -> -1.1, so a reversal cancels
   the entry it reverses exactly). `tenths(minutes)` in Python, `tenths_sql(column)` in a
   query: the same rule.
 - **Never round a total.** A total of hours (an account, a union, a month, a course, a
@@ -22,29 +29,54 @@ The `hours` template filter and the spreadsheet exports (`stats.report`) take an
 whole minutes and show the same tenths.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import total_ordering
 
+from flask import current_app, has_app_context
 from sqlalchemy import case
 
-MINUTES_PER_HOUR = 60
+DEFAULT_MINUTES_PER_XUESHI = 45
+
+
+def minutes_per_xueshi():
+    """How many minutes one 学时 is in this deployment (config MINUTES_PER_XUESHI, 45)."""
+    if has_app_context():
+        return int(current_app.config.get("MINUTES_PER_XUESHI", DEFAULT_MINUTES_PER_XUESHI))
+    return DEFAULT_MINUTES_PER_XUESHI
 
 
 def tenths(minutes):
-    """Whole minutes as tenths of an hour, half away from zero: 50 -> 8, 3 -> 1, -50 -> -8."""
+    """Whole minutes as tenths of a 学时, half away from zero (of 45: 50 -> 11, -50 -> -11)."""
+    per = minutes_per_xueshi()
     minutes = int(minutes or 0)
-    shown = (abs(minutes) * 10 + MINUTES_PER_HOUR // 2) // MINUTES_PER_HOUR
+    shown = (abs(minutes) * 10 * 2 + per) // (2 * per)
     return shown if minutes >= 0 else -shown
 
 
 def tenths_sql(minutes):
     """The same rounding as `tenths`, as a SQL expression over a column of whole minutes."""
-    # Integer division of |m| (never negative, so floor and truncation agree on every database).
-    half = MINUTES_PER_HOUR // 2
+    # Integer division of 2|m|·10 + per by 2·per is |m|·10/per rounded half up (an odd `per`
+    # has no whole half); |m| is never negative, so floor and truncation agree on every database.
+    per = minutes_per_xueshi()
     return case(
-        (minutes >= 0, (minutes * 10 + half) // MINUTES_PER_HOUR),
-        else_=-((-minutes * 10 + half) // MINUTES_PER_HOUR),
+        (minutes >= 0, (minutes * 20 + per) // (2 * per)),
+        else_=-((-minutes * 20 + per) // (2 * per)),
     )
+
+
+def minutes_of(hours):
+    """学时 a person typed (a Decimal or its text: '2.5') as whole minutes, half up."""
+    try:
+        value = Decimal(hours)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(f"not a number of hours: {hours!r}") from None
+    return int((value * minutes_per_xueshi()).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def hours_text(minutes):
+    """Whole minutes as 学时 to put back in a form: '2.5', '60', or to the hundredth ('2.22')."""
+    value = (Decimal(int(minutes or 0)) / minutes_per_xueshi()).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{value.normalize():f}"
 
 
 @total_ordering

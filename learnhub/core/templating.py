@@ -44,7 +44,7 @@ def format_credits(value):
 
 
 def format_hours(value):
-    """An `Hours` (a total), or whole minutes rounded by core.hours' rule: 150 -> 2.5, 50 -> 0.8."""
+    """An `Hours` (a total), or whole minutes rounded by core.hours' rule (学时 of 45 minutes: 150 -> 3.3, 50 -> 1.1)."""
     return _format(str(as_hours(value).value), "#,##0.#", _locale())
 
 

@@ -131,14 +131,19 @@ def _after_finishing(course):
 @bp.post("/courses/<slug>/<key>/heartbeat")
 @login_required
 def heartbeat(slug, key):
-    """Sent by the player's script once the page has loaded: the worker has this module open. 204."""
-    course = _course_or_404(slug)
-    module, _revision = _module_or_404(course, key)
+    """Sent by the player's script once the page has loaded, then while it stays open: 204.
+
+    The first heartbeat of a page opens the module with every check of the player; the ones
+    that follow while the page stays open only add their time, in one statement.
+    """
     _check_form()
-    try:
-        learning.open_module(current_user, course, module)
-    except learning.NotEnrolled:
-        abort(404)
+    if not learning.keep_beating(current_user, slug, key):
+        course = _course_or_404(slug)
+        module, _revision = _module_or_404(course, key)
+        try:
+            learning.open_module(current_user, course, module)
+        except learning.NotEnrolled:
+            abort(404)
     db.session.commit()
     return "", 204
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.hours import hours_text, minutes_per_xueshi
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import parse_reason
 from learnhub.extensions import db
@@ -205,7 +206,7 @@ def open_badge(credential, base_url):
     base_url = base_url.rstrip("/")
     credential_url = f"{base_url}/credentials/{credential.uuid}"
     issued = credential.issued_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    hours = f"{credential.minutes / 60:.2f}".rstrip("0").rstrip(".")
+    hours = hours_text(credential.minutes)
     achievement = {
         "id": f"{credential_url}#achievement",
         "type": ["Achievement"],
@@ -218,7 +219,7 @@ def open_badge(credential, base_url):
             {
                 "id": f"{credential_url}#hours",
                 "type": ["ResultDescription"],
-                "name": "Learning hours",
+                "name": f"Learning hours (学时 of {minutes_per_xueshi()} minutes)",
                 "resultType": "ext:LearningHours",
             }
         ],

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from learnhub.catalog.models import CATEGORIES
 from learnhub.core.db import UTCDateTime, utcnow
-from learnhub.core.hours import Hours
+from learnhub.core.hours import Hours, minutes_per_xueshi
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import occupation_label, skill_level_label
 from learnhub.extensions import db
@@ -208,9 +208,13 @@ class Application(db.Model):
 
     @property
     def evidence_hours(self):
-        """The hours counted when applying, as the worker saw them (older evidence: from its minutes)."""
+        """The hours counted when applying, as the worker saw them (other evidence: from its minutes).
+
+        Evidence from before 学时 were 45 minutes (no "xueshi") counted clock hours: its minutes
+        are shown in today's 学时 instead, as every other figure is.
+        """
         evidence = self.evidence or {}
-        if "tenths" in evidence:
+        if "tenths" in evidence and evidence.get("xueshi") == minutes_per_xueshi():
             return Hours(evidence["tenths"])
         return Hours.of(evidence.get("minutes", 0))
 

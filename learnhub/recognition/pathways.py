@@ -11,6 +11,7 @@ from learnhub.catalog.models import CATEGORIES, Course
 from learnhub.catalog.services import reachable_filter
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.hours import minutes_of
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
 from learnhub.core.text import clean_line, has_hidden_characters
@@ -30,13 +31,13 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 def parse_hours(text, field):
-    """Hours typed by a person ('2.5', '60') as whole minutes; empty means 0."""
+    """学时 typed by a person ('2.5', '60') as whole minutes (core.hours); empty means 0."""
     text = unicodedata.normalize("NFKC", str(text if text is not None else "")).strip()
     if not text:
         return 0
     if not _HOURS.match(text) or Decimal(text) > 10000:
         raise DomainError(_("Enter hours as a number from 0 to 10000, such as 2.5."), field)
-    return int((Decimal(text) * 60).to_integral_value())
+    return minutes_of(text)
 
 
 def optional_credits(text, field):

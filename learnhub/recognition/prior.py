@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from learnhub.accounts.models import User
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.hours import minutes_of
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line
 from learnhub.credits.services import award, parse_credits
@@ -98,7 +99,7 @@ def submit(user, *, title, issuer, achieved_on, hours, description, filename, da
     if achieved_on.year < 1950:
         raise DomainError(_("The date is too long ago: enter a date from 1950 on."), "achieved_on")
     minutes = parse_hours(hours, "hours")
-    if minutes <= 0 or minutes > 2000 * 60:
+    if minutes <= 0 or minutes > minutes_of(2000):
         raise DomainError(_("Enter the hours of learning, from 0.5 to 2000."), "hours")
     description = clean_text(description, "description", max_length=2000)
     mime, data = check_evidence(filename, data)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from learnhub.catalog.models import ALL_OCCUPATIONS, Course
-from learnhub.core.hours import Hours
+from learnhub.core.hours import Hours, minutes_per_xueshi
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
 from learnhub.recognition.models import Application, Target
@@ -130,6 +130,7 @@ class Progress:
             "credits": str(self.credits),
             "minutes": self.minutes,
             "tenths": self.hours.tenths,  # the hours as shown: the sum of the counted entries'
+            "xueshi": minutes_per_xueshi(),  # ... in 学时 of this many minutes
             "courses": [[c.slug for c in g.courses] for g in self.groups if g.is_done],
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }

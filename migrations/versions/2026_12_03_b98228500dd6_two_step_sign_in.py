@@ -4,7 +4,7 @@ A person's TOTP secret (sealed with a key derived from SECRET_KEY) and their rec
 (hashed, each used once): accounts/twofactor.py.
 
 Revision ID: b98228500dd6
-Revises: f6380f1d0141
+Revises: a45e1b2c3d4f
 Create Date: 2026-12-03 07:02:25.378325
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b98228500dd6"
-down_revision = "f6380f1d0141"
+down_revision = "a45e1b2c3d4f"
 branch_labels = None
 depends_on = None
 

@@ -104,17 +104,17 @@ def _cells(page):
 
 def test_the_records_totals_are_the_sums_of_its_rows_as_shown(client, auth, make_user):
     worker = make_user("worker1")
-    for source_id in (1, 2, 3):  # 50 minutes each: 0.8 h shown, 2.5 h if the sum were rounded
-        _award(worker, source_id, "0.33", 50)
+    for source_id in (1, 2, 3):  # 20 minutes each: 0.4 学时 (of 45 minutes) shown, 1.3 if the sum were rounded
+        _award(worker, source_id, "0.33", 20)
     credits.award(
         worker, kind="course", source_type="course", source_id=9, credits=Decimal("0"), minutes=0, note="课程"
     )
     auth.login("worker1")
     page = client.get("/me/record").get_data(as_text=True)
     rows, (total_credits, total_hours) = _cells(page)
-    assert rows == [(Decimal("0.33"), Decimal("0.8"))] * 3
+    assert rows == [(Decimal("0.33"), Decimal("0.4"))] * 3
     assert total_credits == sum(c for c, _h in rows) == Decimal("0.99")
-    assert total_hours == sum(h for _c, h in rows) == Decimal("2.4")
+    assert total_hours == sum(h for _c, h in rows) == Decimal("1.2")
     # The course's own entry pays nothing beyond its modules: said in words, not 0 / 0.
     assert "学分和学时已由各单元计入" in page
     assert ">0</td>" not in page
@@ -133,4 +133,22 @@ def test_a_years_record_totals_that_year(client, auth, make_user):
     _award(worker, 2, "2", 50)
     auth.login("worker1")
     rows, totals = _cells(client.get("/me/record?year=2025").get_data(as_text=True))
-    assert rows == [(Decimal("1.00"), Decimal("0.8"))] and totals == [Decimal("1"), Decimal("0.8")]
+    assert rows == [(Decimal("1.00"), Decimal("1.1"))] and totals == [Decimal("1"), Decimal("1.1")]
+
+
+def test_the_record_links_to_what_a_learning_hour_is_and_the_page_says_the_deployments_figures(
+    app, client, auth, make_user
+):
+    worker = make_user("worker1")
+    _award(worker, 1, "1", 90)
+    auth.login("worker1")
+    record = client.get("/me/record").get_data(as_text=True)
+    assert 'href="/help/terms#xueshi"' in record and ">2</td>" in record  # 90 minutes: two 学时 of 45
+    terms = client.get("/help/terms").get_data(as_text=True)
+    assert "1 学时为 45 分钟的学习" in terms and "1 学分对应 16 学时（720 分钟）" in terms
+    app.config["MINUTES_PER_XUESHI"] = 60  # a deployment that counts clock hours
+    try:
+        assert "1 学时为 60 分钟的学习" in client.get("/help/terms").get_data(as_text=True)
+        assert ">1.5</td>" in client.get("/me/record").get_data(as_text=True)
+    finally:
+        app.config["MINUTES_PER_XUESHI"] = 45

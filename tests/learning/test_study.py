@@ -165,7 +165,7 @@ def test_the_record_shows_hours_declared_and_measured(app, client, auth, make_us
     response = auth.post("/courses/shift-course/read/done")
     assert response.status_code == 302 and "/courses/shift-course" in response.location
     record = client.get("/me/record").get_data(as_text=True)
-    assert "申报 0.5 学时，实测 0.3 学时，按较少的计。" in record  # 30 minutes declared, 20 measured
+    assert "申报 0.7 学时，实测 0.4 学时，按较少的计。" in record  # 30 minutes declared, 20 measured (学时 of 45)
 
 
 @pytest.mark.parametrize(
@@ -181,3 +181,51 @@ def test_the_player_refuses_forged_ranges_and_keeps_what_was_played(client, auth
     assert response.status_code == 400 and response.get_json()["error"]
     progress = db.session.scalar(db.select(Progress))
     assert progress.played == [[0.0, 30.0]] and progress.position_s == 30
+
+
+def test_the_heartbeat_of_a_page_that_stays_open_costs_two_statements(client, auth, make_user, make_course, clock):
+    from tests.conftest import count_queries, csrf_token
+
+    make_user("night-reader")
+    auth.login("night-reader")
+    make_course("beat-course", modules=(("read", "lesson", "1", 30),))
+    auth.post("/courses/beat-course/enrol")
+    clock.at(0)
+    assert auth.post("/courses/beat-course/read/heartbeat").status_code == 204  # the page's opening
+    form = {"csrf_token": csrf_token(client, "/privacy")}
+    costs = []
+    for beat in range(1, 21):  # ten minutes with the page open, a heartbeat every 30 s
+        clock.now = START + timedelta(seconds=30 * beat)
+        with count_queries() as statements:
+            assert client.post("/courses/beat-course/read/heartbeat", data=form).status_code == 204
+        costs.append(len(statements.selects()) + len(statements.writes()))
+    assert max(costs) <= 2, costs  # the session's user, and one UPDATE
+    progress = db.session.scalar(db.select(Progress))
+    db.session.refresh(progress)
+    assert progress.active_seconds == 600 and progress.last_seen_at == clock.now
+    # Away for twenty minutes: the next heartbeat is an opening again, and counts at most a minute.
+    clock.now += timedelta(minutes=20)
+    assert auth.post("/courses/beat-course/read/heartbeat").status_code == 204
+    db.session.refresh(progress)
+    assert progress.active_seconds == 660
+    # Nobody's heartbeat reaches a module that is not there, or one not enrolled in.
+    assert auth.post("/courses/beat-course/nothing/heartbeat").status_code == 404
+    assert auth.post("/courses/no-such-course/read/heartbeat").status_code == 404
+
+
+def test_a_page_open_past_midnight_counts_the_new_day_as_a_day_of_learning(client, auth, make_user, make_course, clock):
+    from learnhub.learning.models import ActivityDay
+
+    make_user("night-reader")
+    auth.login("night-reader")
+    make_course("beat-course", modules=(("read", "lesson", "1", 30),))
+    auth.post("/courses/beat-course/enrol")
+    midnight = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)  # 00:00 on 3 December in Beijing
+    for seconds in (-60, -30, 0, 30):
+        clock.now = midnight + timedelta(seconds=seconds)
+        assert auth.post("/courses/beat-course/read/heartbeat").status_code == 204
+    days = sorted(str(day) for day in db.session.scalars(db.select(ActivityDay.day)))
+    assert days == ["2026-12-02", "2026-12-03"]
+    progress = db.session.scalar(db.select(Progress))
+    db.session.refresh(progress)
+    assert progress.active_seconds == 90

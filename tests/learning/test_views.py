@@ -204,9 +204,9 @@ def test_record_entries_link_to_what_earned_them(client, auth, learner, make_cou
 def test_the_completed_page_says_what_the_course_paid_as_the_record_shows_it(client, auth, learner, make_course):
     from learnhub.demo import finish_course
 
-    # Two 50-minute lessons: 0.8 h each in the record, 1.6 h paid; 100 minutes alone would show 1.7.
-    course = make_course("two-lessons", modules=(("a", "lesson", "0.5", 50), ("b", "lesson", "0.5", 50)))
+    # Two 20-minute lessons: 0.4 学时 (of 45 minutes) each in the record, 0.8 paid; 40 minutes alone would show 0.9.
+    course = make_course("two-lessons", modules=(("a", "lesson", "0.5", 20), ("b", "lesson", "0.5", 20)))
     finish_course(learner, course)
     db.session.commit()
     completed = client.get("/courses/two-lessons/complete").get_data(as_text=True)
-    assert "记入 1 学分、1.6 学时" in completed and "1.7" not in completed
+    assert "记入 1 学分、0.8 学时" in completed and "0.9" not in completed

@@ -47,7 +47,7 @@ def test_the_json_is_an_open_badges_credential(client, credential):
     assert subject["achievement"]["criteria"]["narrative"]
     assert subject["achievement"]["name"] == credential.title
     assert subject["creditsEarned"] == 1.5
-    assert subject["result"][0]["value"] == "0.5"  # 30 minutes, in hours
+    assert subject["result"][0]["value"] == "0.67"  # 30 minutes, in 学时 of 45 minutes
     assert subject["name"] == "李*辉"
     assert badge["validFrom"].endswith("Z")
 

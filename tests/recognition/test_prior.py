@@ -60,7 +60,7 @@ def test_a_photo_is_turned_upright_and_loses_what_the_camera_wrote(worker):
     assert stored.size == (20, 40)  # rotated as the phone meant it
     assert dict(stored.getexif()) == {}
     assert b"PhoneMaker" not in data
-    assert claim.minutes == 16 * 60 and claim.status == "submitted"
+    assert claim.minutes == 16 * 45 and claim.status == "submitted"
 
 
 def test_png_and_pdf_are_accepted(worker):
@@ -119,7 +119,7 @@ def test_a_grant_is_one_prior_learning_entry(worker, admin):
     with pytest.raises(DomainError):
         prior.grant(admin, claim, credits="1.5", hours="16")
     [entry] = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "prior_learning")).all()
-    assert entry.credits == Decimal("1.50") and entry.minutes == 960 and entry.created_by_id == admin.id
+    assert entry.credits == Decimal("1.50") and entry.minutes == 720 and entry.created_by_id == admin.id
 
 
 def test_a_reviewer_outside_the_subtree_cannot_decide(worker, make_user, tree):

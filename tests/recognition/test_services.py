@@ -127,8 +127,8 @@ def test_one_open_application_per_worker_and_pathway(worker, make_pathway, safet
     application = recognition.apply(worker, version.pathway_id, "请审核")
     assert application.status == "submitted" and application.version_id == version.id
     assert application.evidence["credits"] == "1.50"
-    # The hours as the worker saw them (20 + 10 minutes: 0.3 + 0.2 shown), for the reviewer.
-    assert application.evidence["tenths"] == 5 and application.evidence_hours.value == Decimal("0.5")
+    # The hours as the worker saw them (20 + 10 minutes: 0.4 + 0.2 学时 of 45 minutes shown), for the reviewer.
+    assert application.evidence["tenths"] == 6 and application.evidence_hours.value == Decimal("0.6")
     with pytest.raises(DomainError):
         recognition.apply(worker, version.pathway_id)
 

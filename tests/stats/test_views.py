@@ -341,7 +341,7 @@ def _hours_column(table_html):
 def test_the_dashboards_hours_are_the_sums_of_its_rows_as_shown(
     client, admin_of, tree, make_user, make_course, learn, make_org
 ):
-    course = make_course(modules=(("a", "lesson", "0.5", 50),))  # 50 minutes: 0.8 h shown
+    course = make_course(modules=(("a", "lesson", "0.5", 20),))  # 20 minutes: 0.4 学时 (of 45 minutes) shown
     third = make_org("第三厂工会", "enterprise", tree.city_a)
     for index, org in enumerate((tree.ent_a1, tree.ent_a2, third)):
         learn(make_user(f"w{index}", org=org), course)
@@ -350,8 +350,8 @@ def test_the_dashboards_hours_are_the_sums_of_its_rows_as_shown(
     total = Decimal(re.search(r'<li data-figure="hours"><span class="big">([^<]*)</span>', html).group(1))
     tables = re.findall(r"<table[^>]*>.*?</table>", html, re.S)
     unions, months, categories = (_hours_column(t) for t in tables)
-    assert unions == [Decimal("0.8")] * 3  # naive rounding of the 150 minutes would say 2.5
-    assert total == sum(unions) == sum(months) == sum(categories) == Decimal("2.4")
+    assert unions == [Decimal("0.4")] * 3  # naive rounding of the 60 minutes would say 1.3
+    assert total == sum(unions) == sum(months) == sum(categories) == Decimal("1.2")
     # The exports hold the same numbers: a spreadsheet's sum of the rows is the summary's total.
     rows = list(csv.reader(io.StringIO(client.get(f"/stats/{tree.city_a.id}/export/child-unions.csv").text[1:])))
     column = rows[0].index("获得学时")
@@ -362,22 +362,22 @@ def test_the_dashboards_hours_are_the_sums_of_its_rows_as_shown(
     assert sum(Decimal(str(row[column].value)) for row in sheet.iter_rows(min_row=2)) == total
     # The roster's people show the hours their records total.
     roster = client.get(f"/stats/{tree.city_a.id}/roster").get_data(as_text=True)
-    assert len(re.findall(r'<td class="num"[^>]*>0\.8</td>', roster)) == 3
+    assert len(re.findall(r'<td class="num"[^>]*>0\.4</td>', roster)) == 3
 
 
 def test_a_roster_row_shows_the_hours_the_persons_record_totals(
     client, auth, admin_of, tree, make_user, make_course, learn
 ):
-    course = make_course(modules=tuple((key, "lesson", "0.5", 50) for key in "abc"))  # 3 x 0.8 h
+    course = make_course(modules=tuple((key, "lesson", "0.5", 20) for key in "abc"))  # 3 x 0.4 学时
     worker = make_user("w1", org=tree.ent_a1, name="赵大勇")
     learn(worker, course)
     admin_of(tree.city_a)
     roster = client.get(f"/stats/{tree.city_a.id}/roster").get_data(as_text=True)
     row = re.search(r"赵大勇.*?</tr>", roster, re.S).group(0)
     assert re.search(
-        r'<td class="num"[^>]*>2\.4</td>', row
-    )  # the sum of the record's rows, not 150 minutes rounded (2.5)
+        r'<td class="num"[^>]*>1\.2</td>', row
+    )  # the sum of the record's rows, not 60 minutes rounded (1.3)
     export = list(csv.reader(io.StringIO(client.get(f"/stats/{tree.city_a.id}/export/workforce.csv").text[1:])))
-    assert export[1][export[0].index("学时")] == "2.4"
+    assert export[1][export[0].index("学时")] == "1.2"
     # …which is what the worker's record totals (credits.shown_totals, the record page's totals).
-    assert credits.shown_totals(credits.get_account(worker))[1].value == Decimal("2.4")
+    assert credits.shown_totals(credits.get_account(worker))[1].value == Decimal("1.2")

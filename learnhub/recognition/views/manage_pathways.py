@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
+from learnhub.core.hours import hours_text
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
@@ -51,10 +52,10 @@ def _form_from(version):
         occupation=target.occupation or "",
         level=target.level or "",
         target_credits=_plain(target.credits) if target.credits else "",
-        target_hours=f"{target.minutes / 60:g}" if target.minutes else "",
+        target_hours=hours_text(target.minutes) if target.minutes else "",
         required_courses="\n".join(" | ".join(group) for group in version.required_courses or []),
         min_credits=_plain(version.min_credits) if version.min_credits else "",
-        min_hours=f"{version.min_minutes / 60:g}" if version.min_minutes else "",
+        min_hours=hours_text(version.min_minutes) if version.min_minutes else "",
         categories=list(version.categories or []),
         occupations=list(version.occupations or []),
         within_years=str(version.within_years or ""),

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
+from learnhub.core.hours import hours_text
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -112,7 +113,7 @@ def _claim_or_404(claim_id):
 
 
 def _render_claim(claim, grant_form=None, reject_form=None, status=200):
-    grant_form = grant_form or GrantForm(hours=f"{claim.minutes / 60:g}")
+    grant_form = grant_form or GrantForm(hours=hours_text(claim.minutes))
     return render_template(
         "recognition/review_prior.html", claim=claim, grant_form=grant_form, reject_form=reject_form or RejectForm()
     ), status
