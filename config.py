@@ -18,6 +18,9 @@ class Config:
     """Development and demo defaults: SQLite in instance/, in-process cache and limits."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Earlier keys, comma-separated, while changing SECRET_KEY: they still open sessions and the
+    # sealed two-step secrets (accounts/twofactor.py); nothing new is signed or sealed with them.
+    SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'learnhub.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS = {
         # A ping before each use is a round trip on every request (a third of a page's on
@@ -158,6 +161,11 @@ class Config:
     HOURS_RULE_CHECKED = True
 
     PASSWORD_HASH_METHOD = "scrypt"
+    # Two-step sign-in (accounts/twofactor.py): admins must sign in with a code from an app after
+    # their password where this is on (production's default); anyone may choose it for themself.
+    TWO_FACTOR_FOR_ADMINS = _env_bool("TWO_FACTOR_FOR_ADMINS", False)
+    # The name the authenticator app shows beside the codes.
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "LearnHub")
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25
     # Statistics: headcounts (workers, active learners) are recounted for every union at once
@@ -188,6 +196,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     HSTS = True  # also behind a TLS balancer that redirects itself (FORCE_HTTPS=0)
+    TWO_FACTOR_FOR_ADMINS = _env_bool("TWO_FACTOR_FOR_ADMINS", True)
 
     def __init__(self):
         if not os.environ.get("SECRET_KEY"):
@@ -221,6 +230,8 @@ class TestConfig(Config):
     # storage tests start a real object store and set S3_* themselves.
     S3_BUCKET = None
     STORAGE_FOLDER = None
+    # On in tests/accounts/test_two_factor.py and the admin's two-step journey, which are about it.
+    TWO_FACTOR_FOR_ADMINS = False
 
 
 def config_from_env():

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from learnhub.accounts import twofactor
 from learnhub.catalog.services import course_modules
 from learnhub.core import audit
 from learnhub.extensions import db
@@ -138,6 +140,10 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     w.admin_b = make_user("admin_b", role="admin", org=tree.city_b)
     w.keeper_a = make_user("keeper_a", role="admin", org=tree.prov_a)
     w.keeper_b = make_user("keeper_b", role="admin", org=tree.prov_b)
+    # A worker of 甲市 who signs in with a code (two-step sign-in), for the admins' reset.
+    w.guarded = make_user("guarded", org=tree.ent_a1)
+    twofactor.start_setup(w.guarded)
+    twofactor.confirm_setup(w.guarded, pyotp.TOTP(twofactor.pending_secret(w.guarded)).now())
 
     # A course for 甲市's members only, which the owner has finished: progress, an attempt,
     # ledger entries, a course credential.
@@ -391,6 +397,7 @@ def cases(w):
         "accounts.person_union": [Case(person, "admin_a", admins, form={"org_id": t.ent_a2.id})],
         "accounts.person_active": [Case(person, "admin_a", admins, form={"active": "0"})],
         "accounts.person_password": [Case(person, "admin_a", admins, post_ok=(200,))],
+        "accounts.person_two_factor": [Case(dict(user_id=w.guarded.id), "admin_a", admins)],
         "recognition.person_credentials": [Case(person, "admin_a", admins)],
         "credits.person_record": [Case(person, "admin_a", admins)],
         "credits.reverse": [

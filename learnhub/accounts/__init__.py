@@ -23,6 +23,7 @@ def init_app(app):
             "person.deactivate": _l("Deactivated"),
             "person.activate": _l("Reactivated"),
             "person.password_reset": _l("Password reset"),
+            "person.two_factor_reset": _l("Two-step sign-in reset"),
             "people.import": _l("Accounts opened in bulk"),
         },
     )

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from learnhub.accounts import onboarding
+from learnhub.accounts import onboarding, twofactor
 from learnhub.accounts.services import find_by_login
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import force_locale
@@ -87,3 +87,24 @@ def _import(path, admin_login, dry_run, out):
         click.echo(_("Initial passwords written to %(path)s.", path=out))
     else:
         click.echo(text.lstrip("\ufeff"), nl=False)
+
+
+@accounts_cli.command("reset-two-step")
+@click.argument("login")
+def reset_two_step(login):
+    """Reset a person's two-step sign-in (a lost phone) when no admin stands above them."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        person = find_by_login(login)
+        if person is None:
+            raise click.ClickException(_("No account with the login “%(login)s”.", login=login))
+        try:
+            twofactor.reset_two_factor_from_console(person)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(
+            _(
+                "%(name)s signs in with their password again, and has been logged out everywhere.",
+                name=person.name,
+            )
+        )

@@ -144,3 +144,14 @@ class ImportForm(Form):
 class ImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     filename = HiddenField()
+
+
+class CodeForm(Form):
+    """A code from the authenticator app, or a recovery code (two-step sign-in)."""
+
+    code = PlainField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=24)],
+        description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
+    )

@@ -1,4 +1,4 @@
-"""What every request of a signed-in person passes: the session, a new password, consent.
+"""What every request of a signed-in person passes: the session, a new password, consent, a second step.
 
 Sessions live in the database and the cookie carries a random token; `init_app` sets up
 Flask-Login and puts the checks before every request of the site.
@@ -11,6 +11,7 @@ from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from learnhub.accounts.services import has_consented, load_session_user
+from learnhub.accounts.twofactor import is_required as two_factor_required
 from learnhub.core.errors import is_api_request
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.extensions import login_manager
@@ -26,6 +27,7 @@ def init_app(app):
     login_manager.user_loader(load_user)
     app.before_request(require_new_password)
     app.before_request(require_consent)
+    app.before_request(require_two_factor)
     app.before_request(keep_session_alive)
     app.after_request(keep_out_of_caches)
 
@@ -45,6 +47,14 @@ _CONSENT_ALLOWED = _PASSWORD_CHANGE_ALLOWED | {
     "accounts.my_privacy",
     "accounts.my_data",
     "accounts.delete_account",
+}
+
+# What an admin who must sign in with a code, and whose session has not, may do: set it up.
+_TWO_FACTOR_ALLOWED = _CONSENT_ALLOWED | {
+    "accounts.two_factor",
+    "accounts.two_factor_setup",
+    "accounts.two_factor_confirm",
+    "accounts.two_factor_codes",
 }
 
 
@@ -74,6 +84,22 @@ def require_consent():
         session["consent"] = version
         return None
     return redirect(url_for("accounts.consent"))
+
+
+def require_two_factor():
+    """Admins, where TWO_FACTOR_FOR_ADMINS is on, do nothing before their session passed a code.
+
+    A session passes at login (the code after the password) or by setting the app up; one
+    without (an admin who never set it up, a worker just made admin) is led to set it up.
+    """
+    if (
+        current_user.is_authenticated
+        and not session.get("two_factor")
+        and request.endpoint not in _TWO_FACTOR_ALLOWED
+        and two_factor_required(current_user)
+    ):
+        return redirect(url_for("accounts.two_factor"))
+    return None
 
 
 def mark_seen():

@@ -126,3 +126,37 @@ class LoginSession(db.Model):
     @staticmethod
     def hash_token(token):
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TwoFactor(db.Model):
+    """A person's second factor: the TOTP secret of their authenticator app (accounts/twofactor.py).
+
+    Secrets are stored sealed with a key derived from SECRET_KEY, so that a dump of the database
+    alone does not give them away. `pending_secret` is a new app being set up: the old one (if
+    any) stays in force until a code from the new one confirms it.
+    """
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str | None] = mapped_column(String(255))
+    pending_secret: Mapped[str | None] = mapped_column(String(255))
+    enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last code accepted: a code is good once, not again within its minute.
+    last_step: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def is_enabled(self):
+        return self.enabled_at is not None and self.secret is not None
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for when the phone is not at hand; only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, or_, select
 
-from learnhub.accounts.models import ROLES, Consent, LoginSession, User
+from learnhub.accounts.models import ROLES, Consent, LoginSession, RecoveryCode, TwoFactor, User
 from learnhub.accounts.passwords import (
     check_password_rule,
     generate_initial_password,
@@ -53,6 +53,11 @@ def find_by_login(login):
         return None
     column = User.phone if kind == "phone" else User.username
     return db.session.scalar(select(User).where(column == value))
+
+
+def get_user(user_id):
+    """The account with this id, or None."""
+    return db.session.get(User, user_id)
 
 
 def _check_unique(username=None, phone=None, exclude_id=None):
@@ -290,7 +295,7 @@ def get_person_in_scope(admin, user_id):
     return person
 
 
-def _not_myself(admin, person):
+def require_below(admin, person):
     """Refuse unless `person` stands strictly below `admin`.
 
     Not themself, and not another admin of the same union (a peer could otherwise reset their
@@ -310,7 +315,7 @@ def _stays_below(admin, role, org):
 
 def change_role(admin, person, role):
     """Give a person of my subtree another role; a worker must sit in an enterprise union."""
-    _not_myself(admin, person)
+    require_below(admin, person)
     if role not in ROLES:
         raise DomainError(_("Unknown role."), "role")
     if role == "worker":
@@ -326,7 +331,7 @@ def change_role(admin, person, role):
 
 def move_person(admin, person, org_id):
     """Move a person of my subtree to another union of my subtree."""
-    _not_myself(admin, person)
+    require_below(admin, person)
     org = get_org_in_scope(org_id, admin.org)
     if person.role == "worker":
         check_enterprise(org)
@@ -341,7 +346,7 @@ def move_person(admin, person, org_id):
 
 def set_active(admin, person, active):
     """Deactivate (ending every session at once) or reactivate a person of my subtree."""
-    _not_myself(admin, person)
+    require_below(admin, person)
     person.is_active_account = bool(active)
     if not active:
         end_all_sessions(person)
@@ -351,7 +356,7 @@ def set_active(admin, person, active):
 
 def reset_password(admin, person):
     """Give a person of my subtree a one-time password; they choose their own at next login."""
-    _not_myself(admin, person)
+    require_below(admin, person)
     password = generate_initial_password()
     person.password_hash = hash_initial_password(password)
     person.must_change_password = True
@@ -412,6 +417,10 @@ def export_personal_data(user):
             for c in consent_history(user)
         ],
     }
+    two_factor = db.session.get(TwoFactor, user.id)
+    if two_factor is not None and two_factor.is_enabled:
+        # That it is on, not the secret: the secret stays on the server and in the person's app.
+        data["two_step_sign_in"] = {"enabled_at": two_factor.enabled_at.isoformat()}
     for _receiver, result in personal_data_requested.send(user):
         if result:
             name, section = result
@@ -429,6 +438,8 @@ def erase_account(user, password):
         raise DomainError(_("The password is not right."), "password")
     account_erasing.send(user)
     end_all_sessions(user)
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
     now = datetime.now(UTC)
     for consent in consent_history(user):
         consent.withdrawn_at = consent.withdrawn_at or now

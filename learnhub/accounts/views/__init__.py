@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from learnhub.accounts.views import account, bulk_onboarding, people, privacy
+from learnhub.accounts.views import account, bulk_onboarding, people, privacy, twofactor
 
 bp = Blueprint("accounts", "learnhub.accounts", template_folder="templates")
 
@@ -10,9 +10,15 @@ ROUTES = [
     # address, view, methods
     ("/register", account.register, "GET POST"),
     ("/login", account.login, "GET POST"),
+    ("/login/code", account.login_code, "GET POST"),
     ("/logout", account.logout, "POST"),
     ("/me/profile", account.profile, "GET POST"),
     ("/me/password", account.password, "GET POST"),
+    ("/me/two-step", twofactor.two_factor, "GET"),
+    ("/me/two-step/setup", twofactor.two_factor_setup, "POST"),
+    ("/me/two-step/confirm", twofactor.two_factor_confirm, "POST"),
+    ("/me/two-step/recovery-codes", twofactor.two_factor_codes, "POST"),
+    ("/me/two-step/off", twofactor.two_factor_disable, "POST"),
     ("/language", account.language, "POST"),
     ("/privacy", account.privacy, "GET"),
     ("/me/privacy", privacy.my_privacy, "GET"),
@@ -26,6 +32,7 @@ ROUTES = [
     ("/people/<int:user_id>/union", people.person_union, "POST"),
     ("/people/<int:user_id>/active", people.person_active, "POST"),
     ("/people/<int:user_id>/password", people.person_password, "POST"),
+    ("/people/<int:user_id>/two-step", people.person_two_factor, "POST"),
     ("/people/import", bulk_onboarding.people_import, "GET POST"),
     ("/people/import/confirm", bulk_onboarding.people_import_confirm, "POST"),
     ("/people/import/template.csv", bulk_onboarding.people_import_template, "GET"),

@@ -1,8 +1,12 @@
+import time
+from functools import partial
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from learnhub.accounts import services as accounts
-from learnhub.accounts.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
+from learnhub.accounts import twofactor
+from learnhub.accounts.forms import CodeForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
 from learnhub.accounts.guards import mark_seen
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, as_choices, refuse
@@ -26,6 +30,13 @@ def _login_key():
     except DomainError:
         kind, value = "raw", clean_line(login).lower()
     return f"login:{kind}:{value[:40]}"
+
+
+def _pending_key():
+    # The code after the password counts against the same account's budget as its passwords.
+    pending = session.get("pending_login")
+    user_id = pending.get("user") if isinstance(pending, dict) else None
+    return f"login:user:{user_id}" if isinstance(user_id, int) else "login:pending:none"
 
 
 def _failed(response):
@@ -78,10 +89,21 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_key, methods=["POST"], deduct_when=_failed
+# Shared with the code after the password (login_code): one budget of failures for both steps.
+_per_account = partial(
+    limiter.shared_limit,
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    "login-account",
+    methods=["POST"],
+    deduct_when=_failed,
 )
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
+_per_address = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], "login-address", methods=["POST"], deduct_when=_failed
+)
+
+
+@_per_account(key_func=_login_key)
+@_per_address
 def login():
     form = LoginForm(next=request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
@@ -93,11 +115,66 @@ def login():
             current_app.logger.info("login refused from %s", request.remote_addr)
             apply_error(form, error)
         else:
+            if twofactor.is_enabled(user):
+                # Not signed in yet: the session only remembers whose code to ask for, briefly.
+                locale = session.get("locale")
+                session.clear()
+                if locale:
+                    session["locale"] = locale
+                session["pending_login"] = {"user": user.id, "at": int(time.time()), "next": form.next.data or ""}
+                return redirect(url_for("accounts.login_code"))
             _begin_session(user)
             db.session.commit()
             current_app.logger.info("login: user %s", user.id)
             return redirect(safe_next_url(form.next.data) or url_for("home.index"))
     return render_template("accounts/login.html", form=form)
+
+
+# How long the code may take after the password, before the password is asked again.
+PENDING_LOGIN_SECONDS = 5 * 60
+
+
+def _pending_login():
+    """(the person whose password was right, where they were going), or (None, None)."""
+    pending = session.get("pending_login")
+    if not isinstance(pending, dict) or not isinstance(pending.get("user"), int):
+        return None, None
+    if not isinstance(pending.get("at"), int) or time.time() - pending["at"] > PENDING_LOGIN_SECONDS:
+        return None, None
+    user = accounts.get_user(pending["user"])
+    if user is None or not user.is_active:
+        return None, None
+    return user, pending.get("next") or ""
+
+
+@_per_account(key_func=_pending_key)
+@_per_address
+def login_code():
+    user, next_url = _pending_login()
+    if user is None:
+        session.pop("pending_login", None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            used = twofactor.verify_code(user, form.code.data)
+        except DomainError as error:
+            current_app.logger.info("login code refused from %s", request.remote_addr)
+            refuse(form, error)
+        else:
+            _begin_session(user)
+            session["two_factor"] = True  # this session passed the second step (accounts.guards)
+            left = twofactor.recovery_codes_left(user) if used == "recovery" else None
+            db.session.commit()
+            current_app.logger.info("login with a code: user %s", user.id)
+            if left is not None:
+                flash(
+                    _("You used a recovery code; %(n)d are left. Make new ones on your two-step sign-in page.", n=left),
+                    "info",
+                )
+            return redirect(safe_next_url(next_url) or url_for("home.index"))
+    return render_template("accounts/login_code.html", form=form)
 
 
 def logout():

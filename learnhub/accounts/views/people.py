@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from learnhub.accounts import services as accounts
+from learnhub.accounts import twofactor
 from learnhub.accounts.forms import ConfirmForm, MoveForm, PeopleFilterForm, RoleForm
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, as_choices, refuse, run_action
@@ -53,6 +54,7 @@ def _render_person(person, role_form=None, move_form=None, status=200, new_passw
         confirm_form=ConfirmForm(),
         org_label=org_label,
         new_password=new_password,
+        two_factor=twofactor.get_two_factor(person),
     ), status
 
 
@@ -131,3 +133,19 @@ def person_password(user_id):
     # Shown once, in this response only: never in a flash message, which lives in the cookie.
     response, status = _render_person(person, new_password=password)
     return response, status, {"Cache-Control": "no-store"}
+
+
+@role_required("admin")
+def person_two_factor(user_id):
+    person = _person_or_404(user_id)
+    target = url_for("accounts.person", user_id=person.id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(target)
+    return run_action(
+        lambda: twofactor.reset_two_factor(current_user, person),
+        _(
+            "%(name)s signs in with their password again, and has been logged out everywhere.",
+            name=person.name,
+        ),
+        target,
+    )
