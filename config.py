@@ -124,6 +124,33 @@ class Config:
     READING_CHARS_PER_MINUTE = int(os.environ.get("READING_CHARS_PER_MINUTE", 300))
     HOURS_RULE_CHECKED = True
 
+    # SMS (learnhub/notify/sms.py): the backend is "log" (the message goes to the log and to a page
+    # only admins of the national union can open), "aliyun" or "tencent", with keys and template
+    # ids below. Each template is one the provider approved: "code" takes ${code} and ${minutes},
+    # "notice" takes ${title} (Tencent: {1} {2} and {1}, in that order).
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "职工学习网")
+    SMS_TEMPLATE_CODE = os.environ.get("SMS_TEMPLATE_CODE", "")
+    SMS_TEMPLATE_NOTICE = os.environ.get("SMS_TEMPLATE_NOTICE", "")
+    ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+    ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+    ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+    TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID", "")
+    TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY", "")
+    TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+    TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+    TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+    # No notification by SMS between these hours of the person's day (Beijing time): it waits
+    # until the end of them. Codes a person asked for are sent at once.
+    SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "22:00-07:00")
+    SMS_TIMEZONE = "Asia/Shanghai"
+    SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", 5))  # notifications by SMS a person a day
+    # A failed send is tried again after 1, 2, 4, 8 minutes...; after this many tries it waits in
+    # the failed list (/sms/failed) for an admin of the deployment.
+    SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", 5))
+    SMS_RETRY_SECONDS = int(os.environ.get("SMS_RETRY_SECONDS", 60))
+    SMS_TIMEOUT_SECONDS = 10
+
     PASSWORD_HASH_METHOD = "scrypt"
     PRIVACY_NOTICE_VERSION = "2026-11"
     PEOPLE_PER_PAGE = 25

@@ -158,9 +158,12 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     w.quiz_answers = quiz_answers(modules["check"][1])
     from learnhub.notify.models import Notification
     from learnhub.notify.services import notify
+    from learnhub.notify.sms import queue_sms
 
     notify(w.owner, key="access-matrix", kind="test", title="一条消息", link="/me/record")
     w.notification = db.session.scalar(db.select(Notification).where(Notification.user_id == w.owner.id))
+    w.sms = queue_sms(key="access-matrix", user=w.owner, phone=w.owner.phone, template="notice", params={}, text="x")
+    w.sms.status = "failed"  # in the dead-letter list
     db.session.flush()
     from learnhub.credits.models import Account, LedgerEntry
 
@@ -286,6 +289,9 @@ def cases(w):
         "learning.position": [Case(dict(course, key="clip"), "owner", form={"position": "3"}, post_ok=(204,))],
         "learning.heartbeat": [Case(dict(course, key="read"), "owner", post_ok=(204,))],
         "notify.read": [Case(dict(notification_id=w.notification.id), "owner")],
+        "notify.sms_retry": [
+            Case(dict(message_id=w.sms.id), None, note="admins of the national union only: tests/notify/test_sms.py")
+        ],
         "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
         "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
         "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],

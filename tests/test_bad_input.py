@@ -430,6 +430,7 @@ FORMS = {
             choice2="下班后",
         ),
     ),
+    "sms-choices": ("worker1", lambda s: "/me/sms", lambda s: dict(sent="1", events="application")),
     "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),
     "reversal": (
         "admin1",
@@ -526,6 +527,11 @@ def _cases():
     yield from each("quiz-settings", "attempts", NUMBERS_REFUSED)
     yield from each("question", "text", TEXT_REFUSED)
     yield from each("question", "choice1", LINE_REFUSED)
+    # Boxes that are not on the list (junk, a hidden character, SQL) are ignored: none is chosen.
+    yield from normalised(
+        "sms-choices", "events", {name: (value, "") for name, value in {**_poisoned("required"), "sql": SQL}.items()}
+    )
+    yield from normalised("sms-choices", "events", {"unknown": ("evil", "")})
     yield from each("co-trainer", "username", {**IDENTIFIERS_REFUSED, "unknown": "nobody"})
     yield from each("reversal", "reason", LINE_REFUSED)
     yield from normalised("reversal", "reason", {k: (v, v) for k, v in TEXT_STORED.items()})
@@ -630,7 +636,14 @@ def _stored_recognition(form, field, site, client):
     return _plain(version.min_credits)
 
 
+def _stored_sms_choices(form, field, site, client):
+    from learnhub.notify.sms import sms_events
+
+    return ",".join(sms_events(site.worker))
+
+
 _STORED = {
+    "sms-choices": _stored_sms_choices,
     "register": _stored_account,
     "login": _stored_account,
     "profile": _stored_account,
