@@ -81,6 +81,12 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 10 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
     REGISTER_LIMIT_PER_ADDRESS = "20 per hour"
+    # A forgotten password (accounts/recovery.py): codes asked for one number, and codes asked
+    # for or tried from one address. A code is valid for SMS_CODE_MINUTES and SMS_CODE_TRIES tries.
+    RESET_LIMIT_PER_PHONE = "1 per minute;5 per day"
+    RESET_LIMIT_PER_ADDRESS = "20 per hour"
+    SMS_CODE_MINUTES = 10
+    SMS_CODE_TRIES = 5
 
     # Credentials are signed with one Ed25519 key. Several servers must share it: give the PEM
     # itself (CREDENTIAL_KEY) or a path every server reads (CREDENTIAL_KEY_PATH); unset, a key

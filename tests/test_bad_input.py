@@ -390,6 +390,15 @@ def _pathway():
     )
 
 
+def _fresh_code(site):
+    """A code just sent to worker1's phone, as they would read it in the SMS."""
+    from learnhub.accounts.models import User
+    from learnhub.accounts.recovery import send_code
+
+    _row, code = send_code("13900000001", "reset", db.session.get(User, site.worker.id))
+    return code
+
+
 # name -> (who posts, url, valid data, file field or None)
 FORMS = {
     "register": (None, lambda s: "/register", lambda s: _register(s)),
@@ -428,6 +437,14 @@ FORMS = {
             choice1="开工前",
             correct1="y",
             choice2="下班后",
+        ),
+    ),
+    "forgot": (None, lambda s: "/password/forgot", lambda s: dict(phone="13900000001")),
+    "reset": (
+        None,
+        lambda s: "/password/reset",
+        lambda s: dict(
+            phone="13900000001", code=_fresh_code(s), password="Tough-Cable-2027", password2="Tough-Cable-2027"
         ),
     ),
     "sms-choices": ("worker1", lambda s: "/me/sms", lambda s: dict(sent="1", events="application")),
@@ -527,6 +544,14 @@ def _cases():
     yield from each("quiz-settings", "attempts", NUMBERS_REFUSED)
     yield from each("question", "text", TEXT_REFUSED)
     yield from each("question", "choice1", LINE_REFUSED)
+    yield from each("forgot", "phone", PHONES_REFUSED)
+    yield from normalised(
+        "forgot",
+        "phone",
+        {"full-width": ("１３９０００００００１", "13900000001"), "spaces": (" 139 0000 0001 ", "13900000001")},
+    )
+    yield from each("reset", "phone", PHONES_REFUSED)
+    yield from each("reset", "code", {**_poisoned("123456"), "sql": SQL, "letters": "abcdef", "too-long": "1" * 12})
     # Boxes that are not on the list (junk, a hidden character, SQL) are ignored: none is chosen.
     yield from normalised(
         "sms-choices", "events", {name: (value, "") for name, value in {**_poisoned("required"), "sql": SQL}.items()}
@@ -642,7 +667,14 @@ def _stored_sms_choices(form, field, site, client):
     return ",".join(sms_events(site.worker))
 
 
+def _stored_code(form, field, site, client):
+    from learnhub.accounts.models import SmsCode
+
+    return db.session.scalar(select(SmsCode.phone).order_by(SmsCode.id.desc()).limit(1))
+
+
 _STORED = {
+    "forgot": _stored_code,
     "sms-choices": _stored_sms_choices,
     "register": _stored_account,
     "login": _stored_account,

@@ -144,3 +144,35 @@ class ImportForm(Form):
 class ImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     filename = HiddenField()
+
+
+class ForgotForm(Form):
+    phone = PlainField(
+        _l("Mobile number of your account"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+
+
+class ResetForm(Form):
+    phone = PlainField(
+        _l("Mobile number of your account"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+    code = PlainField(
+        _l("Code from the SMS"),
+        validators=[DataRequired(), Length(max=12)],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password2 = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, or_, select
 
-from learnhub.accounts.models import ROLES, Consent, LoginSession, User
+from learnhub.accounts.models import ROLES, Consent, LoginSession, SmsCode, User
 from learnhub.accounts.passwords import (
     check_password_rule,
     generate_initial_password,
@@ -429,6 +429,7 @@ def erase_account(user, password):
         raise DomainError(_("The password is not right."), "password")
     account_erasing.send(user)
     end_all_sessions(user)
+    db.session.execute(delete(SmsCode).where(SmsCode.user_id == user.id))
     now = datetime.now(UTC)
     for consent in consent_history(user):
         consent.withdrawn_at = consent.withdrawn_at or now

@@ -11,3 +11,7 @@ personal_data_requested = _signals.signal("personal-data-requested")
 # sender: the User, about to be anonymised. Receivers remove or anonymise what their feature
 # holds that identifies the person, keeping the ledger and statistics consistent.
 account_erasing = _signals.signal("account-erasing")
+
+# sender: the SmsCode just made. Keyword arguments: code (the digits, never stored), minutes it is
+# valid, locale of the person or None. notify sends it by SMS at once.
+sms_code_requested = _signals.signal("sms-code-requested")

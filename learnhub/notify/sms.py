@@ -206,6 +206,8 @@ def deliver(message_id, now=None):
         _failed(message, str(error), now)
     else:
         message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
+    if message.template == "code" and message.status != "queued":
+        message.params, message.text = {}, ""  # a code is kept only until it leaves (or never will)
     db.session.flush()
     return True
 

@@ -1,14 +1,38 @@
-"""Receivers of accounts' signals: a person's messages go with their account."""
+"""Receivers of accounts' signals: codes go out by SMS; a person's messages go with their account."""
 
+from flask import current_app
 from sqlalchemy import delete
 
-from learnhub.accounts.signals import account_erasing
+from learnhub.accounts.signals import account_erasing, sms_code_requested
+from learnhub.core.i18n import force_locale
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 from learnhub.notify.models import Notification, SmsMessage, SmsPreference
+from learnhub.notify.sms import queue_sms
 
 
 def connect():
     account_erasing.connect(on_account_erasing)
+    sms_code_requested.connect(on_sms_code_requested)
+
+
+def on_sms_code_requested(code_row, code=None, minutes=None, locale=None, **_kwargs):
+    """Send a code the person asked for, at once (no quiet hours, outside the daily cap)."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = _(
+            "Your LearnHub code is %(code)s, valid for %(minutes)d minutes. Never tell it to anyone.",
+            code=code,
+            minutes=minutes,
+        )
+    queue_sms(
+        key=f"code:{code_row.id}",
+        user=None,
+        phone=code_row.phone,
+        template="code",
+        params={"code": code, "minutes": minutes},
+        text=text,
+        urgent=True,
+    )
 
 
 def on_account_erasing(user, **_kwargs):

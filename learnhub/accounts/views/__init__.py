@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from learnhub.accounts.views import account, bulk_onboarding, people, privacy
+from learnhub.accounts.views import account, bulk_onboarding, people, privacy, recovery
 
 bp = Blueprint("accounts", "learnhub.accounts", template_folder="templates")
 
@@ -11,6 +11,8 @@ ROUTES = [
     ("/register", account.register, "GET POST"),
     ("/login", account.login, "GET POST"),
     ("/logout", account.logout, "POST"),
+    ("/password/forgot", recovery.forgot_password, "GET POST"),
+    ("/password/reset", recovery.reset_password, "GET POST"),
     ("/me/profile", account.profile, "GET POST"),
     ("/me/password", account.password, "GET POST"),
     ("/language", account.language, "POST"),
