@@ -86,6 +86,8 @@ class Config:
     RESET_LIMIT_PER_PHONE = "1 per minute;5 per day"
     RESET_LIMIT_PER_ADDRESS = "20 per hour"
     SMS_CODE_MINUTES = 10
+    # Bulk onboarding texts each worker with a phone a link to choose their password, valid this long.
+    ACTIVATION_LINK_DAYS = int(os.environ.get("ACTIVATION_LINK_DAYS", 14))
     SMS_CODE_TRIES = 5
 
     # Credentials are signed with one Ed25519 key. Several servers must share it: give the PEM
@@ -133,11 +135,12 @@ class Config:
     # SMS (learnhub/notify/sms.py): the backend is "log" (the message goes to the log and to a page
     # only admins of the national union can open), "aliyun" or "tencent", with keys and template
     # ids below. Each template is one the provider approved: "code" takes ${code} and ${minutes},
-    # "notice" takes ${title} (Tencent: {1} {2} and {1}, in that order).
+    # "notice" takes ${title}, "activation" ${name} and ${link} (Tencent: {1} {2}, in that order).
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")
     SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "职工学习网")
     SMS_TEMPLATE_CODE = os.environ.get("SMS_TEMPLATE_CODE", "")
     SMS_TEMPLATE_NOTICE = os.environ.get("SMS_TEMPLATE_NOTICE", "")
+    SMS_TEMPLATE_ACTIVATION = os.environ.get("SMS_TEMPLATE_ACTIVATION", "")
     ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
     ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
     ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")

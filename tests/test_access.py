@@ -59,6 +59,9 @@ PUBLIC = {
     "recognition.credential_json": "public credential, Open Badges JSON",
     "recognition.credential_jwt": "public credential, signed VC-JWT",
     "recognition.credential_status": "public credential, revocation status",
+    # The one-time link bulk onboarding texts a worker: a signed token naming its account, valid
+    # until a password is set (tests/accounts/test_activation.py).
+    "accounts.activate": "activation link from an SMS",
 }
 # Published courses for everyone (/courses/<slug>, their modules and media) are open by
 # design; the matrix tries the same routes with a course meant for 甲市 only, which is not.

@@ -399,6 +399,14 @@ def _fresh_code(site):
     return code
 
 
+def _activation_link(site):
+    """The link bulk onboarding texts worker1 (the catalogue tries it as the worker would)."""
+    from learnhub.accounts.models import User
+    from learnhub.accounts.recovery import send_activation
+
+    return f"/activate/{send_activation(db.session.get(User, site.worker.id))}"
+
+
 # name -> (who posts, url, valid data, file field or None)
 FORMS = {
     "register": (None, lambda s: "/register", lambda s: _register(s)),
@@ -446,6 +454,11 @@ FORMS = {
         lambda s: dict(
             phone="13900000001", code=_fresh_code(s), password="Tough-Cable-2027", password2="Tough-Cable-2027"
         ),
+    ),
+    "activate": (
+        None,
+        lambda s: _activation_link(s),
+        lambda s: dict(password="Tough-Cable-2027", password2="Tough-Cable-2027"),
     ),
     "sms-choices": ("worker1", lambda s: "/me/sms", lambda s: dict(sent="1", events="application")),
     "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),

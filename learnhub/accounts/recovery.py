@@ -1,4 +1,5 @@
-"""Codes by SMS: a forgotten password reset with a code sent to the account's phone.
+"""By SMS: a forgotten password reset with a code sent to the account's phone, and the one-time
+link that lets a worker opened in bulk choose their own password.
 
 A code is six digits, kept only as an HMAC under the site's secret key, valid for
 SMS_CODE_MINUTES (10), SMS_CODE_TRIES (5) wrong tries; asking again replaces the last one.
@@ -13,13 +14,14 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from learnhub.accounts.models import SmsCode, User
 from learnhub.accounts.passwords import check_password_rule, hash_password
-from learnhub.accounts.signals import sms_code_requested
+from learnhub.accounts.signals import activation_link_ready, sms_code_requested
 from learnhub.core.db import utcnow
-from learnhub.core.errors import DomainError
+from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import normalise_phone
 from learnhub.extensions import db
@@ -114,5 +116,53 @@ def reset_password(phone_text, code_text, password, now=None):
     user.password_hash = hash_password(password)
     user.must_change_password = False
     end_all_sessions(user)
+    db.session.flush()
+    return user
+
+
+# ---------------------------------------------------------------- activation links (bulk onboarding)
+
+_ACTIVATION_SALT = "learnhub-activate"
+
+
+def _password_mark(user):
+    # A link works while the password it was made for stands: setting one (by the link, or at
+    # the first login with the handout's) ends it, so each link is used once.
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_ACTIVATION_SALT)
+
+
+def send_activation(user):
+    """Send a worker opened in bulk a one-time link by SMS to choose their own password."""
+    token = _serializer().dumps({"u": user.id, "p": _password_mark(user)})
+    activation_link_ready.send(user, path=f"/activate/{token}")
+    return token
+
+
+def user_to_activate(token):
+    """The account an activation link is for; NotFound once it is used, expired or forged."""
+    try:
+        data = _serializer().loads(str(token)[:300], max_age=current_app.config["ACTIVATION_LINK_DAYS"] * 24 * 3600)
+        user = db.session.get(User, int(data["u"]))
+    except (BadData, KeyError, TypeError, ValueError):
+        user = None
+    if user is None or not user.is_active_account or not hmac.compare_digest(_password_mark(user), str(data["p"])):
+        raise NotFound(
+            _(
+                "This link has been used or is no longer valid. Log in with the password on your handout, or ask your union."
+            )
+        )
+    return user
+
+
+def activate(token, password):
+    """Set the password of the account an activation link is for."""
+    user = user_to_activate(token)
+    check_password_rule(password, user.username, user.phone)
+    user.password_hash = hash_password(password)
+    user.must_change_password = False
     db.session.flush()
     return user

@@ -31,7 +31,7 @@ from learnhub.extensions import db
 log = logging.getLogger("learnhub.sms")
 
 # The order of each template's parameters (Tencent's templates number them {1}, {2}...).
-TEMPLATE_PARAMS = {"code": ("code", "minutes"), "notice": ("title",)}
+TEMPLATE_PARAMS = {"code": ("code", "minutes"), "notice": ("title",), "activation": ("name", "link")}
 
 
 class SmsError(Exception):

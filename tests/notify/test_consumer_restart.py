@@ -115,6 +115,8 @@ def test_restarting_the_consumer_in_the_middle_of_a_reminder_run_sends_nothing_t
         consumer.terminate()
         output = consumer.communicate(timeout=20)[0]
         provider.close()
+        with app.app_context():
+            db.engine.dispose()  # before the database is dropped
     assert finished, f"the restarted consumer did not send the rest: {rows('queued')} queued\n{output[-3000:]}"
     phones = Counter(received())
     assert phones and max(phones.values()) == 1, f"sent twice: {phones.most_common(3)}\n{output[-2000:]}"
@@ -126,4 +128,5 @@ def test_restarting_the_consumer_in_the_middle_of_a_reminder_run_sends_nothing_t
         # again: deliver_due lists it as failed after ten minutes); every other one was sent once.
         assert statuses["sent"] >= len(WORKERS) - 1 and statuses["sending"] <= 1, statuses
         assert statuses["sent"] + statuses["sending"] == len(WORKERS)
+        db.session.remove()
         db.engine.dispose()

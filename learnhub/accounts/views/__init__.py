@@ -13,6 +13,7 @@ ROUTES = [
     ("/logout", account.logout, "POST"),
     ("/password/forgot", recovery.forgot_password, "GET POST"),
     ("/password/reset", recovery.reset_password, "GET POST"),
+    ("/activate/<token>", recovery.activate, "GET POST"),
     ("/me/profile", account.profile, "GET POST"),
     ("/me/password", account.password, "GET POST"),
     ("/language", account.language, "POST"),

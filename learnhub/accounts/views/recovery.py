@@ -1,10 +1,11 @@
-"""A forgotten password: a code by SMS to the account's phone, then a new password."""
+"""A forgotten password: a code by SMS to the account's phone, then a new password; and the
+activation link a worker opened in bulk gets by SMS."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from learnhub.accounts import recovery
-from learnhub.accounts.forms import ForgotForm, ResetForm
+from learnhub.accounts.forms import ActivateForm, ForgotForm, ResetForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, refuse
 from learnhub.core.i18n import gettext as _
@@ -63,3 +64,18 @@ def reset_password():
             flash(_("Your password is set. Log in with it now."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
+
+
+def activate(token):
+    user = recovery.user_to_activate(token)
+    form = ActivateForm()
+    if form.validate_on_submit():
+        try:
+            recovery.activate(token, form.password.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is set. Log in with your mobile number and it."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/activate.html", form=form, person=user)
