@@ -86,6 +86,9 @@ class Config:
     RESET_LIMIT_PER_PHONE = "1 per minute;5 per day"
     RESET_LIMIT_PER_ADDRESS = "20 per hour"
     SMS_CODE_MINUTES = 10
+    # Registering with a mobile number asks for a code sent to it (on in production; the demo
+    # and the tests leave it off, but for the tests that turn it on).
+    PHONE_VERIFICATION = _env_bool("PHONE_VERIFICATION", False)
     # Bulk onboarding texts each worker with a phone a link to choose their password, valid this long.
     ACTIVATION_LINK_DAYS = int(os.environ.get("ACTIVATION_LINK_DAYS", 14))
     SMS_CODE_TRIES = 5
@@ -178,6 +181,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     HSTS = True  # also behind a TLS balancer that redirects itself (FORCE_HTTPS=0)
+    PHONE_VERIFICATION = _env_bool("PHONE_VERIFICATION", True)
 
     def __init__(self):
         if not os.environ.get("SECRET_KEY"):

@@ -390,6 +390,20 @@ def _pathway():
     )
 
 
+def _verifying(url):
+    """`url`, with PHONE_VERIFICATION on for this case (the savepoint's end does not undo config)."""
+    from flask import current_app
+
+    current_app.config["PHONE_VERIFICATION"] = True
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _verification_off(app):
+    yield
+    app.config["PHONE_VERIFICATION"] = False
+
+
 def _fresh_code(site):
     """A code just sent to worker1's phone, as they would read it in the SMS."""
     from learnhub.accounts.models import User
@@ -448,6 +462,7 @@ FORMS = {
         ),
     ),
     "forgot": (None, lambda s: "/password/forgot", lambda s: dict(phone="13900000001")),
+    "register-code": (None, lambda s: _verifying("/register/code"), lambda s: dict(phone="13612345678")),
     "reset": (
         None,
         lambda s: "/password/reset",
@@ -557,6 +572,8 @@ def _cases():
     yield from each("quiz-settings", "attempts", NUMBERS_REFUSED)
     yield from each("question", "text", TEXT_REFUSED)
     yield from each("question", "choice1", LINE_REFUSED)
+    yield from each("register-code", "phone", PHONES_REFUSED)
+    yield from normalised("register-code", "phone", PHONES_NORMALISED)
     yield from each("forgot", "phone", PHONES_REFUSED)
     yield from normalised(
         "forgot",
@@ -688,6 +705,7 @@ def _stored_code(form, field, site, client):
 
 _STORED = {
     "forgot": _stored_code,
+    "register-code": _stored_code,
     "sms-choices": _stored_sms_choices,
     "register": _stored_account,
     "login": _stored_account,

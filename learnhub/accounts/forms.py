@@ -44,6 +44,12 @@ class RegisterForm(Form):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    # Asked for when PHONE_VERIFICATION is on and the login is a mobile number.
+    code = PlainField(
+        _l("Code from the SMS"),
+        validators=[Optional(), Length(max=12)],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
     consent = BooleanField(
         _l("I have read the privacy notice and agree that my data is used as it says."),
         validators=[DataRequired(message=_l("Please accept the privacy notice to register."))],
@@ -144,6 +150,14 @@ class ImportForm(Form):
 class ImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     filename = HiddenField()
+
+
+class RegisterCodeForm(Form):
+    phone = PlainField(
+        _l("Your mobile number"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
 
 
 class ForgotForm(Form):

@@ -23,7 +23,7 @@ from learnhub.accounts.signals import activation_link_ready, sms_code_requested
 from learnhub.core.db import utcnow
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
-from learnhub.core.text import normalise_phone
+from learnhub.core.text import looks_like_phone, normalise_phone
 from learnhub.extensions import db
 
 
@@ -74,6 +74,19 @@ def request_password_reset(phone_text, now=None):
     if user is not None:
         send_code(phone, "reset", user, now)
     return phone
+
+
+def send_registration_code(phone_text, now=None):
+    """Send a code to a number someone wants to register with; returns the number."""
+    phone = parse_phone(phone_text)
+    send_code(phone, "register", None, now)
+    return phone
+
+
+def check_registration_phone(login, code_text, now=None):
+    """Registering with a mobile number: the code sent to it must be given (usernames need none)."""
+    if looks_like_phone(login):
+        use_code(parse_phone(login), "register", code_text, now)
 
 
 def _wrong_code():

@@ -11,6 +11,7 @@ ROUTES = [
     ("/register", account.register, "GET POST"),
     ("/login", account.login, "GET POST"),
     ("/logout", account.logout, "POST"),
+    ("/register/code", recovery.register_code, "POST"),
     ("/password/forgot", recovery.forgot_password, "GET POST"),
     ("/password/reset", recovery.reset_password, "GET POST"),
     ("/activate/<token>", recovery.activate, "GET POST"),

@@ -1,11 +1,11 @@
 """A forgotten password: a code by SMS to the account's phone, then a new password; and the
 activation link a worker opened in bulk gets by SMS."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from learnhub.accounts import recovery
-from learnhub.accounts.forms import ActivateForm, ForgotForm, ResetForm
+from learnhub.accounts.forms import ActivateForm, ForgotForm, RegisterCodeForm, ResetForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, refuse
 from learnhub.core.i18n import gettext as _
@@ -79,3 +79,24 @@ def activate(token):
             flash(_("Your password is set. Log in with your mobile number and it."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/activate.html", form=form, person=user)
+
+
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_PHONE"], key_func=_phone_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], methods=["POST"])
+def register_code():
+    if not current_app.config["PHONE_VERIFICATION"]:
+        abort(404)
+    form = RegisterCodeForm()
+    if form.validate_on_submit():
+        try:
+            phone = recovery.send_registration_code(form.phone.data)
+        except DomainError as error:
+            refuse(form, error)
+        else:
+            db.session.commit()
+            session["register_phone"] = phone
+            flash(_("A code is on its way to %(phone)s by SMS. Enter it below with the rest.", phone=phone), "success")
+            return redirect(url_for("accounts.register"))
+    from learnhub.accounts.forms import RegisterForm
+
+    return render_template("accounts/register.html", form=RegisterForm(formdata=None), code_form=form), 400
