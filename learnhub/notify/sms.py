@@ -246,7 +246,8 @@ def retry_failed(message_id):
     """Put a failed message back in the outbox (an admin of the deployment asked)."""
     again = db.session.execute(
         update(SmsMessage)
-        .where(SmsMessage.id == message_id, SmsMessage.status == "failed")
+        # A code is scrubbed once given up on, and stale after 10 minutes: the person asks anew.
+        .where(SmsMessage.id == message_id, SmsMessage.status == "failed", SmsMessage.template != "code")
         .values(status="queued", attempts=0, not_before_at=utcnow(), last_error="")
     ).rowcount
     if again:

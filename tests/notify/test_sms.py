@@ -172,6 +172,15 @@ def test_a_refused_send_is_retried_with_backoff_then_listed_for_the_deployments_
     assert auth.post(f"/sms/failed/{message.id}/retry").status_code == 404  # nothing failed any more
 
 
+def test_a_code_given_up_on_is_not_sent_again_from_the_list(make_user):
+    code = sms.queue_sms(
+        key="code:x", phone="13800000013", template="code", params={"code": "1"}, text="1", urgent=True
+    )
+    code.status = "failed"
+    db.session.flush()
+    assert sms.retry_failed(code.id) == 0 and code.status == "failed"
+
+
 def test_a_send_cut_off_half_way_is_never_sent_again(make_user):
     worker = make_user("sms-cut", phone="13800000008")
     message = sms.queue_sms(
