@@ -88,6 +88,17 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 10 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "60 per 10 minutes"
     REGISTER_LIMIT_PER_ADDRESS = "20 per hour"
+    # A forgotten password (accounts/recovery.py): codes asked for one number, and codes asked
+    # for or tried from one address. A code is valid for SMS_CODE_MINUTES and SMS_CODE_TRIES tries.
+    RESET_LIMIT_PER_PHONE = "1 per minute;5 per day"
+    RESET_LIMIT_PER_ADDRESS = "20 per hour"
+    SMS_CODE_MINUTES = 10
+    # Registering with a mobile number asks for a code sent to it (on in production; the demo
+    # and the tests leave it off, but for the tests that turn it on).
+    PHONE_VERIFICATION = _env_bool("PHONE_VERIFICATION", False)
+    # Bulk onboarding texts each worker with a phone a link to choose their password, valid this long.
+    ACTIVATION_LINK_DAYS = int(os.environ.get("ACTIVATION_LINK_DAYS", 14))
+    SMS_CODE_TRIES = 5
 
     # Credentials are signed with one Ed25519 key. Several servers must share it: give the PEM
     # itself (CREDENTIAL_KEY) or a path every server reads (CREDENTIAL_KEY_PATH); unset, a key
@@ -160,6 +171,34 @@ class Config:
     READING_CHARS_PER_MINUTE = int(os.environ.get("READING_CHARS_PER_MINUTE", 300))
     HOURS_RULE_CHECKED = True
 
+    # SMS (learnhub/notify/sms.py): the backend is "log" (the message goes to the log and to a page
+    # only admins of the national union can open), "aliyun" or "tencent", with keys and template
+    # ids below. Each template is one the provider approved: "code" takes ${code} and ${minutes},
+    # "notice" takes ${title}, "activation" ${name} and ${link} (Tencent: {1} {2}, in that order).
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "log")
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "职工学习网")
+    SMS_TEMPLATE_CODE = os.environ.get("SMS_TEMPLATE_CODE", "")
+    SMS_TEMPLATE_NOTICE = os.environ.get("SMS_TEMPLATE_NOTICE", "")
+    SMS_TEMPLATE_ACTIVATION = os.environ.get("SMS_TEMPLATE_ACTIVATION", "")
+    ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+    ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+    ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+    TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID", "")
+    TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY", "")
+    TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID", "")
+    TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+    TENCENT_SMS_ENDPOINT = os.environ.get("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+    # No notification by SMS between these hours of the person's day (Beijing time): it waits
+    # until the end of them. Codes a person asked for are sent at once.
+    SMS_QUIET_HOURS = os.environ.get("SMS_QUIET_HOURS", "22:00-07:00")
+    SMS_TIMEZONE = "Asia/Shanghai"
+    SMS_DAILY_CAP = int(os.environ.get("SMS_DAILY_CAP", 5))  # notifications by SMS a person a day
+    # A failed send is tried again after 1, 2, 4, 8 minutes...; after this many tries it waits in
+    # the failed list (/sms/failed) for an admin of the deployment.
+    SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", 5))
+    SMS_RETRY_SECONDS = int(os.environ.get("SMS_RETRY_SECONDS", 60))
+    SMS_TIMEOUT_SECONDS = 10
+
     PASSWORD_HASH_METHOD = "scrypt"
     # Two-step sign-in (accounts/twofactor.py): admins must sign in with a code from an app after
     # their password where this is on (production's default); anyone may choose it for themself.
@@ -197,6 +236,7 @@ class ProductionConfig(Config):
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", True)
     HSTS = True  # also behind a TLS balancer that redirects itself (FORCE_HTTPS=0)
     TWO_FACTOR_FOR_ADMINS = _env_bool("TWO_FACTOR_FOR_ADMINS", True)
+    PHONE_VERIFICATION = _env_bool("PHONE_VERIFICATION", True)
 
     def __init__(self):
         if not os.environ.get("SECRET_KEY"):

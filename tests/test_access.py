@@ -64,6 +64,9 @@ PUBLIC = {
     "recognition.credential_status": "public credential, revocation status",
     "api.docs_asset": "Swagger UI's files, for the API's browsable docs",
     "api.static": "the API docs' start-up script",
+    # The one-time link bulk onboarding texts a worker: a signed token naming its account, valid
+    # until a password is set (tests/accounts/test_activation.py).
+    "accounts.activate": "activation link from an SMS",
 }
 # Published courses for everyone (/courses/<slug>, their modules and media) are open by
 # design; the matrix tries the same routes with a course meant for 甲市 only, which is not.
@@ -169,6 +172,7 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     from learnhub.contests import drills
     from learnhub.notify.models import Notification
     from learnhub.notify.services import notify
+    from learnhub.notify.sms import queue_sms
 
     for n in range(2):
         db.session.add(
@@ -207,6 +211,8 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     )
     notify(w.owner, key="access-matrix", kind="test", title="一条消息", link="/me/record")
     w.notification = db.session.scalar(db.select(Notification).where(Notification.user_id == w.owner.id))
+    w.sms = queue_sms(key="access-matrix", user=w.owner, phone=w.owner.phone, template="notice", params={}, text="x")
+    w.sms.status = "failed"  # in the dead-letter list
     db.session.flush()
     from learnhub.credits.models import Account, LedgerEntry
 
@@ -374,6 +380,9 @@ def cases(w):
         "notify.read": [Case(dict(notification_id=w.notification.id), "owner")],
         "api.revoke": [Case(dict(token_id=w.token.id), "owner")],
         "api.revoke_client": [Case(dict(client_pk=w.union_client.id), "admin_a", ("keeper_a",))],
+        "notify.sms_retry": [
+            Case(dict(message_id=w.sms.id), None, note="admins of the national union only: tests/notify/test_sms.py")
+        ],
         "learning.quiz": [Case(dict(course, key="check"), "owner", form=w.quiz_answers)],
         "learning.attempt": [Case(dict(course, key="check", attempt_id=w.attempt.id), "owner")],
         # The quiz is not timed: the owner's Start is refused past the scope check (a message, 302).

@@ -451,6 +451,38 @@ SIGNS_IN_WITH_CODE = {"guarded2"}
 # Forms whose success answers 200 with what is shown once (recovery codes), not a redirect.
 ANSWERS_200 = {"two-step-confirm", "recovery-codes"}
 
+
+def _verifying(url):
+    """`url`, with PHONE_VERIFICATION on for this case (the savepoint's end does not undo config)."""
+    from flask import current_app
+
+    current_app.config["PHONE_VERIFICATION"] = True
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _verification_off(app):
+    yield
+    app.config["PHONE_VERIFICATION"] = False
+
+
+def _fresh_code(site):
+    """A code just sent to worker1's phone, as they would read it in the SMS."""
+    from learnhub.accounts.models import User
+    from learnhub.accounts.recovery import send_code
+
+    _row, code = send_code("13900000001", "reset", db.session.get(User, site.worker.id))
+    return code
+
+
+def _activation_link(site):
+    """The link bulk onboarding texts worker1 (the catalogue tries it as the worker would)."""
+    from learnhub.accounts.models import User
+    from learnhub.accounts.recovery import send_activation
+
+    return f"/activate/{send_activation(db.session.get(User, site.worker.id))}"
+
+
 # name -> (who posts, url, valid data, file field or None)
 FORMS = {
     "register": (None, lambda s: "/register", lambda s: _register(s)),
@@ -536,6 +568,21 @@ FORMS = {
             closes_at="2026-12-31 18:00",
         ),
     ),
+    "forgot": (None, lambda s: "/password/forgot", lambda s: dict(phone="13900000001")),
+    "register-code": (None, lambda s: _verifying("/register/code"), lambda s: dict(phone="13612345678")),
+    "reset": (
+        None,
+        lambda s: "/password/reset",
+        lambda s: dict(
+            phone="13900000001", code=_fresh_code(s), password="Tough-Cable-2027", password2="Tough-Cable-2027"
+        ),
+    ),
+    "activate": (
+        None,
+        lambda s: _activation_link(s),
+        lambda s: dict(password="Tough-Cable-2027", password2="Tough-Cable-2027"),
+    ),
+    "sms-choices": ("worker1", lambda s: "/me/sms", lambda s: dict(sent="1", events="application")),
     "co-trainer": ("trainer1", lambda s: "/studio/briefing/editors", lambda s: dict(username="trainer2")),
     "reversal": (
         "admin1",
@@ -691,6 +738,21 @@ def _cases():
     )
     yield from each("question", "text", TEXT_REFUSED)
     yield from each("question", "choice1", LINE_REFUSED)
+    yield from each("register-code", "phone", PHONES_REFUSED)
+    yield from normalised("register-code", "phone", PHONES_NORMALISED)
+    yield from each("forgot", "phone", PHONES_REFUSED)
+    yield from normalised(
+        "forgot",
+        "phone",
+        {"full-width": ("１３９０００００００１", "13900000001"), "spaces": (" 139 0000 0001 ", "13900000001")},
+    )
+    yield from each("reset", "phone", PHONES_REFUSED)
+    yield from each("reset", "code", {**_poisoned("123456"), "sql": SQL, "letters": "abcdef", "too-long": "1" * 12})
+    # Boxes that are not on the list (junk, a hidden character, SQL) are ignored: none is chosen.
+    yield from normalised(
+        "sms-choices", "events", {name: (value, "") for name, value in {**_poisoned("required"), "sql": SQL}.items()}
+    )
+    yield from normalised("sms-choices", "events", {"unknown": ("evil", "")})
     yield from each("co-trainer", "username", {**IDENTIFIERS_REFUSED, "unknown": "nobody"})
     yield from each("reversal", "reason", LINE_REFUSED)
     yield from normalised("reversal", "reason", {k: (v, v) for k, v in TEXT_STORED.items()})
@@ -824,7 +886,22 @@ def _stored_recognition(form, field, site, client):
     return _plain(version.min_credits)
 
 
+def _stored_sms_choices(form, field, site, client):
+    from learnhub.notify.sms import sms_events
+
+    return ",".join(sms_events(site.worker))
+
+
+def _stored_code(form, field, site, client):
+    from learnhub.accounts.models import SmsCode
+
+    return db.session.scalar(select(SmsCode.phone).order_by(SmsCode.id.desc()).limit(1))
+
+
 _STORED = {
+    "forgot": _stored_code,
+    "register-code": _stored_code,
+    "sms-choices": _stored_sms_choices,
     "register": _stored_account,
     "login": _stored_account,
     "profile": _stored_account,

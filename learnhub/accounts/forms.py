@@ -44,6 +44,12 @@ class RegisterForm(Form):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    # Asked for when PHONE_VERIFICATION is on and the login is a mobile number.
+    code = PlainField(
+        _l("Code from the SMS"),
+        validators=[Optional(), Length(max=12)],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
     consent = BooleanField(
         _l("I have read the privacy notice and agree that my data is used as it says."),
         validators=[DataRequired(message=_l("Please accept the privacy notice to register."))],
@@ -154,4 +160,58 @@ class CodeForm(Form):
         validators=[DataRequired(), Length(max=24)],
         description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
+    )
+
+
+class RegisterCodeForm(Form):
+    phone = PlainField(
+        _l("Your mobile number"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+
+
+class ForgotForm(Form):
+    phone = PlainField(
+        _l("Mobile number of your account"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+
+
+class ResetForm(Form):
+    phone = PlainField(
+        _l("Mobile number of your account"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"},
+    )
+    code = PlainField(
+        _l("Code from the SMS"),
+        validators=[DataRequired(), Length(max=12)],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password2 = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ActivateForm(Form):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=128)],
+        description=_l("At least 8 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password2 = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )

@@ -160,3 +160,20 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SmsCode(db.Model):
+    """A code sent by SMS to prove a phone (a password reset). Only its HMAC is kept."""
+
+    __tablename__ = "sms_code"
+    __table_args__ = (Index("ix_sms_code_phone", "phone", "purpose", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(11))
+    purpose: Mapped[str] = mapped_column(String(20))  # "reset"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

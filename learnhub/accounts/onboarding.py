@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import generate_initial_password, hash_initial_password
+from learnhub.accounts.recovery import send_activation
 from learnhub.core import audit
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
@@ -465,6 +466,9 @@ def apply_import(admin, plan, progress=None):
         ) from error
     if created:
         audit.record(admin, "people.import", "org", admin.org.id, admin.org.path, accounts=len(created))
+    for user, _password in created:
+        if user.phone:  # the handout stays for everyone; a phone also gets a link to choose a password
+            send_activation(user)
     return created
 
 

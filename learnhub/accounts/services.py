@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, delete, or_, select
 
-from learnhub.accounts.models import ROLES, Consent, LoginSession, RecoveryCode, TwoFactor, User
+from learnhub.accounts.models import ROLES, Consent, LoginSession, RecoveryCode, SmsCode, TwoFactor, User
 from learnhub.accounts.passwords import (
     check_password_rule,
     generate_initial_password,
@@ -440,6 +440,7 @@ def erase_account(user, password):
     end_all_sessions(user)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
+    db.session.execute(delete(SmsCode).where(SmsCode.user_id == user.id))
     now = datetime.now(UTC)
     for consent in consent_history(user):
         consent.withdrawn_at = consent.withdrawn_at or now

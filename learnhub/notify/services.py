@@ -10,6 +10,7 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
 from learnhub.core.security import safe_next_url
 from learnhub.extensions import db
+from learnhub.notify import sms
 from learnhub.notify.models import Notification
 
 
@@ -34,7 +35,10 @@ def notify(user, *, key, kind, title, body="", link=""):
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(Notification.id)
     ).first()
-    return inserted is not None
+    if inserted is None:
+        return False
+    sms.notification_added(user, inserted.id, kind, title)
+    return True
 
 
 def inbox_query(user):

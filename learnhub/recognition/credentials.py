@@ -17,6 +17,7 @@ from learnhub.core.hours import hours_text, minutes_per_xueshi
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import parse_reason
 from learnhub.extensions import db
+from learnhub.recognition import notices
 from learnhub.recognition.models import Credential
 
 OB_CONTEXT = [
@@ -49,7 +50,7 @@ def _issue(
 ):
     """Insert the credential for this source once; a second call returns the first."""
     key = dict(user_id=user.id, source_type=source_type, source_id=str(source_id))
-    db.session.execute(
+    inserted = db.session.execute(
         dialect_insert(Credential)
         .values(
             **key,
@@ -65,8 +66,12 @@ def _issue(
             issued_at=issued_at or datetime.now(UTC),
         )
         .on_conflict_do_nothing(index_elements=list(key))
-    )
-    return db.session.scalars(select(Credential).filter_by(**key)).one()
+        .returning(Credential.id)
+    ).first()
+    credential = db.session.scalars(select(Credential).filter_by(**key)).one()
+    if inserted is not None:
+        notices.credential_issued(credential)
+    return credential
 
 
 def issue_course_credential(user, course, completed_at=None):
@@ -171,6 +176,7 @@ def revoke(admin, credential, reason):
     if done != 1:
         raise DomainError(_("This credential has already been revoked."))
     db.session.refresh(credential)
+    notices.credential_revoked(credential)
     audit.record(
         admin,
         "credential.revoke",

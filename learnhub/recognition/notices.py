@@ -47,3 +47,31 @@ def claim_decided(claim):
             body=claim.reason or "",
             link=f"/recognition/prior/{claim.id}",
         )
+
+
+def credential_issued(credential):
+    """A credential was issued to the worker: where to show it."""
+    user = credential.user
+    with force_locale(_language(user)):
+        notify(
+            user,
+            key=f"credential:{credential.uuid}:issued",
+            kind="credential.issued",
+            title=_("Credential issued: %(title)s", title=credential.title),
+            body=_("Anyone can check it online or by its QR code."),
+            link=f"/credentials/{credential.uuid}",
+        )
+
+
+def credential_revoked(credential):
+    """A credential of the worker was withdrawn, and why."""
+    user = credential.user
+    with force_locale(_language(user)):
+        notify(
+            user,
+            key=f"credential:{credential.uuid}:revoked",
+            kind="credential.revoked",
+            title=_("Credential revoked: %(title)s", title=credential.title),
+            body=credential.revoke_reason or "",
+            link=f"/credentials/{credential.uuid}",
+        )

@@ -18,6 +18,7 @@ from learnhub.core.storage import storage
 from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
 from learnhub.learning.signals import course_completed
+from learnhub.recognition import notices
 from learnhub.recognition.credentials import issue_course_credential
 from learnhub.recognition.models import Application, Credential, EvidenceFile, PriorLearning
 
@@ -45,7 +46,7 @@ def on_entry_reversed(entry, reversal=None, user_id=None, **_kwargs):
         return
     with force_locale("zh_CN"):  # the reason strangers read, in the platform's language
         reason = _("The credits it stood for were corrected: %(reason)s", reason=reversal.note)[:200]
-    db.session.execute(
+    revoked = db.session.scalars(
         update(Credential)
         .where(
             Credential.user_id == user_id,
@@ -54,7 +55,10 @@ def on_entry_reversed(entry, reversal=None, user_id=None, **_kwargs):
             Credential.revoked_at.is_(None),
         )
         .values(revoked_at=datetime.now(UTC), revoked_by_id=reversal.created_by_id, revoke_reason=reason)
-    )
+        .returning(Credential.id)
+    ).all()
+    for credential_id in revoked:
+        notices.credential_revoked(db.session.get(Credential, credential_id))
 
 
 def _iso(value):

@@ -33,3 +33,6 @@ def init_app(app):
     )
     tasks.add_task(app, required.tell_the_asked)
     tasks.add_task(app, required.send_reminder)
+    # Deadlines: at 09:00 Beijing time (Huey's crontab is in UTC), and again at 13:00 should a
+    # consumer have been down in the morning; each notice goes once per person and requirement.
+    tasks.add_task(app, required.tell_deadlines, schedule=crontab(hour="1,5", minute="0"))

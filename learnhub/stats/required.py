@@ -27,6 +27,7 @@ from learnhub.notify.services import notify
 from learnhub.orgs.models import Org
 from learnhub.stats.figures import child_map, children_of, in_subtree
 from learnhub.stats.models import RequiredCourse, RequirementReminder
+from learnhub.stats.rollups import today as rollups_today
 
 
 def requirements_for(org):
@@ -285,4 +286,71 @@ def send_reminder(reminder_id):
                 ),
                 link=f"/courses/{requirement.course.slug}",
             )
+    return told
+
+
+# What a worker is told as a deadline nears and passes: (notice, the first day it is due,
+# counted from the deadline). Each is told once per person and requirement (its key), so a run
+# that stopped half-way, a retry or a second run the same day tells nobody twice.
+DEADLINE_NOTICES = (("due7", -7), ("due1", -1), ("overdue", 1))
+# People told per commit: a run over a province stops and starts again without losing its place.
+NOTICE_BATCH = 200
+
+
+def _deadline_notice(requirement, notice, today):
+    """(title, body) of a deadline notice, in the current language."""
+    course, date = requirement.course.title, requirement.due_on.isoformat()
+    if notice == "overdue":
+        return (
+            _("Overdue: %(course)s", course=course),
+            _(
+                "%(union)s asked you to finish this course by %(date)s. It still counts: finish it now.",
+                union=requirement.org.name,
+                date=date,
+            ),
+        )
+    days = (requirement.due_on - today).days
+    return (
+        _("Due in %(days)d days: %(course)s", days=days, course=course)
+        if days > 1
+        else _("Due tomorrow: %(course)s", course=course)
+        if days == 1
+        else _("Due today: %(course)s", course=course),
+        _("%(union)s asks you to finish this course by %(date)s.", union=requirement.org.name, date=date),
+    )
+
+
+def _notice_due(requirement, today):
+    """The deadline notice whose time has come for `requirement` today, or None."""
+    due = None
+    for notice, offset in DEADLINE_NOTICES:
+        if (today - requirement.due_on).days >= offset:
+            due = notice
+    return due
+
+
+def tell_deadlines(today=None):
+    """Tell each worker who has not finished a required course that it is due in 7 days, in 1 day,
+    or overdue, once each (a periodic task); returns how many were told."""
+    today = today or rollups_today()
+    told = 0
+    for requirement in db.session.scalars(select(RequiredCourse).order_by(RequiredCourse.id)).all():
+        notice = _notice_due(requirement, today)
+        # Overdue is told for a month after the deadline; after that the admin's reminders speak.
+        if notice is None or (today - requirement.due_on).days > 30:
+            continue
+        people = db.session.execute(not_finished_query(requirement.org, requirement)).all()
+        for n, (user, _union, _started) in enumerate(people, start=1):
+            with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+                title, body = _deadline_notice(requirement, notice, today)
+                told += notify(
+                    user,
+                    key=f"required:{requirement.id}:{notice}",
+                    kind=f"required.{notice}",
+                    title=title,
+                    body=body,
+                    link=f"/courses/{requirement.course.slug}",
+                )
+            if n % NOTICE_BATCH == 0:
+                db.session.commit()
     return told

@@ -46,16 +46,7 @@ def test_a_consumer_runs_a_queued_task_and_commits_its_work(committed_app, tmp_p
 
     env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url)
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "tasks",
-            "worker",
-            "--workers",
-            "1",
-            "--no-periodic",
-        ],  # periodic ones would queue more
+        [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1", "--no-periodic"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

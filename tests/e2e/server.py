@@ -80,7 +80,11 @@ class LiveServer:
         # heartbeat comes every second instead of every 30. Videos are not played in the
         # journeys (tests/learning/test_study.py plays them).
         self.env.update(LESSON_READ_SHARE="0.01", VIDEO_PLAYED_SHARE="0", STUDY_HEARTBEAT_SECONDS="1")
+        # The task queue in the run's folder, with its consumer beside the site (as `make run`):
+        # messages, SMS (the log backend) and reminders arrive as they would.
+        self.env.update(TASK_QUEUE_URL=f"sqlite:///{Path(log_path).parent / 'tasks.sqlite3'}", SMS_BACKEND="log")
         self._process = None
+        self._consumer = None
         self._log = None
 
     def flask(self, *args):
@@ -125,6 +129,14 @@ class LiveServer:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self._consumer = subprocess.Popen(
+            [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -138,13 +150,14 @@ class LiveServer:
         raise RuntimeError(f"the server did not answer /healthz within 30 s; see {self.log_path}")
 
     def stop(self):
-        if self._process is not None and self._process.poll() is None:
-            self._process.send_signal(signal.SIGTERM)
-            try:
-                self._process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        for process in (self._process, self._consumer):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         if self._log is not None:
             self._log.close()
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from learnhub.accounts.views import account, bulk_onboarding, people, privacy, twofactor
+from learnhub.accounts.views import account, bulk_onboarding, people, privacy, recovery, twofactor
 
 bp = Blueprint("accounts", "learnhub.accounts", template_folder="templates")
 
@@ -12,6 +12,10 @@ ROUTES = [
     ("/login", account.login, "GET POST"),
     ("/login/code", account.login_code, "GET POST"),
     ("/logout", account.logout, "POST"),
+    ("/register/code", recovery.register_code, "POST"),
+    ("/password/forgot", recovery.forgot_password, "GET POST"),
+    ("/password/reset", recovery.reset_password, "GET POST"),
+    ("/activate/<token>", recovery.activate, "GET POST"),
     ("/me/profile", account.profile, "GET POST"),
     ("/me/password", account.password, "GET POST"),
     ("/me/two-step", twofactor.two_factor, "GET"),

@@ -4,9 +4,17 @@ from functools import partial
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from learnhub.accounts import recovery, twofactor
 from learnhub.accounts import services as accounts
-from learnhub.accounts import twofactor
-from learnhub.accounts.forms import CodeForm, LanguageForm, LoginForm, PasswordForm, ProfileForm, RegisterForm
+from learnhub.accounts.forms import (
+    CodeForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterCodeForm,
+    RegisterForm,
+)
 from learnhub.accounts.guards import mark_seen
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error, as_choices, refuse
@@ -58,9 +66,11 @@ def _begin_session(user):
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = RegisterForm()
+    form = RegisterForm(login=session.get("register_phone", ""))
     if form.validate_on_submit():
         try:
+            if current_app.config["PHONE_VERIFICATION"]:
+                recovery.check_registration_phone(form.login.data, form.code.data)
             org = choose_org(form.org_id.data, form.org_query.data, kinds={"enterprise"})
             # Keep the union picked, should anything else in the form need correcting.
             form.org_id.choices = as_choices([(org.id, org_label(org))])
@@ -80,13 +90,16 @@ def register():
             form.org_id.choices = as_choices((o.id, org_label(o)) for o in error.candidates)
             apply_error(form, error)
         except DomainError as error:
+            if error.field == "code":
+                db.session.commit()  # a wrong code counts as one of its tries
             apply_error(form, error, aliases={"phone": "login", "username": "login"})
         else:
+            session.pop("register_phone", None)
             _begin_session(user)
             db.session.commit()
             flash(_("Welcome, %(name)s! Your learning account is open.", name=user.name), "success")
             return redirect(url_for("home.index"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form, code_form=RegisterCodeForm(formdata=None))
 
 
 # Shared with the code after the password (login_code): one budget of failures for both steps.
