@@ -90,7 +90,7 @@ def test_worker_applies_admin_approves_credential_shows_it(start_journey, server
     admin.finish()
 
     page.goto("/recognition/")
-    expect(pathway.get_by_text(t("Recognised"))).to_be_visible()
+    expect(pathway.get_by_text(worker.pt("status", "Recognised"))).to_be_visible()
     worker.step("recognised")
     # The recognition's credential is listed under "My credentials" with the pathway's title.
     link = page.locator("a[href*='/credentials/']").filter(has_text=PATHWAY).first
