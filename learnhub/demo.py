@@ -26,7 +26,7 @@ DEMO_PASSWORD = "LearnHub-demo-2026"
 
 # (name, kind, children); every name here is invented.
 TREE = (
-    "全国总工会（演示）",
+    "九州工会联合会",
     "national",
     [
         (
@@ -83,7 +83,7 @@ ACCOUNTS = [
     ("demo-worker2", "陈秀英", "worker", "海州造船有限公司工会", "welder", "level5"),
     ("demo-trainer", "周振华", "trainer", "江南省总工会", "electrical_maintenance", "level2"),
     ("demo-admin", "王丽娟", "admin", "滨江市总工会", None, "none"),
-    ("demo-root", "赵国强", "admin", "全国总工会（演示）", None, "none"),
+    ("demo-root", "赵国强", "admin", "九州工会联合会", None, "none"),
 ]
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -152,6 +152,10 @@ def finish_course(user, course):
 
 def load_demo(extra_workers=40):
     """Create what is missing of the demo tree and accounts; return (created, accounts)."""
+    # The demo's national federation once bore the real body's name with "（演示）": keep its tree.
+    renamed = db.session.scalar(select(Org).where(Org.name == "全国总工会（演示）", Org.parent_id.is_(None)))
+    if renamed is not None:
+        renamed.name = TREE[0]
     orgs = _ensure_tree(TREE, seen={})
     password_hash = hash_password(DEMO_PASSWORD)
     created = 0

@@ -1,6 +1,8 @@
 """Languages and time zones: Chinese by default, English second, chosen per request.
 
-Every module and template translates with `gettext`, `ngettext` and `lazy_gettext` from here,
+Every module and template translates with `gettext`, `ngettext` and `lazy_gettext` from here
+(`pgettext` and `lazy_pgettext` where one English word is two Chinese ones: the page "Recognised"
+成果认定 and the status "Recognised" 已认定),
 and switches language for a while with `force_locale` from here. They are flask-babel's, but for
 one thing: the request's catalogue is looked up once (flask-babel's public `get_translations()`,
 kept on `g` until `force_locale` changes the language), where flask-babel looks it up anew for
@@ -123,6 +125,22 @@ def lazy_gettext(string, **variables):
     return LazyString(gettext, string, **variables)
 
 
+def pgettext(context, string, **variables):
+    """`string` as meant in `context` (a word that another language says two ways)."""
+    translated = _translations().pgettext(context, string)
+    return translated % variables if variables else translated
+
+
+def _template_pgettext(context, string):
+    # Jinja formats the result with the template's variables itself.
+    return _translations().pgettext(context, string)
+
+
+def lazy_pgettext(context, string, **variables):
+    """`pgettext`, done when the string is used."""
+    return LazyString(pgettext, context, string, **variables)
+
+
 def init_app(app):
     """Bind flask-babel (it picks the locale per request) and give templates these gettext functions."""
     babel.init_app(
@@ -132,7 +150,9 @@ def init_app(app):
         default_translation_directories=str(app.root_path + "/translations"),
     )
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(gettext=gettext, ngettext=_template_ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(
+        gettext=gettext, ngettext=_template_ngettext, newstyle=True, pgettext=_template_pgettext
+    )
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["current_language"] = current_language

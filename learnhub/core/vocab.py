@@ -62,8 +62,8 @@ OCCUPATION_SYNONYMS = {
     "chemical_operator": ("化工总控工", "化工操作工", "化工工人"),
     "crane_operator": ("起重工", "起重机司机", "行车工", "天车工", "吊车司机"),
     "forklift_driver": ("叉车工", "叉车司机"),
-    "industrial_robot_operator": ("工业机器人系统操作员", "机器人操作员"),
-    "food_processing": ("食品加工人员", "食品工"),
+    "industrial_robot_operator": ("工业机器人系统操作员", "工业机器人操作工", "机器人操作员"),
+    "food_processing": ("食品加工人员", "食品加工工", "食品工"),
     "warehouse_worker": ("仓管员", "仓库保管员", "物流员", "搬运工"),
 }
 

@@ -26,6 +26,7 @@ from learnhub.catalog.models import CATEGORIES
 from learnhub.core.db import UTCDateTime, utcnow
 from learnhub.core.hours import Hours, minutes_per_xueshi
 from learnhub.core.i18n import lazy_gettext as _l
+from learnhub.core.i18n import lazy_pgettext
 from learnhub.core.vocab import occupation_label, skill_level_label
 from learnhub.extensions import db
 
@@ -47,7 +48,7 @@ OPEN_STATUSES = ("submitted", "info_requested")
 
 PRIOR_STATUSES = {
     "submitted": _l("Waiting for review"),
-    "approved": _l("Recognised"),
+    "approved": lazy_pgettext("status", "Recognised"),
     "rejected": _l("Rejected"),
 }
 

@@ -223,3 +223,20 @@ def test_markdown_code_and_list_marks_are_not_prose():
         (16, "a space between a Chinese character and Latin letters or numerals", "用 C 切削"),
         (16, "a space between a Chinese character and Latin letters or numerals", "用 C 切削"),
     ]
+
+
+def test_the_chinese_interface_follows_the_typography_rule():
+    """The Chinese catalogue of the interface keeps the courses' style (issue 17)."""
+    from babel.messages.pofile import read_po
+
+    po = COURSES.parent / "learnhub" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        catalogue = read_po(fh, locale="zh_CN")
+    report = [
+        f"{message.id!r}: {problem}: …{excerpt}…"
+        for message in catalogue
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        for _offset, problem, excerpt in problems_in_text(text)
+    ]
+    assert not report, f"{len(report)} typography problems:\n" + "\n".join(report)

@@ -69,6 +69,11 @@ class Journey:
         text = self._translations.gettext(msgid) if self._translations else msgid
         return text % values if values else text
 
+    def pt(self, context, msgid, **values):
+        """`t` for a message with a context (the status "Recognised" 已认定, not the page 成果认定)."""
+        text = self._translations.pgettext(context, msgid) if self._translations else msgid
+        return text % values if values else text
+
     def tn(self, singular, plural, num, **values):
         text = (
             self._translations.ngettext(singular, plural, num)

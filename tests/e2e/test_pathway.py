@@ -10,12 +10,12 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_admin import DEMO_PASSWORD, log_in
 
-PATHWAY = "安全生产培训合格证明"  # demo data: any one safety course within a year
+PATHWAY = "安全生产在线学习证明"  # demo data: 安全生产通识 and one trade's safety course within a year
 UNION = "滨江重型机械厂工会"  # under demo-admin's 滨江市总工会
 
 
 def worker_who_finished_a_safety_course(server, username):
-    """Add a consenting worker of UNION who has finished electrical-safety; return their name."""
+    """Add a consenting worker of UNION who has finished work-safety-basics and electrical-safety; return their name."""
     from sqlalchemy import select
 
     from learnhub.accounts.models import Consent, User
@@ -42,14 +42,15 @@ def worker_who_finished_a_safety_course(server, username):
         from flask import current_app
 
         session.add(Consent(user_id=worker.id, notice_version=current_app.config["PRIVACY_NOTICE_VERSION"]))
-        course = session.scalar(select(Course).where(Course.slug == "electrical-safety"))
-        learning.enrol(worker, course)
-        for module, revision in course_modules(course):
-            if module.kind == "quiz":
-                answers = {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions}
-                learning.submit_quiz(worker, course, module, revision, answers)
-            else:
-                learning.complete_module(worker, course, module, revision)
+        for slug in ("work-safety-basics", "electrical-safety"):
+            course = session.scalar(select(Course).where(Course.slug == slug))
+            learning.enrol(worker, course)
+            for module, revision in course_modules(course):
+                if module.kind == "quiz":
+                    answers = {str(q.id): [str(c.id) for c in q.choices if c.is_correct] for q in revision.questions}
+                    learning.submit_quiz(worker, course, module, revision, answers)
+                else:
+                    learning.complete_module(worker, course, module, revision)
         session.commit()
         return name
 
@@ -89,7 +90,7 @@ def test_worker_applies_admin_approves_credential_shows_it(start_journey, server
     admin.finish()
 
     page.goto("/recognition/")
-    expect(pathway.get_by_text(t("Recognised"))).to_be_visible()
+    expect(pathway.get_by_text(worker.pt("status", "Recognised"))).to_be_visible()
     worker.step("recognised")
     # The recognition's credential is listed under "My credentials" with the pathway's title.
     link = page.locator("a[href*='/credentials/']").filter(has_text=PATHWAY).first

@@ -354,28 +354,28 @@ def test_finishing_a_course_issues_one_credential(worker, safety_course, finish)
     assert len(credential.uuid) == 36
 
 
-def test_the_demo_pathways_load_once_on_the_shipped_courses(app, tree, worker, admin, finish, tmp_path, monkeypatch):
+def test_an_approved_demo_pathway_records_nothing_twice(app, tree, worker, admin, finish, tmp_path, monkeypatch):
     from pathlib import Path
 
     from learnhub.catalog.importing import import_packages
     from learnhub.catalog.models import Course
-    from learnhub.recognition.demo_data import PATHWAYS, load_demo_pathways
+    from learnhub.credits.services import balance, get_account
+    from learnhub.recognition.demo_data import JIANGNAN, NATIONAL, load_demo_pathways
 
-    orgs = {"全国总工会（演示）": tree.national, "江南省总工会": tree.prov_a}
-    # Before the catalogue is imported, only the pathway that names no course can load.
-    assert load_demo_pathways(orgs) == 1
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     import_packages(Path(app.root_path).parent / "courses")
-    assert load_demo_pathways(orgs) == len(PATHWAYS) - 1
-    assert load_demo_pathways(orgs) == 0
-    # The demo journey: the electrician finishes electrical safety and meets the certificate.
-    finish(worker, db.session.scalar(select(Course).where(Course.slug == "electrical-safety")))
+    load_demo_pathways({NATIONAL: tree.national, JIANGNAN: tree.prov_a})
+    # The demo journey: the electrician finishes two safety courses and meets the learning certificate.
+    for slug in ("electrical-safety", "work-safety-basics"):
+        finish(worker, db.session.scalar(select(Course).where(Course.slug == slug)))
     views = {v.pathway.code: v for v in recognition.pathway_views(worker)}
-    assert len(views) == len(PATHWAYS)
     certificate = views["demo-safety-training-certificate"]
     assert certificate.can_apply
+    before = balance(get_account(worker))
     recognition.approve(admin, recognition.apply(worker, certificate.pathway.id))
+    assert balance(get_account(worker)) == before == (Decimal("0.09"), 31 + 36)
     college = views["demo-electrical-automation-credit"].progress
-    assert [g.is_done for g in college.groups] == [True] and college.credits == Decimal("0.04")  # the hours rule
+    assert [g.is_done for g in college.groups] == [True, False] and college.credits == Decimal("0.09")
     # The CNC programme counts machining courses and those for every trade, not electrical safety.
-    assert views["demo-cnc-credit"].progress.credits == 0 and not views["demo-cnc-credit"].progress.counted
+    cnc = views["demo-cnc-credit"].progress
+    assert {c.slug for c in cnc.counted} == {"work-safety-basics"}

@@ -348,3 +348,15 @@ def test_a_pathway_counts_only_what_counts_toward_it_and_its_rows_add_up(
     assert total.groups() == ("1.75", "1.6")
     assert sum(Decimal(c) for _t, c, _h in rows) == Decimal("1.75")
     assert sum(Decimal(h) for _t, _c, h in rows) == Decimal("1.6")
+
+
+def test_a_choice_of_courses_reads_any_one_of_in_the_page_language(client, auth, make_user, make_pathway, make_course):
+    make_course("first-aid", title="现场急救", category="safety")
+    make_course("first-aid-en", title="First Aid at Work", category="safety", language="en")
+    make_course("cpr", title="心肺复苏", category="safety")
+    version = make_pathway(required_courses="first-aid | first-aid-en | cpr", min_credits="0")
+    make_user("zh.worker", locale="zh_CN")
+    auth.login("zh.worker")
+    page = _text(client.get(f"/recognition/pathways/{version.pathway_id}"))
+    assert "以下课程任选一门：" in page and "现场急救</a>、<a" in page
+    assert "First Aid at Work" not in page and " 或 " not in page

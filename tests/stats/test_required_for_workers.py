@@ -59,7 +59,7 @@ def test_the_worker_asked_sees_it_at_home_on_the_course_and_in_the_record(client
     auth.logout()
     auth.login("sparky")
     home = client.get("/").get_data(as_text=True)
-    assert "工会要求的必修课" in home and "配电作业安全" in home and f"请在 {due.isoformat()} 前学完" in home
+    assert "工会要求的必修课" in home and "配电作业安全" in home and f"请在{due.isoformat()}前学完" in home
     assert "请在" in client.get("/courses/wiring-safety").get_data(as_text=True)
     assert "必修课" in client.get("/me/record").get_data(as_text=True)
     auth.logout()

@@ -1,0 +1,87 @@
+"""The shipped quizzes test understanding, not the habit of picking "A" or "false".
+
+A worker who learns that the right answer is usually the first choice, or that a true/false
+statement is usually false, passes without reading. So in every shipped quiz:
+
+- true/false answers are split: neither "true" nor "false" is right more than two times in three;
+- the right answers of single-choice questions are spread: no one position holds more than half
+  of them, and the first two positions together at most three in four;
+- every multiple-choice question has at least one right and one wrong choice.
+
+The papers shuffle the choices for each attempt, but the package is what an author copies, what a
+printed paper shows and what an offline copy may keep in order.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+COURSES = Path(__file__).resolve().parents[2] / "courses"
+
+# Older quizzes written before the rule, rebalanced when their 30-question banks come (issue 17).
+WAITING_FOR_THEIR_BANK = {
+    "cnc-lathe-basics",
+    "craftsmanship-ethics",
+    "electrical-safety",
+    "electrical-safety-en",
+    "model-worker-spirit",
+    "smartphone-public-services",
+    "welding-safety-quality",
+}
+
+
+def shipped_quizzes():
+    return sorted(
+        path
+        for folder in COURSES.iterdir()
+        if (folder / "course.yaml").is_file()
+        for path in folder.glob("*.yaml")
+        if path.name != "course.yaml"
+    )
+
+
+def imbalances(questions):
+    """What makes a quiz's answers guessable without reading, as sentences."""
+    found, true_false, positions = [], Counter(), Counter()
+    for number, question in enumerate(questions, 1):
+        right = [i for i, choice in enumerate(question["choices"]) if choice.get("correct")]
+        if question["type"] == "true_false":
+            true_false[question["choices"][right[0]]["text"]] += 1
+        elif question["type"] == "single":
+            positions[right[0]] += 1
+        elif not right or len(right) == len(question["choices"]):
+            found.append(f"question {number}: a multiple-choice question needs a right and a wrong choice")
+    if sum(true_false.values()) >= 2 and max(true_false.values()) * 3 > sum(true_false.values()) * 2:
+        found.append(f"true/false answers {dict(true_false)}: more than two in three are the same")
+    singles = sum(positions.values())
+    if singles >= 4:
+        if max(positions.values()) * 2 > singles:
+            found.append(f"single-choice answers by position {dict(sorted(positions.items()))}: one holds over half")
+        if (positions[0] + positions[1]) * 4 > singles * 3:
+            found.append(f"single-choice answers by position {dict(sorted(positions.items()))}: mostly A or B")
+    return found
+
+
+@pytest.mark.parametrize("path", shipped_quizzes(), ids=lambda path: path.parent.name)
+def test_a_shipped_quiz_cannot_be_passed_by_guessing_a_position(path):
+    problems = imbalances(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"])
+    if path.parent.name in WAITING_FOR_THEIR_BANK:
+        assert problems, f"{path.parent.name} is balanced now: take it off WAITING_FOR_THEIR_BANK"
+        return
+    assert not problems, f"courses/{path.parent.name}/{path.name}: " + "; ".join(problems)
+
+
+def test_the_check_finds_a_quiz_of_first_choices_and_false_statements():
+    def single(right):
+        return {"type": "single", "choices": [{"text": c, "correct": c == right} for c in "ABCD"]}
+
+    def true_false(answer):
+        return {"type": "true_false", "choices": [{"text": t, "correct": t == answer} for t in ("正确", "错误")]}
+
+    guessable = [single("A"), single("A"), single("A"), single("B"), true_false("错误"), true_false("错误")]
+    assert len(imbalances(guessable)) == 3
+    fair = [single("A"), single("B"), single("C"), single("D"), true_false("错误"), true_false("正确")]
+    assert imbalances(fair) == []
+    assert imbalances([{"type": "multiple", "choices": [{"text": "x", "correct": True}]}])
