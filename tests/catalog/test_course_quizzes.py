@@ -46,6 +46,8 @@ def imbalances(questions):
     """What makes a quiz's answers guessable without reading, as sentences."""
     found, true_false, positions = [], Counter(), Counter()
     for number, question in enumerate(questions, 1):
+        if "choices" not in question:
+            continue  # a number or a short answer to type: no position to guess
         right = [i for i, choice in enumerate(question["choices"]) if choice.get("correct")]
         if question["type"] == "true_false":
             true_false[question["choices"][right[0]]["text"]] += 1
