@@ -68,12 +68,9 @@ class LoginForm(Form):
     next = HiddenField()
 
 
-class PasswordForm(Form):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(), Length(max=128)],
-        render_kw={"autocomplete": "current-password"},
-    )
+class NewPasswordForm(Form):
+    """A new password, typed twice (changing it, resetting it by SMS code)."""
+
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=128)],
@@ -84,6 +81,14 @@ class PasswordForm(Form):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class PasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
@@ -179,7 +184,7 @@ class ForgotForm(Form):
     )
 
 
-class ResetForm(Form):
+class ResetForm(NewPasswordForm):
     phone = PlainField(
         _l("Mobile number of your account"),
         validators=[DataRequired(), Length(max=20)],
@@ -189,17 +194,6 @@ class ResetForm(Form):
         _l("Code from the SMS"),
         validators=[DataRequired(), Length(max=12)],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
-    )
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(max=128)],
-        description=_l("At least 8 characters."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    password2 = PasswordField(
-        _l("New password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
     )
 
 

@@ -145,10 +145,10 @@ def test_the_record_links_to_what_a_learning_hour_is_and_the_page_says_the_deplo
     record = client.get("/me/record").get_data(as_text=True)
     assert 'href="/help/terms#xueshi"' in record and ">2</td>" in record  # 90 minutes: two 学时 of 45
     terms = client.get("/help/terms").get_data(as_text=True)
-    assert "1 学时为 45 分钟的学习" in terms and "1 学分对应 16 学时（720 分钟）" in terms
+    assert "1学时为45分钟的学习" in terms and "1学分对应16学时（720分钟）" in terms
     app.config["MINUTES_PER_XUESHI"] = 60  # a deployment that counts clock hours
     try:
-        assert "1 学时为 60 分钟的学习" in client.get("/help/terms").get_data(as_text=True)
+        assert "1学时为60分钟的学习" in client.get("/help/terms").get_data(as_text=True)
         assert ">1.5</td>" in client.get("/me/record").get_data(as_text=True)
     finally:
         app.config["MINUTES_PER_XUESHI"] = 45

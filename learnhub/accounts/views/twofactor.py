@@ -60,12 +60,12 @@ def two_factor_setup():
     return redirect(url_for("accounts.two_factor"))
 
 
-@login_required
-def two_factor_confirm():
+def _new_recovery_codes(service):
+    """A code from the app, then `service(user, code)` makes recovery codes, shown once."""
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = twofactor.confirm_setup(current_user, form.code.data)
+            codes = service(current_user, form.code.data)
         except DomainError as error:
             refuse(form, error)
         else:
@@ -73,22 +73,17 @@ def two_factor_confirm():
             session["two_factor"] = True
             return _show_codes(codes)
     return _render(form, 400)
+
+
+@login_required
+def two_factor_confirm():
+    return _new_recovery_codes(twofactor.confirm_setup)
 
 
 @login_required
 @_per_account
 def two_factor_codes():
-    form = CodeForm()
-    if form.validate_on_submit():
-        try:
-            codes = twofactor.regenerate_recovery_codes(current_user, form.code.data)
-        except DomainError as error:
-            refuse(form, error)
-        else:
-            db.session.commit()
-            session["two_factor"] = True
-            return _show_codes(codes)
-    return _render(form, 400)
+    return _new_recovery_codes(twofactor.regenerate_recovery_codes)
 
 
 @login_required
