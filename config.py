@@ -211,6 +211,9 @@ class Config:
     # by a periodic task every this many minutes; an XLSX export holds at most this many rows.
     STATS_HEADCOUNT_MINUTES = int(os.environ.get("STATS_HEADCOUNT_MINUTES", 5))
     STATS_XLSX_MAX_ROWS = 50_000
+    # The rollups of the unions above a learner's are added from an outbox by a periodic task
+    # (every minute), this many events a batch; a full batch queues the next one at once.
+    STATS_OUTBOX_BATCH = int(os.environ.get("STATS_OUTBOX_BATCH", 5000))
 
     # The benchmark's X-SQL-Queries response header and Server-Timing headers (learnhub/core/metering.py); off in production.
     SQL_COUNT_HEADER = _env_bool("SQL_COUNT_HEADER")

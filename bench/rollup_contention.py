@@ -66,7 +66,6 @@ def run(app, enterprises, course_id, threads, seconds, shared):
                                 **dict(rollups._zero(), credits=Decimal("1"), minutes=10),
                             )
                         ],
-                        ["org_id", "course_id", "day"],
                     )
                 for _ in range(3):  # the next module and the enrolment, as the real request does
                     db.session.execute(text("SELECT 1"))

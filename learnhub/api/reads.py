@@ -262,6 +262,7 @@ def statistics(client, args):
         total=_figures(board.total),
         unions=[dict(_figures(f), union=_org_ref(org)) for org, f in board.children],
         categories=[dict(_figures(f), category=code) for code, _label, f in board.categories],
+        as_of=board.as_of,
     )
 
 

@@ -269,6 +269,11 @@ class StatisticsOut(Schema):
     total = fields.Nested(FiguresOut, required=True)
     unions = fields.List(fields.Nested(FiguresRow), required=True)
     categories = fields.List(fields.Nested(CategoryRow), required=True)
+    as_of = fields.AwareDateTime(
+        allow_none=True,
+        required=True,
+        metadata={"description": "learning in the unions below is counted up to this time (null: no union below)"},
+    )
 
 
 class CompletionEvent(Schema):

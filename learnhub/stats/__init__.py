@@ -7,7 +7,7 @@ def init_app(app):
 
     from learnhub.core import audit, db, jobs, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.stats import cli, exports, headcounts, required, subscribers, views
+    from learnhub.stats import cli, exports, headcounts, required, rollups, subscribers, views
     from learnhub.stats.views import dashboards
 
     app.register_blueprint(views.bp)
@@ -31,6 +31,8 @@ def init_app(app):
     tasks.add_task(
         app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")
     )
+    # The rollups of the unions above each learner's, from the outbox (see stats.rollups).
+    tasks.add_task(app, rollups.drain_rollups, schedule=crontab(minute="*"))
     tasks.add_task(app, required.tell_the_asked)
     tasks.add_task(app, required.send_reminder)
     # Deadlines: at 09:00 Beijing time (Huey's crontab is in UTC), and again at 13:00 should a

@@ -16,7 +16,7 @@ from learnhub.catalog.models import CATEGORIES
 from learnhub.core.hours import Hours
 from learnhub.orgs.models import Org
 from learnhub.stats.headcounts import headcounts
-from learnhub.stats.models import MEASURES, SubtreeRollup
+from learnhub.stats.models import MEASURES, RollupDrain, SubtreeRollup
 from learnhub.stats.periods import add_months, trend_months
 
 # Ideological and professional-ethics education, set beside the vocational categories.
@@ -116,6 +116,12 @@ class Dashboard:
     trend: list  # [(first day of month, Figures)]
     counted_at: object = None  # when workers and active learners were counted (UTC)
     recognitions: int = 0  # applications approved in the period, for workers of the subtree
+    as_of: object = None  # what the unions below had done by then is in (the last drained batch, UTC)
+
+
+def as_of(session):
+    """When the subtree rollups last took in the outbox: the unions below are counted up to then."""
+    return session.scalar(select(RollupDrain.drained_at).where(RollupDrain.id == 1))
 
 
 def dashboard(session, org, period, today):
@@ -151,6 +157,7 @@ def dashboard(session, org, period, today):
         trend(session, org, period),
         counted_at,
         recognitions_approved(session, org, period),
+        as_of(session) if children else None,
     )
 
 
@@ -233,4 +240,9 @@ def headline(session, org, today):
     row = session.execute(
         select(*sums_of()).where(SubtreeRollup.org_id == org.id, SubtreeRollup.day.between(today.replace(day=1), today))
     ).one()
-    return {"workers": workers, "active_30": month_active, "completions": int(row.completions or 0)}
+    return {
+        "workers": workers,
+        "active_30": month_active,
+        "completions": int(row.completions or 0),
+        "as_of": as_of(session) if org.kind != "enterprise" else None,
+    }

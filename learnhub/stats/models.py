@@ -119,3 +119,29 @@ class RequirementReminder(db.Model):
     day: Mapped[date] = mapped_column(Date)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RollupOutbox(_Measures, db.Model):
+    """Figures a learning event owes to the subtree rollups of every union above the learner's.
+
+    The learner's own union is written in the event's transaction; the unions above it, up to
+    the national one that every event in the country shares, are added in batches by the task
+    queue (stats.rollups.drain_outbox), so that learners do not queue behind one row.
+    """
+
+    __tablename__ = "rollup_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))  # the learner's union
+    day: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(20))
+
+
+class RollupDrain(db.Model):
+    """One row: when the outbox was last drained into the subtree rollups (their "as of")."""
+
+    __tablename__ = "rollup_drain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    batches: Mapped[int] = mapped_column(default=0)

@@ -1,8 +1,11 @@
 """Keeping the rollups current: the learning signals add to them, `rebuild` recomputes them.
 
-Every handler runs inside the learner's transaction and writes with idempotent-shaped
-upserts (INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x), so that two learners
-of one union finishing at the same moment add up instead of colliding.
+Every handler runs inside the learner's transaction and writes the learner's own union's rows
+with upserts (INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x), so that two learners
+of one union finishing at the same moment add up instead of colliding. What the event owes to
+the unions above (up to the national row, which every event in the country would otherwise
+queue behind) goes into an outbox, which `drain_outbox` adds to their subtree rows in batches,
+each batch one transaction: a drain killed half-way leaves the batch in the outbox, uncounted.
 """
 
 from collections import defaultdict
@@ -10,20 +13,22 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, cast, delete, func, literal, select, union_all
+from flask import current_app
+from sqlalchemy import Date, cast, delete, func, insert, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
+from learnhub.core import tasks
 from learnhub.core.db import dialect_insert
 from learnhub.core.hours import tenths_sql
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
 from learnhub.orgs.models import Org
-from learnhub.stats.models import MEASURES, Rollup, SubtreeRollup
+from learnhub.stats.models import MEASURES, Rollup, RollupDrain, RollupOutbox, SubtreeRollup
 
 # The day a learner would name: Beijing time. China keeps no summer time, so SQL may add 8 hours.
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -99,10 +104,11 @@ def _upsert(model, rows):
 
 
 def add_events(org, course, events):
-    """Add figures to the rollups of `org` (the learner's union) and of every union above it.
+    """Add figures to the rollups of `org` (the learner's union), and owe them to every union above it.
 
     `events` is a list of (day, {measure: amount}). One statement per table; rows go in a
     fixed order, so that two transactions touching the same rows wait rather than deadlock.
+    The unions above get theirs when the outbox is drained (`drain_outbox`).
     """
     by_day = defaultdict(_zero)
     for day, amounts in events:
@@ -113,14 +119,62 @@ def add_events(org, course, events):
         Rollup,
         [dict(org_id=org.id, course_id=course.id, day=day, **by_day[day]) for day in days],
     )
+    _upsert(SubtreeRollup, [dict(org_id=org.id, day=day, category=course.category, **by_day[day]) for day in days])
+    if org.parent_id is not None:
+        db.session.execute(
+            insert(RollupOutbox),
+            [dict(org_id=org.id, day=day, category=course.category, **by_day[day]) for day in days],
+        )
+
+
+# ---------------------------------------------------------------- draining the outbox
+
+
+def _drain_state():
+    """The drain's one row, locked until the transaction ends, so that drains run one at a time."""
+    state = db.session.scalar(select(RollupDrain).where(RollupDrain.id == 1).with_for_update())
+    if state is None:
+        db.session.execute(dialect_insert(RollupDrain).values(id=1, batches=0).on_conflict_do_nothing())
+        state = db.session.scalar(select(RollupDrain).where(RollupDrain.id == 1).with_for_update())
+    return state
+
+
+def drain_outbox(batch=None):
+    """Add one batch of the outbox to the subtree rollups of the unions above each learner's.
+
+    The figures are added and their outbox rows deleted in the caller's transaction, so a
+    batch counts once or not at all. Returns how many outbox rows were drained.
+    """
+    batch = batch or current_app.config["STATS_OUTBOX_BATCH"]
+    state = _drain_state()
+    owed = db.session.execute(
+        select(RollupOutbox, Org.path).join(Org, Org.id == RollupOutbox.org_id).order_by(RollupOutbox.id).limit(batch)
+    ).all()
+    sums = defaultdict(_zero)
+    for row, path in owed:
+        for org_id in (int(part) for part in path.strip("/").split("/") if part):
+            if org_id != row.org_id:
+                for name in MEASURES:
+                    sums[org_id, row.day, row.category][name] += getattr(row, name)
     _upsert(
         SubtreeRollup,
         [
-            dict(org_id=org_id, day=day, category=course.category, **by_day[day])
-            for org_id in sorted(org.ancestor_ids)
-            for day in days
+            dict(org_id=org_id, day=day, category=category, **sums[org_id, day, category])
+            for org_id, day, category in sorted(sums)
         ],
     )
+    if owed:
+        db.session.execute(delete(RollupOutbox).where(RollupOutbox.id.in_([row.id for row, _path in owed])))
+        state.batches += 1
+    state.drained_at = datetime.now(UTC)
+    db.session.flush()
+    return len(owed)
+
+
+def drain_rollups():
+    """The periodic task: drain a batch; a full batch puts the next one on the queue at once."""
+    if drain_outbox() >= current_app.config["STATS_OUTBOX_BATCH"]:
+        tasks.enqueue(drain_rollups)
 
 
 # ---------------------------------------------------------------- rebuilding from raw tables
@@ -189,6 +243,8 @@ def rebuild_rollups():
     take their credits and hours off the reversed entry's course on the day they were made,
     as the ledger's signal does.
     """
+    state = _drain_state()  # no drain adds a batch to the tables while they are rebuilt
+    db.session.execute(delete(RollupOutbox))
     db.session.execute(delete(SubtreeRollup))
     db.session.execute(delete(Rollup))
     raw = _raw_events()
@@ -229,6 +285,7 @@ def rebuild_rollups():
                 },
             )
         )
+    state.drained_at = datetime.now(UTC)
     db.session.flush()
     return (
         db.session.scalar(select(func.count()).select_from(Rollup)),

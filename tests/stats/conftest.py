@@ -43,3 +43,15 @@ def admin_of(make_user, auth):
         return admin
 
     return make
+
+
+@pytest.fixture
+def drain():
+    """drain(): what the task queue does every minute, until the outbox is empty."""
+    from learnhub.stats.rollups import drain_outbox
+
+    def do():
+        while drain_outbox():
+            pass
+
+    return do

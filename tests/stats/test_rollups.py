@@ -30,11 +30,15 @@ def _snapshot():
     return leaf, subtree
 
 
-def test_learning_moves_the_rollups_of_the_union_and_every_union_above(tree, make_user, make_course, learn):
+def test_learning_moves_the_rollups_of_the_union_and_every_union_above(tree, make_user, make_course, learn, drain):
     worker = make_user("w1", org=tree.ent_a1)
     course = make_course("safe", category="safety")
     learn(worker, course)
     today = local_day(datetime.now(UTC))
+    # The learner's transaction writes their own union's rows; the unions above wait for the drain.
+    assert db.session.get(SubtreeRollup, (tree.ent_a1.id, today, "safety")).completions == 1
+    assert db.session.get(SubtreeRollup, (tree.national.id, today, "safety")) is None
+    drain()
     leaf = db.session.get(Rollup, (tree.ent_a1.id, course.id, today))
     assert (leaf.enrolments, leaf.completions, leaf.cohort_completions) == (1, 1, 1)
     assert leaf.credits == Decimal("1.50") and leaf.minutes == 30  # the modules' 0.5 + 1, 20 + 10 minutes
@@ -64,7 +68,7 @@ def test_an_event_late_in_the_evening_utc_counts_on_the_next_beijing_day(tree, m
     assert db.session.scalars(select(Rollup.day)).one() == date(2026, 3, 2)
 
 
-def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_user, make_course, monkeypatch):
+def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_user, make_course, monkeypatch, drain):
     rng = random.Random(6)
     courses = [
         make_course("safe", category="safety"),
@@ -114,6 +118,7 @@ def test_rollups_and_raw_tables_agree_after_a_random_mix_of_events(tree, make_us
                 learning.complete_module(person, course, module, revision)
         except DomainError:
             pass  # not enrolled, or out of attempts: nothing happened, as for a real person
+    drain()
     kept = _snapshot()
     assert kept[0] and kept[1]
     assert db.session.scalar(select(func.count()).where(LedgerEntry.kind == "reversal")) > 3
@@ -142,13 +147,15 @@ def test_flask_stats_rebuild(runner, tree, make_user, make_course, learn):
     assert db.session.scalars(select(Rollup)).one().completions == 1
 
 
-def test_a_correction_takes_its_credits_off_the_union_figures(tree, make_user, make_course, learn):
+def test_a_correction_takes_its_credits_off_the_union_figures(tree, make_user, make_course, learn, drain):
     worker = make_user("w1", org=tree.ent_a1)
     course = make_course("safe", category="safety")
     learn(worker, course)
+    drain()
     before = db.session.scalar(select(func.sum(SubtreeRollup.credits)).where(SubtreeRollup.org_id == tree.city_a.id))
     entry = db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "module").order_by(LedgerEntry.id)).first()
     credits.reverse_entry(entry, reason="重复计分", created_by=make_user("admin", role="admin", org=tree.city_a))
+    drain()
     after = db.session.scalar(select(func.sum(SubtreeRollup.credits)).where(SubtreeRollup.org_id == tree.city_a.id))
     assert entry.credits > 0 and after == before - entry.credits
     kept = _snapshot()

@@ -107,11 +107,12 @@ def test_headcounts_are_read_as_last_counted_and_a_union_never_counted_asks_for_
 # ---------------------------------------------------------------- the dashboard
 
 
-def test_dashboard_figures_add_up_over_children_and_the_union_itself(tree, make_user, make_course, learn):
+def test_dashboard_figures_add_up_over_children_and_the_union_itself(tree, make_user, make_course, learn, drain):
     course = make_course(category="ideology")
     learn(make_user("a1", org=tree.ent_a1), course)
     learn(make_user("a2", org=tree.ent_a2), course, modules=1)
     learn(make_user("t", role="trainer", org=tree.city_a, occupation=None), course)
+    drain()
     period = make_period("month", _today())
     dash = figures.dashboard(db.session, tree.city_a, period, _today())
     assert (dash.total.enrolments, dash.total.completions, dash.total.completion_rate) == (3, 2, Decimal("66.7"))

@@ -40,13 +40,16 @@ def test_menu_and_home_show_statistics_to_admins(client, admin_of, tree, make_us
     assert '<p data-figure="workers"><span class="big">2</span>' in home
 
 
-def test_overview_shows_the_subtree_figures_and_drills_down(client, admin_of, tree, make_user, make_course, learn):
+def test_overview_shows_the_subtree_figures_and_drills_down(
+    client, admin_of, tree, make_user, make_course, learn, drain
+):
     course = make_course()
     learn(make_user("w1", org=tree.ent_a1, name="甲一"), course)
     learn(make_user("w2", org=tree.ent_a2, name="甲二"), course, modules=1)
     make_user("w3", org=tree.ent_a2)
     learn(make_user("far", org=tree.ent_b1), course)  # another province: never counted here
-    count_everyone()  # the periodic task
+    count_everyone()  # the periodic tasks
+    drain()
     admin_of(tree.prov_a)
     html = client.get("/stats/").get_data(as_text=True)
     figures = dict(re.findall(r'<li data-figure="(\w+)"><span class="big">([^<]*)</span>', html))
@@ -149,7 +152,9 @@ def test_a_bad_period_is_explained_and_the_month_is_shown(client, admin_of, tree
     assert start in html  # fell back to this month
 
 
-def test_a_custom_period_counts_only_its_days(client, admin_of, tree, make_user, make_course, learn, monkeypatch):
+def test_a_custom_period_counts_only_its_days(
+    client, admin_of, tree, make_user, make_course, learn, monkeypatch, drain
+):
     from learnhub.learning import services as learning
 
     course = make_course()
@@ -157,6 +162,7 @@ def test_a_custom_period_counts_only_its_days(client, admin_of, tree, make_user,
     learn(make_user("w1", org=tree.ent_a1), course)
     monkeypatch.undo()
     learn(make_user("w2", org=tree.ent_a1), course)
+    drain()
     admin_of(tree.city_a)
     june = client.get(f"/stats/{tree.city_a.id}/export/summary.csv?period=custom&start=2025-06-01&end=2025-06-30")
     rows = dict(row[:2] for row in csv.reader(io.StringIO(june.get_data(as_text=True)[1:])) if len(row) > 1)
@@ -339,12 +345,13 @@ def _hours_column(table_html):
 
 
 def test_the_dashboards_hours_are_the_sums_of_its_rows_as_shown(
-    client, admin_of, tree, make_user, make_course, learn, make_org
+    client, admin_of, tree, make_user, make_course, learn, make_org, drain
 ):
     course = make_course(modules=(("a", "lesson", "0.5", 20),))  # 20 minutes: 0.4 学时 (of 45 minutes) shown
     third = make_org("第三厂工会", "enterprise", tree.city_a)
     for index, org in enumerate((tree.ent_a1, tree.ent_a2, third)):
         learn(make_user(f"w{index}", org=org), course)
+    drain()
     admin_of(tree.city_a)
     html = client.get(f"/stats/{tree.city_a.id}/").get_data(as_text=True)
     total = Decimal(re.search(r'<li data-figure="hours"><span class="big">([^<]*)</span>', html).group(1))
