@@ -253,6 +253,10 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     w.pathway_id = version.pathway_id
     w.application = recognition.apply(w.owner, w.pathway_id, "甲秘密申请说明")
     recognition.ask_for_information(w.admin_a, w.application, "请补充证明")
+    # The owner answered once with a certificate; the reviewer asked again, so the owner may answer.
+    recognition.respond(w.owner, w.application, "甲秘密补充说明", [("证书.pdf", PDF)])
+    w.answer_file_id = w.application.events[-1].files[0].id
+    recognition.ask_for_information(w.admin_a, w.application, "请再补一张照片")
 
     # Prior learning with its certificate.
     w.claim = prior.submit(
@@ -426,6 +430,9 @@ def cases(w):
         "recognition.application": [Case(dict(application_id=w.application.id), "owner")],
         "recognition.respond": [Case(dict(application_id=w.application.id), "owner", form={"message": "证明已补"})],
         "recognition.withdraw": [Case(dict(application_id=w.application.id), "owner")],
+        "recognition.application_file": [
+            Case(dict(application_id=w.application.id, file_id=w.answer_file_id), "owner", ("admin_a", "keeper_a"))
+        ],
         "recognition.review_application": [Case(dict(application_id=w.application.id), "admin_a", admins)],
         "recognition.decide": [
             Case(

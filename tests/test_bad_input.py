@@ -231,6 +231,21 @@ def _built(app, tmp_path_factory):
                     filename="c.pdf",
                     data=PDF,
                 )
+                # An application on which the reviewer asked for more: the worker answers with files.
+                from learnhub.recognition import services as recognition
+
+                asked = load_pathway(
+                    "bad-input-answer",
+                    tree.national,
+                    title="电工安全证书认定",
+                    target_kind="certificate",
+                    institution="滨江市职业技能鉴定中心",
+                    programme="低压电工作业证",
+                    required_courses="safety-a",
+                    min_credits="1",
+                )
+                application = recognition.apply(worker, asked.pathway_id)
+                recognition.ask_for_information(admin, application, "请上传电工证的照片")
                 # A drill of the worker over the course's bank: one question answered by typing a number.
                 from learnhub.catalog import questions as kinds
                 from learnhub.catalog.models import BankQuestion
@@ -260,6 +275,7 @@ def _built(app, tmp_path_factory):
                     entry=entry.id,
                     pathway_id=version.pathway_id,
                     claim=claim.id,
+                    application=application.id,
                     guarded=guarded,
                     tree={name: org.id for name, org in vars(tree).items() if not name.startswith("_")},
                 )
@@ -309,6 +325,7 @@ def site(_built):
         entry=get(LedgerEntry, ids.entry),
         pathway_id=ids.pathway_id,
         claim=get(PriorLearning, ids.claim),
+        application_id=ids.application,
         drill=ids.drill,
         drill_question=ids.drill_question,
         guarded=ids.guarded,
@@ -325,7 +342,15 @@ def _models():
     from learnhub.catalog.models import BankQuestion, Course, Module, ModuleRevision, Question
     from learnhub.contests.models import Contest, DrillItem
     from learnhub.credits.models import LedgerEntry
-    from learnhub.recognition.models import Application, Pathway, PathwayVersion, PriorLearning
+    from learnhub.recognition.models import (
+        Application,
+        ApplicationEvent,
+        EventFile,
+        EvidenceFile,
+        Pathway,
+        PathwayVersion,
+        PriorLearning,
+    )
     from learnhub.stats.models import RequiredCourse
     from learnhub.studio.models import CourseEditor
 
@@ -343,6 +368,9 @@ def _models():
                 Contest,
                 LedgerEntry,
                 Application,
+                ApplicationEvent,
+                EventFile,
+                EvidenceFile,
                 Pathway,
                 PathwayVersion,
                 PriorLearning,
@@ -602,6 +630,11 @@ FORMS = {
             file=(io.BytesIO(PDF), "c.pdf"),
         ),
     ),
+    "answer": (
+        "worker1",
+        lambda s: f"/recognition/applications/{s.application_id}/respond",
+        lambda s: dict(message="证书照片见附件", files=(io.BytesIO(PDF), "c.pdf")),
+    ),
     "grant": (
         "admin1",
         lambda s: f"/recognition/review/prior/{s.claim.id}/grant",
@@ -767,6 +800,8 @@ def _cases():
     yield from normalised("prior-learning", "achieved_on", {"full-width": ("２０２４－０６－３０", "2024-06-30")})
     yield from each("prior-learning", "hours", {**NUMBERS_REFUSED, "zero": "0"})
     yield from normalised("prior-learning", "hours", NUMBERS_NORMALISED)
+    yield from each("answer", "message", {**TEXT_REFUSED, "too-long": "补" * 1001})
+    yield from normalised("answer", "message", {k: (v, v) for k, v in TEXT_STORED.items()})
     yield from each("grant", "credits", NUMBERS_REFUSED)
     yield from each("grant", "hours", NUMBERS_REFUSED)
     yield from each("reject-claim", "reason", TEXT_REFUSED)
@@ -865,12 +900,19 @@ def _stored_review(form, field, site, client):
 
 def _stored_recognition(form, field, site, client):
     from learnhub.credits.models import LedgerEntry
-    from learnhub.recognition.models import Application, PathwayVersion, PriorLearning, Target
+    from learnhub.recognition.models import Application, ApplicationEvent, PathwayVersion, PriorLearning, Target
 
     if form == "reversal":
         return db.session.scalar(select(LedgerEntry).order_by(LedgerEntry.id.desc())).note
     if form == "apply":
         return db.session.scalar(select(Application).order_by(Application.id.desc())).note
+    if form == "answer":
+        return db.session.scalar(
+            select(ApplicationEvent.message)
+            .where(ApplicationEvent.action == "info_given")
+            .order_by(ApplicationEvent.id.desc())
+            .limit(1)
+        )
     if form == "prior-learning":
         claim = db.session.scalar(select(PriorLearning).order_by(PriorLearning.id.desc()))
         return {
@@ -913,6 +955,7 @@ _STORED = {
     "reversal": _stored_recognition,
     "apply": _stored_recognition,
     "prior-learning": _stored_recognition,
+    "answer": _stored_recognition,
     "pathway-edit": _stored_recognition,
     "pathway": _stored_recognition,
     "return-course": _stored_review,
@@ -1196,6 +1239,41 @@ def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url
         else "worker1"
     )
     assert client.get(url.format(huge=HUGE_ID, city=site.tree.city_a.id)).status_code == 404
+
+
+# Files a worker might send with an answer that are not a photo or a PDF of a certificate: each is
+# refused beside the file field, with the answer's text kept and nothing stored.
+FILES_REFUSED = {
+    "renamed-executable": ("电工证.jpg", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 500),
+    "renamed-elf": ("photo.png", b"\x7fELF\x02\x01\x01" + b"\x00" * 500),
+    "text": ("证书.txt", "这不是照片".encode()),
+    "html-as-pdf": ("c.pdf", b"<html><script>alert(1)</script></html>"),
+    "gif": ("c.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+    "damaged-pdf": ("c.pdf", b"%PDF-1.4\n1 0 obj<<"),
+    # Over the limit, which is lowered to 100 KB here (the test client spools bodies over 500 KB).
+    "too-big": ("c.pdf", PDF + b"0" * (200 * 1024) + b"%%EOF"),
+    "too-many": ("c.pdf", None),
+}
+
+
+@pytest.mark.parametrize("kind", list(FILES_REFUSED))
+def test_a_bad_file_in_an_answer(app, monkeypatch, site, client, auth, kind):
+    TRIED["answer/files"] += 1
+    monkeypatch.setitem(app.config, "PRIOR_LEARNING_MAX_BYTES", 100 * 1024)
+    _login(auth, site, "worker1")
+    before = _fingerprint(site)
+    name, data = FILES_REFUSED[kind]
+    files = [(io.BytesIO(PDF), name) for _ in range(4)] if data is None else [(io.BytesIO(data), name)]
+    response = auth.post(
+        f"/recognition/applications/{site.application_id}/respond",
+        {"message": "证书照片见附件", "files": files},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400, response.status_code
+    assert 'id="files-error"' in page, "no message beside the field"
+    assert "证书照片见附件" in page, "what was typed is lost"
+    assert _fingerprint(site) == before, "something was stored"
 
 
 def test_a_certificate_date_long_ago_is_not_called_a_future_one(site, client, auth):

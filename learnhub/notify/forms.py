@@ -20,8 +20,8 @@ class SmsChoiceForm(Form):
     # A value not on the list is dropped by the service (a box that no longer exists, or junk).
     events = _Checkboxes(_l("Also send me an SMS about"), choices=[], validators=[Optional()], validate_choice=False)
 
-    def __init__(self, *args, **kwargs):
-        from learnhub.notify.sms import SMS_EVENTS
+    def __init__(self, *args, user=None, **kwargs):
+        from learnhub.notify.sms import sms_event_choices
 
         super().__init__(*args, **kwargs)
-        self.events.choices = as_choices(SMS_EVENTS.items())
+        self.events.choices = as_choices(sms_event_choices(user))

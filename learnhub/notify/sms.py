@@ -37,7 +37,10 @@ SMS_EVENTS = {
     "application": _l("My applications for recognition: decided, or more asked for"),
     "prior_learning": _l("My prior learning: recognised or not"),
     "credential": _l("My credentials: issued or revoked"),
+    "review": _l("Applications I review: the worker sent what I asked for"),
 }
+# Events only some roles have: a worker is never told about applications they review.
+SMS_EVENT_ROLES = {"review": ("admin",)}
 SMS_CLAIM_MINUTES = 10
 _PENDING = "learnhub_sms_to_send"
 
@@ -49,6 +52,12 @@ def sms_events(user):
     """The events `user` takes by SMS (every one until they choose)."""
     preference = db.session.get(SmsPreference, user.id)
     return list(SMS_EVENTS) if preference is None else [e for e in preference.events if e in SMS_EVENTS]
+
+
+def sms_event_choices(user):
+    """(event, label) pairs `user` may choose from, by their role."""
+    role = getattr(user, "role", None)
+    return [(event, label) for event, label in SMS_EVENTS.items() if role in SMS_EVENT_ROLES.get(event, (role,))]
 
 
 def set_sms_events(user, events):

@@ -42,7 +42,7 @@ def read_all():
 @bp.post("/me/sms")
 @login_required
 def sms_choices():
-    form = SmsChoiceForm()
+    form = SmsChoiceForm(user=current_user)
     if not form.validate_on_submit():
         abort(400)
     sms.set_sms_events(current_user, form.events.data or [])
@@ -53,7 +53,7 @@ def sms_choices():
 
 def profile_section(user):
     """The profile page's part: which events also come by SMS."""
-    form = SmsChoiceForm(formdata=None, events=sms.sms_events(user))
+    form = SmsChoiceForm(formdata=None, events=sms.sms_events(user), user=user)
     return {"sms_form": form, "has_phone": bool(user.phone)}
 
 

@@ -1,6 +1,6 @@
 """Forms check the shape of input; the rules (eligibility, scope, limits) live in services."""
 
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -30,7 +30,12 @@ class ApplyForm(Form):
 
 
 class RespondForm(Form):
-    message = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=1000)], render_kw={"rows": 4})
+    message = TextAreaField(_l("Your answer"), validators=[Optional(), Length(max=1000)], render_kw={"rows": 4})
+    files = MultipleFileField(
+        _l("Photos or PDFs (optional)"),
+        description=_l("For example a photo of the certificate; up to 3 files, at most 6 MB each."),
+        render_kw={"accept": "image/jpeg,image/png,image/webp,application/pdf"},
+    )
 
 
 class DecisionForm(Form):

@@ -233,6 +233,10 @@ class ApplicationEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     by = relationship("User")
+    # Photos and PDFs the worker sent with an answer (loaded with the events, in one query).
+    files: Mapped[list["EvidenceFile"]] = relationship(
+        secondary="recognition_event_file", order_by="EvidenceFile.id", lazy="selectin"
+    )
 
     @property
     def action_label(self):
@@ -255,6 +259,15 @@ class EvidenceFile(db.Model):
     original_name: Mapped[str] = mapped_column(String(120), default="")
     key: Mapped[str | None] = mapped_column(String(80))
     data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+
+class EventFile(db.Model):
+    """A file sent with one step of an application (the worker's answer to "ask for more")."""
+
+    __tablename__ = "recognition_event_file"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("recognition_event.id"), primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("prior_learning_file.id"), primary_key=True, index=True)
 
 
 class PriorLearning(db.Model):

@@ -11,8 +11,11 @@ def _language(user):
     return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def application_changed(application, status, message="", event=None):
-    """The reviewer approved, rejected or asked for more about an application (`event`: that step)."""
+def application_changed(application, status, message="", event=None, credential=None):
+    """The reviewer approved, rejected or asked for more about an application (`event`: that step).
+
+    An approval's notice links the credential it issued, so the worker goes straight to it.
+    """
     user, title = application.user, application.version.title
     with force_locale(_language(user)):
         titles = {
@@ -20,13 +23,38 @@ def application_changed(application, status, message="", event=None):
             "rejected": _("Not recognised: %(title)s", title=title),
             "info_requested": _("Your union asks for more about your application: %(title)s", title=title),
         }
+        link = f"/recognition/applications/{application.id}"
+        if credential is not None:
+            link = f"/credentials/{credential.uuid}"
+            message = message or _("Your credential is ready: open it to show it or print it.")
         notify(
             user,
             key=f"application-event:{event.id}" if event is not None else f"application:{application.id}:{status}",
             kind=f"application.{status}",
             title=titles[status],
             body=message,
-            link=f"/recognition/applications/{application.id}",
+            link=link,
+        )
+
+
+def information_given(application, event, reviewer):
+    """The worker sent what `reviewer` asked for: tell them, in the reviewer's language."""
+    with force_locale(_language(reviewer)):
+        files = len(event.files)
+        body = event.message
+        if files:
+            body = (body + "\n" if body else "") + _("%(num)d files attached.", num=files)
+        notify(
+            reviewer,
+            key=f"application-event:{event.id}",
+            kind="review.info_given",
+            title=_(
+                "%(name)s answered about the application: %(title)s",
+                name=application.user.name,
+                title=application.version.title,
+            ),
+            body=body,
+            link=f"/recognition/review/{application.id}",
         )
 
 

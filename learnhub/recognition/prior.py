@@ -80,6 +80,27 @@ def _normalise_photo(data):
     return out.getvalue()
 
 
+def store_evidence(filename, mime, data):
+    """Keep a file already passed by `check_evidence` in storage; its EvidenceFile row, flushed."""
+    # The name is only shown to the reviewer; anything odd in it is dropped rather than refused.
+    name = "".join(ch for ch in clean_line(filename) if ch.isprintable())[-120:]
+    key = f"evidence/{uuid.uuid4().hex}.{'pdf' if mime == 'application/pdf' else 'jpg'}"
+    storage().put(key, data, mime=mime)
+    file = EvidenceFile(sha256=hashlib.sha256(data).hexdigest(), mime=mime, size=len(data), original_name=name, key=key)
+    db.session.add(file)
+    db.session.flush()
+    return file
+
+
+def file_contents(file):
+    """The bytes of a kept certificate or answer file; NotFound if it was erased."""
+    try:
+        data = storage().get(file.key) if file.key else file.data
+    except FileNotFoundError:  # erased with the account
+        raise NotFound(_("File not found.")) from None
+    return data or b""
+
+
 def _parse_date(value):
     if isinstance(value, date):
         return value
@@ -104,14 +125,7 @@ def submit(user, *, title, issuer, achieved_on, hours, description, filename, da
     if minutes <= 0 or minutes > minutes_of(2000):
         raise DomainError(_("Enter the hours of learning, from 0.5 to 2000."), "hours")
     description = clean_text(description, "description", max_length=2000)
-    mime, data = check_evidence(filename, data)
-    # The name is only shown to the reviewer; anything odd in it is dropped rather than refused.
-    name = "".join(ch for ch in clean_line(filename) if ch.isprintable())[-120:]
-    key = f"evidence/{uuid.uuid4().hex}.{'pdf' if mime == 'application/pdf' else 'jpg'}"
-    storage().put(key, data, mime=mime)
-    file = EvidenceFile(sha256=hashlib.sha256(data).hexdigest(), mime=mime, size=len(data), original_name=name, key=key)
-    db.session.add(file)
-    db.session.flush()
+    file = store_evidence(filename, *check_evidence(filename, data))
     claim = PriorLearning(
         user_id=user.id,
         title=title,
@@ -270,8 +284,4 @@ def evidence_of(claim):
     """(mime, bytes, download name) of a claim's certificate."""
     file = db.session.get(EvidenceFile, claim.file_id)
     extension = "pdf" if file.mime == "application/pdf" else "jpg"
-    try:
-        data = storage().get(file.key) if file.key else file.data
-    except FileNotFoundError:  # erased with the account
-        raise NotFound(_("File not found.")) from None
-    return file.mime, data or b"", f"certificate-{claim.id}.{extension}"
+    return file.mime, file_contents(file), f"certificate-{claim.id}.{extension}"

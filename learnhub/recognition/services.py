@@ -17,13 +17,23 @@ from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
+from learnhub.core.inputs import parse_id
 from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import subtree_filter
-from learnhub.recognition import notices, rules
+from learnhub.recognition import notices, prior, rules
 from learnhub.recognition.credentials import issue_recognition_credential
-from learnhub.recognition.models import OPEN_STATUSES, Application, ApplicationEvent, Pathway, PathwayVersion
+from learnhub.recognition.models import (
+    OPEN_STATUSES,
+    Application,
+    ApplicationEvent,
+    Credential,
+    EventFile,
+    EvidenceFile,
+    Pathway,
+    PathwayVersion,
+)
 from learnhub.recognition.pathways import clean_text
 
 
@@ -200,19 +210,68 @@ def _move(application, from_statuses, **values):
     return application
 
 
-def respond(user, application, message):
-    """Send the information a reviewer asked for; the application waits for review again."""
+MAX_ANSWER_FILES = 3
+
+
+def respond(user, application, message, files=()):
+    """Send what a reviewer asked for: text, photos and PDFs; the application waits for review again.
+
+    `files` are (filename, bytes) pairs, checked by content as prior learning's certificates
+    are; the reviewer who asked is told in their inbox.
+    """
     if application.user_id != user.id:
         raise NotFound(_("Application not found."))
-    message = clean_text(
-        message, "message", max_length=1000, required_message=_("Write the information the reviewer asked for.")
-    )
+    message = clean_text(message, "message", max_length=1000)
+    files = [(name or "", data or b"") for name, data in files if name or data]  # empty file inputs
+    if not message and not files:
+        raise DomainError(_("Write the information the reviewer asked for, or attach a photo or PDF."), "message")
+    if len(files) > MAX_ANSWER_FILES:
+        raise DomainError(_("Attach at most %(num)d files.", num=MAX_ANSWER_FILES), "files")
     if application.status != "info_requested":
         raise DomainError(_("Nobody has asked for more information on this application."))
+    checked = [(name, *prior.check_evidence(name, data)) for name, data in files]  # all, before keeping any
+    asked = db.session.scalar(
+        select(ApplicationEvent)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.action == "info_requested")
+        .order_by(ApplicationEvent.id.desc())
+        .limit(1)
+    )
     _move(application, ("info_requested",), status="submitted")
-    _event(application, "info_given", user, message)
+    event = _event(application, "info_given", user, message)
     db.session.flush()
+    for name, mime, data in checked:
+        file = prior.store_evidence(name, mime, data)
+        db.session.add(EventFile(event_id=event.id, file_id=file.id))
+    db.session.flush()
+    db.session.refresh(event)
+    reviewer = asked.by if asked is not None else None
+    if reviewer is not None and reviewer.role == "admin" and reviewer.org.contains(user.org):
+        notices.information_given(application, event, reviewer)
     return application
+
+
+def answer_file(user, application_id, file_id):
+    """(mime, bytes, download name) of a file sent with an answer, for the applicant and their reviewers."""
+    application = _get_application(application_id)
+    if application.user_id != user.id:
+        _require_reviewer(user, application)
+    file = db.session.scalar(
+        select(EvidenceFile)
+        .join(EventFile, EventFile.file_id == EvidenceFile.id)
+        .join(ApplicationEvent, ApplicationEvent.id == EventFile.event_id)
+        .where(EvidenceFile.id == parse_id(file_id), ApplicationEvent.application_id == application.id)
+    )
+    if file is None:
+        raise NotFound(_("File not found."))
+    extension = "pdf" if file.mime == "application/pdf" else "jpg"
+    return file.mime, prior.file_contents(file), f"application-{application.id}-{file.id}.{extension}"
+
+
+def credential_of(application):
+    """The credential an approved application issued, or None."""
+    return db.session.scalar(
+        select(Credential).where(Credential.source_type == "application", Credential.source_id == str(application.id))
+    )
 
 
 def withdraw(user, application):
@@ -351,9 +410,9 @@ def approve(admin, application):
         note=title[:200],
         created_by=admin,
     )
-    issue_recognition_credential(application, title, criteria, issuer=application.pathway.org.name)
+    credential = issue_recognition_credential(application, title, criteria, issuer=application.pathway.org.name)
     _event(application, "approved", admin)
-    notices.application_changed(application, "approved")
+    notices.application_changed(application, "approved", credential=credential)
     audit.record(
         admin,
         "application.approve",

@@ -20,7 +20,14 @@ from learnhub.extensions import db
 from learnhub.learning.signals import course_completed
 from learnhub.recognition import notices
 from learnhub.recognition.credentials import issue_course_credential
-from learnhub.recognition.models import Application, Credential, EvidenceFile, PriorLearning
+from learnhub.recognition.models import (
+    Application,
+    ApplicationEvent,
+    Credential,
+    EventFile,
+    EvidenceFile,
+    PriorLearning,
+)
 
 
 def connect():
@@ -114,7 +121,13 @@ def on_account_erasing(user, **_kwargs):
         .where(Credential.user_id == user.id, Credential.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC), revoked_by_id=user.id, revoke_reason=reason)
     )
-    file_ids = select(PriorLearning.file_id).where(PriorLearning.user_id == user.id)
+    answer_file_ids = (
+        select(EventFile.file_id)
+        .join(ApplicationEvent, ApplicationEvent.id == EventFile.event_id)
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .where(Application.user_id == user.id)
+    )
+    file_ids = select(PriorLearning.file_id).where(PriorLearning.user_id == user.id).union(answer_file_ids)
     files = storage()
     for key in db.session.scalars(
         select(EvidenceFile.key).where(EvidenceFile.id.in_(file_ids), EvidenceFile.key.is_not(None))

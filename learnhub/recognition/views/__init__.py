@@ -15,6 +15,7 @@ ROUTES = [
     ("/recognition/applications/<int:application_id>", worker.application, "GET"),
     ("/recognition/applications/<int:application_id>/respond", worker.respond, "POST"),
     ("/recognition/applications/<int:application_id>/withdraw", worker.withdraw, "POST"),
+    ("/recognition/applications/<int:application_id>/files/<int:file_id>", worker.application_file, "GET"),
     ("/recognition/prior/new", worker.prior_new, "GET POST"),
     ("/recognition/prior/<int:claim_id>", worker.prior_claim, "GET"),
     ("/recognition/prior/<int:claim_id>/certificate", worker.prior_certificate, "GET"),

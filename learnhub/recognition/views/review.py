@@ -14,7 +14,6 @@ from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
 from learnhub.recognition.credentials import credentials_of
 from learnhub.recognition.forms import DecisionForm, GrantForm, RejectForm
-from learnhub.recognition.models import Credential
 from learnhub.recognition.pathways import can_keep_pathways
 
 TABS = ("open", "approved", "rejected", "withdrawn", "prior", "prior_decided")
@@ -48,17 +47,12 @@ def _application_or_404(application_id):
 
 
 def _render_review(application, form=None, status=200):
-    from sqlalchemy import select
-
-    credential = db.session.scalar(
-        select(Credential).where(Credential.source_type == "application", Credential.source_id == str(application.id))
-    )
     return render_template(
         "recognition/review_application.html",
         application=application,
         progress=recognition.measure_now(application),
         form=form or DecisionForm(),
-        credential=credential,
+        credential=recognition.credential_of(application),
     ), status
 
 

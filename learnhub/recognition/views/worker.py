@@ -60,7 +60,11 @@ def apply(pathway_id):
 
 def _render_application(application, form=None, status=200):
     return render_template(
-        "recognition/application.html", application=application, form=form or RespondForm(), action_form=ActionForm()
+        "recognition/application.html",
+        application=application,
+        form=form or RespondForm(),
+        action_form=ActionForm(),
+        credential=recognition.credential_of(application) if application.status == "approved" else None,
     ), status
 
 
@@ -75,9 +79,14 @@ def respond(application_id):
     form = RespondForm()
     if form.validate_on_submit():
         try:
-            recognition.respond(current_user, application, form.message.data)
+            recognition.respond(
+                current_user,
+                application,
+                form.message.data,
+                [(upload.filename or "", upload.read()) for upload in form.files.data or [] if upload],
+            )
         except DomainError as error:
-            refuse(form, error)
+            refuse(form, error, aliases={"file": "files"})
         else:
             db.session.commit()
             flash(_("Sent. Your application waits for the reviewer again."), "success")
@@ -94,6 +103,23 @@ def withdraw(application_id):
         lambda: recognition.withdraw(current_user, application),
         _("Your application is withdrawn."),
         url_for("recognition.application", application_id=application.id),
+    )
+
+
+@login_required
+@talisman(content_security_policy={"default-src": "'none'", "img-src": "'self'", "sandbox": ""})
+def application_file(application_id, file_id):
+    """A photo or PDF sent with an answer, for the applicant and the reviewers over them only."""
+    mime, data, name = recognition.answer_file(current_user, application_id, file_id)
+    return _file_response(mime, data, name)
+
+
+def _file_response(mime, data, name):
+    disposition = "inline" if mime.startswith("image/") else "attachment"
+    return Response(
+        data,
+        mimetype=mime,
+        headers={"Content-Disposition": f'{disposition}; filename="{name}"', "Cache-Control": "private, no-store"},
     )
 
 
@@ -140,15 +166,7 @@ def prior_certificate(claim_id):
     """The uploaded certificate, for its owner and the reviewers over them only."""
     claim = prior.get_claim_for(current_user, claim_id)
     mime, data, name = prior.evidence_of(claim)
-    disposition = "inline" if mime.startswith("image/") else "attachment"
-    return Response(
-        data,
-        mimetype=mime,
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{name}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return _file_response(mime, data, name)
 
 
 # ---------------------------------------------------------------- transcript
