@@ -27,7 +27,6 @@ WAITING_FOR_THEIR_BANK = {
     "electrical-safety-en",
     "model-worker-spirit",
     "smartphone-public-services",
-    "welding-safety-quality",
 }
 
 
