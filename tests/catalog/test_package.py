@@ -145,8 +145,11 @@ def test_shipped_packages_import_cleanly_and_a_second_run_changes_nothing(runner
     assert c.tag_list[:2] == ["用电安全", "电工安全"] and "触电急救" in c.search_text
     quiz = modules("electrical-safety")["quiz"]
     rev = db.session.scalar(select(ModuleRevision).where(ModuleRevision.module_id == quiz.id))
-    assert (quiz.kind, rev.pass_mark, rev.max_attempts, len(rev.questions)) == ("quiz", 80, 3, 8)
-    assert all(len(q.choices) == 2 for q in rev.questions if q.kind == "true_false")
+    assert (quiz.kind, rev.pass_mark, rev.max_attempts, rev.questions) == ("quiz", 80, 3, [])
+    assert rev.draw == {"basic": 6, "harder": 4, "each_topic": True}  # each paper drawn from the bank
+    bank = db.session.scalars(select(BankQuestion).where(BankQuestion.course_id == c.id)).all()
+    assert len(bank) >= 30 and len({q.topic for q in bank}) == 5
+    assert all(len(q.choices) == 2 for q in bank if q.kind == "true_false")
     lesson = modules("electrical-safety")["why-electricity-hurts"]
     assert lesson.position == 1 and lesson.revision == 1
     assert "<h2>" in db.session.scalar(select(ModuleRevision.body_html).where(ModuleRevision.module_id == lesson.id))

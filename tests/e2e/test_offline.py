@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import expect
 
-from tests.e2e.test_worker import COURSES, course_facts, register
+from tests.e2e.test_worker import COURSES, answer_paper, course_facts, register
 
 
 def _lessons(server, slug):
@@ -130,10 +130,7 @@ def test_worker_learns_offline(start_journey, server, language):
                 )
             )
         ).to_be_visible()
-        for question, right in facts.answers:
-            group = page.locator("fieldset").filter(has=page.locator("legend", has_text=question))
-            for choice in right:
-                group.get_by_label(choice, exact=True).check()
+        answer_paper(page, facts.answers)
         journey.step("quiz answered offline")
         page.get_by_role("button", name=t("Submit answers")).click()
         expect(
