@@ -14,8 +14,8 @@ from learnhub.contests.models import Contest, ContestEntry
 from learnhub.extensions import db
 from learnhub.learning import papers
 
-OPEN = "滨江市电工岗位练兵（演示）"
-EARLIER = "滨江市电工岗位练兵（演示·第一轮）"
+OPEN = "滨江市电工技术比武（演示）"
+EARLIER = "滨江市电工技术比武（演示·第一轮）"
 RULE = {"basic": 6, "harder": 4, "each_topic": True}
 
 

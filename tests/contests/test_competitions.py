@@ -144,10 +144,10 @@ def test_the_demo_has_an_open_contest_and_an_earlier_round_with_results(app, tmp
     load_demo(extra_workers=40)
     load_demo(extra_workers=40)  # safe to run again
     contests = {c.title: c for c in db.session.scalars(select(Contest))}
-    assert set(contests) == {"滨江市电工岗位练兵（演示）", "滨江市电工岗位练兵（演示·第一轮）"}
-    earlier = contests["滨江市电工岗位练兵（演示·第一轮）"]
+    assert set(contests) == {"滨江市电工技术比武（演示）", "滨江市电工技术比武（演示·第一轮）"}
+    earlier = contests["滨江市电工技术比武（演示·第一轮）"]
     assert earlier.results_published_at is not None and competitions.individual_ranking(earlier)
     worker = db.session.scalar(select(User).where(User.username == "demo-worker"))
-    assert competitions.is_open(contests["滨江市电工岗位练兵（演示）"]) and competitions.may_enter(
-        worker, contests["滨江市电工岗位练兵（演示）"]
+    assert competitions.is_open(contests["滨江市电工技术比武（演示）"]) and competitions.may_enter(
+        worker, contests["滨江市电工技术比武（演示）"]
     )
