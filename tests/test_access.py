@@ -470,8 +470,12 @@ def cases(w):
         "stats.workforce": [Case(dict(org_id=t.ent_a1.id), "admin_a", admins)],
         "stats.required_list": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
         "stats.required_detail": [
-            Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins),
-            Case(dict(org_id=t.city_b.id, requirement_id=w.requirement.id), note="甲市's requirement under 乙市"),
+            Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins, form={"everyone": "1"}),
+            Case(
+                dict(org_id=t.city_b.id, requirement_id=w.requirement.id),
+                note="甲市's requirement under 乙市",
+                form={"everyone": "1"},
+            ),
         ],
         "stats.export": [
             Case(dict(org_id=t.city_a.id, name="workforce", fmt="csv"), "admin_a", admins),
@@ -494,8 +498,12 @@ def cases(w):
         "core.job_download": [Case(dict(job_id=w.job.id), "admin_a")],
         "stats.required_remove": [Case(dict(requirement_id=w.requirement.id), "admin_a", admins)],
         "stats.required_remind": [
-            Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins),
-            Case(dict(org_id=t.city_b.id, requirement_id=w.requirement.id), note="甲市's requirement under 乙市"),
+            Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins, form={"everyone": "1"}),
+            Case(
+                dict(org_id=t.city_b.id, requirement_id=w.requirement.id),
+                note="甲市's requirement under 乙市",
+                form={"everyone": "1"},
+            ),
         ],
         # ------------------------------------------------------------ the author's draft
         "studio.course": [Case(draft, "author", studio_also)],

@@ -22,6 +22,7 @@ were tried is printed at the end of a run that includes this module.
 import io
 import time
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -160,7 +161,7 @@ def _built(app, tmp_path_factory):
                 tree = build_tree()
                 make_user = user_maker(tree.ent_a1)
                 worker = make_user("worker1", org=tree.ent_a1, phone="13900000001")
-                make_user("other.worker", org=tree.ent_a1, phone="13900000002")
+                other = make_user("other.worker", org=tree.ent_a1, phone="13900000002")
                 admin = make_user("admin1", role="admin", org=tree.city_a)
                 make_user("keeper1", role="admin", org=tree.national)
                 trainer = make_user("trainer1", role="trainer", org=tree.prov_a)
@@ -263,9 +264,17 @@ def _built(app, tmp_path_factory):
                 db.session.add(typed)
                 db.session.flush()
                 drill = drills.start_drill(worker)
+                # A course the city requires; other.worker has not finished it (the reminder's list).
+                from learnhub.stats import required
+                from learnhub.stats.rollups import today
+
+                must = make_course("safety-b", category="safety")
+                requirement = required.require_course(admin, must.id, today() + timedelta(days=30), today())
                 db.session.commit()  # as a request would: a view's rollback must not undo the set-up
                 ids = SimpleNamespace(
                     drill=drill.id,
+                    requirement=requirement.id,
+                    other_worker=other.id,
                     drill_question=typed.id,
                     worker=worker.id,
                     admin=admin.id,
@@ -327,6 +336,8 @@ def site(_built):
         claim=get(PriorLearning, ids.claim),
         application_id=ids.application,
         drill=ids.drill,
+        requirement=ids.requirement,
+        other_worker=ids.other_worker,
         drill_question=ids.drill_question,
         guarded=ids.guarded,
         tree=SimpleNamespace(**{name: get(Org, id_) for name, id_ in ids.tree.items()}),
@@ -351,7 +362,7 @@ def _models():
         PathwayVersion,
         PriorLearning,
     )
-    from learnhub.stats.models import RequiredCourse
+    from learnhub.stats.models import RequiredCourse, RequirementReminder
     from learnhub.studio.models import CourseEditor
 
     return SimpleNamespace(
@@ -375,6 +386,7 @@ def _models():
                 PathwayVersion,
                 PriorLearning,
                 RequiredCourse,
+                RequirementReminder,
                 CourseEditor,
                 TwoFactor,
                 RecoveryCode,
@@ -651,6 +663,11 @@ FORMS = {
         lambda s: "/stats/required",
         lambda s: dict(course=str(s.course.id), due_on="2031-03-01"),
     ),
+    "remind": (
+        "admin1",
+        lambda s: f"/stats/{s.tree.city_a.id}/required/{s.requirement}/remind",
+        lambda s: dict(selected="1", people=str(s.other_worker)),
+    ),
     "pathway-edit": (
         "keeper1",
         lambda s: f"/recognition/pathways/{s.pathway_id}/edit",
@@ -814,6 +831,13 @@ def _cases():
     yield from each("pathway", "within_years", {**NUMBERS_REFUSED, "huge": "999"})
     yield from normalised("pathway", "min_credits", NUMBERS_NORMALISED)
     yield from each("required-course", "due_on", {**DATES_REFUSED, "past": "2001-01-01", "far-future": "2999-01-01"})
+    # Ticked "people" who are no one (junk, out of range): nobody is reminded.
+    yield from each(
+        "remind",
+        "people",
+        {k: v for k, v in {**QUERY_NUMBERS, "sql": SQL}.items() if k != "full-width"},
+        "refused-form",
+    )
     # A version number edited by hand is a stale form: refused above the form, nothing saved.
     yield from each(
         "pathway-edit", "base_version", {k: v for k, v in QUERY_NUMBERS.items() if k != "full-width"}, "refused-form"

@@ -26,3 +26,4 @@ class CatalogueForm(Form):
         _l("Skill level"), validators=[Optional()], choices=as_choices([("", _l("All levels"))] + SKILL_LEVELS)
     )
     for_you = BooleanField(_l("Only courses for my occupation and level"))
+    required = BooleanField(_l("Only courses my union requires of me"))

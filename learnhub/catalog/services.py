@@ -65,8 +65,10 @@ def levels_for(level):
     return sorted({"none", *_LEVEL_ORDER[: index + 2]})
 
 
-def catalogue_query(user, *, text=None, category=None, occupation=None, level=None, for_you=False, language=None):
-    """A SELECT of the courses this person may see that match the search and filters.
+def catalogue_query(
+    user, *, text=None, category=None, occupation=None, level=None, for_you=False, only=None, language=None
+):
+    """A SELECT of the courses this person may see that match the search and filters (`only`: of these ids).
 
     A word of the search matches a course's title, summary or tags, or names its occupation
     (电焊工 finds the welders' courses); courses in `language` come first.
@@ -76,6 +78,8 @@ def catalogue_query(user, *, text=None, category=None, occupation=None, level=No
         named = find_occupation(word)
         matches = Course.search_text.contains(word, autoescape=True)
         stmt = stmt.where(or_(matches, Course.occupation == named) if named else matches)
+    if only is not None:
+        stmt = stmt.where(Course.id.in_(only))
     if category in CATEGORIES:
         stmt = stmt.where(Course.category == category)
     if occupation in OCCUPATION_CODES:

@@ -1,8 +1,9 @@
 import mimetypes
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
+from learnhub.catalog import REQUIRED_COURSES
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.importing import media_key
 from learnhub.catalog.services import catalogue_query, get_visible_course
@@ -20,6 +21,9 @@ PER_PAGE = 20
 def catalogue():
     form = CatalogueForm(request.args)
     form.validate()
+    required_courses = current_app.extensions.get(REQUIRED_COURSES)
+    if not (required_courses and current_user.is_authenticated and current_user.role == "worker"):
+        del form.required  # only workers are required to take courses
     page = db.paginate(
         catalogue_query(
             current_user,
@@ -28,6 +32,7 @@ def catalogue():
             occupation=form.occupation.data,
             level=form.level.data,
             for_you=form.for_you.data,
+            only=required_courses(current_user) if "required" in form and form.required.data else None,
             language=current_language(),
         ),
         page=page_number(),

@@ -1,10 +1,11 @@
 """Forms of the statistics pages: the period, the roster's filters, a required course."""
 
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from learnhub.core.forms import Form, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
+from learnhub.core.inputs import parse_id
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.stats.periods import PERIODS
 
@@ -58,3 +59,26 @@ class RequireForm(Form):
         format="%Y-%m-%d",
         render_kw={"placeholder": "2026-12-31"},
     )
+
+
+class RemindForm(Form):
+    """Remind the workers of a not-finished list: those ticked, or all of them."""
+
+    people = SelectMultipleField(_l("Remind"), validate_choice=False)
+    selected = SubmitField(_l("Remind the ticked workers"))
+    everyone = SubmitField(_l("Remind them all"))
+
+    def validate_people(self, field):
+        if self.everyone.data:
+            return
+        if not field.data:
+            raise ValidationError(_l("Tick the workers to remind, or remind them all."))
+        if len(field.data) > 100:
+            raise ValidationError(_l("Tick at most 100 people at a time."))
+        if any(parse_id(value) is None for value in field.data):
+            raise ValidationError(_l("Some of the people you chose are not on this list any more. Choose again."))
+
+    @property
+    def chosen(self):
+        """The ids ticked (after validation), or () for everyone."""
+        return () if self.everyone.data else [parse_id(value) for value in self.people.data]

@@ -117,6 +117,8 @@ class RequirementReminder(db.Model):
     requirement_id: Mapped[int] = mapped_column(ForeignKey("required_course.id", ondelete="CASCADE"), index=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"))
     day: Mapped[date] = mapped_column(Date)
+    # The ids of the workers the admin chose on the list; empty: everyone not finished.
+    people: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -23,6 +23,7 @@ from learnhub.core.inputs import parse_id
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment
+from learnhub.learning.services import modules_done
 from learnhub.notify.services import notify
 from learnhub.orgs.models import Org
 from learnhub.stats.figures import child_map, children_of, in_subtree
@@ -196,6 +197,8 @@ class Asked:
     requirement: RequiredCourse
     is_done: bool
     is_overdue: bool
+    modules_done: int = 0
+    modules: int = 0
 
 
 def requirements_of(user, today, course=None):
@@ -218,8 +221,22 @@ def requirements_of(user, today, course=None):
             )
         )
     )
-    result = [Asked(r, r.course_id in finished, r.course_id not in finished and r.due_on < today) for r in asked]
+    counts = modules_done(user, [r.course_id for r in asked])
+    result = [
+        Asked(
+            r,
+            r.course_id in finished,
+            r.course_id not in finished and r.due_on < today,
+            *counts.get(r.course_id, (0, 0)),
+        )
+        for r in asked
+    ]
     return sorted(result, key=lambda a: (a.is_done, a.requirement.due_on))
+
+
+def required_course_ids(user):
+    """The ids of the courses the worker's unions require of them (the catalogue's filter)."""
+    return [asked.requirement.course_id for asked in requirements_of(user, rollups_today())]
 
 
 def tell_the_asked(requirement_id):
@@ -248,20 +265,35 @@ def tell_the_asked(requirement_id):
     return told
 
 
-def remind(admin, org, requirement, day):
+def remind(admin, org, requirement, day, people=()):
     """Remind, in their inbox, the workers of `org`'s subtree whom `requirement` asks and who have
-    not finished it; once a day per requirement and union. Returns the reminder (a task sends it)."""
+    not finished it (only `people` of them, ids, when given); once a day per requirement and union.
+    Returns the reminder (a task sends it)."""
     if not admin.org.contains(org):
         raise NotFound(_("Union not found."))
+    chosen = sorted({int(i) for i in people})
+    if chosen:
+        # Only people of this list: anyone else (finished, another union, made up) is not reminded.
+        listed = not_finished_query(org, requirement).where(User.id.in_(chosen)).with_only_columns(User.id)
+        if set(db.session.scalars(listed)) != set(chosen):
+            raise DomainError(_("Some of the people you chose are not on this list any more. Choose again."))
     sent = db.session.scalar(
         dialect_insert(RequirementReminder)
-        .values(requirement_id=requirement.id, org_id=org.id, day=day, sent_by_id=admin.id, created_at=utcnow())
+        .values(
+            requirement_id=requirement.id,
+            org_id=org.id,
+            day=day,
+            people=chosen,
+            sent_by_id=admin.id,
+            created_at=utcnow(),
+        )
         .on_conflict_do_nothing(index_elements=["requirement_id", "org_id", "day"])
         .returning(RequirementReminder.id)
     )
     if sent is None:
         raise DomainError(_("These workers were reminded today already. You can remind them again tomorrow."))
-    audit.record(admin, "required.remind", "required_course", requirement.id, org.path, course=requirement.course.title)
+    details = {"course": requirement.course.title} | ({"people": len(chosen)} if chosen else {})
+    audit.record(admin, "required.remind", "required_course", requirement.id, org.path, **details)
     return db.session.get(RequirementReminder, sent)
 
 
@@ -271,8 +303,11 @@ def send_reminder(reminder_id):
     if reminder is None:
         return 0
     requirement, org = db.session.get(RequiredCourse, reminder.requirement_id), db.session.get(Org, reminder.org_id)
+    stmt = not_finished_query(org, requirement)
+    if reminder.people:
+        stmt = stmt.where(User.id.in_(reminder.people))
     told = 0
-    for user, _union, _started in db.session.execute(not_finished_query(org, requirement)):
+    for user, _union, _started in db.session.execute(stmt):
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             told += notify(
                 user,

@@ -82,7 +82,12 @@ class LiveServer:
         self.env.update(LESSON_READ_SHARE="0.01", VIDEO_PLAYED_SHARE="0", STUDY_HEARTBEAT_SECONDS="1")
         # The task queue in the run's folder, with its consumer beside the site (as `make run`):
         # messages, SMS (the log backend) and reminders arrive as they would.
-        self.env.update(TASK_QUEUE_URL=f"sqlite:///{Path(log_path).parent / 'tasks.sqlite3'}", SMS_BACKEND="log")
+        # No quiet hours for SMS: the journeys run at any hour of Beijing's night (tests/notify tests them).
+        self.env.update(
+            TASK_QUEUE_URL=f"sqlite:///{Path(log_path).parent / 'tasks.sqlite3'}",
+            SMS_BACKEND="log",
+            SMS_QUIET_HOURS="00:00-00:00",
+        )
         self._process = None
         self._consumer = None
         self._log = None

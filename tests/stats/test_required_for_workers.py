@@ -51,7 +51,9 @@ def test_an_admin_requires_a_course_of_some_occupations_only(client, auth, tree,
     assert missing == ["sparky"]
 
 
-def test_the_worker_asked_sees_it_at_home_on_the_course_and_in_the_record(client, auth, tree, electricians_must, learn):
+def test_the_worker_asked_sees_it_at_home_on_the_course_and_in_the_record(
+    client, auth, tree, electricians_must, learn, make_course
+):
     course, electrician, welder, due = electricians_must
     requirement = required.require_course(
         db.session.get(type(electrician), _admin_id(tree)), course.id, due, today(), occupations=["electrician"]
@@ -60,10 +62,17 @@ def test_the_worker_asked_sees_it_at_home_on_the_course_and_in_the_record(client
     auth.login("sparky")
     home = client.get("/").get_data(as_text=True)
     assert "工会要求的必修课" in home and "配电作业安全" in home and f"请在{due.isoformat()}前学完" in home
+    assert "已完成0/2个单元" in home  # its progress: none of its two modules yet
     assert "请在" in client.get("/courses/wiring-safety").get_data(as_text=True)
     assert "必修课" in client.get("/me/record").get_data(as_text=True)
+    # The catalogue's filter: only what my union requires of me.
+    make_course("other-course", title="另一门课")
+    assert "另一门课" in client.get("/courses/").get_data(as_text=True)
+    narrowed = client.get("/courses/?required=y").get_data(as_text=True)
+    assert "配电作业安全" in narrowed and "另一门课" not in narrowed and "只看工会要求我学的课程" in narrowed
     auth.logout()
     auth.login("welder")
+    assert "另一门课" not in client.get("/courses/?required=y").get_data(as_text=True)
     assert "工会要求的必修课" not in client.get("/").get_data(as_text=True)
     assert "必修课" not in client.get("/courses/wiring-safety").get_data(as_text=True)
     # Overdue, then done.
@@ -109,7 +118,7 @@ def test_an_admin_reminds_those_who_have_not_finished_once_a_day(client, admin_o
     from tests.conftest import csrf_token
 
     token = csrf_token(client, page)
-    response = client.post(page + "/remind", data={"csrf_token": token})
+    response = client.post(page + "/remind", data={"csrf_token": token, "everyone": "1"})
     assert response.status_code == 302
     [task] = tasks.queue().pending()
     assert task.name == "learnhub.stats.required.send_reminder"
@@ -117,8 +126,8 @@ def test_an_admin_reminds_those_who_have_not_finished_once_a_day(client, admin_o
     assert required.send_reminder(reminder_id) == 1 and required.send_reminder(reminder_id) == 0
     [message] = db.session.scalars(db.select(Notification).where(Notification.kind == "required.reminder")).all()
     assert message.user_id == idle.id and message.title == "提醒：提醒课程"
-    again = client.post(page + "/remind", data={"csrf_token": token})
-    assert "今天已经提醒过" in client.get(again.location).get_data(as_text=True)
+    again = client.post(page + "/remind", data={"csrf_token": token, "everyone": "1"})
+    assert again.status_code == 400 and "今天已经提醒过" in again.get_data(as_text=True)
     assert (
         db.session.scalar(
             db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "required.remind")
@@ -128,3 +137,41 @@ def test_an_admin_reminds_those_who_have_not_finished_once_a_day(client, admin_o
     assert far.id not in {m.user_id for m in db.session.scalars(db.select(Notification))}
     tasks.queue().flush()
     assert admin is not None
+
+
+def test_an_admin_reminds_only_the_workers_they_ticked(client, admin_of, tree, make_user, make_course, learn):
+    from learnhub.core import tasks
+    from tests.conftest import csrf_token
+
+    course = make_course("remind-some", title="点名课程")
+    ticked, other, done = (make_user(name, org=tree.ent_a1) for name in ("ticked-worker", "other-worker", "done-w"))
+    admin_of(tree.city_a)
+    province = make_user("province-admin", role="admin", org=tree.prov_a, occupation=None)
+    requirement = required.require_course(province, course.id, today() + timedelta(days=9), today())
+    learn(done, course)
+    tasks.queue().flush()
+    db.session.commit()  # a refusal rolls the request back: the list stays
+    page = f"/stats/{tree.city_a.id}/required/{requirement.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert f'name="people" value="{ticked.id}"' in html and f'value="{done.id}"' not in html
+    token = csrf_token(client, page)
+
+    # Ticking nobody, or someone not on the list (finished), reminds nobody and says why.
+    nobody = client.post(page + "/remind", data={"csrf_token": token, "selected": "1"})
+    assert nobody.status_code == 400 and "请勾选要提醒的职工" in nobody.get_data(as_text=True)
+    finished = client.post(page + "/remind", data={"csrf_token": token, "selected": "1", "people": [done.id]})
+    assert finished.status_code == 400 and "不在这份名单上" in finished.get_data(as_text=True)
+    # What was ticked stays ticked on the page that says why.
+    kept = client.post(page + "/remind", data={"csrf_token": token, "selected": "1", "people": [ticked.id, "x"]})
+    assert kept.status_code == 400 and f'value="{ticked.id}" checked' in kept.get_data(as_text=True)
+    assert not tasks.queue().pending()
+
+    response = client.post(page + "/remind", data={"csrf_token": token, "selected": "1", "people": [ticked.id]})
+    assert "提醒已发给你勾选的1名职工" in client.get(response.location).get_data(as_text=True)
+    [task] = tasks.queue().pending()
+    assert required.send_reminder(task.args[0]) == 1
+    told = {
+        m.user_id for m in db.session.scalars(db.select(Notification).where(Notification.kind == "required.reminder"))
+    }
+    assert told == {ticked.id} and other.id not in told
+    tasks.queue().flush()

@@ -8,11 +8,12 @@ from learnhub.core import tasks
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import as_choices, refuse
 from learnhub.core.i18n import gettext as _
+from learnhub.core.i18n import ngettext
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
 from learnhub.stats import required, sheets
-from learnhub.stats.forms import RequireForm
+from learnhub.stats.forms import RemindForm, RequireForm
 from learnhub.stats.rollups import today
 from learnhub.stats.views.common import drill, scoped_org, tab_context
 
@@ -94,10 +95,7 @@ def required_remove(requirement_id):
     return redirect(url_for("stats.required_list", org_id=current_user.org_id))
 
 
-@role_required("admin")
-def required_detail(org_id, requirement_id):
-    org = scoped_org(org_id)
-    requirement = required.get_requirement(org, requirement_id)
+def _render_detail(org, requirement, remind=None, status=200):
     context = tab_context(org, "required")
     page = db.paginate(
         required.not_finished_query(org, requirement),
@@ -117,25 +115,46 @@ def required_detail(org_id, requirement_id):
             lambda child: url_for("stats.required_detail", org_id=child.id, requirement_id=requirement.id),
         ),
         missing=sheets.missing_table(requirement, [(user, user.org.name, user.id in started) for user in page.items]),
-        confirm=ConfirmForm(),
+        remind=remind or RemindForm(formdata=None),
+        people=[user.id for user in page.items],
     )
-    return render_template("stats/required_detail.html", **context)
+    return render_template("stats/required_detail.html", **context), status
+
+
+@role_required("admin")
+def required_detail(org_id, requirement_id):
+    org = scoped_org(org_id)
+    return _render_detail(org, required.get_requirement(org, requirement_id))
 
 
 @role_required("admin")
 def required_remind(org_id, requirement_id):
     org = scoped_org(org_id)
     requirement = required.get_requirement(org, requirement_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    back = url_for("stats.required_detail", org_id=org.id, requirement_id=requirement.id)
+    form = RemindForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(form.people.errors[0], "error")
+        return _render_detail(org, requirement, form, 400)
+    people = form.chosen
     try:
-        reminder = required.remind(current_user, org, requirement, today())
+        reminder = required.remind(current_user, org, requirement, today(), people=people)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(back)
+        return _render_detail(org, requirement, form, 400)
     db.session.commit()
     tasks.enqueue(required.send_reminder, reminder.id)
-    flash(_("The reminder is on its way to everyone here who has not finished."), "success")
-    return redirect(back)
+    if people:
+        flash(
+            ngettext(
+                "The reminder is on its way to the %(num)d worker you ticked.",
+                "The reminder is on its way to the %(num)d workers you ticked.",
+                len(people),
+            ),
+            "success",
+        )
+    else:
+        flash(_("The reminder is on its way to everyone here who has not finished."), "success")
+    return redirect(url_for("stats.required_detail", org_id=org.id, requirement_id=requirement.id))
