@@ -268,7 +268,12 @@ def _built(app, tmp_path_factory):
                 from learnhub.stats import required
                 from learnhub.stats.rollups import today
 
-                must = make_course("safety-b", category="safety")
+                must = make_course(
+                    "safety-b",
+                    category="safety",
+                    modules=(("intro", "lesson", "0.5", 20), ("clip", "video", "0.5", 10)),
+                )
+                make_course("clip-a", category="safety", modules=(("clip", "video", "0.5", 10),))
                 requirement = required.require_course(admin, must.id, today() + timedelta(days=30), today())
                 db.session.commit()  # as a request would: a view's rollback must not undo the set-up
                 ids = SimpleNamespace(
@@ -1307,6 +1312,132 @@ def test_a_certificate_date_long_ago_is_not_called_a_future_one(site, client, au
     assert "1950" in page.split('id="achieved_on-error"', 1)[1].split("</p>", 1)[0]
 
 
+# ---------------------------------------------------------------- the player's study time (issue 14)
+
+
+def _player_world(site):
+    """other.worker, enrolled in safety-a (a lesson and a quiz) and clip-a (a ten-minute video), with
+    the signed notes of the lesson's opening: their own, worker1's, and one of another module."""
+    from learnhub.accounts.models import User
+    from learnhub.catalog.models import Course
+    from learnhub.catalog.services import get_module
+    from learnhub.learning import services as learning
+    from learnhub.learning import study
+
+    worker = db.session.scalar(select(User).where(User.username == "other.worker"))
+    clip = db.session.scalar(select(Course).where(Course.slug == "clip-a"))
+    learning.enrol(worker, site.course)
+    learning.enrol(worker, clip)
+    lesson, _revision = get_module(site.course, "intro")
+    quiz, _revision = get_module(site.course, "check")
+    db.session.commit()
+    return SimpleNamespace(
+        worker=worker,
+        others=study.opening_token(site.worker, lesson),
+        other_module=study.opening_token(worker, quiz),
+        old=study.opening_token(worker, lesson),
+    )
+
+
+# A lesson's "I've finished" carries the signed note of when its page was opened: a forged,
+# borrowed or mangled note counts no time, so the lesson is refused as too soon, nothing paid.
+OPENED_REFUSED = {
+    "forged": lambda w: "WzEsMV0.forged.signature",
+    "another person's page": lambda w: w.others,
+    "another module's page": lambda w: w.other_module,
+    "nul": lambda w: w.old + "\x00",
+    "huge": lambda w: "A" * 100_000,
+    "empty": lambda w: "",
+    "sql": lambda w: SQL,
+}
+
+
+@pytest.mark.parametrize("name", list(OPENED_REFUSED))
+def test_a_lesson_finished_with_a_forged_opening_pays_nothing(site, client, auth, app, name):
+    from learnhub.learning.models import Progress
+
+    TRIED["POST …/done opened"] += 1
+    auth.login("other.worker")
+    world = _player_world(site)
+    before = _fingerprint(site)
+    app.config["LESSON_READ_SHARE"] = 0.6
+    try:
+        response = auth.post("/courses/safety-a/intro/done", {"opened": OPENED_REFUSED[name](world)})
+    finally:
+        app.config["LESSON_READ_SHARE"] = 0
+    assert response.status_code == 302 and "/courses/safety-a/intro" in response.location
+    assert _fingerprint(site) == before, "something was paid"
+    done = select(Progress).where(Progress.user_id == world.worker.id, Progress.completed_at.is_not(None))
+    assert db.session.scalar(done) is None
+
+
+# A video's ranges played, as the player reports them: forged, reversed, negative or huge ranges
+# are refused with a message, and what was played before is kept.
+PLAYED_REFUSED = {
+    "negative": "-5-10",
+    "reversed": "10-5",
+    "beyond the video": "0-999999999",
+    "letters": "abc",
+    "a command": "0-10;drop",
+    "exponents": "1e9-2e9",
+    "a trailing comma": "0-10,",
+    "nul": "\x00",
+    "full-width": "０-１０",
+    "glued together": "0-10" * 300,
+    "nan": "nan-10",
+    "infinity": "0-inf",
+}
+
+
+@pytest.mark.parametrize("name", list(PLAYED_REFUSED))
+def test_a_forged_played_range_is_refused_and_what_was_played_is_kept(site, client, auth, name):
+    from learnhub.learning.models import Progress
+
+    TRIED["POST …/position played"] += 1
+    auth.login("other.worker")
+    world = _player_world(site)
+    assert auth.post("/courses/clip-a/clip/position", {"position": "30", "played": "0-30"}).status_code == 204
+    response = auth.post("/courses/clip-a/clip/position", {"position": "40", "played": PLAYED_REFUSED[name]})
+    assert response.status_code == 400 and response.get_json()["error"]
+    progress = db.session.scalar(select(Progress).where(Progress.user_id == world.worker.id))
+    assert progress.played == [[0.0, 30.0]] and progress.position_s == 30
+
+
+# Study time on a module that is not the person's: not enrolled, not visible, or not there.
+NOT_THEIRS = {  # {module}: the course's video for a position, its lesson otherwise
+    "a course not enrolled in": "/courses/safety-b/{module}",
+    "a draft": "/courses/briefing/why",
+    "an unknown course": "/courses/no-such-course/intro",
+    "an unknown module": "/courses/safety-a/no-such-module",
+}
+
+
+@pytest.mark.parametrize("action", ["heartbeat", "done", "position"])
+@pytest.mark.parametrize("name", list(NOT_THEIRS))
+def test_study_time_on_a_module_not_theirs_is_not_found(site, client, auth, name, action):
+    TRIED[f"POST …/{action} module"] += 1
+    auth.login("other.worker")
+    _player_world(site)
+    before = _fingerprint(site)
+    path = NOT_THEIRS[name].format(module="clip" if action == "position" else "intro")
+    response = auth.post(f"{path}/{action}", {"position": "5", "played": "0-5"})
+    assert response.status_code == 404
+    assert _fingerprint(site) == before
+
+
+def test_a_finished_video_replayed_pays_once(site, client, auth):
+    from learnhub.credits.models import LedgerEntry
+
+    TRIED["POST …/done replay"] += 1
+    auth.login("other.worker")
+    _player_world(site)
+    assert auth.post("/courses/clip-a/clip/position", {"position": "600", "played": "0-600"}).status_code == 204
+    entries = _count(LedgerEntry)
+    for _replay in range(3):
+        assert auth.post("/courses/clip-a/clip/done").status_code == 302
+    assert _count(LedgerEntry) == entries + 2  # the module, and the course it completes: once each
+
+
 # ---------------------------------------------------------------- the offline sync (issue 18)
 
 
@@ -1437,6 +1568,7 @@ def closing_note():
         f"({len(CASES)} form cases over {len({(c[0], c[1]) for c in CASES})} fields of {len(FORMS)} forms, "
         f"{len(QUERY_CASES)} query-string cases, {len(PERIOD_CASES)} statistics periods, "
         f"{len(ODD_SLUGS)} odd addresses x 7 routes, {len(RULE_CASES)} numbers beyond the hours rule, "
+        f"{len(OPENED_REFUSED) + len(PLAYED_REFUSED) + 3 * len(NOT_THEIRS) + 1} inputs to the player, "
         f"{len(SYNC_ITEMS_REFUSED)} offline items and {len(SYNC_REQUESTS_REFUSED) + 2} offline sync requests)"
     )
 

@@ -76,10 +76,13 @@ class LiveServer:
             FLASK_APP="wsgi", DATABASE_URL=database.url, SECRET_KEY=secrets.token_hex(32), PYTHONDONTWRITEBYTECODE="1"
         )
         # Study time, shortened: a lesson counts after a few seconds on it (1 % of its reading
-        # time: the shipped lessons take 3 to 8 minutes under the hours rule), and the player's
-        # heartbeat comes every second instead of every 30. Videos are not played in the
-        # journeys (tests/learning/test_study.py plays them).
-        self.env.update(LESSON_READ_SHARE="0.01", VIDEO_PLAYED_SHARE="0", STUDY_HEARTBEAT_SECONDS="1")
+        # time: the shipped lessons take 3 to 8 minutes under the hours rule), a video once 5 % of
+        # it was played (3 seconds of a one-minute module: the studio journey films a 4-second
+        # clip), and the player's heartbeat comes every second instead of every 30.
+        self.env.update(LESSON_READ_SHARE="0.01", VIDEO_PLAYED_SHARE="0.05", STUDY_HEARTBEAT_SECONDS="1")
+        # Quiz attempts without the daily limit and the cool-down, so that a journey can sit a
+        # paper five times in a row (tests/learning test the limits).
+        self.env.update(QUIZ_ATTEMPTS_PER_DAY="0", QUIZ_COOLDOWN_MINUTES="0")
         # The task queue in the run's folder, with its consumer beside the site (as `make run`):
         # messages, SMS (the log backend) and reminders arrive as they would.
         # No quiet hours for SMS: the journeys run at any hour of Beijing's night (tests/notify tests them).

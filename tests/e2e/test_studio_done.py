@@ -19,8 +19,27 @@ VIDEO = {"zh_CN": "示范：穿戴安全带", "en": "Demonstration: putting the 
 QUESTION = "安全带的挂钩应该挂在哪里？"
 RIGHT, WRONG = "高于腰部的牢固构件上", "脚下的栏杆上"
 WORKER = "李明辉"
-# A minimal MP4 whose header the studio's content check recognises (as in tests/studio/test_media.py).
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 4000
+# A four-second clip filmed in the browser itself (a canvas recorded by MediaRecorder: WebM), so
+# that the worker really plays it: a video counts only once played (VIDEO_PLAYED_SHARE).
+FILM = """async () => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 160; canvas.height = 90;
+  const g = canvas.getContext("2d");
+  const recorder = new MediaRecorder(canvas.captureStream(10), {mimeType: "video/webm"});
+  const chunks = [];
+  recorder.ondataavailable = (event) => chunks.push(event.data);
+  let frame = 0;
+  const timer = setInterval(() => {
+    g.fillStyle = frame % 2 ? "#b22" : "#fc3"; g.fillRect(0, 0, 160, 90); frame += 1;
+  }, 100);
+  const stopped = new Promise((resolve) => { recorder.onstop = resolve; });
+  recorder.start(500);
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  recorder.stop();
+  await stopped;
+  clearInterval(timer);
+  return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+}"""
 
 
 def _png():
@@ -31,11 +50,11 @@ def _png():
 
 def test_trainer_builds_worker_takes_trainer_sees_progress(start_journey, language, tmp_path):
     title = TITLES[language]
-    picture, video = tmp_path / "安全带.png", tmp_path / "harness.mp4"
+    picture, video = tmp_path / "安全带.png", tmp_path / "harness.webm"
     picture.write_bytes(_png())
-    video.write_bytes(MP4)
 
     trainer = start_journey("studio-done-trainer", audience="trainer", viewport=DESKTOP)
+    video.write_bytes(bytes(trainer.page.evaluate(FILM)))
     build_and_publish(trainer, title, picture, video)
 
     worker = start_journey("studio-done-worker", audience="worker", viewport=PHONE)
@@ -93,7 +112,7 @@ def build_and_publish(journey, title, picture, video):
 
     add_module(journey, t("Video"), VIDEO[language])
     page.get_by_label(t("Video"), exact=True).select_option(label=video.name)
-    page.get_by_label(t("Minutes")).fill("5")
+    page.get_by_label(t("Minutes")).fill("1")
     page.get_by_role("button", name=t("Save"), exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text(t("Saved in the draft."))
     journey.step("video module")
@@ -145,6 +164,22 @@ def take_the_course(journey, title):
     expect(page.get_by_role("heading", level=1)).to_have_text(VIDEO[language])
     expect(page.locator("video")).to_have_count(1)
     journey.step("video")
+    # Not played: it does not count yet, and the page says so.
+    page.get_by_role("button", name=t("I have finished this module")).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        journey.nt(
+            "This video counts once you have watched most of it: about %(num)d more minute to go.",
+            "This video counts once you have watched most of it: about %(num)d more minutes to go.",
+            1,
+        )
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(VIDEO[language])
+    journey.step("video not played: not yet")
+    # Played to the end: the player reports the ranges played as it ends, and now it counts.
+    video = page.locator("video")
+    with page.expect_response(lambda response: response.url.endswith("/position") and response.status == 204):
+        video.evaluate("v => { v.muted = true; return v.play(); }")
+        video.evaluate("v => new Promise((ended) => v.ended ? ended() : v.addEventListener('ended', ended))")
     page.get_by_role("button", name=t("I have finished this module")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Quiz"))
     journey.step("quiz")

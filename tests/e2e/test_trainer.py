@@ -51,6 +51,14 @@ def test_trainer_creates_and_publishes_a_course(start_journey, language):
     expect(preview.get_by_role("heading", name=heading)).to_be_visible()
     expect(preview.locator("strong")).to_have_text("刹车")
     journey.step("lesson previewed")
+    # Credits beyond the hours rule (a few minutes of reading earn next to none): refused beside
+    # the field, the lesson's text kept.
+    page.get_by_label(t("Credits"), exact=True).fill("999999.99")
+    page.get_by_role("button", name=t("Save"), exact=True).click()
+    expect(page.locator("#credits-error")).to_be_visible()
+    expect(page.get_by_label(t("Text (Markdown)"))).to_contain_text(heading)
+    journey.step("credits beyond the rule refused")
+    page.get_by_label(t("Credits"), exact=True).fill("0")
     page.get_by_role("button", name=t("Save"), exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text(t("Saved in the draft."))
     page.get_by_role("link", name=t("Back to the course")).click()
