@@ -7,7 +7,7 @@ id order, so a page never repeats or skips a row however the table grows meanwhi
 import base64
 import binascii
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from learnhub.accounts.models import User
 from learnhub.api import unions
@@ -21,6 +21,7 @@ from learnhub.credits.models import Account, LedgerEntry
 from learnhub.credits.services import get_account, shown_totals
 from learnhub.extensions import db
 from learnhub.learning.models import Enrolment, Progress
+from learnhub.learning.services import modules_done
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import get_org_in_scope, subtree_filter
 from learnhub.recognition.credentials import credentials_of
@@ -93,20 +94,6 @@ def module_rows(course, modules):
     ]
 
 
-def _module_counts(enrolments, user):
-    """{course_id: (done, total)} of the current required modules, for these enrolments: one query."""
-    course_ids = [e.course_id for e in enrolments]
-    if not course_ids:
-        return {}
-    rows = db.session.execute(
-        select(Module.course_id, func.count(Module.id), func.count(Progress.completed_at))
-        .outerjoin(Progress, and_(Progress.module_id == Module.id, Progress.user_id == user.id))
-        .where(Module.course_id.in_(course_ids), Module.is_retired.is_(False))
-        .group_by(Module.course_id)
-    ).all()
-    return {course_id: (done, total) for course_id, total, done in rows}
-
-
 def _enrolment_row(enrolment, course, counts):
     done, total = counts.get(enrolment.course_id, (0, 0))
     return dict(
@@ -123,7 +110,7 @@ def enrolments_page(user, args):
     """A page of this person's enrolments, oldest first, with how far each has got."""
     stmt = select(Enrolment, Course).join(Course, Course.id == Enrolment.course_id).where(Enrolment.user_id == user.id)
     rows, cursor = _page(stmt, Enrolment.id, args.get("cursor"), args["limit"])
-    counts = _module_counts([e for e, _c in rows], user)
+    counts = modules_done(user, [e.course_id for e, _c in rows])
     return {"items": [_enrolment_row(e, c, counts) for e, c in rows], "next_cursor": cursor}
 
 
