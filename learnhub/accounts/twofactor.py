@@ -21,12 +21,10 @@ import time
 from datetime import UTC, datetime
 
 import pyotp
-import segno
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from markupsafe import Markup
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
 
@@ -124,15 +122,6 @@ def setup_uri(user, secret):
     """The otpauth:// address an authenticator app reads from the QR code."""
     issuer = current_app.config.get("TWO_FACTOR_ISSUER") or "LearnHub"
     return pyotp.TOTP(secret).provisioning_uri(name=user.login or str(user.id), issuer_name=issuer)
-
-
-def qr_svg(text, label=""):
-    """An inline <svg> QR code of `text` (segno, as credentials draw theirs): no script, no request."""
-    code = segno.make(text, error="m", micro=False)
-    svg = code.svg_inline(
-        scale=1, border=2, omitsize=True, svgclass="qr", lineclass=None, light="#fff", title=label or None
-    )
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
 def confirm_setup(user, code):

@@ -8,6 +8,7 @@ from learnhub.accounts.forms import CodeForm, ConfirmForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
 from learnhub.core.i18n import gettext as _
+from learnhub.core.qr import qr_svg
 from learnhub.extensions import db, limiter
 
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -27,7 +28,7 @@ def _render(form=None, status=200):
     secret = twofactor.pending_secret(current_user)
     qr = None
     if secret is not None:
-        qr = twofactor.qr_svg(twofactor.setup_uri(current_user, secret), _("QR code for your authenticator app"))
+        qr = qr_svg(twofactor.setup_uri(current_user, secret), _("QR code for your authenticator app"))
     return render_template(
         "accounts/two_factor.html",
         row=twofactor.get_two_factor(current_user),

@@ -6,10 +6,10 @@ from flask_login import current_user
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error, refuse
 from learnhub.core.i18n import gettext as _
+from learnhub.core.qr import qr_svg
 from learnhub.extensions import db, limiter
 from learnhub.recognition import credentials as creds
 from learnhub.recognition.forms import ReasonForm, VerifyForm
-from learnhub.recognition.qr import qr_svg
 from learnhub.recognition.signing import jwks, sign_credential, verify_token
 from learnhub.recognition.views.common import base_url, credential_url
 

@@ -9,13 +9,13 @@ from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse, run_action
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
+from learnhub.core.qr import qr_svg
 from learnhub.credits.services import get_account, shown_totals
 from learnhub.extensions import db, talisman
 from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
 from learnhub.recognition.credentials import course_credential_of, credentials_of
 from learnhub.recognition.forms import ActionForm, ApplyForm, PriorLearningForm, RespondForm
-from learnhub.recognition.qr import qr_svg
 from learnhub.recognition.views.common import credential_url
 
 

@@ -1,4 +1,7 @@
-"""QR codes drawn on the server as inline SVG: no script, no image request, no third-party host."""
+"""QR codes drawn on the server as inline SVG: no script, no image request, no third-party host.
+
+A credential's address (recognition) and an authenticator app's set-up link (two-step sign-in).
+"""
 
 import segno
 from markupsafe import Markup
