@@ -25,7 +25,6 @@ WAITING_FOR_THEIR_BANK = {
     "craftsmanship-ethics",
     "electrical-safety-en",
     "model-worker-spirit",
-    "smartphone-public-services",
 }
 
 
