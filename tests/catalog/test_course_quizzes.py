@@ -20,15 +20,6 @@ import yaml
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 
-# Older quizzes written before the rule, rebalanced when their 30-question banks come (issue 17).
-WAITING_FOR_THEIR_BANK = {
-    "cnc-lathe-basics",
-    "craftsmanship-ethics",
-    "electrical-safety-en",
-    "model-worker-spirit",
-    "smartphone-public-services",
-}
-
 
 def shipped_quizzes():
     """Every quiz's own questions and every bank (a quiz that draws its paper is checked as its bank)."""
@@ -80,9 +71,6 @@ def imbalances(questions):
 @pytest.mark.parametrize("path", shipped_quizzes(), ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_a_shipped_quiz_cannot_be_passed_by_guessing_a_position(path):
     problems = imbalances(yaml.safe_load(path.read_text(encoding="utf-8"))["questions"])
-    if path.parent.name in WAITING_FOR_THEIR_BANK:
-        assert problems, f"{path.parent.name} is balanced now: take it off WAITING_FOR_THEIR_BANK"
-        return
     assert not problems, f"courses/{path.parent.name}/{path.name}: " + "; ".join(problems)
 
 
