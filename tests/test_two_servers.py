@@ -29,6 +29,16 @@ import pytest
 
 from learnhub.extensions import db
 from tests.conftest import PASSWORD, seed_one_module_course
+from tests.jobworker import (
+    bucket_stopped,
+    job_state,
+    kill,
+    requeue_after_silence,
+    start_consumer,
+    stop,
+    wait_for,
+    wait_for_state,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -231,17 +241,6 @@ def test_session_rate_limit_and_award_hold_across_two_servers(committed_app, two
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 400
 
 
-def _consumer(env):
-    """The job worker: the task queue's consumer, as `make run` and production run it."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1", "--no-periodic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def _seed_cluster(app):
     """A trainer's draft course for the province, a worker who may see it, a national admin."""
     from sqlalchemy import select
@@ -280,40 +279,18 @@ def _seed_cluster(app):
     return national_id
 
 
-def _job(app, job_id):
-    from learnhub.core import jobs
-
-    with app.test_request_context(method="GET"):
-        job = db.session.get(jobs.Job, job_id)
-        state = (job.state, job.attempts, job.result_key)
-        db.session.remove()
-        return state
-
-
-def _until(check, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.05)
-    raise AssertionError(f"still not so after {seconds}s")
-
-
 @pytest.mark.own_database
 def test_media_and_an_export_hold_across_two_servers_and_a_killed_job_worker(committed_app, object_store):
     """The issue's small cluster: two app servers, one database, one Redis, one object store and a
     job worker. A video uploaded through A streams with seeking from B; an export started on A
     survives its worker killed half-way and downloads from B, written once."""
-    from datetime import timedelta
 
     from openpyxl import load_workbook
-    from sqlalchemy import func, select, update
+    from sqlalchemy import func, select
 
     from config import TestConfig
     from learnhub import create_app
     from learnhub.accounts.models import User
-    from learnhub.core import jobs
-    from learnhub.core.db import utcnow
     from learnhub.core.storage import storage
 
     if not _redis_up():
@@ -385,48 +362,37 @@ def test_media_and_an_export_hold_across_two_servers_and_a_killed_job_worker(com
         job_id = int(landed.rsplit("/", 1)[1])
         # ...its worker is killed half-way: the bucket stops answering, so the export, written,
         # waits on its upload, still "running", however fast the machine.
-        object_store.process.send_signal(signal.SIGSTOP)
-        first = _consumer(env)
+        first = None
         try:
-            try:
-                _until(lambda: _job(app, job_id)[0] == "running")
-                time.sleep(1)
-                first.send_signal(signal.SIGKILL)
-                first.wait(timeout=20)
-            finally:
-                object_store.process.send_signal(signal.SIGCONT)
-            assert _job(app, job_id) == ("running", 1, None)
+            with bucket_stopped(object_store):
+                first = start_consumer(env)
+                assert wait_for_state(app, job_id, ("running", "done"))[0] == "running"
+                kill(first)
+            state, _progress, attempts, key = job_state(app, job_id)
+            assert (state, attempts, key) == ("running", 1, None)
             with app.app_context():
                 assert storage().keys("jobs/") == []  # nothing half-written
-                # Three minutes pass without a heartbeat; the periodic check puts it on the queue again.
-                db.session.execute(
-                    update(jobs.Job).where(jobs.Job.id == job_id).values(heartbeat_at=utcnow() - timedelta(minutes=5))
-                )
-                assert jobs.requeue_stalled_jobs() == 1
-                db.session.commit()
-                db.session.remove()
+            requeue_after_silence(app, job_id)
         finally:
-            if first.poll() is None:
-                first.kill()
-                first.wait()
-        second = _consumer(env)
+            if first is not None:
+                stop(first)
+        second = start_consumer(env)
         try:
             # B's page of the job, which A started, offers the download once it is done.
             link = f"/jobs/{job_id}/download"
-            _until(lambda: link in admin.get(f"{b}/jobs/{job_id}")[2])
+            wait_for(lambda: link in admin.get(f"{b}/jobs/{job_id}")[2])
             status, headers, body = admin.fetch(b + link)
             assert status == 200 and "attachment" in headers["Content-Disposition"]
             sheet = load_workbook(io.BytesIO(body), read_only=True).active
             with app.app_context():
                 workers = db.session.scalar(select(func.count(User.id)).where(User.role == "worker"))
                 assert sum(1 for _row in sheet.iter_rows()) == workers + 1  # every worker, and the heading
-                state, attempts, key = _job(app, job_id)
+                state, _progress, attempts, key = job_state(app, job_id)
                 assert (state, attempts) == ("done", 2)
                 assert storage().keys("jobs/") == [key]  # one file, written once
                 db.session.remove()
         finally:
-            second.terminate()
-            second.wait(timeout=30)
+            stop(second)
             with app.app_context():
                 for client in app.extensions.get("learnhub_storage", {}).values():
                     client.close()

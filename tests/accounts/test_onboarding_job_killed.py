@@ -6,59 +6,33 @@ activation SMS each and one handout with every initial password.
 import csv
 import io
 import os
-import signal
-import subprocess
-import sys
 import time
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from config import TestConfig
 from learnhub import create_app
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import verify_password
 from learnhub.core import jobs
-from learnhub.core.db import utcnow
 from learnhub.core.storage import storage
 from learnhub.extensions import db
 from learnhub.notify.models import SmsMessage
 from learnhub.orgs.models import Org
 from tests.conftest import seed_one_module_course
+from tests.jobworker import (
+    bucket_stopped,
+    job_state,
+    kill,
+    requeue_after_silence,
+    start_consumer,
+    stop,
+    wait_for,
+    wait_for_state,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 2500  # enough that making their passwords takes seconds (1.5–4 ms each), more than one heartbeat
-
-
-def _consumer(env):
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1", "--no-periodic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _state(app, job_id):
-    # Read as a page does (on SQLite: without waiting for the worker's write transaction).
-    with app.test_request_context(method="GET"):
-        job = db.session.get(jobs.Job, job_id)
-        state = (job.state, job.progress, job.attempts, job.result_key)
-        db.session.remove()
-        return state
-
-
-def _wait(app, job_id, done, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        state = _state(app, job_id)
-        if done(state):
-            return state
-        time.sleep(0.02)
-    raise AssertionError(f"job {job_id} still {state} after {seconds}s")
 
 
 def _workers(app):
@@ -116,47 +90,30 @@ def test_a_worker_killed_half_way_through_a_bulk_onboarding_opens_nothing_and_th
 
     env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url, S3_PREFIX=prefix)
     env.update({name: value for name, value in bucket.items()})
-    first = _consumer(env)
+    first = start_consumer(env)
     try:
         # Progress shows once the file is read and passwords are being made...
-        _wait(app, job_id, lambda state: state[0] == "running" and state[1] > 0)
+        wait_for(lambda: (state := job_state(app, job_id))[0] == "running" and state[1] > 0)
         # ...then the bucket stops answering, so the handout cannot be stored however fast
         # the machine: the worker opens the accounts in its transaction and waits, uncommitted.
-        object_store.process.send_signal(signal.SIGSTOP)
-        try:
-            time.sleep(1)
-            first.send_signal(signal.SIGKILL)  # the machine lost power, half-way
-            first.wait(timeout=20)
-        finally:
-            object_store.process.send_signal(signal.SIGCONT)
-        state, _progress, attempts, key = _state(app, job_id)
+        with bucket_stopped(object_store):
+            kill(first)
+        state, _progress, attempts, key = job_state(app, job_id)
         assert (state, attempts, key) == ("running", 1, None)
         assert _workers(app) == before  # no account opened by the killed run
         with app.app_context():
             assert storage().keys("jobs/") == []  # no handout either
-            # Three minutes pass without a heartbeat; the periodic check finds the job.
-            db.session.execute(
-                update(jobs.Job).where(jobs.Job.id == job_id).values(heartbeat_at=utcnow() - timedelta(minutes=5))
-            )
-            assert jobs.requeue_stalled_jobs() == 1
-            db.session.commit()
-            db.session.remove()
+        requeue_after_silence(app, job_id)
     finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
-    second = _consumer(env)
+        stop(first)
+    second = start_consumer(env)
     try:
-        state, _progress, attempts, key = _wait(app, job_id, lambda state: state[0] in ("done", "failed"))
+        state, _progress, attempts, key = wait_for_state(app, job_id, ("done", "failed"))
         assert (state, attempts) == ("done", 2)
         assert _workers(app) == before + ROWS
         with app.app_context():
             assert storage().keys("jobs/") == [key]  # one handout, written once
-            # The uploaded list goes just after the job's commit.
-            deadline = time.monotonic() + 30
-            while storage().keys("job-uploads/") and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert storage().keys("job-uploads/") == []
+            wait_for(lambda: storage().keys("job-uploads/") == [])  # it goes just after the job's commit
             rows = list(csv.reader(io.StringIO(storage().get(key).decode("utf-8-sig"))))[1:]
             assert len(rows) == ROWS and len({row[1] for row in rows}) == ROWS
             name, phone, _username, _union, password = rows[-1]
@@ -170,8 +127,7 @@ def test_a_worker_killed_half_way_through_a_bulk_onboarding_opens_nothing_and_th
             assert job.report["opened"] == ROWS and job.report["errors"] == []
             db.session.remove()
     finally:
-        second.terminate()
-        second.wait(timeout=30)
+        stop(second)
         with app.app_context():
             for client in app.extensions.get("learnhub_storage", {}).values():
                 client.close()
