@@ -16,11 +16,42 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from config import TestConfig
+from learnhub import create_app
 from learnhub.core import jobs
 from learnhub.core.db import utcnow
+from learnhub.core.storage import storage
 from learnhub.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+_BUCKET = ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX")
+
+
+def app_of(env):
+    """An app of the test's own over what `env` gives the processes: the database, the task
+    queue and the bucket (made if need be). End it with `close_app`."""
+
+    class Settings(TestConfig):
+        SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
+        TASK_QUEUE_URL = env.get("TASK_QUEUE_URL") or env.get("REDIS_URL")
+        TASK_QUEUE_NAME = env.get("TASK_QUEUE_NAME", "learnhub")
+
+    for name in _BUCKET:
+        setattr(Settings, name, env.get(name))
+    app = create_app(Settings())
+    with app.app_context():
+        storage().ensure_bucket()
+    return app
+
+
+def close_app(app):
+    """Close the app's connections to the bucket and the database."""
+    with app.app_context():
+        for client in app.extensions.get("learnhub_storage", {}).values():
+            client.close()
+        db.engine.dispose()
 
 
 def start_consumer(env):

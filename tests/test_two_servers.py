@@ -30,7 +30,9 @@ import pytest
 from learnhub.extensions import db
 from tests.conftest import PASSWORD, seed_one_module_course
 from tests.jobworker import (
+    app_of,
     bucket_stopped,
+    close_app,
     job_state,
     kill,
     requeue_after_silence,
@@ -288,8 +290,6 @@ def test_media_and_an_export_hold_across_two_servers_and_a_killed_job_worker(com
     from openpyxl import load_workbook
     from sqlalchemy import func, select
 
-    from config import TestConfig
-    from learnhub import create_app
     from learnhub.accounts.models import User
     from learnhub.core.storage import storage
 
@@ -299,19 +299,7 @@ def test_media_and_an_export_hold_across_two_servers_and_a_killed_job_worker(com
     bucket = object_store.config("learnhub-test")
     env = _environment(committed_app, S3_PREFIX=f"cluster-{uuid.uuid4().hex[:12]}", **bucket)
 
-    class Settings(TestConfig):  # the test's own view of the cluster: same database, queue and bucket
-        SQLALCHEMY_DATABASE_URI = env["DATABASE_URL"]
-        TASK_QUEUE_URL = REDIS_URL
-        TASK_QUEUE_NAME = env["TASK_QUEUE_NAME"]
-        S3_BUCKET = bucket["S3_BUCKET"]
-        S3_ENDPOINT_URL = bucket["S3_ENDPOINT_URL"]
-        S3_ACCESS_KEY_ID = bucket["S3_ACCESS_KEY_ID"]
-        S3_SECRET_ACCESS_KEY = bucket["S3_SECRET_ACCESS_KEY"]
-        S3_PREFIX = env["S3_PREFIX"]
-
-    app = create_app(Settings())
-    with app.app_context():
-        storage().ensure_bucket()
+    app = app_of(env)  # the test's own view of the cluster: same database, queue and bucket
 
     with _servers(env) as (a, b):
         # A trainer uploads a video through A and publishes the course there...
@@ -393,7 +381,4 @@ def test_media_and_an_export_hold_across_two_servers_and_a_killed_job_worker(com
                 db.session.remove()
         finally:
             stop(second)
-            with app.app_context():
-                for client in app.extensions.get("learnhub_storage", {}).values():
-                    client.close()
-                db.engine.dispose()
+            close_app(app)

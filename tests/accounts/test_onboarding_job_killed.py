@@ -11,8 +11,6 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from config import TestConfig
-from learnhub import create_app
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import verify_password
 from learnhub.core import jobs
@@ -22,7 +20,9 @@ from learnhub.notify.models import SmsMessage
 from learnhub.orgs.models import Org
 from tests.conftest import seed_one_module_course
 from tests.jobworker import (
+    app_of,
     bucket_stopped,
+    close_app,
     job_state,
     kill,
     requeue_after_silence,
@@ -57,24 +57,18 @@ def _sheet():
 def test_a_worker_killed_half_way_through_a_bulk_onboarding_opens_nothing_and_the_retry_opens_each_once(
     committed_app, object_store, tmp_path
 ):
-    database_url = committed_app.config["SQLALCHEMY_DATABASE_URI"]
-    queue_url = f"sqlite:///{tmp_path / 'tasks.sqlite3'}"
-    bucket = object_store.config("learnhub-test")
     prefix = f"onboarding-{os.getpid()}-{time.monotonic_ns()}"
+    env = dict(
+        os.environ,
+        FLASK_APP="wsgi",
+        DATABASE_URL=committed_app.config["SQLALCHEMY_DATABASE_URI"],
+        TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
+        S3_PREFIX=prefix,
+        **object_store.config("learnhub-test"),
+    )
     seed_one_module_course(committed_app, "onboarding-course", ["w1"])
-
-    class Settings(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        TASK_QUEUE_URL = queue_url
-        S3_BUCKET = bucket["S3_BUCKET"]
-        S3_ENDPOINT_URL = bucket["S3_ENDPOINT_URL"]
-        S3_ACCESS_KEY_ID = bucket["S3_ACCESS_KEY_ID"]
-        S3_SECRET_ACCESS_KEY = bucket["S3_SECRET_ACCESS_KEY"]
-        S3_PREFIX = prefix
-
-    app = create_app(Settings())
+    app = app_of(env)
     with app.app_context():
-        storage().ensure_bucket()
         province = db.session.scalar(select(Org).where(Org.kind == "province"))
         admin = User(username="admin1", name="管理员", role="admin", org=province, password_hash="x")
         db.session.add(admin)
@@ -88,8 +82,6 @@ def test_a_worker_killed_half_way_through_a_bulk_onboarding_opens_nothing_and_th
         db.session.remove()
     before = _workers(app)
 
-    env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url, S3_PREFIX=prefix)
-    env.update({name: value for name, value in bucket.items()})
     first = start_consumer(env)
     try:
         # Progress shows once the file is read and passwords are being made...
@@ -128,7 +120,4 @@ def test_a_worker_killed_half_way_through_a_bulk_onboarding_opens_nothing_and_th
             db.session.remove()
     finally:
         stop(second)
-        with app.app_context():
-            for client in app.extensions.get("learnhub_storage", {}).values():
-                client.close()
-            db.engine.dispose()
+        close_app(app)

@@ -6,8 +6,6 @@ import time
 import pytest
 from sqlalchemy import select
 
-from config import TestConfig
-from learnhub import create_app
 from learnhub.accounts.models import User
 from learnhub.core import jobs
 from learnhub.core.storage import storage
@@ -15,7 +13,9 @@ from learnhub.extensions import db
 from learnhub.orgs.models import Org
 from tests.conftest import seed_one_module_course
 from tests.jobworker import (
+    app_of,
     bucket_stopped,
+    close_app,
     job_state,
     kill,
     requeue_after_silence,
@@ -31,24 +31,18 @@ def test_a_worker_killed_half_way_through_an_export_leaves_nothing_and_the_job_c
 ):
     from learnhub.stats.generate import generate_dataset
 
-    database_url = committed_app.config["SQLALCHEMY_DATABASE_URI"]
-    queue_url = f"sqlite:///{tmp_path / 'tasks.sqlite3'}"
-    bucket = object_store.config("learnhub-test")
     prefix = f"killed-{os.getpid()}-{time.monotonic_ns()}"
+    env = dict(
+        os.environ,
+        FLASK_APP="wsgi",
+        DATABASE_URL=committed_app.config["SQLALCHEMY_DATABASE_URI"],
+        TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
+        S3_PREFIX=prefix,
+        **object_store.config("learnhub-test"),
+    )
     seed_one_module_course(committed_app, "killed-course", ["w1"])
-
-    class Settings(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        TASK_QUEUE_URL = queue_url
-        S3_BUCKET = bucket["S3_BUCKET"]
-        S3_ENDPOINT_URL = bucket["S3_ENDPOINT_URL"]
-        S3_ACCESS_KEY_ID = bucket["S3_ACCESS_KEY_ID"]
-        S3_SECRET_ACCESS_KEY = bucket["S3_SECRET_ACCESS_KEY"]
-        S3_PREFIX = prefix
-
-    app = create_app(Settings())
+    app = app_of(env)
     with app.app_context():
-        storage().ensure_bucket()
         root = db.session.scalar(select(Org).where(Org.kind == "national"))
         generate_dataset(root, 10_000, months=2)  # enough rows that writing them takes a while
         admin = User(username="admin1", name="管理员", role="admin", org=root, password_hash="x")
@@ -64,8 +58,6 @@ def test_a_worker_killed_half_way_through_an_export_leaves_nothing_and_the_job_c
         job_id = job.id
         db.session.remove()
 
-    env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url, S3_PREFIX=prefix)
-    env.update({name: value for name, value in bucket.items()})
     # The bucket stops answering, so the export cannot finish before it is killed, however fast
     # the machine: the worker writes its rows, then waits on the upload, still "running".
     first = None
@@ -98,7 +90,4 @@ def test_a_worker_killed_half_way_through_an_export_leaves_nothing_and_the_job_c
             db.session.remove()
     finally:
         stop(second)
-        with app.app_context():
-            for client in app.extensions.get("learnhub_storage", {}).values():
-                client.close()
-            db.engine.dispose()
+        close_app(app)
