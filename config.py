@@ -46,6 +46,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     # The task queue (learnhub/core/tasks.py): Redis in production, a SQLite file in instance/ unset.
     TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL") or os.environ.get("REDIS_URL")
+    # The queue's name in Redis: two deployments (or two test runs) sharing one Redis each need their own.
+    TASK_QUEUE_NAME = os.environ.get("TASK_QUEUE_NAME", "learnhub")
 
     # Requests larger than this are refused with 413 before a view runs.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 8 * 1024 * 1024))

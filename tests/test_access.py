@@ -346,6 +346,13 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     db.session.add(job)
     storage().put(job.result_key, "甲秘密工人,1".encode())
     w.job = job
+    # A finished bulk onboarding of the same admin: its handout of initial passwords.
+    handout = jobs.Job(owner_id=w.admin_a.id, kind="people_import", params={}, state="done", progress=100)
+    handout.result_key, handout.result_name = "jobs/access/initial-passwords.csv", "initial-passwords.csv"
+    handout.result_mime, handout.expires_at = "text/csv", utcnow() + timedelta(hours=1)
+    db.session.add(handout)
+    storage().put(handout.result_key, "姓名,手机号,用户名,工会,初始密码\r\n甲秘密工人,13800000000,,厂,x\r\n".encode())
+    w.handout = handout
 
     # An entry of the audit log about the owner.
     audit.record(w.admin_a, "person.role", "user", w.owner.id, w.owner.org.path, note="甲秘密审计")
@@ -496,6 +503,10 @@ def cases(w):
         # ------------------------------------------------------------ a job: its owner only
         "core.job": [Case(dict(job_id=w.job.id), "admin_a", note="another admin, even above, does not see it")],
         "core.job_download": [Case(dict(job_id=w.job.id), "admin_a")],
+        "accounts.people_import_handout": [
+            Case(dict(job_id=w.handout.id), "admin_a"),
+            Case(dict(job_id=w.job.id), note="an export, not a bulk onboarding: no handout"),
+        ],
         "stats.required_remove": [Case(dict(requirement_id=w.requirement.id), "admin_a", admins)],
         "stats.required_remind": [
             Case(dict(org_id=t.city_a.id, requirement_id=w.requirement.id), "admin_a", admins, form={"everyone": "1"}),

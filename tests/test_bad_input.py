@@ -1256,6 +1256,7 @@ HUGE_ID = str(10**30)
         "/stats/{city}/required/{huge}",
         "/jobs/{huge}",
         "/jobs/{huge}/download",
+        "/people/import/{huge}/handout",
     ],
 )
 def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):

@@ -2,14 +2,21 @@
 
 
 def init_app(app):
-    """Register accounts' pages, request checks, menu items, home section, CLI and audit actions."""
-    from learnhub.accounts import cli, guards, views
-    from learnhub.core import audit, nav
+    """Register accounts' pages, request checks, menu items, home section, CLI, jobs and audit actions."""
+    from learnhub.accounts import cli, guards, onboarding, views
+    from learnhub.core import audit, jobs, nav
     from learnhub.core.i18n import lazy_gettext as _l
 
     app.register_blueprint(views.bp)
     guards.init_app(app)
     app.cli.add_command(cli.accounts_cli)
+    jobs.add_kind(
+        app,
+        onboarding.JOB_KIND,
+        onboarding.run_import_job,
+        label=_l("Open accounts in bulk"),
+        template="accounts/_import_job.html",
+    )
     nav.add_menu_item(app, "accounts.people", _l("People"), roles={"admin"}, order=60)
     nav.add_menu_item(app, "accounts.profile", _l("Me"), order=90)
     nav.add_menu_item(app, "accounts.login", _l("Log in"), order=91, who="visitors")

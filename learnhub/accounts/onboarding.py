@@ -3,12 +3,20 @@
 A plan writes nothing. Applying it opens the rows marked new and skips the others, and a row
 whose phone and name already belong to an account of the admin's subtree counts as done, so
 the same file uploaded twice opens each account once. Services flush; the caller commits.
+
+The web page applies a file as a job (core.jobs, `start_import_job`): thousands of rows take
+longer than a request may. The job reads and plans the file again when it runs, opens the
+accounts in one transaction (a job stopped half-way opens none, and its retry opens them
+once), reports the rows it skipped and why, and leaves the handout of initial passwords as
+its download.
 """
 
 import csv
 import functools
 import io
+import os
 import re
+import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -22,8 +30,9 @@ from sqlalchemy.exc import IntegrityError
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import generate_initial_password, hash_initial_password
 from learnhub.accounts.recovery import send_activation
-from learnhub.core import audit
+from learnhub.core import audit, jobs
 from learnhub.core.errors import DomainError
+from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.tables import csv_for_excel
@@ -429,17 +438,25 @@ def _repeated(result, rows_of):
 # ---------------------------------------------------------------- opening the accounts
 
 
-def apply_import(admin, plan, progress=None):
+def apply_import(admin, plan, progress=None, base_url=None):
     """Open the plan's new rows as workers who must change their password; skip the rest.
 
-    Returns [(user, initial_password)]. `progress`, if given, is called once per account.
+    Returns [(user, initial_password)]. `progress`, if given, is called once per account while
+    the passwords are made (the slow part), before anything is added to the session: a job may
+    commit its heartbeat in it. `base_url` is the site's address for the activation links
+    when there is no request (a job) and no PUBLIC_BASE_URL.
     """
     if plan.admin_id != admin.id:
         raise ValueError("the plan was made for another admin")
-    created = []
-    for result in plan.new:
-        v = result.values
+    passwords = []
+    for _result in plan.new:
         password = generate_initial_password()
+        passwords.append((password, hash_initial_password(password)))
+        if progress is not None:
+            progress()
+    created = []
+    for result, (password, password_hash) in zip(plan.new, passwords, strict=True):
+        v = result.values
         user = User(
             name=v["name"],
             phone=v["phone"],
@@ -449,12 +466,10 @@ def apply_import(admin, plan, progress=None):
             skill_level=v["skill_level"],
             role="worker",
             must_change_password=True,
-            password_hash=hash_initial_password(password),
+            password_hash=password_hash,
         )
         db.session.add(user)
         created.append((user, password))
-        if progress is not None:
-            progress()
     try:
         db.session.flush()
     except IntegrityError as error:  # someone opened one of these accounts meanwhile
@@ -468,7 +483,7 @@ def apply_import(admin, plan, progress=None):
         audit.record(admin, "people.import", "org", admin.org.id, admin.org.path, accounts=len(created))
     for user, _password in created:
         if user.phone:  # the handout stays for everyone; a phone also gets a link to choose a password
-            send_activation(user)
+            send_activation(user, base_url=base_url)
     return created
 
 
@@ -500,3 +515,44 @@ def template_csv(admin):
     )
     example = ["张三", EXAMPLE_PHONE, union or "某某厂工会", str(occupation_label("electrician")), "四级", ""]
     return csv_for_excel([[aliases[0] for aliases in COLUMNS.values()], example])
+
+
+# ---------------------------------------------------------------- as a job
+
+JOB_KIND = "people_import"
+
+
+def start_import_job(admin, filename, data, base_url=None):
+    """A job that opens the accounts of the file `data` for `admin`; the caller commits, then enqueues it."""
+    params = {"filename": clean_line(filename)[:200], "base_url": base_url}
+    return jobs.start_job(admin, JOB_KIND, params, upload=data)
+
+
+def run_import_job(job, report):
+    """The job's runner: plan the file again, open its new rows, and write the handout."""
+    admin = db.session.get(User, job.owner_id)
+    with force_locale(getattr(admin, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if admin is None or not (admin.is_admin and admin.is_active):
+            raise DomainError(_("Only an active union admin can open accounts."))
+        filename = job.params["filename"]
+        plan = plan_import(admin, read_table(filename, jobs.uploaded(job)))
+        total, opened = len(plan.new), 0
+        report(0, total)
+
+        def one_more():
+            nonlocal opened
+            opened += 1
+            report(opened, total)
+
+        created = apply_import(admin, plan, progress=one_more, base_url=job.params.get("base_url"))
+        job.report = {
+            "file": visible(filename),
+            "opened": len(created),
+            "existing": len(plan.existing),
+            "errors": [{"row": r.row, "name": r.shown["name"], "problems": " ".join(r.reasons)} for r in plan.errors],
+        }
+        text = passwords_csv(password_sheet(created))
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+    return "initial-passwords.csv", "text/csv", path

@@ -148,10 +148,13 @@ def _serializer():
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_ACTIVATION_SALT)
 
 
-def send_activation(user):
-    """Send a worker opened in bulk a one-time link by SMS to choose their own password."""
+def send_activation(user, base_url=None):
+    """Send a worker opened in bulk a one-time link by SMS to choose their own password.
+
+    `base_url`: the site's address, for a job (no request) on a site without PUBLIC_BASE_URL.
+    """
     token = _serializer().dumps({"u": user.id, "p": _password_mark(user)})
-    activation_link_ready.send(user, path=f"/activate/{token}")
+    activation_link_ready.send(user, path=f"/activate/{token}", base_url=base_url)
     return token
 
 

@@ -15,6 +15,19 @@ storage (core.storage, under jobs/<id>/) and the job marked done, in one commit:
 stopped half-way leaves no file and no "done". A runner that raises is retried by the task
 queue; a worker killed outright is noticed by `requeue_stalled_jobs` (every minute), which
 puts a job whose heartbeat stopped back on the queue, up to JOB_MAX_ATTEMPTS times.
+
+A runner that writes rows (bulk onboarding opens accounts) keeps them in the session until it
+returns. `report` commits the job's heartbeat, so such a runner reports only before it adds
+its rows, never after (they would be committed half-way); `run_job`'s commit at the end
+writes the rows, the file's key and "done" together.
+
+More for a kind that needs it:
+- A job may start from a file the person uploaded (`start_job(..., upload=data)`): it is kept in
+  storage until the job has ended, and the runner reads it with `uploaded(job)`.
+- A runner may set `job.report` (a dict: rows it refused and why) and register a `template`
+  that shows it on the job's page once the job is done.
+- A runner that raises DomainError (the file is not what it should be, the person may no
+  longer do it) ends the job at once, without retries, and the page shows the message.
 """
 
 import time
@@ -27,7 +40,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.core import tasks
 from learnhub.core.db import UTCDateTime, utcnow
-from learnhub.core.errors import NotFound
+from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.storage import storage
 from learnhub.extensions import db
@@ -61,6 +74,9 @@ class Job(db.Model):
     result_name: Mapped[str] = mapped_column(String(200), default="")
     result_mime: Mapped[str] = mapped_column(String(100), default="")
     error: Mapped[str] = mapped_column(String(500), default="")
+    # What the runner tells its owner besides the file (rows it refused and why), or
+    # {"refused": message} when it ended on a DomainError.
+    report: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -75,9 +91,10 @@ class Job(db.Model):
         return self.state in ("queued", "running")
 
 
-def add_kind(app, kind, run, *, label):
-    """Register a kind of job: `run(job, report)` makes its file (see the module's docstring)."""
-    app.extensions.setdefault(_KEY, {})[kind] = (run, label)
+def add_kind(app, kind, run, *, label, template=None):
+    """Register a kind of job: `run(job, report)` makes its file (see the module's docstring);
+    `template`, if given, shows the job's `report` on its page once it is done."""
+    app.extensions.setdefault(_KEY, {})[kind] = (run, label, template)
 
 
 def kind_label(job):
@@ -85,15 +102,45 @@ def kind_label(job):
     return current_app.extensions[_KEY][job.kind][1]
 
 
-def start_job(user, kind, params):
-    """A queued job of `kind` for `user`; the caller commits, then calls `enqueue_job`."""
+def kind_template(job):
+    """The template that shows the job's report, or None."""
+    return current_app.extensions[_KEY][job.kind][2]
+
+
+def _upload_key(job_id):
+    return f"job-uploads/{job_id}"
+
+
+def start_job(user, kind, params, upload=None):
+    """A queued job of `kind` for `user`; the caller commits, then calls `enqueue_job`.
+
+    `upload`: the bytes of a file the job starts from, kept in storage until the job ends.
+    """
     if kind not in current_app.extensions.get(_KEY, {}):
         raise ValueError(f"no such kind of job: {kind}")
     now = utcnow()
     job = Job(owner_id=user.id, kind=kind, params=params, state="queued", created_at=now, heartbeat_at=now)
     db.session.add(job)
     db.session.flush()
+    if upload is not None:
+        storage().put(_upload_key(job.id), upload)
     return job
+
+
+def uploaded(job):
+    """The bytes of the file the job was started with."""
+    try:
+        return storage().get(_upload_key(job.id))
+    except FileNotFoundError:
+        raise DomainError(_("The uploaded file is no longer there. Upload it again.")) from None
+
+
+def _forget_upload(job_id):
+    """Delete the job's uploaded file once the job has ended (it may hold phone numbers)."""
+    try:
+        storage().delete(_upload_key(job_id))
+    except Exception:  # the job's outcome is committed; a file left behind is only logged
+        current_app.logger.exception("the upload of job %s could not be deleted", job_id)
 
 
 def enqueue_job(job):
@@ -109,11 +156,12 @@ def get_job_for(user, job_id):
     return job
 
 
-def my_jobs(user, limit=10):
-    """The person's latest jobs, newest first."""
-    return db.session.scalars(
-        select(Job).where(Job.owner_id == user.id).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
-    ).all()
+def my_jobs(user, kind=None, limit=10):
+    """The person's latest jobs (of `kind`, if given), newest first."""
+    stmt = select(Job).where(Job.owner_id == user.id)
+    if kind is not None:
+        stmt = stmt.where(Job.kind == kind)
+    return db.session.scalars(stmt.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)).all()
 
 
 def _heartbeat(job):
@@ -126,8 +174,8 @@ def run_job(job_id):
     job = db.session.get(Job, job_id)
     if job is None or job.state in ("done", "failed"):
         return
-    run, _label = current_app.extensions[_KEY][job.kind]
-    job.state, job.progress, job.error = "running", 0, ""
+    run = current_app.extensions[_KEY][job.kind][0]
+    job.state, job.progress, job.error, job.report = "running", 0, "", {}
     job.attempts += 1
     _heartbeat(job)
     last = time.monotonic()
@@ -145,6 +193,14 @@ def run_job(job_id):
         name, mime, path = run(job, report)
         key = f"jobs/{job.id}/{name}"
         storage().put_file(key, path, mime=mime)  # whole or not at all; a retry overwrites it
+    except DomainError as error:  # no retry will do better: the job ends, and says why
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        job.state, job.error, job.report = "failed", error.message[:500], {"refused": error.message}
+        job.finished_at = utcnow()
+        db.session.commit()
+        _forget_upload(job_id)
+        return
     except Exception as error:
         db.session.rollback()
         job = db.session.get(Job, job_id)
@@ -154,6 +210,7 @@ def run_job(job_id):
         db.session.commit()
         if final:
             current_app.logger.exception("job %s failed for good", job_id)
+            _forget_upload(job_id)
             return
         raise  # the task queue tries again
     finally:
@@ -164,7 +221,8 @@ def run_job(job_id):
     job.result_key, job.result_name, job.result_mime = key, name, mime
     job.finished_at, job.heartbeat_at = now, now
     job.expires_at = now + timedelta(hours=current_app.config["JOB_RESULT_HOURS"])
-    db.session.flush()
+    db.session.commit()  # the runner's rows and "done" together; then the upload can go
+    _forget_upload(job_id)
 
 
 def requeue_stalled_jobs():
@@ -180,6 +238,7 @@ def requeue_stalled_jobs():
     for job in stalled:
         if job.attempts >= current_app.config["JOB_MAX_ATTEMPTS"]:
             job.state, job.error = "failed", job.error or "stopped"
+            _forget_upload(job.id)
             continue
         job.state, job.heartbeat_at = "queued", utcnow()
         db.session.flush()
@@ -201,10 +260,23 @@ def remove_expired_results():
     return len(expired)
 
 
-def send_result(job):
-    """The job's file as a download; NotFound once it expired."""
+def _check_result(job):
     if job.state != "done" or job.is_expired or not job.result_key:
         raise NotFound(_("This download has expired. Start the job again."))
+
+
+def result_bytes(job):
+    """The bytes of the job's file, for a page that shows it; NotFound once it expired."""
+    _check_result(job)
+    try:
+        return storage().get(job.result_key)
+    except FileNotFoundError:
+        raise NotFound(_("This download has expired. Start the job again.")) from None
+
+
+def send_result(job):
+    """The job's file as a download; NotFound once it expired."""
+    _check_result(job)
     try:
         return storage().send(
             job.result_key, mimetype=job.result_mime, download_name=job.result_name, as_attachment=True

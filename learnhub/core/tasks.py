@@ -24,19 +24,22 @@ from learnhub.extensions import db
 _KEY = "learnhub_tasks"
 
 
-def make_queue(url, instance_path):
-    """A Huey queue for `url` (see the module's docstring)."""
+def make_queue(url, instance_path, name="learnhub"):
+    """A Huey queue for `url` (see the module's docstring); `name` keeps it apart from others in one Redis."""
     if url and url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("learnhub", url=url, results=False)
+        return RedisHuey(name, url=url, results=False)
     if url == "memory://":
-        return MemoryHuey("learnhub", results=False)
+        return MemoryHuey(name, results=False)
     path = url.removeprefix("sqlite:///") if url else str(Path(instance_path) / "tasks.sqlite3")
-    return SqliteHuey("learnhub", filename=path, results=False)
+    return SqliteHuey(name, filename=path, results=False)
 
 
 def init_app(app):
     """Give the app its queue and the `flask tasks` commands."""
-    app.extensions[_KEY] = {"queue": make_queue(app.config.get("TASK_QUEUE_URL"), app.instance_path), "tasks": {}}
+    queue = make_queue(
+        app.config.get("TASK_QUEUE_URL"), app.instance_path, app.config.get("TASK_QUEUE_NAME") or "learnhub"
+    )
+    app.extensions[_KEY] = {"queue": queue, "tasks": {}}
     app.cli.add_command(tasks_cli)
 
 

@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,7 +41,11 @@ def audit_log():
 def job(job_id):
     """A job's state: refreshes itself while it runs, then offers the download."""
     job = jobs.get_job_for(current_user, job_id)
-    return render_template("core/job.html", job=job, label=jobs.kind_label(job))
+    response = make_response(
+        render_template("core/job.html", job=job, label=jobs.kind_label(job), report_template=jobs.kind_template(job))
+    )
+    response.headers["Cache-Control"] = "private, no-store"  # a report may name people
+    return response
 
 
 @bp.get("/jobs/<int:job_id>/download")

@@ -17,9 +17,9 @@ def connect():
     activation_link_ready.connect(on_activation_link_ready)
 
 
-def on_activation_link_ready(user, path=None, **_kwargs):
+def on_activation_link_ready(user, path=None, base_url=None, **_kwargs):
     """Text a worker opened in bulk the link to choose their password (quiet hours apply)."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if has_request_context() else "")
+    base = current_app.config.get("PUBLIC_BASE_URL") or base_url or (request.host_url if has_request_context() else "")
     link = base.rstrip("/") + path
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         text = _(

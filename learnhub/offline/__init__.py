@@ -9,6 +9,10 @@ what was learnt offline counted when the phone is back online, held to the rules
 - What the player posts while offline (heartbeats, "I have finished", quiz answers) waits in
   the phone's IndexedDB queue, each with a key the phone made; the service worker sends the
   queue to /offline/sync when the network returns, and `services.sync` accepts each key once.
+- Logging out clears the phone of the person's downloads and queue: the page first sends the
+  queue, and if items still wait (no network to the server) says so and asks before going on;
+  then the logout's response says Clear-Site-Data, and the page asks the service worker to
+  forget too (for browsers that ignore the header).
 
 Browsers tried: Debian's Chromium (headless, a 390x844 phone, tests/e2e/test_offline.py). Not
 tried yet: Android Chrome on a device, the in-app browsers of WeChat and QQ. Where a browser
@@ -26,6 +30,7 @@ def init_app(app):
     # The sync takes JSON only and checks the request's origin (views.sync): a form of another
     # site cannot send JSON, and the queued items are signed for this person by the pages they came from.
     csrf.exempt(views.sync)
+    app.after_request(views.clear_on_logout)
     app.jinja_env.globals["offline_script_url"] = views.script_url
     nav.add_to_slot(app, "course_page", "offline/_download.html", order=5, context=views.download_panel)
     nav.add_to_slot(app, "learning_record", "offline/_record.html", order=60, context=views.record_section)

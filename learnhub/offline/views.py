@@ -148,6 +148,19 @@ def sync():
     return jsonify(outcomes=[o.as_dict() for o in outcomes], summary=offline.summary(outcomes))
 
 
+def clear_on_logout(response):
+    """Logging out clears what this site keeps on the device: the downloaded courses (Cache API),
+    the offline queue (IndexedDB) and the service worker, with the standard Clear-Site-Data
+    header, so that the next person on a shared phone finds none of it.
+
+    The page has already sent the queue, or warned that items wait and been told to go on
+    (offline.js); a browser without service workers, or without JavaScript, keeps neither.
+    """
+    if request.endpoint == "accounts.logout" and request.method == "POST" and response.status_code in (302, 303):
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 def download_panel(user, course):
     """The course page's "Download for offline" panel, for a person enrolled in the course."""
     if not user.is_authenticated or learning.get_enrolment(user, course) is None:

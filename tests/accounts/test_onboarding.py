@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from learnhub.accounts import onboarding
 from learnhub.accounts.models import User
 from learnhub.accounts.passwords import verify_password
+from learnhub.core import jobs
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import force_locale
+from learnhub.core.storage import storage
 from learnhub.extensions import db
 
 HEADER = ["姓名", "手机号", "工会", "工种", "技能等级"]
@@ -42,6 +44,12 @@ def english(app, monkeypatch):
     monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
     with force_locale("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _instance(app, tmp_path, monkeypatch):
+    """Files (uploads, handouts) in a folder of this test's own."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
 
 
 @pytest.fixture
@@ -272,6 +280,26 @@ def hidden(page, name):
     return html.unescape(re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page).group(1))
 
 
+def confirm(client, auth, form):
+    """Confirm as the admin does, then run the job the page started, as the task queue's worker does.
+
+    Returns the job's id and its page once done.
+    """
+    response = auth.post("/people/import/confirm", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    job_id = int(re.search(r"/jobs/(\d+)$", response.headers["Location"]).group(1))
+    waiting = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="3">' in waiting and "/download" not in waiting
+    jobs.run_job(job_id)
+    return job_id, client.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+
+def handout(client, job_id):
+    response = client.get(f"/people/import/{job_id}/handout")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    return re.findall(r"<code>([^<]+)</code>", response.get_data(as_text=True))
+
+
 def test_preview_writes_nothing_then_confirm_opens_accounts_once(client, auth, admin, messy_file):
     auth.login("admin-a")
     before = count_users()
@@ -285,27 +313,86 @@ def test_preview_writes_nothing_then_confirm_opens_accounts_once(client, auth, a
     form = {"payload": hidden(page, "payload"), "filename": hidden(page, "filename")}
     assert base64.b64decode(form["payload"]) == messy_file
 
-    done = auth.post("/people/import/confirm", data=form)
-    text = done.get_data(as_text=True)
-    assert done.status_code == 200 and count_users() == before + 2
-    passwords = re.findall(r"<code>([^<]+)</code>", text)
-    assert len(passwords) == 2 and "not stored" in text
-    sheet = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", text).group(1)).decode()
+    job_id, text = confirm(client, auth, form)
+    assert count_users() == before + 2
+    assert "2 accounts opened from workers.csv." in text and "Skipped: 0 already registered, 10 with errors." in text
+    assert text.count('class="bad"') == 10 and "The same phone number is also on row 7." in text
+    assert "\u202e" not in text and "\\u202e李四" in text
+    assert "cannot be shown again" in text and 'http-equiv="refresh"' not in text
+    passwords = handout(client, job_id)
+    assert len(passwords) == 2
+    download = client.get(f"/jobs/{job_id}/download")
+    sheet = download.get_data(as_text=True)
+    download.close()  # the file it streamed from
     assert all(p in sheet for p in passwords) and "13800001111" in sheet
+    assert storage().keys(f"job-uploads/{job_id}") == []  # the uploaded file is gone with the job
+    assert f'href="/jobs/{job_id}"' in client.get("/people/import").get_data(as_text=True)  # found again later
 
-    again = auth.post("/people/import/confirm", data=form)
-    assert again.status_code == 200 and count_users() == before + 2
-    assert "<code>" not in again.get_data(as_text=True)
+    job_id, again = confirm(client, auth, form)
+    assert count_users() == before + 2
+    assert "0 accounts opened from workers.csv." in again and "Print the handout" not in again
 
 
 def test_an_imported_worker_logs_in_and_must_choose_a_password(client, auth, admin):
     auth.login("admin-a")
     page = upload(auth, csv_bytes([["李雷", "13800001111", "甲市电缆厂工会", "welder", ""]])).get_data(as_text=True)
-    done = auth.post("/people/import/confirm", data={"payload": hidden(page, "payload"), "filename": "w.csv"})
-    [password] = re.findall(r"<code>([^<]+)</code>", done.get_data(as_text=True))
+    job_id, _page = confirm(client, auth, {"payload": hidden(page, "payload"), "filename": "w.csv"})
+    [password] = handout(client, job_id)
     auth.logout()
     auth.login("13800001111", password)
     assert client.get("/").headers["Location"].endswith("/me/password")
+
+
+def test_a_file_spoilt_on_its_way_back_ends_the_job_with_the_reason_and_opens_nothing(client, auth, admin):
+    auth.login("admin-a")
+    before = count_users()
+    payload = base64.b64encode(b"nothing like a list of workers").decode()
+    job_id, page = confirm(client, auth, {"payload": payload, "filename": "w.csv"})
+    assert "The job could not be done: No header row with the columns" in page and "/download" not in page
+    assert db.session.get(jobs.Job, job_id).attempts == 1  # refused at once, not tried again
+    assert count_users() == before
+    assert client.get(f"/people/import/{job_id}/handout").status_code == 404
+
+
+def test_a_job_stopped_before_its_commit_opens_nothing_and_its_retry_opens_each_account_once(
+    client, auth, admin, monkeypatch
+):
+    auth.login("admin-a")
+    before = count_users()
+    data = csv_bytes(
+        [
+            ["李雷", "13800001111", "甲市电缆厂工会", "welder", ""],
+            ["韩梅梅", "13800002222", "甲市电缆厂工会", "welder", ""],
+        ]
+    )
+    response = auth.post(
+        "/people/import/confirm", data={"payload": base64.b64encode(data).decode(), "filename": "w.csv"}
+    )
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    written = onboarding.passwords_csv
+
+    def disk_full(sheet):
+        raise OSError("no space left on the worker's disk")
+
+    monkeypatch.setattr(onboarding, "passwords_csv", disk_full)
+    with pytest.raises(OSError):
+        jobs.run_job(job_id)  # the accounts were flushed, then the job stopped
+    assert count_users() == before and db.session.get(jobs.Job, job_id).state == "queued"
+    monkeypatch.setattr(onboarding, "passwords_csv", written)
+    jobs.run_job(job_id)  # the task queue's retry
+    jobs.run_job(job_id)  # a second delivery does nothing
+    assert count_users() == before + 2 and len(handout(client, job_id)) == 2
+
+
+def test_the_handout_is_for_the_admin_who_ran_the_import_only(client, auth, admin, make_user, tree):
+    auth.login("admin-a")
+    page = upload(auth, csv_bytes([["李雷", "13800001111", "甲市电缆厂工会", "welder", ""]])).get_data(as_text=True)
+    job_id, _page = confirm(client, auth, {"payload": hidden(page, "payload"), "filename": "w.csv"})
+    make_user("admin-a2", role="admin", org=tree.city_a, locale="en")
+    auth.logout()
+    auth.login("admin-a2")  # an admin of the same union
+    assert client.get(f"/jobs/{job_id}").status_code == 404
+    assert client.get(f"/people/import/{job_id}/handout").status_code == 404
 
 
 def test_xlsx_upload(client, auth, admin):

@@ -168,3 +168,91 @@ def test_worker_learns_offline(start_journey, server, language):
     journey.note(f"service worker /sw.js: {raw:,} bytes, {gz:,} gzipped; it keeps {shell:,} bytes at installation")
     assert gz <= 10 * 1024
     journey.finish()
+
+
+def _kept_on_the_phone(page):
+    """The downloaded courses' caches and the number of items in the offline queue, as the page sees them."""
+    return page.evaluate(
+        """async () => {
+          const courses = (await caches.keys()).filter((name) => name.startsWith("lh-course:"));
+          const queued = await new Promise((resolve, reject) => {
+            const open = indexedDB.open("learnhub-offline", 1);
+            open.onupgradeneeded = () => open.result.createObjectStore("queue", {keyPath: "key"});
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const count = open.result.transaction("queue").objectStore("queue").count();
+              count.onsuccess = () => { open.result.close(); resolve(count.result); };
+            };
+          });
+          return {courses, queued};
+        }"""
+    )
+
+
+def test_logging_out_clears_the_phone_but_never_loses_unsent_learning_unasked(start_journey, server, language):
+    """A shared phone: logging out leaves the next person none of the worker's downloads or queue,
+    and what was learnt offline is sent first, or its loss is announced and can be refused."""
+    from sqlalchemy import select
+
+    from learnhub.accounts.models import User
+    from learnhub.offline.models import SyncItem
+
+    journey = start_journey("worker-offline-logout", service_workers=True)
+    page, t = journey.page, journey.t
+    slug = COURSES[language]
+    phone = "13800000511" if language == "zh_CN" else "13800000512"
+    (first, first_url), _second = _lessons(server, slug)[0]
+    register(journey, phone=phone, javascript=True)
+    page.goto(f"/courses/{slug}")
+    page.get_by_role("button", name=t("Start this course")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(first)
+    page.goto(f"/courses/{slug}")
+    panel = page.get_by_role("region", name=t("Learn offline"))
+    panel.get_by_role("button", name=t("Download for offline")).click()
+    expect(panel.get_by_role("button", name=t("Remove download"))).to_be_visible()
+    journey.step("course downloaded for offline")
+
+    # The phone says it is online, but nothing reaches the server (a weak signal underground).
+    journey.context.set_offline(True)
+    page.goto(first_url)
+    page.mouse.wheel(0, 400)
+    page.wait_for_timeout(8000)
+    page.get_by_role("button", name=t("I have finished this module")).click()
+    expect(
+        page.get_by_text(t("Saved on this phone: this module will count when the phone is back online."))
+    ).to_be_visible()
+    asked = []
+
+    def refuse(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", refuse)
+    page.get_by_role("button", name=t("Log out")).click()
+    for _tick in range(60):  # the page first tries to send the queue, then asks
+        if asked:
+            break
+        page.wait_for_timeout(500)
+    unsent = t(
+        "What you learnt offline has not been sent yet (%(num)s items): the server cannot be reached. "
+        "If you log out now, it is deleted from this phone and does not count. Log out anyway?",
+        num="{}",
+    )
+    assert asked and asked[0].startswith(_before_blank(unsent)), asked
+    kept = _kept_on_the_phone(page)
+    assert kept["courses"] == [f"lh-course:{slug}"] and kept["queued"] >= 1  # refused: nothing deleted
+    expect(page.get_by_role("button", name=t("Log out"))).to_be_visible()  # still logged in
+    journey.step("logging out refused while learning waits to be sent")
+
+    journey.context.set_offline(False)
+    page.get_by_role("button", name=t("Log out")).click()  # the queue goes first, then the logout
+    menu = page.get_by_role("navigation", name=t("Main"))
+    expect(menu.get_by_role("link", name=t("Log in"))).to_be_visible(timeout=30_000)
+    kept = _kept_on_the_phone(page)
+    assert kept == {"courses": [], "queued": 0}, kept
+    with server.app_context() as session:
+        user = session.scalar(select(User).where(User.phone == phone))
+        sent = session.scalars(select(SyncItem.kind).where(SyncItem.user_id == user.id)).all()
+    assert "done" in sent  # what was learnt offline reached the server before the phone forgot it
+    journey.step("logged out: the phone keeps nothing of the worker's")
+    journey.finish()

@@ -116,3 +116,18 @@ def course_revision(course, key):
     from learnhub.catalog.services import course_modules
 
     return {m.key: r for m, r in course_modules(course)}[key]
+
+
+def test_logging_out_tells_the_browser_to_clear_what_the_phone_kept_for_offline(client, auth, learner):
+    from tests.conftest import csrf_token
+
+    page = client.get("/").get_data(as_text=True)
+    assert "data-logout" in page and "data-unsent=" in page  # what offline.js says before it clears
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302
+    # The downloaded courses (Cache API), the queue (IndexedDB) and the service worker go.
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert "Clear-Site-Data" not in client.get("/").headers  # only the logout says it
+    auth.login("worker1")
+    refused = client.post("/logout", data={"csrf_token": "forged"})
+    assert refused.status_code == 400 and "Clear-Site-Data" not in refused.headers

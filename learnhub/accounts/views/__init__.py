@@ -40,6 +40,7 @@ ROUTES = [
     ("/people/import", bulk_onboarding.people_import, "GET POST"),
     ("/people/import/confirm", bulk_onboarding.people_import_confirm, "POST"),
     ("/people/import/template.csv", bulk_onboarding.people_import_template, "GET"),
+    ("/people/import/<int:job_id>/handout", bulk_onboarding.people_import_handout, "GET"),
 ]
 for rule, view, methods in ROUTES:
     bp.add_url_rule(rule, view_func=view, methods=methods.split())

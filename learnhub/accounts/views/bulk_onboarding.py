@@ -1,21 +1,27 @@
-"""Bulk onboarding (集体开户) for union admins: upload, preview, confirm.
+"""Bulk onboarding (集体开户) for union admins: upload, preview, confirm, then a job.
 
 The preview carries the uploaded file back in a hidden field, so no server keeps anything
-between the two steps and the confirm step checks the file again from scratch.
+between the two steps. Confirming starts a job (core.jobs) that checks the file again from
+scratch and opens the accounts; its page (/jobs/<id>) shows the progress, then what was
+opened and skipped, the handout of initial passwords to download, and a page to print it.
 """
 
 import base64
 import binascii
+import csv
+import io
 
-from flask import current_app, flash, make_response, redirect, render_template, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from learnhub.accounts import onboarding
 from learnhub.accounts.forms import ImportConfirmForm, ImportForm
-from learnhub.core.errors import DomainError
+from learnhub.core import jobs
+from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
+from learnhub.core.text import mask_phone
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.extensions import db
 
@@ -58,7 +64,11 @@ def people_import():
                 )
             )
     return render_template(
-        "accounts/import.html", form=form, occupations=OCCUPATIONS, skill_levels=SKILL_LEVELS
+        "accounts/import.html",
+        form=form,
+        occupations=OCCUPATIONS,
+        skill_levels=SKILL_LEVELS,
+        recent=jobs.my_jobs(current_user, kind=onboarding.JOB_KIND, limit=5),
     ), 400 if form.errors else 200
 
 
@@ -67,24 +77,27 @@ def people_import_confirm():
     form = ImportConfirmForm()
     try:
         data = _payload(form)
-        plan = onboarding.plan_import(current_user, onboarding.read_table(form.filename.data, data))
-        created = onboarding.apply_import(current_user, plan)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("accounts.people_import"))
-    sheet = onboarding.password_sheet(created)  # read before the commit expires the objects
+    job = onboarding.start_import_job(current_user, form.filename.data or "", data, base_url=request.host_url)
     db.session.commit()
-    download = base64.b64encode(onboarding.passwords_csv(sheet).encode()).decode()
-    return _private(
-        render_template(
-            "accounts/import_done.html",
-            plan=plan,
-            sheet=sheet,
-            download=download,
-            filename=onboarding.visible(form.filename.data),
-        )
-    )
+    jobs.enqueue_job(job)
+    return redirect(url_for("core.job", job_id=job.id))
+
+
+@role_required("admin")
+def people_import_handout(job_id):
+    """The initial passwords of a finished job, laid out to print and hand out."""
+    job = jobs.get_job_for(current_user, job_id)
+    if job.kind != onboarding.JOB_KIND:
+        raise NotFound(_("This job does not exist, or it is not yours."))
+    rows = list(csv.reader(io.StringIO(jobs.result_bytes(job).decode("utf-8-sig"))))[1:]
+    sheet = [
+        {"name": name, "phone": mask_phone(phone), "username": username, "union": union, "password": password}
+        for name, phone, username, union, password in (row for row in rows if len(row) == 5)
+    ]
+    return _private(render_template("accounts/import_handout.html", job=job, sheet=sheet))
 
 
 @role_required("admin")

@@ -72,6 +72,28 @@
   }
   window.addEventListener("online", syncNow);
 
+  // Logging out: the queue goes first; what cannot go is not deleted without the worker's word.
+  // Once the server has logged the person out, this phone forgets their downloads and queue
+  // (the response's Clear-Site-Data does it too, in the browsers that obey it).
+  function within(ms, promise) {
+    return Promise.race([promise, new Promise(function (resolve, reject) { setTimeout(reject, ms); })]);
+  }
+  var logout = document.querySelector("form[data-logout]");
+  if (logout && note) logout.addEventListener("submit", function (event) {
+    if (!navigator.serviceWorker.controller) return; // nothing kept for offline: as ever
+    event.preventDefault();
+    within(20000, ask({type: "flush"})).catch(function () { return within(3000, ask({type: "state"})); }).then(
+      function (state) { return state.queued.length; }, function () { return 0; }
+    ).then(function (waiting) {
+      if (waiting && !window.confirm(fill(note.dataset.unsent, {num: waiting}))) return;
+      return fetch(logout.action, {method: "POST", body: new FormData(logout), credentials: "same-origin", redirect: "manual"})
+        .then(function (response) {
+          if (response.type !== "opaqueredirect") return logout.submit(); // the server has its say
+          return within(5000, ask({type: "forget"})).catch(function () {}).then(function () { location.assign("/"); });
+        }, function () { window.alert(note.dataset.cannotLogout); });
+    });
+  });
+
   // The course page's panel: download for offline, what is downloaded and its size, remove.
   var panel = document.querySelector("[data-offline-panel]");
   function showCourse(meta) {

@@ -8,7 +8,8 @@
  *   network; when there is none it waits in IndexedDB with a key made here, and is sent to
  *   /offline/sync by Background Sync where the browser has it, else when a page asks ("flush").
  * - Pages ask it, by message, to download or remove a course, to list downloads, to say what
- *   waits in the queue and to look for new revisions of downloaded courses.
+ *   waits in the queue, to look for new revisions of downloaded courses, and at logout to
+ *   forget the person's downloads and queue.
  */
 "use strict";
 var SHELL_CACHE = "lh-shell-" + VERSION;
@@ -199,6 +200,11 @@ var answers = {
   flush: function () { return flush().then(function () { return answers.state(); }); },
   download: function (data) { return download(data.list, data.videos); },
   remove: function (data) { return caches.delete(COURSE + data.slug); },
+  forget: async function () {
+    var names = (await caches.keys()).filter(function (n) { return n.indexOf(COURSE) === 0; });
+    await Promise.all(names.map(function (n) { return caches.delete(n); }));
+    await store("readwrite", function (queue) { queue.clear(); });
+  },
   courses: downloads,
   update: function () {
     if (Date.now() - checkedAt < 3600 * 1000) return [];
