@@ -474,6 +474,7 @@ def cases(w):
         ],
         "stats.courses": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
         "stats.people": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
+        "stats.contests": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
         "stats.workforce": [Case(dict(org_id=t.ent_a1.id), "admin_a", admins)],
         "stats.required_list": [Case(dict(org_id=t.city_a.id), "admin_a", admins)],
         "stats.required_detail": [

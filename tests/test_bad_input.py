@@ -275,12 +275,29 @@ def _built(app, tmp_path_factory):
                 )
                 make_course("clip-a", category="safety", modules=(("clip", "video", "0.5", 10),))
                 requirement = required.require_course(admin, must.id, today() + timedelta(days=30), today())
+                # An enterprise round of 甲市, which a city round may admit the best of.
+                from learnhub.contests import competitions
+
+                round_below = competitions.create_contest(
+                    admin,
+                    dict(
+                        title="甲市电工技术比武（企业赛）",
+                        stage="enterprise",
+                        courses=[str(course.id)],
+                        basic="1",
+                        harder="0",
+                        time_limit="10",
+                        opens_at="2026-12-01 09:00",
+                        closes_at="2026-12-31 18:00",
+                    ),
+                )
                 db.session.commit()  # as a request would: a view's rollback must not undo the set-up
                 ids = SimpleNamespace(
                     drill=drill.id,
                     requirement=requirement.id,
                     other_worker=other.id,
                     drill_question=typed.id,
+                    round_below=round_below.id,
                     worker=worker.id,
                     admin=admin.id,
                     trainer=trainer.id,
@@ -344,6 +361,7 @@ def site(_built):
         requirement=ids.requirement,
         other_worker=ids.other_worker,
         drill_question=ids.drill_question,
+        round_below=ids.round_below,
         guarded=ids.guarded,
         tree=SimpleNamespace(**{name: get(Org, id_) for name, id_ in ids.tree.items()}),
     )
@@ -486,6 +504,23 @@ def _pathway():
     )
 
 
+def _contest_round(s, **admission):
+    """A city round of 甲市 admitting the best of its enterprise round."""
+    return dict(
+        title="甲市电工技术比武（市赛）",
+        occupation="",
+        courses=str(s.course.id),
+        basic="1",
+        harder="0",
+        time_limit="10",
+        opens_at="2026-12-01 09:00",
+        closes_at="2026-12-31 18:00",
+        stage="city",
+        previous=str(s.round_below),
+        **admission,
+    )
+
+
 def _next_code(secret):
     # The code of the next 30-second step: accepted, and never the one the set-up already used.
     return pyotp.TOTP(secret).at(time.time(), counter_offset=1)
@@ -612,6 +647,18 @@ FORMS = {
             opens_at="2026-12-01 09:00",
             closes_at="2026-12-31 18:00",
         ),
+    ),
+    "contest-round": ("admin1", lambda s: "/contests/new", lambda s: _contest_round(s, admit_top="3")),
+    "contest-round-share": ("admin1", lambda s: "/contests/new", lambda s: _contest_round(s, admit_percent="10")),
+    "pathway-placing": (
+        "keeper1",
+        lambda s: "/recognition/pathways/new",
+        lambda s: dict(_pathway(), placing_stage="city", placing_occupation="electrician", placing_top="3"),
+    ),
+    "pathway-placing-share": (
+        "keeper1",
+        lambda s: "/recognition/pathways/new",
+        lambda s: dict(_pathway(), placing_stage="city", placing_percent="10"),
     ),
     "forgot": (None, lambda s: "/password/forgot", lambda s: dict(phone="13900000001")),
     "register-code": (None, lambda s: _verifying("/register/code"), lambda s: dict(phone="13612345678")),
@@ -773,6 +820,14 @@ def _cases():
         "contest", "opens_at", {"full-width": ("２０２６－１２－０１ ０９：００", "2026-12-01 01:00")}
     )
     yield from each("contest", "closes_at", {**DATES_REFUSED, "before-it-opens": "2026-11-30 09:00"})
+    yield from each("contest", "credits", {**NUMBERS_REFUSED, "three-places": "0.125", "over-100": "101"})
+    yield from each("contest", "hours", {**NUMBERS_REFUSED, "over-100": "101"})
+    yield from each("contest", "winners", {**NUMBERS_REFUSED, "over-1000": "1001"})
+    yield from normalised("contest", "credits", {"full-width": ("０.５", "0.50")})
+    yield from each("contest-round", "admit_top", {**NUMBERS_REFUSED, "zero": "0"})
+    yield from each("contest-round-share", "admit_percent", {**NUMBERS_REFUSED, "zero": "0", "over-100": "101"})
+    yield from each("pathway-placing", "placing_top", {**NUMBERS_REFUSED, "zero": "0", "huge-but-short": "99999"})
+    yield from each("pathway-placing-share", "placing_percent", {**NUMBERS_REFUSED, "zero": "0", "over-100": "101"})
     # A drill's typed answer: hidden characters are dropped, whatever else is typed is marked as it is.
     yield from each("drill-answer", "DRILL_FIELD", {"empty": "", "only-spaces": "   ", "only-hidden": "\u200b\u202e"})
     yield from normalised(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from config import TestConfig
 from learnhub import create_app
 from learnhub.accounts.signals import account_erasing, personal_data_requested
+from learnhub.contests.signals import results_published
 from learnhub.credits.signals import entry_reversed
 from learnhub.demo import finish_course
 from learnhub.extensions import db
@@ -18,7 +19,15 @@ from learnhub.recognition.models import Credential
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "learnhub"
-SIGNALS = [personal_data_requested, account_erasing, enrolled, module_completed, course_completed, entry_reversed]
+SIGNALS = [
+    personal_data_requested,
+    account_erasing,
+    enrolled,
+    module_completed,
+    course_completed,
+    entry_reversed,
+    results_published,
+]
 
 
 def _modules():

@@ -4,9 +4,11 @@ paper per contestant, one attempt, rankings once published (competitions.py)."""
 
 
 def init_app(app):
-    """Register the drills' pages, their menu item and the home page's section."""
-    from learnhub.contests import subscribers, views
-    from learnhub.core import audit, nav
+    """Register the drills' and contests' pages, menu items, the home page's section, audit actions, receivers and the notices' task."""
+    from huey import crontab
+
+    from learnhub.contests import notices, subscribers, views
+    from learnhub.core import audit, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
 
     app.register_blueprint(views.bp)
@@ -22,3 +24,5 @@ def init_app(app):
         },
     )
     subscribers.connect()  # "download my data"
+    # A contest opens for me, closes within a day: every ten minutes, each told once.
+    tasks.add_task(app, notices.tell_contests, schedule=crontab(minute="*/10"))

@@ -8,13 +8,18 @@ attempt. A contestant sees their own score and rank at once; the rankings (indiv
 score, then time; unions by the mean of their best TEAM_BEST members and the share of their
 workers who took part) show to everyone once an admin publishes the results.
 
+Who may enter, and the stages (enterprise → city → province) a round belongs to: stages.py.
+Published results count: a ledger entry of kind "competition" for each ranked paper, the
+winners' credentials (issued by recognition on the results_published signal), the entrants
+told in their inbox (notices.py).
+
 Services flush; the caller commits.
 """
 
 import random
 import re
-import unicodedata
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -24,13 +29,19 @@ from learnhub.accounts.models import User
 from learnhub.catalog import questions as kinds
 from learnhub.catalog.models import BankQuestion, Course
 from learnhub.catalog.services import bank_questions_by_id, visible_filter
+from learnhub.contests import notices, stages
 from learnhub.contests.models import Contest, ContestEntry
+from learnhub.contests.signals import results_published
+from learnhub.contests.stages import plain, whole_number
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
+from learnhub.core.hours import minutes_of
+from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import clean_line, has_hidden_characters
 from learnhub.core.vocab import OCCUPATION_CODES
+from learnhub.credits.services import award, parse_credits
 from learnhub.extensions import db
 from learnhub.learning import papers
 from learnhub.orgs.models import Org
@@ -38,6 +49,7 @@ from learnhub.orgs.services import subtree_filter
 
 _BEIJING = ZoneInfo("Asia/Shanghai")
 _LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}$")
+_HOURS = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$", re.ASCII)
 TEAM_BEST = 3  # a union's team score: the mean of its best three
 # A paper handed in faster than this many seconds a question is flagged for the admins.
 QUICK_SECONDS_PER_QUESTION = 5
@@ -50,26 +62,14 @@ def _now():
 # ---------------------------------------------------------------- creating
 
 
-def _plain(value):
-    """A number or a time as typed, full-width digits and signs made plain (NFKC)."""
-    return unicodedata.normalize("NFKC", clean_line(value))
-
-
 def _local(value, field):
-    text = _plain(value)
+    text = plain(value)
     if not _LOCAL_TIME.match(text):
         raise DomainError(_("Give a date and time such as 2026-12-01 09:00."), field)
     try:
         return datetime.fromisoformat(text.replace(" ", "T")).replace(tzinfo=_BEIJING).astimezone(UTC)
     except ValueError:
         raise DomainError(_("Give a date and time such as 2026-12-01 09:00."), field) from None
-
-
-def _count(value, field, most):
-    text = _plain(value) or "0"
-    if not text.isascii() or not text.isdigit() or int(text) > most:
-        raise DomainError(_("A whole number from 0 to %(most)d.", most=most), field)
-    return int(text)
 
 
 def contest_courses(admin):
@@ -94,11 +94,17 @@ def create_contest(admin, values):
     occupation = values.get("occupation") or None
     if occupation is not None and occupation not in OCCUPATION_CODES:
         raise DomainError(_("Choose an occupation from the list."), "occupation")
+    levels = stages.parse_levels(values.get("levels"))
+    stage = values.get("stage") or stages.default_stage(admin.org)
+    if stage not in stages.stages_for(admin.org):
+        raise DomainError(_("Choose a stage from the list: up to your union's level."), "stage")
+    previous_id, admit_top, admit_percent = stages.parse_admission(admin, stage, values)
     chosen = _courses(admin, values)
     rule = _rule(values, chosen)
-    time_limit = _count(values.get("time_limit"), "time_limit", 600)
+    time_limit = whole_number(values.get("time_limit"), "time_limit", 600)
     if time_limit == 0:
         raise DomainError(_("A contest has a time limit of 1 to 600 minutes."), "time_limit")
+    credits, minutes, winners = _results(values)
     opens_at, closes_at = _local(values.get("opens_at"), "opens_at"), _local(values.get("closes_at"), "closes_at")
     if closes_at <= opens_at:
         raise DomainError(_("The contest closes after it opens."), "closes_at")
@@ -107,17 +113,37 @@ def create_contest(admin, values):
         org_id=admin.org_id,
         org_path=admin.org.path,
         occupation=occupation,
+        levels=levels,
+        stage=stage,
+        previous_id=previous_id,
+        admit_top=admit_top,
+        admit_percent=admit_percent,
         course_ids=sorted(chosen),
         rule=rule,
         time_limit=time_limit,
         opens_at=opens_at,
         closes_at=closes_at,
+        credits=credits,
+        minutes=minutes,
+        winners=winners,
         created_by_id=admin.id,
     )
     db.session.add(contest)
     db.session.flush()
     audit.record(admin, "contest.created", "contest", contest.id, admin.org.path, note=title[:200])
     return contest
+
+
+def _results(values):
+    """(credits, minutes, winners) a published result counts for, from the form (empty: none, none, 3)."""
+    credits = parse_credits(plain(values.get("credits")) or "0", "credits")
+    if credits > 100:
+        raise DomainError(_("A contest grants at most 100 credits."), "credits")
+    hours = plain(values.get("hours"))
+    if hours and (not _HOURS.match(hours) or Decimal(hours) > 100):
+        raise DomainError(_("Enter hours as a number from 0 to 100, such as 2.5."), "hours")
+    winners = whole_number(values.get("winners") if values.get("winners") not in (None, "") else "3", "winners", 1000)
+    return credits, minutes_of(hours) if hours else 0, winners
 
 
 def _courses(admin, values):
@@ -135,8 +161,8 @@ def _courses(admin, values):
 
 def _rule(values, chosen):
     rule = {
-        "basic": _count(values.get("basic"), "basic", 100),
-        "harder": _count(values.get("harder"), "harder", 100),
+        "basic": whole_number(values.get("basic"), "basic", 100),
+        "harder": whole_number(values.get("harder"), "harder", 100),
         "each_topic": bool(values.get("each_topic")),
     }
     found = kinds.rule_problem(rule, _bank(chosen))
@@ -166,20 +192,13 @@ def _is_admin_over(user, contest):
     return user.role == "admin" and contest.org_path.startswith(user.org.path)
 
 
-def may_enter(user, contest):
-    """Whether this person is one of the contest's contestants: a worker of its subtree (and occupation)."""
-    return (
-        user.role == "worker"
-        and user.org is not None
-        and user.org.path.startswith(contest.org_path)
-        and (contest.occupation is None or user.occupation == contest.occupation)
-    )
+may_see, may_enter = stages.may_see, stages.may_enter
 
 
 def get_contest(user, contest_id):
-    """The contest, if this person may enter it or is an admin over it; NotFound for everyone else."""
+    """The contest, if it is for this person (see stages.may_see) or they are an admin over it; else NotFound."""
     contest = db.session.get(Contest, contest_id)
-    if contest is None or not (may_enter(user, contest) or _is_admin_over(user, contest)):
+    if contest is None or not (may_see(user, contest) or _is_admin_over(user, contest)):
         raise NotFound(_("Contest not found."))
     return contest
 
@@ -194,7 +213,12 @@ def contests_for(user):
     stmt = stmt.where(
         Contest.org_path.in_(ancestors), or_(Contest.occupation.is_(None), Contest.occupation == user.occupation)
     )
-    return db.session.scalars(stmt).all()
+    return [contest for contest in db.session.scalars(stmt) if may_see(user, contest)]
+
+
+def previous_round(contest):
+    """The round below this one, whose best go through to it, or None."""
+    return db.session.get(Contest, contest.previous_id) if contest.previous_id else None
 
 
 def entry_of(user, contest):
@@ -214,8 +238,10 @@ def is_open(contest, now=None):
 
 def enter(user, contest):
     """Draw this person's paper and start their clock; entering again returns the same entry."""
-    if not may_enter(user, contest):
+    if not may_see(user, contest):
         raise NotFound(_("Contest not found."))
+    if not stages.went_through(user, contest):
+        raise DomainError(_("This round is for those who went through from the round below."))
     existing = entry_of(user, contest)
     if existing is not None:
         return existing
@@ -300,7 +326,13 @@ class LateEntry(DomainError):
 
 
 def publish_results(admin, contest):
-    """Show the rankings to everyone; the contest closes now if it had not."""
+    """Show the rankings to everyone; the contest closes now if it had not.
+
+    Each paper handed in on time keeps its rank (and its rank within its union, for the round
+    above) and counts in the contestant's learning account: an entry of kind "competition"
+    paying what the contest grants (often nothing). Features above hear of it
+    (signals.results_published): recognition issues the winners' credentials.
+    """
     if not _is_admin_over(admin, contest):
         raise NotFound(_("Contest not found."))
     if contest.results_published_at is not None:
@@ -309,8 +341,35 @@ def publish_results(admin, contest):
     contest.results_published_at = now
     if contest.closes_at > now:
         contest.closes_at = max(now, contest.opens_at + timedelta(seconds=1))
+    ranked = individual_ranking(contest)
+    for rank, entry, *_rest in ranked:
+        entry.rank = rank
+    stages.rank_within_unions(contest, ranked)
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r[1].user_id for r in ranked])))}
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # stored text, in the platform's language
+        for rank, entry, _name, _union in ranked:
+            note = _(
+                "%(title)s: rank %(rank)d of %(count)d, score %(score)d",
+                title=contest.title,
+                rank=rank,
+                count=len(ranked),
+                score=entry.score,
+            )
+            award(
+                people[entry.user_id],
+                kind="competition",
+                source_type="contest",
+                source_id=contest.id,
+                credits=contest.credits,
+                minutes=contest.minutes,
+                note=note,
+                created_by=admin,
+            )
     audit.record(admin, "contest.published", "contest", contest.id, contest.org_path, note=contest.title[:200])
     db.session.flush()
+    pairs = [(rank, entry) for rank, entry, _n, _u in ranked]
+    notices.tell_results(contest, pairs)
+    results_published.send(contest, ranked=pairs)
 
 
 # ---------------------------------------------------------------- rankings
@@ -365,6 +424,8 @@ def team_ranking(contest):
     eligible = select(User.org_id, func.count(User.id)).where(User.role == "worker", User.org_id.in_(scores))
     if contest.occupation:
         eligible = eligible.where(User.occupation == contest.occupation)
+    if contest.levels:
+        eligible = eligible.where(User.skill_level.in_(contest.levels))
     counts = dict(db.session.execute(eligible.group_by(User.org_id)).all())
     names = dict(db.session.execute(select(Org.id, Org.name).where(Org.id.in_(scores))).all())
     teams = [

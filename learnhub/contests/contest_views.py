@@ -3,13 +3,13 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.contests import competitions
+from learnhub.contests import competitions, stages
 from learnhub.contests.forms import ActionForm, ContestForm
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import as_choices, refuse
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
-from learnhub.core.vocab import OCCUPATIONS
+from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
 from learnhub.extensions import db
 
 
@@ -23,12 +23,18 @@ def contests():
 @role_required("admin")
 def new_contest():
     form = ContestForm()
+    if request.method == "GET":
+        form.stage.data = stages.default_stage(current_user.org)
     form.occupation.choices = as_choices([("", _("All occupations"))] + list(OCCUPATIONS))
+    form.levels.choices = as_choices(SKILL_LEVELS)
+    form.stage.choices = as_choices((code, stages.STAGE_LABELS[code]) for code in stages.stages_for(current_user.org))
+    form.previous.choices = as_choices([("", _("None: the first round"))] + stages.lower_rounds(current_user))
     form.courses.choices = as_choices(competitions.contest_courses(current_user))
     if form.validate_on_submit():
         try:
             contest = competitions.create_contest(
-                current_user, dict(form.data, courses=request.form.getlist("courses"))
+                current_user,
+                dict(form.data, courses=request.form.getlist("courses"), levels=request.form.getlist("levels")),
             )
         except DomainError as error:
             refuse(form, error)
@@ -53,7 +59,10 @@ def contest(contest_id):
         paper=competitions.entry_paper(entry) if running else None,
         rank=competitions.rank_of(contest, entry),
         is_open=competitions.is_open(contest),
+        may_see=competitions.may_see(current_user, contest),
         may_enter=competitions.may_enter(current_user, contest),
+        previous=competitions.previous_round(contest),
+        stage_label=stages.STAGE_LABELS[contest.stage],
         individuals=competitions.individual_ranking(contest) if show_rankings else [],
         teams=competitions.team_ranking(contest) if show_rankings else [],
         form=ActionForm(),

@@ -1,5 +1,8 @@
-"""The demo's contests: 滨江市's electricians' drill contest open now, and an earlier round whose
-results are published, both drawn from the shipped electrical-safety bank (safe to run again)."""
+"""The demo's contests: 滨江市's electricians' city round open now, and an earlier round whose
+results are published (ranked, in the ledger, its winners' credentials issued), both drawn from
+the shipped electrical-safety bank (safe to run again). The open round admits every electrician
+of the city, not only the earlier round's best, so that demo-worker, who starts with a clean
+slate, can enter it."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -10,6 +13,7 @@ from learnhub.accounts.models import User
 from learnhub.catalog import questions as kinds
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import bank_questions
+from learnhub.contests import competitions
 from learnhub.contests.models import Contest, ContestEntry
 from learnhub.extensions import db
 from learnhub.learning import papers
@@ -38,6 +42,7 @@ def load_demo_contests(admin, slug="electrical-safety"):
             org_id=admin.org_id,
             org_path=admin.org.path,
             occupation="electrician",
+            stage="city",
             course_ids=[course.id],
             rule=RULE,
             time_limit=15,
@@ -84,5 +89,8 @@ def _earlier_round(contest, bank, admin):
                 seconds=seconds,
             )
         )
+    db.session.flush()
+    competitions.publish_results(admin, contest)
     contest.results_published_at = contest.closes_at + timedelta(days=1)
+    contest.opening_told_at = contest.closing_told_at = contest.opens_at  # long past: nobody is told now
     db.session.flush()

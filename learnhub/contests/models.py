@@ -1,8 +1,9 @@
 """Drills (岗位练兵) and competitions (技术比武): drills and what each person has drilled; contests and their entries."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.core.db import UTCDateTime, utcnow
@@ -65,30 +66,65 @@ class DrillItem(db.Model):
     last_answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# The stages of a competition, lowest first: a round of each stage may admit the best of a round below.
+STAGES = ("enterprise", "city", "province")
+
+
 class Contest(db.Model):
     """A skill competition (技术比武) of a union's subtree: a paper drawn from banks, clocked, one attempt.
 
     Who may enter: the workers of the union `org_id` and every union below it, of `occupation`
-    when one is set. Each entrant writes a paper of their own (ContestEntry); the rankings show
-    to the entrants once an admin publishes the results.
+    when one is set and of one of `levels` (skill levels) when any are listed. Each entrant
+    writes a paper of their own (ContestEntry); the rankings show to the entrants once an admin
+    publishes the results.
+
+    Stages: a contest is a round of one `stage` (enterprise, city, province). A round may be
+    linked to the round below it (`previous_id`, of a lower stage): then only those who went
+    through from that round may enter: the top `admit_top`, or the top `admit_percent` per
+    cent (rounded up), of each union of the lower round's stage, by the lower round's published
+    ranking (see ContestEntry.union_rank). So the enterprise round sends each enterprise's best
+    to the city round, and the city round each city's best to the province's.
     """
 
     __tablename__ = "contest"
-    __table_args__ = (CheckConstraint("time_limit > 0 AND closes_at > opens_at", name="window"),)
+    __table_args__ = (
+        CheckConstraint("time_limit > 0 AND closes_at > opens_at", name="window"),
+        CheckConstraint("stage IN ('enterprise', 'city', 'province')", name="stage"),
+        CheckConstraint(
+            "(previous_id IS NULL AND admit_top IS NULL AND admit_percent IS NULL)"
+            " OR (previous_id IS NOT NULL AND (admit_top IS NULL) <> (admit_percent IS NULL))",
+            name="admission",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(120))
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), index=True)
     org_path: Mapped[str] = mapped_column(String(255))  # the union's path: its subtree is a prefix
     occupation: Mapped[str | None] = mapped_column(String(40))
+    levels: Mapped[list] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )  # skill levels who may enter; empty: any
+    stage: Mapped[str] = mapped_column(String(12), default="enterprise", server_default="enterprise")
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id"), index=True)
+    admit_top: Mapped[int | None] = mapped_column()  # the best N of each union of the round below
+    admit_percent: Mapped[int | None] = mapped_column()  # ... or the best share, in per cent
     course_ids: Mapped[list] = mapped_column(JSON)  # the courses whose banks the papers are drawn from
     rule: Mapped[dict] = mapped_column(JSON)  # as ModuleRevision.draw
     time_limit: Mapped[int] = mapped_column()  # minutes
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # What a result counts for once published: each contestant ranked gets a ledger entry of
+    # kind "competition" paying these (usually nothing); the best `winners` get a credential.
+    credits: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal("0"), server_default="0")
+    minutes: Mapped[int] = mapped_column(default=0, server_default="0")
+    winners: Mapped[int] = mapped_column(default=3, server_default="3")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When its workers were told it opened, and that it closes within a day (contests.notices).
+    opening_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closing_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ContestEntry(db.Model):
@@ -113,3 +149,9 @@ class ContestEntry(db.Model):
     score: Mapped[int | None] = mapped_column()  # percent
     seconds: Mapped[int | None] = mapped_column()  # from entering to handing in
     is_late: Mapped[bool] = mapped_column(default=False)
+    # Set when the results are published, for the papers handed in on time: the rank in the
+    # contest, the union of the contest's stage the contestant counts for (their enterprise
+    # union in an enterprise round, their city's in a city round) and the rank within it.
+    rank: Mapped[int | None] = mapped_column()
+    union_id: Mapped[int | None] = mapped_column(ForeignKey("org.id"))
+    union_rank: Mapped[int | None] = mapped_column()

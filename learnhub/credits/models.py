@@ -15,6 +15,7 @@ ENTRY_KINDS = {
     "course": _l("Course completed"),
     "prior_learning": _l("Prior learning recognised"),
     "recognition": _l("Recognition"),
+    "competition": _l("Skill contest"),
     "reversal": _l("Correction"),
 }
 
@@ -39,13 +40,16 @@ class LedgerEntry(db.Model):
 
     What was learned is linked by foreign key: `module_id` for a module's entry, `course_id`
     for a module's or a course's entry; a correction carries the links of the entry it
-    corrects. Recognitions and prior learning have neither.
+    corrects. Recognitions, prior learning and contest results (`competition`, whose source is
+    the contest) have neither.
     """
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
         UniqueConstraint("account_id", "kind", "source_type", "source_id", name="uq_ledger_entry_source"),
-        CheckConstraint("kind IN ('module', 'course', 'prior_learning', 'recognition', 'reversal')", name="kind"),
+        CheckConstraint(
+            "kind IN ('module', 'course', 'prior_learning', 'recognition', 'competition', 'reversal')", name="kind"
+        ),
         Index("ix_ledger_entry_account_created", "account_id", "created_at"),
     )
 

@@ -119,6 +119,36 @@ def issue_recognition_credential(application, title, criteria, issuer):
     )
 
 
+def issue_contest_credential(user, contest, rank, count):
+    """The credential for placing `rank` of `count` in a skill contest, issued once per contest."""
+    from learnhub.core.i18n import force_locale
+
+    # Stored text is in the platform's language, as the contest's title is.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        title = _("%(title)s: place %(rank)d", title=contest.title, rank=rank)
+        criteria = _(
+            "Placed %(rank)d of %(count)d in the skill contest “%(title)s” on LearnHub, "
+            "a paper drawn from the question banks, timed on the server, one attempt.",
+            rank=rank,
+            count=count,
+            title=contest.title,
+        )
+    return _issue(
+        user,
+        kind="contest",
+        source_type="contest",
+        source_id=contest.id,
+        title=title,
+        description=contest.title,
+        criteria=criteria,
+        achievement_type="Award",
+        issuer=issuer_name(),
+        credits=contest.credits,
+        minutes=contest.minutes,
+        issued_at=contest.results_published_at,
+    )
+
+
 # ---------------------------------------------------------------- looking up and revoking
 
 

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from learnhub.catalog.models import CATEGORIES
+from learnhub.contests.stages import STAGE_LABELS
 from learnhub.core.forms import Form, PlainField, as_choices
 from learnhub.core.i18n import lazy_gettext as _l
 from learnhub.core.vocab import OCCUPATIONS, SKILL_LEVELS
@@ -195,6 +196,24 @@ class PathwayForm(Form):
         description=_l("Empty: learning of any age counts."),
     )
     counts_prior_learning = BooleanField(_l("Recognised prior learning counts too"))
+    placing_stage = SelectField(
+        _l("A placing in a skill contest of this stage or above"),
+        choices=as_choices([("", "—")] + list(STAGE_LABELS.items())),
+        validate_choice=False,
+        description=_l("Empty: no placing is required."),
+    )
+    placing_occupation = SelectField(
+        _l("Contest for"), choices=as_choices([("", _l("Any occupation"))] + OCCUPATIONS), validate_choice=False
+    )
+    placing_top = PlainField(
+        _l("Within the first places"), validators=[Optional(), Length(max=10)], render_kw={"inputmode": "numeric"}
+    )
+    placing_percent = PlainField(
+        _l("Or within the best share (per cent)"),
+        validators=[Optional(), Length(max=10)],
+        render_kw={"inputmode": "numeric"},
+        description=_l("Such as 10: the best tenth of those ranked."),
+    )
     cap = PlainField(
         _l("Cap: most credits one worker may have recognised toward this programme"),
         validators=[Optional(), Length(max=12)],

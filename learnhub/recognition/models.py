@@ -61,7 +61,11 @@ EVENT_ACTIONS = {
     "withdrawn": _l("Withdrawn"),
 }
 
-CREDENTIAL_KINDS = {"course": _l("Course completed"), "recognition": _l("Recognition")}
+CREDENTIAL_KINDS = {
+    "course": _l("Course completed"),
+    "recognition": _l("Recognition"),
+    "contest": _l("Contest placing"),
+}
 
 
 class Target(db.Model):
@@ -139,6 +143,10 @@ class PathwayVersion(db.Model):
     counts_prior_learning: Mapped[bool] = mapped_column(default=False)
     # The most credits one worker may have recognised toward the target's programme, in all.
     cap: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    # A placing in a skill contest the rule requires, or None: {"stage": "city", "occupation":
+    # "electrician" or None, "top": 3 or None, "percent": 10 or None} (one of top and percent):
+    # a published rank within the top N, or the top share, of a contest of that stage or above.
+    placing: Mapped[dict | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -314,7 +322,7 @@ class Credential(db.Model):
     __tablename__ = "credential"
     __table_args__ = (
         UniqueConstraint("user_id", "source_type", "source_id", name="uq_credential_source"),
-        CheckConstraint("kind IN ('course', 'recognition')", name="kind"),
+        CheckConstraint("kind IN ('course', 'recognition', 'contest')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager
 
 from learnhub.catalog.models import CATEGORIES, Course
 from learnhub.catalog.services import reachable_filter
+from learnhub.contests.models import STAGES
 from learnhub.core import audit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.hours import minutes_of
@@ -247,6 +248,10 @@ def parse_rule(
     within_years=None,
     counts_prior_learning=False,
     cap=None,
+    placing_stage="",
+    placing_occupation="",
+    placing_top="",
+    placing_percent="",
     org=None,
 ):
     """(Target, version values) from what an admin typed, or a DomainError naming the field.
@@ -270,8 +275,11 @@ def parse_rule(
         cap_value = optional_credits(cap, "cap")
         if cap_value < target.credits:
             raise DomainError(_("The cap cannot be less than the credits the pathway grants."), "cap")
-    if not groups and min_credits <= 0 and min_minutes <= 0:
-        raise DomainError(_("Require at least one course, some credits or some hours."), "required_courses")
+    placing = _placing(placing_stage, placing_occupation, placing_top, placing_percent)
+    if not groups and min_credits <= 0 and min_minutes <= 0 and placing is None:
+        raise DomainError(
+            _("Require at least one course, some credits, some hours or a contest placing."), "required_courses"
+        )
     return target, dict(
         title=title,
         summary=summary,
@@ -283,7 +291,34 @@ def parse_rule(
         within_years=_years(within_years),
         counts_prior_learning=bool(counts_prior_learning),
         cap=cap_value,
+        placing=placing,
     )
+
+
+def _placing(stage, occupation, top, percent):
+    """A placing rule ({"stage", "occupation", "top", "percent"}) from the form, or None when no stage is chosen."""
+    stage = str(stage or "")
+    top = unicodedata.normalize("NFKC", str(top or "")).strip()
+    percent = unicodedata.normalize("NFKC", str(percent or "")).strip()
+    if not stage:
+        if top or percent or occupation:
+            raise DomainError(_("Choose the contest's stage, or leave the placing empty."), "placing_stage")
+        return None
+    if stage not in STAGES:
+        raise DomainError(_("Choose a stage from the list."), "placing_stage")
+    if occupation and occupation not in OCCUPATION_CODES:
+        raise DomainError(_("Choose an occupation from the list."), "placing_occupation")
+    if bool(top) == bool(percent):
+        raise DomainError(
+            _("Give either the places (such as 3) or the share (such as 10 per cent): one of the two."), "placing_top"
+        )
+    if top:
+        if not top.isascii() or not top.isdigit() or not 1 <= int(top) <= 10000:
+            raise DomainError(_("A whole number from 1 to 10000."), "placing_top")
+        return {"stage": stage, "occupation": occupation or None, "top": int(top), "percent": None}
+    if not percent.isascii() or not percent.isdigit() or not 1 <= int(percent) <= 100:
+        raise DomainError(_("A share from 1 to 100 per cent."), "placing_percent")
+    return {"stage": stage, "occupation": occupation or None, "top": None, "percent": int(percent)}
 
 
 def _write(target, values, *, org_id, pathway=None, base_version=None, created_by_id=None, code=None):

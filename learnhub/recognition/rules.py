@@ -11,6 +11,7 @@ The credits and hours shown are the sums of those entries as the record shows th
 on the exact minutes.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from learnhub.catalog.models import ALL_OCCUPATIONS, Course
+from learnhub.contests.models import STAGES, Contest, ContestEntry
 from learnhub.core.hours import Hours, minutes_per_xueshi
 from learnhub.credits.models import Account, LedgerEntry
 from learnhub.extensions import db
@@ -40,12 +42,26 @@ class Fact:
     title: str = ""  # the course's title, or the entry's note (prior learning)
 
 
+@dataclass(frozen=True)
+class Placing:
+    """A published rank of the worker in a skill contest."""
+
+    contest_id: int
+    title: str
+    stage: str
+    occupation: str | None
+    rank: int
+    count: int  # papers ranked
+    at: datetime  # when the results were published
+
+
 @dataclass
 class Earned:
-    """What one worker has earned: ledger facts and credits already recognised per programme."""
+    """What one worker has earned: ledger facts, credits already recognised per programme, contest placings."""
 
     facts: list
     recognised: dict  # {(institution, programme): credits granted by approved applications}
+    placings: list = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +82,7 @@ class Progress:
     cap_left: Decimal | None = None
     grant_credits: Decimal = Decimal("0")
     counted: list = field(default_factory=list)  # the Facts that count toward the pathway
+    placing: Placing | None = None  # the best placing that meets the rule's, if it asks for one
 
     @property
     def hours(self):
@@ -105,8 +122,18 @@ class Progress:
         return self.cap_left is not None and self.version.target.credits > 0 and self.cap_left <= 0
 
     @property
+    def placing_met(self):
+        return not self.version.placing or self.placing is not None
+
+    @property
     def is_met(self):
-        return not self.missing_groups and self.credits_met and self.minutes_met and not self.is_capped
+        return (
+            not self.missing_groups
+            and self.credits_met
+            and self.minutes_met
+            and self.placing_met
+            and not self.is_capped
+        )
 
     @property
     def fraction(self):
@@ -118,6 +145,8 @@ class Progress:
             parts.append(min(self.credits / self.version.min_credits, Decimal(1)))
         if self.version.min_minutes > 0:
             parts.append(min(Decimal(self.minutes) / self.version.min_minutes, Decimal(1)))
+        if self.version.placing:
+            parts.append(Decimal(1 if self.placing else 0))
         return float(sum(parts) / len(parts)) if parts else 1.0
 
     @property
@@ -132,6 +161,7 @@ class Progress:
             "tenths": self.hours.tenths,  # the hours as shown: the sum of the counted entries'
             "xueshi": minutes_per_xueshi(),  # ... in 学时 of this many minutes
             "courses": [[c.slug for c in g.courses] for g in self.groups if g.is_done],
+            "placing": [self.placing.title, self.placing.rank, self.placing.count] if self.placing else None,
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
 
@@ -168,7 +198,41 @@ def earned_by(user):
         )
         for e in entries
     ]
-    return Earned(facts=facts, recognised=recognised_credits(user))
+    return Earned(facts=facts, recognised=recognised_credits(user), placings=placings_of(user))
+
+
+def placings_of(user):
+    """The worker's published contest ranks (a Placing each): one query."""
+    ranked = (
+        select(ContestEntry.contest_id, func.count(ContestEntry.id).label("count"))
+        .where(ContestEntry.rank.is_not(None))
+        .group_by(ContestEntry.contest_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Contest, ContestEntry.rank, ranked.c.count)
+        .join(ContestEntry, ContestEntry.contest_id == Contest.id)
+        .join(ranked, ranked.c.contest_id == Contest.id)
+        .where(
+            ContestEntry.user_id == user.id,
+            ContestEntry.rank.is_not(None),
+            Contest.results_published_at.is_not(None),
+        )
+    ).all()
+    return [
+        Placing(c.id, c.title, c.stage, c.occupation, rank, count, c.results_published_at) for c, rank, count in rows
+    ]
+
+
+def placing_meets(placing, rule):
+    """Whether a contest placing meets a pathway's placing rule (see PathwayVersion.placing)."""
+    if STAGES.index(placing.stage) < STAGES.index(rule["stage"]):
+        return False
+    if rule.get("occupation") and placing.occupation != rule["occupation"]:
+        return False
+    if rule.get("top"):
+        return placing.rank <= rule["top"]
+    return placing.rank <= max(1, math.ceil(placing.count * rule["percent"] / 100))
 
 
 def recognised_credits(user):
@@ -221,6 +285,9 @@ def measure(version, earned, courses_by_slug, now=None):
         for group in version.required_courses or []
     ]
     progress = Progress(version=version, credits=credits, minutes=minutes, groups=groups, counted=counted)
+    if version.placing:
+        meeting = [p for p in earned.placings if (since is None or p.at >= since) and placing_meets(p, version.placing)]
+        progress.placing = min(meeting, key=lambda p: (p.rank / p.count, -p.at.timestamp()), default=None)
     target = version.target
     progress.grant_credits = Decimal(target.credits)
     if version.cap is not None and target.credits > 0:

@@ -1,6 +1,7 @@
 """What the credit bank does when a lower feature tells it something happened.
 
-A course completed: its credential is issued, in the same transaction. Credits reversed: the
+A course completed: its credential is issued, in the same transaction. A contest's results
+published: its winners' credentials are issued, in the same transaction. Credits reversed: the
 credential they stood for (the course's, or the recognition's) is revoked, in the same transaction. "Download my data":
 applications, prior learning and credentials. "Delete my account": the holder's credentials
 are withdrawn (a stranger checking one is told the holder withdrew it), the certificates they
@@ -11,7 +12,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
+from learnhub.accounts.models import User
 from learnhub.accounts.signals import account_erasing, personal_data_requested
+from learnhub.contests.signals import results_published
 from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.core.storage import storage
@@ -19,7 +22,7 @@ from learnhub.credits.signals import entry_reversed
 from learnhub.extensions import db
 from learnhub.learning.signals import course_completed
 from learnhub.recognition import notices
-from learnhub.recognition.credentials import issue_course_credential
+from learnhub.recognition.credentials import issue_contest_credential, issue_course_credential
 from learnhub.recognition.models import (
     Application,
     ApplicationEvent,
@@ -36,6 +39,17 @@ def connect():
     personal_data_requested.connect(on_personal_data_requested)
     account_erasing.connect(on_account_erasing)
     entry_reversed.connect(on_entry_reversed)
+    results_published.connect(on_contest_results_published)
+
+
+def on_contest_results_published(contest, ranked=(), **_kwargs):
+    """The winners of a contest (its first `winners` places, ties included) get a credential."""
+    winners = [(rank, entry) for rank, entry in ranked if rank <= contest.winners]
+    if not winners:
+        return
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([e.user_id for _r, e in winners])))}
+    for rank, entry in winners:
+        issue_contest_credential(people[entry.user_id], contest, rank, len(ranked))
 
 
 def on_course_completed(course, user=None, enrolment=None, **_kwargs):
@@ -47,8 +61,8 @@ def on_entry_reversed(entry, reversal=None, user_id=None, **_kwargs):
     """Credits corrected away: the credential they stood for no longer holds, so it is revoked."""
     if entry.course_id is not None:
         source = ("course", str(entry.course_id))
-    elif entry.source_type == "application":
-        source = ("application", str(entry.source_id))
+    elif entry.source_type in ("application", "contest"):
+        source = (entry.source_type, str(entry.source_id))
     else:
         return
     with force_locale("zh_CN"):  # the reason strangers read, in the platform's language

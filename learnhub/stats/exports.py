@@ -19,7 +19,7 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.tables import csv_for_excel, xlsx_for_excel
 from learnhub.extensions import db
 from learnhub.orgs.services import get_org_in_scope
-from learnhub.stats import breakdowns, figures, required, roster, sheets
+from learnhub.stats import breakdowns, contest_figures, figures, required, roster, sheets
 from learnhub.stats.periods import Period
 from learnhub.stats.rollups import today
 
@@ -32,6 +32,9 @@ NAMES = (
     "courses",
     "occupations",
     "skill-levels",
+    "contests",
+    "contest-unions",
+    "contest-occupations",
     "workforce",
     "required",
     "not-finished",
@@ -64,6 +67,13 @@ def export_table(reading, org, name, period, filters=None, requirement_id=None):
             _("Skill level"),
             breakdowns.by_skill_level(breakdowns.people_figures(reading, org, period, today())),
         )
+    if name in ("contests", "contest-unions", "contest-occupations"):
+        found = contest_figures.contest_stats(reading, org, period)
+        return {
+            "contests": contest_figures.contests_table,
+            "contest-unions": contest_figures.contest_unions_table,
+            "contest-occupations": contest_figures.contest_occupations_table,
+        }[name](found)
     if name == "workforce":
         return sheets.roster_table(
             roster.roster_rows(reading, org, roster.roster_query(org, today(), **(filters or {})))

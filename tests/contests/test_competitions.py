@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import BankQuestion
@@ -147,6 +147,13 @@ def test_the_demo_has_an_open_contest_and_an_earlier_round_with_results(app, tmp
     assert set(contests) == {"滨江市电工技术比武（演示）", "滨江市电工技术比武（演示·第一轮）"}
     earlier = contests["滨江市电工技术比武（演示·第一轮）"]
     assert earlier.results_published_at is not None and competitions.individual_ranking(earlier)
+    # Its results count: a ledger entry each, a credential for each of the first three.
+    from learnhub.credits.models import LedgerEntry
+    from learnhub.recognition.models import Credential
+
+    ranked = len(competitions.individual_ranking(earlier))
+    assert db.session.scalar(select(func.count()).where(LedgerEntry.kind == "competition")) == ranked
+    assert 1 <= db.session.scalar(select(func.count()).where(Credential.kind == "contest")) <= max(3, ranked)
     worker = db.session.scalar(select(User).where(User.username == "demo-worker"))
     assert competitions.is_open(contests["滨江市电工技术比武（演示）"]) and competitions.may_enter(
         worker, contests["滨江市电工技术比武（演示）"]

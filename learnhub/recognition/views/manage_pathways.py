@@ -61,6 +61,10 @@ def _form_from(version):
         within_years=str(version.within_years or ""),
         counts_prior_learning=version.counts_prior_learning,
         cap=_plain(version.cap) if version.cap is not None else "",
+        placing_stage=(version.placing or {}).get("stage") or "",
+        placing_occupation=(version.placing or {}).get("occupation") or "",
+        placing_top=str((version.placing or {}).get("top") or ""),
+        placing_percent=str((version.placing or {}).get("percent") or ""),
     )
 
 
@@ -84,6 +88,10 @@ def _values(form):
         within_years=form.within_years.data,
         counts_prior_learning=form.counts_prior_learning.data,
         cap=form.cap.data,
+        placing_stage=form.placing_stage.data,
+        placing_occupation=form.placing_occupation.data,
+        placing_top=form.placing_top.data,
+        placing_percent=form.placing_percent.data,
     )
 
 

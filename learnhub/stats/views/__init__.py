@@ -12,6 +12,7 @@ ROUTES = [
     ("/<int:org_id>/", dashboards.overview, "GET"),
     ("/<int:org_id>/courses", dashboards.courses, "GET"),
     ("/<int:org_id>/people", dashboards.people, "GET"),
+    ("/<int:org_id>/contests", dashboards.contests, "GET"),
     ("/<int:org_id>/roster", dashboards.workforce, "GET"),
     ("/<int:org_id>/export/<name>.<fmt>", dashboards.export, "GET"),
     ("/<int:org_id>/export/<name>.<fmt>/job", dashboards.export_job, "POST"),

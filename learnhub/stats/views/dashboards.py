@@ -11,7 +11,7 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number, query_args
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
-from learnhub.stats import breakdowns, charts, exports, figures, required, roster, sheets
+from learnhub.stats import breakdowns, charts, contest_figures, exports, figures, required, roster, sheets
 from learnhub.stats.forms import RosterFilterForm
 from learnhub.stats.rollups import today
 from learnhub.stats.views.common import chosen_period, drill, scoped_org, tab_context
@@ -85,6 +85,22 @@ def people(org_id):
         level_chart=charts.bar_chart(_("Workers by skill level"), [(label, f.workers) for _c, label, f in levels]),
     )
     return render_template("stats/people.html", **context)
+
+
+@role_required("admin")
+def contests(org_id):
+    """Skill contests that opened in the period: participation and scores, by contest, union and occupation."""
+    org = scoped_org(org_id)
+    context = tab_context(org, "contests")
+    found = contest_figures.contest_stats(read_session(), org, context["period"])
+    context.update(
+        contests=contest_figures.contests_table(
+            found, lambda contest: url_for("contests.contest", contest_id=contest.id)
+        ),
+        unions=contest_figures.contest_unions_table(found),
+        occupations=contest_figures.contest_occupations_table(found),
+    )
+    return render_template("stats/contests.html", **context)
 
 
 def roster_filters():
