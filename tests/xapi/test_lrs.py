@@ -1,0 +1,103 @@
+"""Statements reach a real LRS (Ralph) exactly once each, also when it was down for a while."""
+
+import json
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from learnhub.core.db import utcnow
+from learnhub.extensions import db
+from learnhub.xapi import sending
+from learnhub.xapi.models import XapiStatement
+from tests.xapi.conftest import BASE, COURSE_MODULES, learn_whole_course, queued, verbs
+
+
+def _point_at(app, monkeypatch, lrs):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", BASE)
+    for name, value in lrs.config().items():
+        monkeypatch.setitem(app.config, name, value)
+    monkeypatch.setitem(app.config, "XAPI_BATCH", 5)  # several batches for one course
+
+
+def _send_all(now=None):
+    """What the task queue does minute after minute: batches until none is due."""
+    total = 0
+    while sent := sending.send_batch(now):
+        total += sent
+    return total
+
+
+def _outbox():
+    return db.session.scalar(select(func.count()).select_from(XapiStatement))
+
+
+def _stored_ids(lrs, ids):
+    """How many times the LRS stored each of `ids`."""
+    return Counter(s["id"] for s in lrs.stored() if s["id"] in ids)
+
+
+def test_a_workers_whole_course_reaches_the_lrs_exactly_once_each(app, monkeypatch, ralph, make_user, make_course):
+    _point_at(app, monkeypatch, ralph)
+    worker = make_user("lrs1", phone="13800138011")
+    learn_whole_course(worker, make_course("lrs-course", modules=COURSE_MODULES))
+    statements = queued()
+    ids = {s["id"] for s in statements}
+    assert len(ids) == len(statements) == 16
+
+    assert _send_all() == 16
+    assert _outbox() == 0
+    assert _send_all() == 0  # nothing is sent twice
+    assert _stored_ids(ralph, ids) == Counter({i: 1 for i in ids})
+
+    # The LRS serves them as any of its clients asks: by id, and by the worker's account.
+    status, found = ralph.get(statementId=statements[-1]["id"])
+    assert status == 200 and found["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
+    assert found["object"]["id"] == f"{BASE}/courses/lrs-course"
+    status, page = ralph.get(agent=json.dumps(statements[0]["actor"]), limit=100)
+    assert status == 200
+    assert sorted(verbs(page["statements"])) == sorted(verbs(statements))
+    assert "13800138011" not in json.dumps(page)
+
+
+def test_statements_queued_while_the_lrs_is_down_arrive_once_after_it_is_back(
+    app, monkeypatch, ralph, make_user, make_course
+):
+    _point_at(app, monkeypatch, ralph)
+    ralph.stop()
+    try:
+        worker = make_user("lrs2")
+        learn_whole_course(worker, make_course("lrs-down", modules=COURSE_MODULES))
+        ids = {s["id"] for s in queued()}
+        now = utcnow()
+        assert _send_all(now) == 0  # refused connection: the first batch waits, nothing is lost
+        assert _outbox() == 16
+        waiting = db.session.scalars(select(XapiStatement).where(XapiStatement.attempts > 0)).all()
+        assert len(waiting) == 5 and all("unavailable" in row.last_error for row in waiting)
+        for minute in range(1, 4):  # the next minutes try the next batches
+            _send_all(now + timedelta(minutes=minute, seconds=-1))
+        assert _outbox() == 16
+    finally:
+        ralph.start()
+
+    later = now + timedelta(hours=2)  # every backoff has run out
+    assert _send_all(later) == 16
+    assert _outbox() == 0
+    assert _stored_ids(ralph, ids) == Counter({i: 1 for i in ids})
+
+
+def test_a_batch_sent_again_after_a_lost_answer_is_stored_once(app, monkeypatch, ralph, make_user, make_course):
+    """A consumer killed after the LRS stored a batch, before it deleted the rows, sends the batch again."""
+    _point_at(app, monkeypatch, ralph)
+    worker = make_user("lrs3")
+    learn_whole_course(worker, make_course("lrs-again", modules=COURSE_MODULES))
+    rows = [(row.statement_id, row.statement) for row in db.session.scalars(select(XapiStatement))]
+    assert _send_all() == 16
+    # The rows come back as they were before the lost commit.
+    for statement_id, statement in rows:
+        db.session.add(XapiStatement(statement_id=statement_id, statement=statement, not_before_at=utcnow()))
+    db.session.flush()
+    assert _send_all() == 16  # the LRS says it has them all
+    assert _outbox() == 0
+    ids = {statement_id for statement_id, _statement in rows}
+    assert _stored_ids(ralph, ids) == Counter({i: 1 for i in ids})
