@@ -112,7 +112,7 @@ def send_batch(now=None):
         return len(rows)
     if _is_later(status) or len(rows) == 1:
         return _one_answer(rows, status, answer, now)
-    # 409 or 400 for the batch: one of them is held already, or malformed. Find which, one by one.
+    # 409, 400 or 422 for the batch: one of them is held already, or malformed. Find which, one by one.
     taken = 0
     for index, row in enumerate(rows):
         try:

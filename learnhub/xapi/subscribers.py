@@ -3,12 +3,12 @@
 The receivers of the signals of learning (enrolled, a module opened, a video's ranges played, a
 quiz answered, a module or course completed, with the credits and minutes paid), recognition
 (a recognition or prior learning granted) and contests (a paper scored); and of accounts'
-"delete my account". Each writes nothing while no LRS is configured.
+"download my data" and "delete my account". Each writes nothing while no LRS is configured.
 """
 
 from sqlalchemy import select
 
-from learnhub.accounts.signals import account_erasing
+from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.catalog.models import ModuleRevision
 from learnhub.contests.signals import paper_scored
 from learnhub.extensions import db
@@ -22,6 +22,7 @@ from learnhub.learning.signals import (
 )
 from learnhub.recognition.signals import recognition_granted
 from learnhub.xapi import statements as xs
+from learnhub.xapi.models import XapiActor
 from learnhub.xapi.services import forget_actor, is_on, record
 
 
@@ -36,6 +37,7 @@ def connect():
     recognition_granted.connect(on_recognition_granted)
     paper_scored.connect(on_paper_scored)
     account_erasing.connect(on_account_erasing)
+    personal_data_requested.connect(on_personal_data_requested)
 
 
 def _title(module):
@@ -184,3 +186,11 @@ def on_paper_scored(contest, user, entry, paper, **_kw):
 
 def on_account_erasing(user, **_kw):
     forget_actor(user)
+
+
+def on_personal_data_requested(user, **_kw):
+    """The name that stands for the person in the learning records sent to the LRS, if they have one."""
+    name = db.session.scalar(select(XapiActor.name).where(XapiActor.user_id == user.id))
+    if name is not None:
+        return "learning_records", {"xapi_actor": xs.actor(name)}
+    return None

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from learnhub.core.db import utcnow
 from learnhub.extensions import db
+from learnhub.learning import services as learning
 from learnhub.xapi import sending
 from learnhub.xapi.models import XapiStatement
 from tests.xapi.conftest import BASE, COURSE_MODULES, learn_whole_course, queued, verbs
@@ -101,3 +102,21 @@ def test_a_batch_sent_again_after_a_lost_answer_is_stored_once(app, monkeypatch,
     assert _outbox() == 0
     ids = {statement_id for statement_id, _statement in rows}
     assert _stored_ids(ralph, ids) == Counter({i: 1 for i in ids})
+
+
+def test_a_statement_the_lrs_refuses_stays_for_someone_to_look_at_and_holds_up_no_other(
+    app, monkeypatch, ralph, make_user, make_course, runner
+):
+    _point_at(app, monkeypatch, ralph)
+    worker = make_user("lrs4")
+    learning.enrol(worker, make_course("lrs-refused"))
+    [good] = queued()
+    broken = dict(good, id="8a0c3f1e-5b7d-4c2a-9e61-3f0d2b7c9a10", verb={"id": "not an IRI"})
+    db.session.add(XapiStatement(statement_id=broken["id"], statement=broken, not_before_at=utcnow()))
+    db.session.flush()
+
+    assert _send_all() == 1  # the batch is refused whole; sent one by one, the good one goes
+    [row] = db.session.scalars(select(XapiStatement)).all()
+    assert row.statement_id == broken["id"] and row.status == "refused" and row.last_error.startswith("HTTP 4")
+    assert _stored_ids(ralph, {good["id"], broken["id"]}) == Counter({good["id"]: 1})
+    assert "queued: 0  refused: 1" in runner.invoke(args=["xapi", "status"]).output

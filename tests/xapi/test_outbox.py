@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from learnhub.accounts.services import erase_account
+from learnhub.accounts.services import erase_account, export_personal_data
 from learnhub.contests import competitions
 from learnhub.core.db import utcnow
 from learnhub.extensions import db
@@ -81,7 +81,8 @@ def test_the_actor_is_an_opaque_account_on_this_site(xapi_on, make_user, make_co
     for personal in ("13800138002", "xapi2", worker.name, f":{worker.id}"):
         assert personal not in text
     assert "mbox" not in statement["actor"]
-    # Deleting the account cuts the link between the person and that name.
+    # "Download my data" shows it; deleting the account cuts the link between the person and it.
+    assert export_personal_data(worker)["learning_records"] == {"xapi_actor": statement["actor"]}
     erase_account(worker, PASSWORD)
     assert db.session.get(XapiActor, worker.id) is None
 
