@@ -2,9 +2,10 @@
 
 Ralph pins a click older than Flask's, so it lives in a virtualenv of its own, `.venv-ralph`,
 made by `make ralph` (which `ensure_ralph` runs when it is missing: a fresh clone needs nothing
-else). `start_ralph` writes one user into Ralph's auth file, runs `ralph runserver` on a free
-port of the loopback address over a temporary folder, and waits until it answers; `stop()` ends
-it and `start()` brings it back over the same folder, statements and all.
+else). `start_ralph` writes one user into Ralph's auth file (`ralph auth`), runs Ralph's LRS on
+a free port of the loopback address over a temporary folder (tests/ralph_server.py, and there
+why not `ralph runserver` itself), and waits until it answers; `stop()` ends it and `start()`
+brings it back over the same folder, statements and all.
 """
 
 import json
@@ -22,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RALPH_VENV = ROOT / ".venv-ralph"
+SERVER = Path(__file__).with_name("ralph_server.py")  # Ralph's app under uvicorn (see there why)
 USERNAME = "learnhub"
 PASSWORD = "learnhub-lrs-secret"
 
@@ -69,6 +71,7 @@ class Ralph:
         env = {key: value for key, value in os.environ.items() if not key.startswith(("RALPH_", "VIRTUAL_ENV"))}
         env.update(
             PATH=f"{self.executable.parent}:{env.get('PATH', '/usr/bin:/bin')}",
+            RALPH_RUNSERVER_BACKEND="fs",
             RALPH_APP_DIR=str(self.folder / "app"),
             RALPH_AUTH_FILE=str(self.folder / "auth.json"),
             RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH=str(self.folder / "statements"),
@@ -90,7 +93,7 @@ class Ralph:
                 "--scope",
                 "all",
                 "--agent-ifi-mbox",
-                "mailto:lrs@learnhub.test",
+                "mailto:lrs@learnhub.example.cn",
                 "--write-to-disk",
             ],
             env=self._env(),
@@ -103,7 +106,7 @@ class Ralph:
         """Run `ralph runserver` and wait until it answers."""
         log = (self.folder / "ralph.log").open("ab")
         self.process = subprocess.Popen(
-            [str(self.executable), "runserver", "--backend", "fs", "--host", "127.0.0.1", "--port", str(self.port)],
+            [str(self.executable.parent / "python"), str(SERVER), "127.0.0.1", str(self.port)],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self._env(),

@@ -52,7 +52,8 @@ def test_a_workers_whole_course_reaches_the_lrs_exactly_once_each(app, monkeypat
     assert _stored_ids(ralph, ids) == Counter({i: 1 for i in ids})
 
     # The LRS serves them as any of its clients asks: by id, and by the worker's account.
-    status, found = ralph.get(statementId=statements[-1]["id"])
+    status, page = ralph.get(statementId=statements[-1]["id"])
+    [found] = page["statements"]  # Ralph answers a query by id as a list of one
     assert status == 200 and found["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
     assert found["object"]["id"] == f"{BASE}/courses/lrs-course"
     status, page = ralph.get(agent=json.dumps(statements[0]["actor"]), limit=100)
@@ -111,7 +112,7 @@ def test_a_statement_the_lrs_refuses_stays_for_someone_to_look_at_and_holds_up_n
     worker = make_user("lrs4")
     learning.enrol(worker, make_course("lrs-refused"))
     [good] = queued()
-    broken = dict(good, id="8a0c3f1e-5b7d-4c2a-9e61-3f0d2b7c9a10", verb={"id": "not an IRI"})
+    broken = dict(good, id="8a0c3f1e-5b7d-4c2a-9e61-3f0d2b7c9a10", verb={"display": {"en-US": "no id"}})
     db.session.add(XapiStatement(statement_id=broken["id"], statement=broken, not_before_at=utcnow()))
     db.session.flush()
 
