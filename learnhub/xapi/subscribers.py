@@ -189,8 +189,6 @@ def on_account_erasing(user, **_kw):
 
 
 def on_personal_data_requested(user, **_kw):
-    """The name that stands for the person in the learning records sent to the LRS, if they have one."""
+    """The name that stands for the person in the learning records sent to the LRS (None before any)."""
     name = db.session.scalar(select(XapiActor.name).where(XapiActor.user_id == user.id))
-    if name is not None:
-        return "learning_records", {"xapi_actor": xs.actor(name)}
-    return None
+    return "learning_records", {"xapi_actor": xs.actor(name) if name is not None else None}
