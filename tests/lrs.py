@@ -33,15 +33,15 @@ class RalphUnavailable(Exception):
 
 
 def ensure_ralph():
-    """The `ralph` executable of .venv-ralph, made with `make ralph` if needed; RalphUnavailable if it cannot be."""
+    """The `ralph` executable of .venv-ralph, made or brought up to date by `make ralph` (nothing to do
+    when requirements-ralph.txt has not changed); RalphUnavailable if it cannot be installed here."""
     ralph = RALPH_VENV / "bin" / "ralph"
-    if not (RALPH_VENV / ".installed").exists() or not ralph.exists():
-        try:
-            made = subprocess.run(["make", "ralph"], cwd=ROOT, capture_output=True, text=True, timeout=900)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise RalphUnavailable(f"`make ralph` could not run: {error}") from error
-        if made.returncode != 0 or not ralph.exists():
-            raise RalphUnavailable(f"`make ralph` failed:\n{(made.stdout + made.stderr)[-1500:]}")
+    try:
+        made = subprocess.run(["make", "ralph"], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise RalphUnavailable(f"`make ralph` could not run: {error}") from error
+    if made.returncode != 0 or not ralph.exists():
+        raise RalphUnavailable(f"`make ralph` failed:\n{(made.stdout + made.stderr)[-1500:]}")
     return ralph
 
 
