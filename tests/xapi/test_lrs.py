@@ -1,17 +1,32 @@
 """Statements reach a real LRS (Ralph) exactly once each, also when it was down for a while."""
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from config import TestConfig
+from learnhub import create_app
+from learnhub.accounts.models import User
+from learnhub.catalog.models import Course
+from learnhub.catalog.services import course_modules
+from learnhub.core import tasks
 from learnhub.core.db import utcnow
 from learnhub.extensions import db
 from learnhub.learning import services as learning
 from learnhub.xapi import sending
 from learnhub.xapi.models import XapiStatement
+from tests.conftest import seed_one_module_course
 from tests.xapi.conftest import BASE, COURSE_MODULES, learn_whole_course, queued, verbs
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _point_at(app, monkeypatch, lrs):
@@ -121,3 +136,57 @@ def test_a_statement_the_lrs_refuses_stays_for_someone_to_look_at_and_holds_up_n
     assert row.statement_id == broken["id"] and row.status == "refused" and row.last_error.startswith("HTTP 4")
     assert _stored_ids(ralph, {good["id"], broken["id"]}) == Counter({good["id"]: 1})
     assert "queued: 0  refused: 1" in runner.invoke(args=["xapi", "status"]).output
+
+
+@pytest.mark.own_database
+def test_a_task_queue_consumer_sends_the_committed_statements(committed_app, ralph, tmp_path):
+    """As deployed: the event commits its statements, a real consumer (`flask tasks worker`) sends them."""
+    database_url = committed_app.config["SQLALCHEMY_DATABASE_URI"]
+    queue_url = f"sqlite:///{tmp_path / 'tasks.sqlite3'}"
+    seed_one_module_course(committed_app, "queued-xapi", ["xq1"])
+
+    class QueueConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        TASK_QUEUE_URL = queue_url
+        PUBLIC_BASE_URL = BASE
+        XAPI_LRS_URL = ralph.url
+
+    app = create_app(QueueConfig())
+    with app.app_context():
+        worker = db.session.scalar(select(User).where(User.username == "xq1"))
+        course = db.session.scalar(select(Course).where(Course.slug == "queued-xapi"))
+        learning.enrol(worker, course)
+        module, revision = course_modules(course)[0]
+        learning.complete_module(worker, course, module, revision)
+        db.session.commit()
+        ids = set(db.session.scalars(select(XapiStatement.statement_id)))
+        assert len(ids) == 4  # registered, initialized, the lesson and the course completed
+        tasks.enqueue(sending.send_statements)
+        db.session.remove()
+
+    env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url)
+    env.update({name: str(value) for name, value in ralph.config().items()})
+    consumer = subprocess.Popen(
+        [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1", "--no-periodic"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        left = len(ids)
+        while time.monotonic() < deadline and left:
+            time.sleep(0.3)
+            with app.app_context():
+                left = db.session.scalar(select(func.count()).select_from(XapiStatement))
+                db.session.remove()
+        assert left == 0, "the consumer did not send the outbox"
+    finally:
+        consumer.terminate()
+        output = consumer.communicate(timeout=20)[0]
+        with app.app_context():
+            db.engine.dispose()
+    assert consumer.returncode == 0, output
+    assert _stored_ids(ralph, ids) == Counter({i: 1 for i in ids})
