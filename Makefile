@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check install lock browser translations messages db courses demo clean
+.PHONY: run test check install lock browser ralph translations messages db courses demo clean
 
 # The site and, beside it, the task queue's consumer (headcounts, and later reminders and sending).
 run: install translations db courses demo
@@ -68,6 +68,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 	elif [ -n "$$CI" ]; then echo "make: npm is needed for axe-core" >&2; exit 1; \
 	else echo "make: no npm (until there is, the browser journeys are skipped)"; fi
 
+# The xAPI tests send statements to a real Learning Record Store: Ralph (ralph-malph on PyPI),
+# in a virtualenv of its own, since it pins a click older than Flask's. The test session makes
+# it when missing (tests/lrs.py); requirements-ralph.txt pins every package it installs.
+RALPH_VENV ?= .venv-ralph
+ralph: $(RALPH_VENV)/.installed
+
+$(RALPH_VENV)/.installed: requirements-ralph.txt
+	test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-ralph.txt
+	touch $@
+
 # Compiled catalogues are build output; the .po files are the source. The Chinese
 # catalogue sits in zh/: Babel reads zh_CN as zh_Hans_CN, and gettext falls back to zh.
 translations: $(MO_FILES)
@@ -90,7 +101,7 @@ demo: install
 	$(FLASK) demo load
 
 clean:
-	rm -rf $(VENV) node_modules test-artifacts instance/learnhub.sqlite3 $(MO_FILES)
+	rm -rf $(VENV) $(RALPH_VENV) node_modules test-artifacts instance/learnhub.sqlite3 $(MO_FILES)
 
 # The benchmark (bench/run.py): seeds, serves under gunicorn, drives with locust, writes
 # bench/results/<db>.md and .json. `make bench` runs SQLite and PostgreSQL (the server of

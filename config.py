@@ -220,9 +220,27 @@ class Config:
     # The benchmark's X-SQL-Queries response header and Server-Timing headers (learnhub/core/metering.py); off in production.
     SQL_COUNT_HEADER = _env_bool("SQL_COUNT_HEADER")
 
+    # Learning records (learnhub/xapi): every learning event becomes an xAPI 1.0.3 statement in an
+    # outbox, sent by the task queue in batches of XAPI_BATCH to the Learning Record Store at
+    # XAPI_LRS_URL (its xAPI root, e.g. https://lrs.example.cn/xAPI; HTTP Basic auth with the
+    # username and password). Unset: nothing is recorded. An LRS that is down is tried again
+    # after XAPI_RETRY_SECONDS, doubling up to XAPI_RETRY_MAX_SECONDS.
+    XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL")
+    XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+    XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
+    XAPI_BATCH = int(os.environ.get("XAPI_BATCH", 200))
+    XAPI_RETRY_SECONDS = int(os.environ.get("XAPI_RETRY_SECONDS", 60))
+    XAPI_RETRY_MAX_SECONDS = int(os.environ.get("XAPI_RETRY_MAX_SECONDS", 3600))
+    XAPI_TIMEOUT_SECONDS = 10
+
     # The JSON API (/api/v1): requests a minute each token may make (Flask-Limiter's notation);
     # its OpenAPI document (flask-smorest) at /api/v1/openapi.json.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    # When v1 is on its way out (a v2 to move to): from API_V1_DEPRECATED_AT (an ISO date) every
+    # /api/v1 answer carries Deprecation, Sunset (API_V1_SUNSET_AT) and Link (API_V1_SUCCESSOR) headers.
+    API_V1_DEPRECATED_AT = os.environ.get("API_V1_DEPRECATED_AT")
+    API_V1_SUNSET_AT = os.environ.get("API_V1_SUNSET_AT")
+    API_V1_SUCCESSOR = os.environ.get("API_V1_SUCCESSOR")
     API_TITLE = "LearnHub API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.1.0"
@@ -261,6 +279,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     TASK_QUEUE_URL = "memory://"
+    # No LRS unless a test starts one (tests/xapi: a real Ralph LRS) and points the app at it.
+    XAPI_LRS_URL = None
     # Most tests are about what learning pays, not how long it took or how often a quiz is
     # tried: those checks are on in tests/learning/test_study.py, test_quiz.py and the journeys.
     LESSON_READ_SHARE = 0

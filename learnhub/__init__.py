@@ -48,6 +48,7 @@ def create_app(config=None):
         recognition,
         stats,
         studio,
+        xapi,
     )
 
     app = Flask(__name__, instance_relative_config=True, static_folder=None)
@@ -66,6 +67,7 @@ def create_app(config=None):
         recognition,
         studio,
         stats,
+        xapi,
         api,
     ):
         feature.init_app(app)

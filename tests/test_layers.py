@@ -19,6 +19,7 @@ ORDER = [
     "recognition",
     "studio",
     "stats",
+    "xapi",
     "api",
 ]
 # Above every feature, imported by none: the home page and the demo data.

@@ -10,12 +10,20 @@ from sqlalchemy import select
 from config import TestConfig
 from learnhub import create_app
 from learnhub.accounts.signals import account_erasing, personal_data_requested
-from learnhub.contests.signals import results_published
+from learnhub.contests.signals import paper_scored, results_published
 from learnhub.credits.signals import entry_reversed
 from learnhub.demo import finish_course
 from learnhub.extensions import db
-from learnhub.learning.signals import course_completed, enrolled, module_completed
+from learnhub.learning.signals import (
+    course_completed,
+    enrolled,
+    module_completed,
+    module_opened,
+    quiz_submitted,
+    video_played,
+)
 from learnhub.recognition.models import Credential
+from learnhub.recognition.signals import recognition_granted
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "learnhub"
@@ -23,9 +31,14 @@ SIGNALS = [
     personal_data_requested,
     account_erasing,
     enrolled,
+    module_opened,
+    video_played,
+    quiz_submitted,
     module_completed,
     course_completed,
     entry_reversed,
+    recognition_granted,
+    paper_scored,
     results_published,
 ]
 

@@ -15,7 +15,9 @@ Built with **flask-smorest** (with marshmallow and apispec), rather than APIFlas
 Conventions: versioned paths (/api/v1/...); callers authenticate with a bearer token, never a
 cookie (accounts' user loader ignores the session under /api/), so CSRF does not apply; errors
 are problem documents in the language of Accept-Language; lists are paged by an opaque cursor;
-reads carry an ETag; each token has its own rate limit (API_RATE_LIMIT). The description is at
+reads carry an ETag; each token has its own rate limit (API_RATE_LIMIT); what is deprecated says
+so in Deprecation, Sunset and Link headers (core.deprecation; `@deprecated` on an operation, or
+API_V1_DEPRECATED_AT for the whole version) and in the OpenAPI document. The description is at
 /api/v1/openapi.json and browsable at /api/v1/docs, served from this site.
 """
 
@@ -32,11 +34,12 @@ def init_app(app):
     from learnhub.api.problems import LearnHubApi
     from learnhub.api.services import PERSONAL_SCOPES
     from learnhub.api.views import me, oauth, tokens, union
-    from learnhub.core import audit, nav
+    from learnhub.core import audit, deprecation, nav
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.extensions import csrf
 
     api = LearnHubApi(app)  # API_TITLE, OPENAPI_VERSION (3.1.0), ... in config.py
+    app.extensions["learnhub_api"] = api
     api.spec.components.security_scheme(
         "personal_token",
         {
@@ -59,6 +62,18 @@ def init_app(app):
         csrf.exempt(blueprint)  # a token, not a cookie, authenticates: there is nothing to forge
         api.register_blueprint(blueprint)
     oauth.init_server(app)
+    if app.config.get("API_V1_DEPRECATED_AT"):
+        # The operator announces v1's end: every /api/v1 answer says since when, until when, what next.
+        deprecation.deprecate_prefix(
+            app,
+            "/api/v1/",
+            deprecation.Deprecation(
+                deprecation.moment(app.config["API_V1_DEPRECATED_AT"]),
+                deprecation.moment(app.config.get("API_V1_SUNSET_AT")),
+                app.config.get("API_V1_SUCCESSOR") or None,
+                "/api/v1/docs",
+            ),
+        )
     csrf.exempt(oauth.token)  # the client's secret authenticates it
 
     app.register_blueprint(views.bp)  # the tokens' pages, the docs

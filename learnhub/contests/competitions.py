@@ -31,7 +31,7 @@ from learnhub.catalog.models import BankQuestion, Course
 from learnhub.catalog.services import bank_questions_by_id, visible_filter
 from learnhub.contests import notices, stages
 from learnhub.contests.models import Contest, ContestEntry
-from learnhub.contests.signals import results_published
+from learnhub.contests.signals import paper_scored, results_published
 from learnhub.contests.stages import plain, whole_number
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
@@ -308,6 +308,7 @@ def submit(user, contest, answers):
     entry.seconds = max(1, int((now - entry.started_at).total_seconds()))
     entry.submitted_at = now
     db.session.flush()
+    paper_scored.send(contest, user=user, entry=entry, paper=paper)
     if entry.seconds < QUICK_SECONDS_PER_QUESTION * len(paper):
         audit.record(
             user,

@@ -11,6 +11,7 @@ def init_app(app):
     from learnhub.core import (
         audit,
         backup,
+        deprecation,
         errors,
         i18n,
         inputs,
@@ -49,6 +50,7 @@ def init_app(app):
     logs.init_app(app)
     metering.init_app(app)
     errors.init_app(app)
+    deprecation.init_app(app)
     tasks.init_app(app)
     jobs.init_app(app)
 

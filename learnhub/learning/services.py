@@ -23,7 +23,14 @@ from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.learning import papers, study
 from learnhub.learning.models import ActivityDay, Enrolment, Progress, QuizAttempt, QuizSitting
-from learnhub.learning.signals import course_completed, enrolled, module_completed
+from learnhub.learning.signals import (
+    course_completed,
+    enrolled,
+    module_completed,
+    module_opened,
+    quiz_submitted,
+    video_played,
+)
 
 MAX_POSITION_S = 24 * 3600
 # A quiz passed in less than this many seconds a question is flagged in the audit log.
@@ -134,12 +141,15 @@ def _open(user, course, module, active_at=None):
         raise NotEnrolled(_("Enrol in the course first."))
     now = _now()
     if progress is None:
-        db.session.execute(
+        inserted = db.session.execute(
             dialect_insert(Progress)
             .values(user_id=user.id, module_id=module.id, started_at=now, position_s=0)
             .on_conflict_do_nothing(index_elements=["user_id", "module_id"])
-        )
+            .returning(Progress.id)
+        ).first()
         progress = _progress(user, module)
+        if inserted is not None:
+            module_opened.send(module, user=user, course=course, progress=progress)
     enrolment.last_module_id = module.id
     enrolment.last_active_at = now
     mark_active(user, active_at or now)
@@ -224,7 +234,10 @@ def save_position(user, course, module, value, played=None):
     progress = _open(user, course, module)[1]
     progress.position_s = seconds
     if ranges:
+        played_now = study.uncovered(ranges, progress.played)  # before merging: merging joins ranges in place
         progress.played = study.merge_ranges([*(progress.played or []), *ranges])
+        if played_now:
+            video_played.send(module, user=user, course=course, progress=progress, ranges=played_now)
     db.session.flush()
     return progress
 
@@ -458,6 +471,7 @@ def submit_quiz(user, course, module, revision, answers, opened=None):
         db.session.delete(sitting)
     progress.best_score = max(progress.best_score or 0, score)
     db.session.flush()
+    quiz_submitted.send(module, user=user, course=course, revision=revision, attempt=attempt, paper=paper)
     if is_passed:
         measured = study.measured_seconds(progress, user, module, revision, opened, _now())
         if sitting is not None:

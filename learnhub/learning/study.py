@@ -72,6 +72,23 @@ def merge_ranges(ranges):
     return merged[:MAX_RANGES]
 
 
+def uncovered(ranges, covered):
+    """The parts of `ranges` that `covered` (merged ranges) does not cover, merged: what was newly played."""
+    new = []
+    for start, end in merge_ranges([list(r) for r in ranges]):
+        for covered_start, covered_end in covered or ():
+            if covered_end <= start or covered_start >= end:
+                continue
+            if covered_start > start:
+                new.append([start, covered_start])
+            start = max(start, covered_end)
+            if start >= end:
+                break
+        if start < end:
+            new.append([start, end])
+    return merge_ranges(new)
+
+
 def played_seconds(ranges, duration):
     """How much of a video of `duration` seconds the ranges cover."""
     return int(sum(max(0.0, min(end, duration) - start) for start, end in ranges or ()))

@@ -29,6 +29,7 @@ from learnhub.orgs.services import subtree_filter
 from learnhub.recognition import notices
 from learnhub.recognition.models import EvidenceFile, PriorLearning
 from learnhub.recognition.pathways import _line, clean_text, parse_hours
+from learnhub.recognition.signals import recognition_granted
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; anything larger is refused before decoding
 LONGEST_SIDE = 2000  # enough to read a certificate, small enough for a reviewer's network
@@ -229,7 +230,7 @@ def grant(admin, claim, *, credits, hours):
     if credits <= 0 and minutes <= 0:
         raise DomainError(_("Grant some credits or hours, or reject the claim."), "credits")
     _decide(claim, status="approved", decided_by_id=admin.id, granted_credits=credits, granted_minutes=minutes)
-    award(
+    entry, _created = award(
         claim.user,
         kind="prior_learning",
         source_type="prior_learning",
@@ -248,6 +249,7 @@ def grant(admin, claim, *, credits, hours):
         credits=str(credits),
         minutes=minutes,
     )
+    recognition_granted.send(claim, user=claim.user, entry=entry, credential=None, title=claim.title)
     notices.claim_decided(claim)
     return claim
 

@@ -35,6 +35,7 @@ from learnhub.recognition.models import (
     PathwayVersion,
 )
 from learnhub.recognition.pathways import clean_text
+from learnhub.recognition.signals import recognition_granted
 
 
 def _now():
@@ -400,7 +401,7 @@ def approve(admin, application):
     title, criteria = recognition_wording(application)
     # The learning account records the recognition, moving nothing: the credits and hours that
     # earned it are already in the account, and counting them again would count them twice.
-    award(
+    entry, _created = award(
         application.user,
         kind="recognition",
         source_type="application",
@@ -411,6 +412,7 @@ def approve(admin, application):
         created_by=admin,
     )
     credential = issue_recognition_credential(application, title, criteria, issuer=application.pathway.org.name)
+    recognition_granted.send(application, user=application.user, entry=entry, credential=credential, title=title)
     _event(application, "approved", admin)
     notices.application_changed(application, "approved", credential=credential)
     audit.record(
