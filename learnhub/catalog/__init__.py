@@ -10,14 +10,3 @@ def init_app(app):
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.courses_cli)
     nav.add_menu_item(app, "catalog.catalogue", _l("Courses"), order=10, who="everyone")
-
-
-REQUIRED_COURSES = "learnhub.catalog.required_courses"
-
-
-def offer_required_filter(app, course_ids):
-    """Let workers narrow the catalogue to the courses their unions require of them.
-
-    The feature that knows requirements (stats, above this package) gives `course_ids(user)`.
-    """
-    app.extensions[REQUIRED_COURSES] = course_ids

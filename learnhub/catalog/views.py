@@ -1,9 +1,9 @@
 import mimetypes
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from learnhub.catalog import REQUIRED_COURSES
+from learnhub.catalog.filters import required_courses as offered_required_courses
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.importing import media_key
 from learnhub.catalog.services import catalogue_query, get_visible_course
@@ -21,7 +21,7 @@ PER_PAGE = 20
 def catalogue():
     form = CatalogueForm(request.args)
     form.validate()
-    required_courses = current_app.extensions.get(REQUIRED_COURSES)
+    required_courses = offered_required_courses()
     if not (required_courses and current_user.is_authenticated and current_user.role == "worker"):
         del form.required  # only workers are required to take courses
     page = db.paginate(

@@ -5,7 +5,7 @@ def init_app(app):
     """Register the statistics pages, menu item, admin's home section, `flask stats`, receivers and tasks."""
     from huey import crontab
 
-    from learnhub import catalog
+    from learnhub.catalog.filters import offer_required_filter
     from learnhub.core import audit, db, jobs, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
     from learnhub.stats import cli, exports, headcounts, required, rollups, subscribers, views
@@ -18,7 +18,7 @@ def init_app(app):
     nav.add_home_section(app, "stats/_home.html", roles={"admin"}, order=15, context=dashboards.home_headline)
     nav.add_home_section(app, "stats/_home_required.html", roles={"worker"}, order=18, context=dashboards.home_required)
     nav.add_to_slot(app, "course_page", "stats/_course_required.html", context=dashboards.course_required)
-    catalog.offer_required_filter(app, required.required_course_ids)
+    offer_required_filter(app, required.required_course_ids)
     nav.add_to_slot(app, "learning_record", "stats/_record_required.html", context=dashboards.record_required)
     audit.register_actions(
         app,
