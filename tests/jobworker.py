@@ -6,6 +6,7 @@ page does, stop the bucket so that the job cannot finish before the kill lands, 
 consumer, let "three minutes without a heartbeat" pass and requeue the job.
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -27,6 +28,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 _BUCKET = ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX")
+
+
+def consumer_env(committed_app, object_store, tmp_path, prefix):
+    """What the app and its job consumers share: the test's database, a task queue in `tmp_path`,
+    and the object store under `prefix`."""
+    return dict(
+        os.environ,
+        FLASK_APP="wsgi",
+        DATABASE_URL=committed_app.config["SQLALCHEMY_DATABASE_URI"],
+        TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
+        S3_PREFIX=prefix,
+        **object_store.config("learnhub-test"),
+    )
 
 
 def app_of(env):

@@ -23,6 +23,7 @@ from tests.jobworker import (
     app_of,
     bucket_stopped,
     close_app,
+    consumer_env,
     job_state,
     kill,
     requeue_after_silence,
@@ -58,14 +59,7 @@ def test_a_worker_killed_half_way_through_a_bulk_onboarding_opens_nothing_and_th
     committed_app, object_store, tmp_path
 ):
     prefix = f"onboarding-{os.getpid()}-{time.monotonic_ns()}"
-    env = dict(
-        os.environ,
-        FLASK_APP="wsgi",
-        DATABASE_URL=committed_app.config["SQLALCHEMY_DATABASE_URI"],
-        TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
-        S3_PREFIX=prefix,
-        **object_store.config("learnhub-test"),
-    )
+    env = consumer_env(committed_app, object_store, tmp_path, prefix)
     seed_one_module_course(committed_app, "onboarding-course", ["w1"])
     app = app_of(env)
     with app.app_context():

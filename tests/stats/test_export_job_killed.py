@@ -16,6 +16,7 @@ from tests.jobworker import (
     app_of,
     bucket_stopped,
     close_app,
+    consumer_env,
     job_state,
     kill,
     requeue_after_silence,
@@ -32,14 +33,7 @@ def test_a_worker_killed_half_way_through_an_export_leaves_nothing_and_the_job_c
     from learnhub.stats.generate import generate_dataset
 
     prefix = f"killed-{os.getpid()}-{time.monotonic_ns()}"
-    env = dict(
-        os.environ,
-        FLASK_APP="wsgi",
-        DATABASE_URL=committed_app.config["SQLALCHEMY_DATABASE_URI"],
-        TASK_QUEUE_URL=f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
-        S3_PREFIX=prefix,
-        **object_store.config("learnhub-test"),
-    )
+    env = consumer_env(committed_app, object_store, tmp_path, prefix)
     seed_one_module_course(committed_app, "killed-course", ["w1"])
     app = app_of(env)
     with app.app_context():
