@@ -127,7 +127,11 @@ def _bench_courses(session, count):
 
 
 def _structure(session):
-    """{course id: (slug, [(module id, key, kind, credits, minutes)])} of every published course."""
+    """{course id: (slug, [(module id, key, kind, credits, minutes)])} of every published course open to all.
+
+    Courses for one union's members only (an audience) are left out: the bench's people live in
+    unions of their own and would get a 404.
+    """
     from learnhub.catalog.models import Course, Module, ModuleRevision
 
     rows = session.execute(
@@ -143,7 +147,7 @@ def _structure(session):
         )
         .join(Module, Module.course_id == Course.id)
         .join(ModuleRevision, (ModuleRevision.module_id == Module.id) & (ModuleRevision.revision == Module.revision))
-        .where(Course.status == "published", Module.is_retired.is_(False))
+        .where(Course.status == "published", Course.audience_org_id.is_(None), Module.is_retired.is_(False))
         .order_by(Course.id, Module.position, Module.id)
     ).all()
     courses = {}
