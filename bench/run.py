@@ -219,6 +219,7 @@ def bench_one(db, args):
         FLASK_APP="wsgi",
         SECRET_KEY="bench-" + os.urandom(8).hex(),
         SQL_COUNT_HEADER="1",
+        CACHE_DIR=str(work / "cache"),
         PYTHONPATH=str(ROOT),
         # The load test finishes modules at once: it measures throughput, not study time.
         LESSON_READ_SHARE="0",
