@@ -51,7 +51,7 @@ class Config:
     CACHE_DIR = os.environ.get("CACHE_DIR", str(INSTANCE_DIR / "cache"))
     CACHE_THRESHOLD = 5000  # files kept at most before the oldest go
     CACHE_DEFAULT_TIMEOUT = 3600
-    CACHE_KEY_PREFIX = "learnhub:"
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "learnhub:")  # one per deployment sharing a Redis
     # The task queue (learnhub/core/tasks.py): Redis in production, a SQLite file in instance/ unset.
     TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL") or os.environ.get("REDIS_URL")
     # The queue's name in Redis: two deployments (or two test runs) sharing one Redis each need their own.

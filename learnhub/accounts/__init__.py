@@ -3,12 +3,13 @@
 
 def init_app(app):
     """Register accounts' pages, request checks, menu items, home section, CLI, jobs and audit actions."""
-    from learnhub.accounts import cli, guards, onboarding, views
+    from learnhub.accounts import cli, guards, onboarding, services, views
     from learnhub.core import audit, jobs, nav
     from learnhub.core.i18n import lazy_gettext as _l
 
     app.register_blueprint(views.bp)
     guards.init_app(app)
+    services.watch_sessions()
     app.cli.add_command(cli.accounts_cli)
     jobs.add_kind(
         app,

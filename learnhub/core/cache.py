@@ -11,8 +11,12 @@ its key.
 import hashlib
 
 from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from learnhub.extensions import cache
+
+_FORGET = "learnhub.cache.forget"
 
 
 def fragment(name, parts, render, timeout=None):
@@ -29,5 +33,28 @@ def fragment(name, parts, render, timeout=None):
     return Markup(html)
 
 
+def forget_after_commit(session, *keys):
+    """Drop these keys from the cache now, and again once `session` commits.
+
+    For what is cached by identity rather than by version (a person's session, their unread
+    count). Now: this transaction reads its own change. After the commit: another request may
+    have put the old value back meanwhile, read from a transaction that had not seen the change;
+    a short timeout bounds the rare race of a request that read just before the commit and
+    writes just after. After a rollback they are dropped at the session's next commit, if any:
+    dropping a key too many costs only a read.
+    """
+    if keys:
+        cache.delete_many(*keys)
+        session.info.setdefault(_FORGET, set()).update(keys)
+
+
+def _after_commit(session):
+    keys = session.info.pop(_FORGET, None)
+    if keys:
+        cache.delete_many(*keys)
+
+
 def init_app(app):
     cache.init_app(app)
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
