@@ -304,3 +304,10 @@ def test_sessions_end_on_the_server_when_idle_or_too_old(app, client, auth, make
     session.created_at = session.created_at - timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"], minutes=1)
     db.session.commit()
     assert client.get("/me/record").status_code == 302  # logged in too long ago, however active
+
+
+def test_an_empty_required_field_says_which_one_in_chinese_and_english(client, auth):
+    page = auth.post("/login", {"login": "", "password": ""}).get_data(as_text=True)
+    assert "请填写“手机号或用户名”。" in page and "请填写“密码”。" in page and "该字段是必填字段" not in page
+    english = auth.post("/login", {"login": "someone", "password": ""}, headers={"Accept-Language": "en"})
+    assert "Please fill in “Password”." in english.get_data(as_text=True)

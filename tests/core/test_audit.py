@@ -20,7 +20,7 @@ def test_admin_changes_are_recorded_and_read_within_scope(client, auth, make_use
     # A move is recorded under the union left and the union joined (here both in city A).
     assert actions == ["person.role", "person.union", "person.union", "person.deactivate", "ledger.reverse"]
     page = client.get("/audit/").get_data(as_text=True)
-    assert "审计员" in page and "重复" in page and "trainer" in page
+    assert "审计员" in page and "重复" in page and "改为培训师" in page and "调到甲市电缆厂工会" in page
     # An admin of the other province sees none of it; a worker cannot open the log at all.
     make_user("admin2", role="admin", org=tree.prov_b)
     auth.logout()
