@@ -96,14 +96,18 @@ def amount(credits=None, minutes=None):
     return said_credits or said_minutes
 
 
-def register_actions(app, labels, sentences=None):
+def register_actions(app, labels, sentences):
     """Let a feature name the audit actions it records, from its init_app.
 
     `labels` maps each action to its name (lazy_gettext); `sentences` maps it to a function of the
     event's details that returns the sentence the log shows (gettext with the details' names).
+    Every action needs both: an admin reading the log should never meet a bare code.
     """
+    unsaid = sorted(set(labels) ^ set(sentences))
+    if unsaid:
+        raise ValueError(f"audit actions need both a label and a sentence: {unsaid}")
     app.extensions.setdefault(_LABELS, {}).update(labels)
-    app.extensions.setdefault(_SENTENCES, {}).update(sentences or {})
+    app.extensions.setdefault(_SENTENCES, {}).update(sentences)
 
 
 def init_app(app):
