@@ -366,7 +366,9 @@ def change_role(admin, person, role):
     _stays_below(admin, role, person.org)
     before = person.role
     person.role = role
-    audit.record(admin, "person.role", "user", person.id, person.org.path, before=before, after=role)
+    audit.record(
+        admin, "person.role", "user", person.id, person.org.path, person=person.name, before=before, after=role
+    )
     return person
 
 
@@ -381,7 +383,9 @@ def move_person(admin, person, org_id):
     person.org = org
     # Both unions' admins see the move: it is recorded under the union the person left too.
     for side in {before.path, org.path}:
-        audit.record(admin, "person.union", "user", person.id, side, before=before.name, after=org.name)
+        audit.record(
+            admin, "person.union", "user", person.id, side, person=person.name, before=before.name, after=org.name
+        )
     return person
 
 
@@ -391,7 +395,14 @@ def set_active(admin, person, active):
     person.is_active_account = bool(active)
     if not active:
         end_all_sessions(person)
-    audit.record(admin, "person.activate" if active else "person.deactivate", "user", person.id, person.org.path)
+    audit.record(
+        admin,
+        "person.activate" if active else "person.deactivate",
+        "user",
+        person.id,
+        person.org.path,
+        person=person.name,
+    )
     return person
 
 
@@ -402,7 +413,7 @@ def reset_password(admin, person):
     person.password_hash = hash_initial_password(password)
     person.must_change_password = True
     end_all_sessions(person)
-    audit.record(admin, "person.password_reset", "user", person.id, person.org.path)
+    audit.record(admin, "person.password_reset", "user", person.id, person.org.path, person=person.name)
     return password
 
 

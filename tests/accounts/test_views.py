@@ -347,3 +347,10 @@ def test_the_cached_session_ends_at_once_on_logout_deactivation_and_role_change(
     accounts.set_active(admin, db.session.get(User, worker.id), False)
     db.session.commit()
     assert client.get("/me/profile").status_code == 302
+
+
+def test_an_empty_required_field_says_which_one_in_chinese_and_english(client, auth):
+    page = auth.post("/login", {"login": "", "password": ""}).get_data(as_text=True)
+    assert "请填写“手机号或用户名”。" in page and "请填写“密码”。" in page and "该字段是必填字段" not in page
+    english = auth.post("/login", {"login": "someone", "password": ""}, headers={"Accept-Language": "en"})
+    assert "Please fill in “Password”." in english.get_data(as_text=True)
