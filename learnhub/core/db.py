@@ -4,7 +4,7 @@ import os
 from datetime import UTC, datetime
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Engine, Integer, event, literal
+from sqlalchemy import ClauseElement, DateTime, Engine, Integer, event, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -51,7 +51,8 @@ class seconds_since(FunctionElement):
     name = "seconds_since"
 
     def __init__(self, column, now):
-        super().__init__(column, literal(now, UTCDateTime()))
+        """`now`: a datetime, or a bound parameter of a statement built once."""
+        super().__init__(column, now if isinstance(now, ClauseElement) else literal(now, UTCDateTime()))
 
 
 @compiles(seconds_since, "postgresql")

@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, func, select, update
 
 from learnhub.catalog.models import Course, Module
 from learnhub.core import audit
-from learnhub.core.db import dialect_insert, seconds_since
+from learnhub.core.db import UTCDateTime, dialect_insert, seconds_since
 from learnhub.core.errors import DomainError
 from learnhub.core.i18n import gettext as _
 from learnhub.core.i18n import ngettext
@@ -157,6 +157,27 @@ def _open(user, course, module, active_at=None):
     return enrolment, progress
 
 
+# The most frequent statement of the site, built once (building it cost a tenth of a heartbeat).
+_NOW = bindparam("now", type_=UTCDateTime())
+_KEEP_BEATING = (
+    update(Progress)
+    .where(
+        Progress.user_id == bindparam("person"),
+        Progress.module_id
+        == select(Module.id)
+        .join(Course, Course.id == Module.course_id)
+        .where(Course.slug == bindparam("slug"), Module.key == bindparam("key"))
+        .scalar_subquery(),
+        Progress.last_seen_at.between(bindparam("since", type_=UTCDateTime()), _NOW),
+    )
+    .values(
+        active_seconds=func.coalesce(Progress.active_seconds, 0) + seconds_since(Progress.last_seen_at, _NOW),
+        last_seen_at=_NOW,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def keep_beating(user, slug, key):
     """The heartbeat of a player page that stays open, in one UPDATE; False when it is an opening.
 
@@ -177,23 +198,8 @@ def keep_beating(user, slug, key):
         now - timedelta(seconds=current_app.config["STUDY_HEARTBEAT_CAP_SECONDS"]),
         datetime.combine(_local_day(now), time(), _BEIJING).astimezone(UTC),
     )
-    module_id = (
-        select(Module.id).join(Course, Course.id == Module.course_id).where(Course.slug == slug, Module.key == key)
-    )
-    result = db.session.execute(
-        update(Progress)
-        .where(
-            Progress.user_id == user.id,
-            Progress.module_id == module_id.scalar_subquery(),
-            Progress.last_seen_at.between(since, now),
-        )
-        .values(
-            active_seconds=func.coalesce(Progress.active_seconds, 0) + seconds_since(Progress.last_seen_at, now),
-            last_seen_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    values = {"person": user.id, "slug": slug, "key": key, "since": since, "now": now}
+    return db.session.execute(_KEEP_BEATING, values).rowcount == 1
 
 
 def open_module(user, course, module):
