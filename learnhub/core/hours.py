@@ -53,11 +53,15 @@ def tenths(minutes):
     return shown if minutes >= 0 else -shown
 
 
-def tenths_sql(minutes):
-    """The same rounding as `tenths`, as a SQL expression over a column of whole minutes."""
+def tenths_sql(minutes, per=None):
+    """The same rounding as `tenths`, as a SQL expression over a column of whole minutes.
+
+    `per`: the minutes of a 学时 (the deployment's, by default), or a bound parameter of a
+    statement built once.
+    """
     # Integer division of 2|m|·10 + per by 2·per is |m|·10/per rounded half up (an odd `per`
     # has no whole half); |m| is never negative, so floor and truncation agree on every database.
-    per = minutes_per_xueshi()
+    per = minutes_per_xueshi() if per is None else per
     return case(
         (minutes >= 0, (minutes * 20 + per) // (2 * per)),
         else_=-((-minutes * 20 + per) // (2 * per)),
