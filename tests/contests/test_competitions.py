@@ -105,6 +105,8 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     assert "张一" in page and "甲市第一机床厂工会" in page, page[page.find("<main") :][:2000]
     assert "1 / 1" in page  # its one electrician took part (the welder may not enter)
     assert "李二" not in page.split("<caption>")[1]  # a late paper is not ranked
+    # On a phone the rankings scroll sideways: each wide table is a region a keyboard can reach.
+    assert page.count('class="table-wrap" role="region" tabindex="0"') == 2
 
 
 def test_who_may_not_see_or_enter_meets_404(client, auth, setting, clock):
