@@ -109,6 +109,27 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     assert page.count('class="table-wrap" role="region" tabindex="0"') == 2
 
 
+def test_a_paper_still_open_when_the_results_are_published_is_refused(client, auth, setting, clock):
+    course, people = setting
+    contest = competitions.create_contest(people["admin"], {**FORM, "courses": [str(course.id)]})
+    db.session.commit()
+    url = f"/contests/{contest.id}"
+    auth.login("first")
+    auth.post(f"{url}/enter")
+    ids = _ids(client.get(url).get_data(as_text=True))
+    auth.logout()
+    clock["at"] += timedelta(minutes=2)  # well within the paper's ten minutes
+    competitions.publish_results(people["admin"], contest)
+    db.session.commit()
+
+    auth.login("first")
+    refused = auth.post(f"{url}/submit", _right(ids), follow_redirects=True).get_data(as_text=True)
+    assert "成绩已公布" in refused and "没有计分" in refused
+    entry = db.session.scalar(select(ContestEntry).where(ContestEntry.user_id == people["first"].id))
+    assert entry.is_late and entry.score == 0 and entry.rank is None
+    assert "你的成绩" not in refused and "你目前排第" not in refused  # no score, no rank after the rankings are out
+
+
 def test_who_may_not_see_or_enter_meets_404(client, auth, setting, clock):
     course, people = setting
     contest = competitions.create_contest(people["admin"], {**FORM, "courses": [str(course.id)]})
