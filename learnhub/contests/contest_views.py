@@ -69,7 +69,7 @@ def contest(contest_id):
     )
 
 
-def _action(contest_id, work):
+def _action(contest_id, work, done=None):
     contest = competitions.get_contest(current_user, contest_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -83,6 +83,8 @@ def _action(contest_id, work):
         flash(error.message, "error")
     else:
         db.session.commit()
+        if done:
+            flash(done, "success")
     return redirect(url_for("contests.contest", contest_id=contest_id))
 
 
@@ -99,4 +101,8 @@ def submit(contest_id):
 
 @role_required("admin")
 def publish(contest_id):
-    return _action(contest_id, lambda contest: competitions.publish_results(current_user, contest))
+    return _action(
+        contest_id,
+        lambda contest: competitions.publish_results(current_user, contest),
+        done=_("The results are published: the contestants see the rankings now."),
+    )

@@ -98,7 +98,8 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     auth.logout()
 
     auth.login("city-admin")
-    auth.post(f"{url}/publish")
+    published = auth.post(f"{url}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "成绩已公布" in published and "（尚未公布）" not in published
     auth.logout()
     auth.login("second")
     page = client.get(url).get_data(as_text=True)
