@@ -110,6 +110,24 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     assert page.count('class="table-wrap" role="region" tabindex="0"') == 2
 
 
+def test_the_contest_page_reads_as_english_in_english(client, auth, setting):
+    course, people = setting
+    contest = competitions.create_contest(
+        people["admin"], {**FORM, "courses": [str(course.id)], "levels": [people["first"].skill_level, "level4"]}
+    )
+    entry = competitions.enter(people["first"], contest)
+    ids = [q.id for q, _c in competitions.entry_paper(entry)]
+    competitions.submit(people["first"], contest, {k[1:]: v for k, v in _right(ids).items()})
+    people["admin"].locale = "en"
+    db.session.commit()
+    auth.login("city-admin")
+    page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+    main = page[page.find("<main") :]
+    assert "For workers of: Electrician" in main and "(not published yet)" in main, main[:1500]
+    below_title = main.split("</h1>", 1)[1]  # the title is as the admin typed it
+    assert "：" not in below_title and "（" not in below_title  # no Chinese punctuation around English words
+
+
 def test_a_paper_still_open_when_the_results_are_published_is_refused(client, auth, setting, clock):
     course, people = setting
     contest = competitions.create_contest(people["admin"], {**FORM, "courses": [str(course.id)]})

@@ -157,7 +157,7 @@ def _publish(admin, address, title):
     page, t = admin.page, admin.t
     page.goto(address)
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(page.get_by_role("heading", level=2)).to_contain_text(t("not published yet"))
+    expect(page.get_by_role("heading", level=2)).to_contain_text(t("(not published yet)"))
     admin.step(f"{title}: before publishing")
     page.get_by_role("button", name=t("Publish the results")).click()
     expect(page.get_by_role("status").first).to_have_text(
