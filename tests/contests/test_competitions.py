@@ -110,6 +110,27 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     assert page.count('class="table-wrap" role="region" tabindex="0"') == 2
 
 
+def test_a_paper_handed_in_unfinished_comes_back_with_its_answers(client, auth, setting):
+    course, people = setting
+    contest = competitions.create_contest(people["admin"], {**FORM, "courses": [str(course.id)]})
+    db.session.commit()
+    url = f"/contests/{contest.id}"
+    auth.login("first")
+    auth.post(f"{url}/enter")
+    ids = _ids(client.get(url).get_data(as_text=True))
+    answered = _right(ids[:-1])  # the last question left blank
+    refused = auth.post(f"{url}/submit", answered)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "请答完所有题目" in page or "Answer every question" in page
+    for name, (choice,) in answered.items():
+        assert re.search(rf'name="{name}" value="{choice}" checked', page), name  # still ticked
+    entry = db.session.scalar(select(ContestEntry).where(ContestEntry.user_id == people["first"].id))
+    assert entry.submitted_at is None  # the attempt is not spent: the clock runs on
+    assert auth.post(f"{url}/submit", _right(ids)).status_code == 302
+    assert "你的成绩：100分" in client.get(url).get_data(as_text=True)
+
+
 def test_the_contest_page_reads_as_english_in_english(client, auth, setting):
     course, people = setting
     contest = competitions.create_contest(
