@@ -18,6 +18,7 @@ minute.
 import re
 import time
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -126,7 +127,7 @@ def _create_round(admin, course, title, stage, previous=None):
     expect(page.get_by_role("status").first).to_contain_text(t("The contest is created."))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(page.get_by_role("main")).to_contain_text(t(stage))
-    return page.url.removeprefix(re.match(r"^https?://[^/]+", page.url).group(0))
+    return urlsplit(page.url).path
 
 
 def _open_contest(journey, title):
