@@ -79,6 +79,7 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     auth.post(f"{url}/submit", _right(ids))
     page = client.get(url).get_data(as_text=True)
     assert "你的成绩：100分" in page and "你目前排第1名" in page
+    assert "答卷限时10分钟，只能作答一次。" in page  # one sentence, as Chinese writes it
     assert "张一" not in page  # the rankings wait for the admin
     again = auth.post(f"{url}/submit", _right(ids), follow_redirects=True).get_data(as_text=True)
     assert "一次" in again or "one attempt" in again

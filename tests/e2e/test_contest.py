@@ -191,7 +191,9 @@ def test_a_contest_in_two_stages_from_entry_to_credential(start_journey, server,
     spage, st = slow.page, slow.t
     log_in(slow, late)
     _open_contest(slow, first)
-    expect(spage.get_by_role("main")).to_contain_text(st("One attempt."))
+    expect(spage.get_by_role("main")).to_contain_text(
+        slow.nt("%(num)d minute for the paper, one attempt.", "%(num)d minutes for the paper, one attempt.", 1)
+    )
     slow.step("the enterprise round, open")
     spage.get_by_role("button", name=st("Enter the contest")).click()
     entered = time.monotonic()
