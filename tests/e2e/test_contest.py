@@ -200,6 +200,9 @@ def test_a_contest_in_two_stages_from_entry_to_credential(start_journey, server,
     expect(spage.get_by_role("button", name=st("Hand in the paper"))).to_be_visible()
     expect(spage.get_by_role("status").first).to_contain_text(re.compile(r"\d\d:\d\d"))
     answer_paper(spage, answers)
+    # A typed answer (a number, a word) has a box wide enough to see what was typed.
+    for box in spage.locator("fieldset input[type=text]").all():
+        assert box.bounding_box()["width"] >= 120, box.bounding_box()
     slow.step("the paper and when to hand it in")
 
     # The winner enters and hands in at once: their own score and rank show straight away.
