@@ -824,6 +824,11 @@ def _cases():
     yield from each("contest", "hours", {**NUMBERS_REFUSED, "over-100": "101"})
     yield from each("contest", "winners", {**NUMBERS_REFUSED, "over-1000": "1001"})
     yield from normalised("contest", "credits", {"full-width": ("０.５", "0.50")})
+    # The contest's lists: a value not on them is refused beside the list (which cannot show it).
+    for field in ("occupation", "levels", "stage", "courses"):
+        yield from each("contest", field, UNKNOWN, "refused-choice")
+    yield from each("contest", "courses", {"huge": str(10**30), "negative": "-1"}, "refused-choice")
+    yield from each("contest-round", "previous", {**UNKNOWN, "huge": str(10**30)}, "refused-choice")
     yield from each("contest-round", "admit_top", {**NUMBERS_REFUSED, "zero": "0"})
     yield from each("contest-round-share", "admit_percent", {**NUMBERS_REFUSED, "zero": "0", "over-100": "101"})
     yield from each("pathway-placing", "placing_top", {**NUMBERS_REFUSED, "zero": "0", "huge-but-short": "99999"})
@@ -1097,6 +1102,10 @@ def test_a_bad_input_in_a_form(site, client, auth, form, field, name, value, exp
         assert response.status_code == 400
         assert 'class="flash error" role="alert"' in page
         assert _fingerprint(site) == before, "something was stored"
+    elif expected == "refused-choice":
+        assert response.status_code == 400, response.status_code
+        assert f'id="{field}-error"' in page, "no message beside the list"
+        assert _fingerprint(site) == before, "something was stored"
     elif expected == "refused":
         assert response.status_code in (200, 400), response.status_code
         # A login refused says so beside the password: which of the two was wrong stays unsaid.
@@ -1312,6 +1321,9 @@ HUGE_ID = str(10**30)
         "/jobs/{huge}",
         "/jobs/{huge}/download",
         "/people/import/{huge}/handout",
+        "/contests/{huge}",
+        "/drills/{huge}",
+        "/drills/{huge}/1",
     ],
 )
 def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):
@@ -1324,6 +1336,66 @@ def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url
         else "worker1"
     )
     assert client.get(url.format(huge=HUGE_ID, city=site.tree.city_a.id)).status_code == 404
+
+
+# A contest paper handed in with odd answers (its one question asks for a number: the bank's
+# "volts"): refused with a message and the paper still open, the one attempt not spent; or taken in
+# its plain form. Never a 500, never a score for a paper that was not answered.
+PAPER_ANSWERS = {
+    "empty": ({}, None),
+    "only-spaces": ({"VOLTS": "   "}, None),
+    "only-hidden": ({"VOLTS": "\u200b\u202e"}, None),
+    "nul": ({"VOLTS": "3\x006"}, "36"),
+    "rtl-override": ({"VOLTS": "3\u202e6"}, "36"),
+    "sql": ({"VOLTS": SQL}, SQL),
+    "long": ({"VOLTS": "3" * 5000}, "3" * 200),
+    "unknown-question": ({"VOLTS": "36", f"q{HUGE_ID}": "1", "qabc": "x", "q": "y"}, "36"),
+    "two-values": ({"VOLTS": ["36", "12"]}, "36"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAPER_ANSWERS))
+def test_an_odd_answer_on_a_contest_paper(site, client, auth, name):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from learnhub.contests import competitions
+    from learnhub.contests.models import ContestEntry
+
+    TRIED["contest-paper/answers"] += 1
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    contest = competitions.create_contest(
+        site.admin,
+        dict(
+            title="甲市电工技术比武（答卷）",
+            courses=[str(site.course.id)],
+            basic="1",
+            harder="0",
+            each_topic="",
+            time_limit="10",
+            opens_at=(now - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+            closes_at=(now + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        ),
+    )
+    db.session.commit()
+    auth.login("worker1")
+    assert auth.post(f"/contests/{contest.id}/enter").status_code == 302
+    sent, stored = PAPER_ANSWERS[name]
+    data = {(f"q{site.drill_question}" if key == "VOLTS" else key): value for key, value in sent.items()}
+    response = auth.post(f"/contests/{contest.id}/submit", data, follow_redirects=True)
+    assert response.status_code == (400 if stored is None else 200)
+    page = response.get_data(as_text=True)
+    entry = db.session.scalar(
+        select(ContestEntry).where(ContestEntry.contest_id == contest.id, ContestEntry.user_id == site.worker.id)
+    )
+    if stored is None:
+        assert 'class="flash error" role="alert"' in page and f'name="q{site.drill_question}"' in page
+        typed = sent.get("VOLTS", "")
+        assert f'value="{escape(typed)}"' in page or not typed.strip(), "what was typed is lost"
+        assert entry.submitted_at is None and entry.score is None  # still open: the attempt is not spent
+    else:
+        assert entry.submitted_at is not None and not entry.is_late
+        assert entry.answers == {str(site.drill_question): stored}
 
 
 # Files a worker might send with an answer that are not a photo or a PDF of a certificate: each is

@@ -50,7 +50,7 @@ def world(tree, make_user, make_course):
     """A little of everything, so that routes have real ids to chew on."""
     worker = make_user("crawl-worker", org=tree.ent_a1, phone="13900000001")
     make_user("crawl-trainer", role="trainer", org=tree.city_a)
-    make_user("crawl-admin", role="admin", org=tree.city_a)
+    admin = make_user("crawl-admin", role="admin", org=tree.city_a)
     make_user("crawl-root", role="admin", org=tree.national)
     outsider = make_user("crawl-far", org=tree.ent_b1)
     course = make_course(
@@ -74,7 +74,43 @@ def world(tree, make_user, make_course):
     from learnhub.credits.models import LedgerEntry
 
     values["entry_id"] = [str(i) for i in db.session.scalars(db.select(LedgerEntry.id))]
+    values.update(_contests(course, worker, admin))
     return values
+
+
+def _contests(course, worker, admin):
+    """The worker's drill over the course's bank, answered once; a contest they are sitting, and one published."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from learnhub.contests import competitions, drills
+    from tests.contests.test_drills import add_bank
+
+    add_bank(course, count=12)
+    drill = drills.start_drill(worker)
+    first = drills.drill_paper(drill)[0]
+    drills.answer(worker, drill, 1, [str(first[1][0].id)])
+    beijing = datetime.now(ZoneInfo("Asia/Shanghai"))
+    window = dict(
+        courses=[str(course.id)],
+        basic="3",
+        harder="0",
+        time_limit="10",
+        opens_at=(beijing - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        closes_at=(beijing + timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+    )
+    sitting = competitions.create_contest(admin, dict(window, title="甲市电工技术比武"))
+    competitions.enter(worker, sitting)
+    published = competitions.create_contest(admin, dict(window, title="甲市电工技术比武（第一轮）"))
+    entry = competitions.enter(worker, published)
+    competitions.submit(worker, published, {str(q.id): [str(c[0].id)] for q, c in competitions.entry_paper(entry)})
+    competitions.publish_results(admin, published)
+    db.session.flush()
+    return {
+        "drill_id": [str(drill.id)],
+        "number": ["1", "2"],
+        "contest_id": [str(sitting.id), str(published.id)],
+    }
 
 
 def _urls(app, rule, values):

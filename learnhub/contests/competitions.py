@@ -291,10 +291,14 @@ def submit(user, contest, answers):
     now = _now()
     grace = timedelta(seconds=current_app.config["QUIZ_LATE_GRACE_SECONDS"])
     paper = entry_paper(entry)
-    if now > entry.due_at + grace:
+    # Publishing ranks the papers handed in by then and closes the contest: one still open is too late.
+    published = contest.results_published_at is not None
+    if published or now > entry.due_at + grace:
         entry.submitted_at, entry.is_late, entry.score, entry.answers, entry.marks = now, True, 0, {}, {}
         entry.seconds = int((now - entry.started_at).total_seconds())
         db.session.flush()
+        if published:
+            raise LateEntry(_("The results were published before the paper was handed in. It was not scored."))
         raise LateEntry(
             _(
                 "Time was up: the paper had to be handed in within %(limit)d minutes of entering. It was not scored.",

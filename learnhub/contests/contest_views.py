@@ -47,7 +47,11 @@ def new_contest():
 
 @role_required("worker", "admin")
 def contest(contest_id):
-    contest = competitions.get_contest(current_user, contest_id)
+    return _contest_page(competitions.get_contest(current_user, contest_id))
+
+
+def _contest_page(contest, kept=None, refused=None):
+    """The contest; a paper refused is shown again with what was answered (`kept`) and why (`refused`)."""
     entry = competitions.entry_of(current_user, contest)
     running = entry is not None and entry.submitted_at is None
     published = contest.results_published_at is not None
@@ -66,23 +70,24 @@ def contest(contest_id):
         individuals=competitions.individual_ranking(contest) if show_rankings else [],
         teams=competitions.team_ranking(contest) if show_rankings else [],
         form=ActionForm(),
-    )
+        kept=kept or {},
+        refused=refused,
+    ), 400 if refused else 200
 
 
-def _action(contest_id, work):
+def _action(contest_id, work, done=None):
     contest = competitions.get_contest(current_user, contest_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
         work(contest)
-    except competitions.LateEntry as error:
-        db.session.commit()  # the late paper is recorded: one attempt
-        flash(error.message, "error")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
+        if done:
+            flash(done, "success")
     return redirect(url_for("contests.contest", contest_id=contest_id))
 
 
@@ -93,10 +98,31 @@ def enter(contest_id):
 
 @role_required("worker")
 def submit(contest_id):
+    contest = competitions.get_contest(current_user, contest_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     answers = {name[1:]: request.form.getlist(name) for name in request.form if name.startswith("q")}
-    return _action(contest_id, lambda contest: competitions.submit(current_user, contest, answers))
+    try:
+        competitions.submit(current_user, contest, answers)
+    except competitions.LateEntry as error:
+        db.session.commit()  # the late paper is recorded: one attempt
+        flash(error.message, "error")
+    except DomainError as error:
+        db.session.rollback()
+        entry = competitions.entry_of(current_user, contest)
+        if entry is not None and entry.submitted_at is None:
+            # The clock runs on: the paper comes back with every answer given so far, not blank.
+            return _contest_page(contest, kept=answers, refused=error.message)
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("contests.contest", contest_id=contest_id))
 
 
 @role_required("admin")
 def publish(contest_id):
-    return _action(contest_id, lambda contest: competitions.publish_results(current_user, contest))
+    return _action(
+        contest_id,
+        lambda contest: competitions.publish_results(current_user, contest),
+        done=_("The results are published: the contestants see the rankings now."),
+    )

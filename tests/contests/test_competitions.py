@@ -79,6 +79,7 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     auth.post(f"{url}/submit", _right(ids))
     page = client.get(url).get_data(as_text=True)
     assert "你的成绩：100分" in page and "你目前排第1名" in page
+    assert "答卷限时10分钟，只能作答一次。" in page  # one sentence, as Chinese writes it
     assert "张一" not in page  # the rankings wait for the admin
     again = auth.post(f"{url}/submit", _right(ids), follow_redirects=True).get_data(as_text=True)
     assert "一次" in again or "one attempt" in again
@@ -98,13 +99,76 @@ def test_a_contest_from_creation_to_published_rankings(client, auth, setting, cl
     auth.logout()
 
     auth.login("city-admin")
-    auth.post(f"{url}/publish")
+    published = auth.post(f"{url}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "成绩已公布" in published and "（尚未公布）" not in published
     auth.logout()
     auth.login("second")
     page = client.get(url).get_data(as_text=True)
     assert "张一" in page and "甲市第一机床厂工会" in page, page[page.find("<main") :][:2000]
     assert "1 / 1" in page  # its one electrician took part (the welder may not enter)
     assert "李二" not in page.split("<caption>")[1]  # a late paper is not ranked
+    # On a phone the rankings scroll sideways: each wide table is a region a keyboard can reach.
+    assert page.count('class="table-wrap" role="region" tabindex="0"') == 2
+
+
+def test_a_paper_handed_in_unfinished_comes_back_with_its_answers(client, auth, setting):
+    course, people = setting
+    contest = competitions.create_contest(people["admin"], {**FORM, "courses": [str(course.id)]})
+    db.session.commit()
+    url = f"/contests/{contest.id}"
+    auth.login("first")
+    auth.post(f"{url}/enter")
+    ids = _ids(client.get(url).get_data(as_text=True))
+    answered = _right(ids[:-1])  # the last question left blank
+    refused = auth.post(f"{url}/submit", answered)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "请答完所有题目" in page or "Answer every question" in page
+    for name, (choice,) in answered.items():
+        assert re.search(rf'name="{name}" value="{choice}" checked', page), name  # still ticked
+    entry = db.session.scalar(select(ContestEntry).where(ContestEntry.user_id == people["first"].id))
+    assert entry.submitted_at is None  # the attempt is not spent: the clock runs on
+    assert auth.post(f"{url}/submit", _right(ids)).status_code == 302
+    assert "你的成绩：100分" in client.get(url).get_data(as_text=True)
+
+
+def test_the_contest_page_reads_as_english_in_english(client, auth, setting):
+    course, people = setting
+    contest = competitions.create_contest(
+        people["admin"], {**FORM, "courses": [str(course.id)], "levels": [people["first"].skill_level, "level4"]}
+    )
+    entry = competitions.enter(people["first"], contest)
+    ids = [q.id for q, _c in competitions.entry_paper(entry)]
+    competitions.submit(people["first"], contest, {k[1:]: v for k, v in _right(ids).items()})
+    people["admin"].locale = "en"
+    db.session.commit()
+    auth.login("city-admin")
+    page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+    main = page[page.find("<main") :]
+    assert "For workers of: Electrician" in main and "(not published yet)" in main, main[:1500]
+    below_title = main.split("</h1>", 1)[1]  # the title is as the admin typed it
+    assert "：" not in below_title and "（" not in below_title  # no Chinese punctuation around English words
+
+
+def test_a_paper_still_open_when_the_results_are_published_is_refused(client, auth, setting, clock):
+    course, people = setting
+    contest = competitions.create_contest(people["admin"], {**FORM, "courses": [str(course.id)]})
+    db.session.commit()
+    url = f"/contests/{contest.id}"
+    auth.login("first")
+    auth.post(f"{url}/enter")
+    ids = _ids(client.get(url).get_data(as_text=True))
+    auth.logout()
+    clock["at"] += timedelta(minutes=2)  # well within the paper's ten minutes
+    competitions.publish_results(people["admin"], contest)
+    db.session.commit()
+
+    auth.login("first")
+    refused = auth.post(f"{url}/submit", _right(ids), follow_redirects=True).get_data(as_text=True)
+    assert "成绩已公布" in refused and "没有计分" in refused
+    entry = db.session.scalar(select(ContestEntry).where(ContestEntry.user_id == people["first"].id))
+    assert entry.is_late and entry.score == 0 and entry.rank is None
+    assert "你的成绩" not in refused and "你目前排第" not in refused  # no score, no rank after the rankings are out
 
 
 def test_who_may_not_see_or_enter_meets_404(client, auth, setting, clock):

@@ -83,6 +83,9 @@ class LiveServer:
         # Quiz attempts without the daily limit and the cool-down, so that a journey can sit a
         # paper five times in a row (tests/learning test the limits).
         self.env.update(QUIZ_ATTEMPTS_PER_DAY="0", QUIZ_COOLDOWN_MINUTES="0")
+        # No grace after a timed paper's end (30 seconds in production, for the network): a contestant
+        # of the contest journey runs out of time one minute after entering, the shortest time limit.
+        self.env.update(QUIZ_LATE_GRACE_SECONDS="0")
         # The task queue in the run's folder, with its consumer beside the site (as `make run`):
         # messages, SMS (the log backend) and reminders arrive as they would.
         # No quiet hours for SMS: the journeys run at any hour of Beijing's night (tests/notify tests them).
