@@ -66,6 +66,11 @@ def module(slug, key):
     if enrolment is None:
         flash(_("Enrol in the course first."), "info")
         return redirect(url_for("learning.course", slug=slug))
+    return _player(course, module, revision, progress, request.args.get("opened", ""))
+
+
+def _player(course, module, revision, progress, opened, kept=None):
+    """The player page; `kept`: the answers of a paper refused, shown again ({question id: [values]})."""
     modules = course_modules(course)
     keys = [m.key for m, _r in modules]
     at = keys.index(module.key)
@@ -84,7 +89,8 @@ def module(slug, key):
         paper=paper,
         sitting=sitting,
         minutes_left=papers.due_in_words(sitting, learning.now()) if sitting else None,
-        opened=_opening(module),
+        opened=_opening(module, opened),
+        kept=kept or {},
     )
 
 
@@ -100,10 +106,9 @@ def _quiz_paper(module, revision):
     return papers.paper_for(current_user, revision, learning.attempts_used(current_user, module) + 1), None
 
 
-def _opening(module):
+def _opening(module, kept):
     """The note of when this person opened the module: the one they came back with (a finish
     refused as too early keeps the time already spent), else a new one."""
-    kept = request.args.get("opened", "")
     if study.seconds_since_opening(current_user, module, kept, learning.now()) is not None:
         return kept
     return study.opening_token(current_user, module)
@@ -198,9 +203,12 @@ def quiz(slug, key):
         flash(error.message, "error")
         return redirect(url_for("learning.module", slug=slug, key=key))
     except DomainError as error:
+        # Refused (an answer missing, a choice not on the paper): the same paper again, with
+        # every answer given kept and the reason above it.
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("learning.module", slug=slug, key=key))
+        _enrolment, progress = learning.module_state(current_user, course, module)
+        return _player(course, module, revision, progress, request.form.get("opened", ""), kept=answers), 400
     db.session.commit()
     return redirect(url_for("learning.attempt", slug=slug, key=key, attempt_id=attempt.id))
 
