@@ -17,9 +17,11 @@ away, the disk full) is tried again, JOB_MAX_ATTEMPTS times in all.
 import tempfile
 from pathlib import Path
 
+import click
 from flask import current_app
 from sqlalchemy import select
 
+from learnhub.accounts.models import User
 from learnhub.catalog.models import VideoRendition
 from learnhub.core import jobs, video
 from learnhub.core.db import utcnow
@@ -144,6 +146,45 @@ def run_transcode(job, report):
     # run_job commits the rendition with the job's "done"
 
 
+def start_missing():
+    """Start the conversion of every uploaded video that has none (uploaded before there were
+    renditions); the caller commits, then enqueues the jobs returned."""
+    from learnhub.catalog.models import Course
+    from learnhub.studio.media import upload_key
+    from learnhub.studio.models import Upload
+
+    have = select(VideoRendition.id).where(
+        VideoRendition.course_id == Upload.course_id, VideoRendition.name == Upload.name
+    )
+    found = db.session.execute(
+        select(Upload, Course.owner_id)
+        .join(Course, Course.id == Upload.course_id)
+        .where(Upload.kind == "video", ~have.exists())
+        .order_by(Upload.id)
+    ).all()
+    started = []
+    for upload, course_owner in found:
+        owner_id = upload.owner_id or course_owner
+        owner = db.session.get(User, owner_id) if owner_id else None
+        if owner is None:
+            continue  # a job belongs to someone: nobody is left to own this one
+        started.append(start_transcode(owner, upload, upload_key(upload)))
+    return started
+
+
+@click.command("transcode")
+def transcode_command():
+    """Convert for phones every uploaded video that has no phone version yet (safe to run again)."""
+    started = start_missing()
+    db.session.commit()
+    for job in started:
+        jobs.enqueue_job(job)
+    click.echo(f"{len(started)} videos put on the task queue to be converted for phones.")
+
+
 def init_app(app):
-    """Register the job kind."""
+    """Register the job kind and `flask media transcode`."""
+    from learnhub.core.storage import media_cli
+
     jobs.add_kind(app, KIND, run_transcode, label=_l("Video for phones"))
+    media_cli.add_command(transcode_command)
