@@ -36,22 +36,34 @@ def ready_rendition(course, path):
 def published_file(course, filename):
     """(storage key, mime type) of the media/<slug>/`filename` a ready rendition provides, having
     copied it there from the rendition's own key; None when no published video has it."""
-    stem, dot, ending = filename.partition(".")
-    if ending not in ("480p.mp4", "poster.jpg") or "/" in filename:
+    if filename.endswith(".480p.mp4"):
+        stem, mime = filename.removesuffix(".480p.mp4"), "video/mp4"
+    elif filename.endswith(".poster.jpg"):
+        stem, mime = filename.removesuffix(".poster.jpg"), "image/jpeg"
+    else:
+        return None
+    if not stem or "/" in stem:
         return None
     found = db.session.scalars(
         select(VideoRendition).where(
             VideoRendition.course_id == course.id,
             VideoRendition.status == "ready",
-            VideoRendition.name.startswith(stem + dot),
+            VideoRendition.name.startswith(stem + ".", autoescape=True),
         )
     ).all()
     files = storage()
     for rendition in found:
         if rendition.stem != stem or not files.exists(media_key(course.slug, rendition.name)):
             continue  # another video's, or the original is not published (a draft's)
-        source = rendition.video_key if ending == "480p.mp4" else rendition.poster_key
         target = media_key(course.slug, filename)
-        files.copy(source, target)
-        return target, "video/mp4" if ending == "480p.mp4" else "image/jpeg"
+        files.copy(rendition.video_key if mime == "video/mp4" else rendition.poster_key, target)
+        return target, mime
     return None
+
+
+def ready_by_name(course):
+    """{video file name: its ready rendition} of the course, in one query."""
+    found = db.session.scalars(
+        select(VideoRendition).where(VideoRendition.course_id == course.id, VideoRendition.status == "ready")
+    )
+    return {rendition.name: rendition for rendition in found}

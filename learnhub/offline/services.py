@@ -67,13 +67,14 @@ def course_download(user, course):
         db.session.execute(select(ModuleRevision.id, ModuleRevision.body_html).where(ModuleRevision.id.in_(ids))).all()
     )
     files, videos = [], []
+    phones = renditions.ready_by_name(course)
     for module, revision in modules:
         for path in _MEDIA.findall(bodies.get(revision.id) or ""):
             if path.startswith(f"/media/{course.slug}/") and path not in files:
                 files.append(path)
         if revision.video and not revision.video.startswith("https://"):
             path = f"/media/{course.slug}/{revision.video.removeprefix('media/')}"
-            phone = renditions.ready_rendition(course, revision.video)
+            phone = phones.get(revision.video.removeprefix("media/"))
             phone_path = f"/media/{course.slug}/{phone.video_name}" if phone else None
             if phone:  # the player shows the poster: it comes with the pages
                 files.append(f"/media/{course.slug}/{phone.poster_name}")

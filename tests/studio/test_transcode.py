@@ -116,7 +116,7 @@ def test_an_uploaded_video_gets_a_phone_rendition_that_the_player_serves_with_se
     client = app.test_client()
     auth = Auth(client)
     auth.login("trainer1")
-    good_name, _job = _upload(app, auth, slug, original, "车床示范.mp4")
+    good_name, good_job = _upload(app, auth, slug, original, "车床示范.mp4")
     bad_name, _job = _upload(app, auth, slug, CORRUPT_MP4, "坏了.mp4")
 
     # Before a worker has run, the studio says the videos wait.
@@ -134,6 +134,8 @@ def test_an_uploaded_video_gets_a_phone_rendition_that_the_player_serves_with_se
     assert 'data-state="ready"' in text and "852×480" in text
     assert 'data-state="failed"' in text and "The video could not be read" in text
     assert "Convert again" not in text  # an unreadable file stays unreadable: upload it again
+    job_page = client.get(f"/jobs/{good_job}")  # the job's own page, had the trainer found it
+    assert job_page.status_code == 200 and "Done." in job_page.get_data(as_text=True)
 
     with app.app_context():
         files = storage()
