@@ -121,6 +121,10 @@ clean:
 DB ?= all
 .PHONY: bench
 bench: $(VENV)/.bench-installed translations
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "make: no wrk; as root: apt-get install wrk (until then the throughput phase is skipped)"; fi; \
+	fi
 	$(PY) bench/run.py --db $(DB)
 
 $(VENV)/.bench-installed: requirements-bench.txt requirements.lock $(VENV)/.installed

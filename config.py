@@ -15,7 +15,7 @@ def _env_bool(name, default=False):
 
 
 class Config:
-    """Development and demo defaults: SQLite in instance/, in-process cache and limits."""
+    """Development and demo defaults: SQLite in instance/, a file cache there, in-process limits."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     # Earlier keys, comma-separated, while changing SECRET_KEY: they still open sessions and the
@@ -44,6 +44,14 @@ class Config:
         {"stats_replica": os.environ["STATS_DATABASE_URL"]} if os.environ.get("STATS_DATABASE_URL") else {}
     )
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Rendered fragments (learnhub/core/cache.py): Redis where it is set, else files in instance/
+    # that every process of this machine shares (an in-process cache would differ between workers).
+    CACHE_TYPE = "RedisCache" if REDIS_URL else "FileSystemCache"
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_DIR = os.environ.get("CACHE_DIR", str(INSTANCE_DIR / "cache"))
+    CACHE_THRESHOLD = 5000  # files kept at most before the oldest go
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "learnhub:")  # one per deployment sharing a Redis
     # The task queue (learnhub/core/tasks.py): Redis in production, a SQLite file in instance/ unset.
     TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL") or os.environ.get("REDIS_URL")
     # The queue's name in Redis: two deployments (or two test runs) sharing one Redis each need their own.
@@ -288,6 +296,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     TASK_QUEUE_URL = "memory://"
+    # One process: its own memory (emptied before each test); tests/test_two_servers.py uses Redis.
+    CACHE_TYPE = "SimpleCache"
     # No LRS unless a test starts one (tests/xapi: a real Ralph LRS) and points the app at it.
     XAPI_LRS_URL = None
     # Most tests are about what learning pays, not how long it took or how often a quiz is

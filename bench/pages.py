@@ -45,6 +45,7 @@ def page_calls(app, seed, username=None):
         return client.post(f"/courses/{quiz_where}/quiz", data=data)
 
     return {
+        "bare": lambda i: client.get("/healthz"),
         "catalogue": lambda i: client.get("/courses/"),
         "course": lambda i: client.get(f"/courses/{shipped['slug']}"),
         "module (return visit)": lambda i: client.get(f"/courses/{lessons[0][0]}/{lessons[0][1]}"),

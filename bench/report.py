@@ -14,6 +14,7 @@ LABELS = {
     "quiz": "quiz submit (POST)",
     "complete": "complete module (POST)",
     "record": "learning record `/me/record`",
+    "home": "home `/`",
     "heartbeat": "player's heartbeat (POST, page kept open)",
     "stats": "admin dashboard `/stats/`",
     "ceiling": "**ceiling** (minimal Flask page)",
@@ -109,6 +110,54 @@ def _sql(row):
     return str(row["sql_max"]) if row["sql_min"] == row["sql_max"] else f"{row['sql_min']}–{row['sql_max']}"
 
 
+# Issue 22's table (wrk, 50 connections, PostgreSQL) and its bar: three times that, or 18% of
+# the ceiling measured in the same run, whichever is lower; p95 under 100 ms.
+ISSUE_22_BEFORE = {"course": 266, "module": 305, "catalogue": 227, "record": 201}
+
+
+def wrk_section(wrk):
+    """The throughput phase (bench/throughput.py) as a table and issue 22's targets."""
+    if not wrk:
+        return []
+    ceiling = wrk.get("ceiling", {}).get("req_s")
+    lines = [
+        "## Throughput with wrk, 50 connections",
+        "",
+        "wrk (2 threads) on each page after a warm-up, every request a different signed-in worker's cookie; "
+        "CPU per request is the time the app's gunicorn workers and PostgreSQL's processes spent, over the "
+        "requests served.",
+        "",
+        "| page | req/s | of ceiling | p50 ms | p95 ms | p99 ms | app CPU ms | PostgreSQL CPU ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page, row in wrk.items():
+        ratio = f"{row['req_s'] / ceiling:.0%}" if ceiling and page != "ceiling" else ""
+        errors = row["status_errors"] + row["socket_errors"] + row["timeouts"]
+        lines.append(
+            f"| {LABELS.get(page, page)} | {row['req_s']:.0f} | {ratio} | {row['p50_us'] / 1000:.1f} | "
+            f"{row['p95_us'] / 1000:.1f} | {row['p99_us'] / 1000:.1f} | {_ms(row.get('app_cpu_ms'))} | "
+            f"{_ms(row.get('db_cpu_ms'))} | {errors} |"
+        )
+    lines += ["", "| target (issues 22 and 14) | measured | met |", "|---|---|---|"]
+    for page, before in ISSUE_22_BEFORE.items():
+        row = wrk.get(page)
+        if not row:
+            continue
+        bar = min(3 * before, 0.18 * ceiling) if ceiling else 3 * before
+        lines.append(
+            f"| {page}: ≥ {bar:.0f} req/s (3 × {before} or 18% of the ceiling) | {row['req_s']:.0f} | "
+            f"{'yes' if row['req_s'] >= bar else '**no**'} |"
+        )
+        p95 = row["p95_us"] / 1000
+        lines.append(f"| {page}: p95 < 100 ms | {p95:.1f} ms | {'yes' if p95 < 100 else '**no**'} |")
+    if "heartbeat" in wrk and "course" in wrk:
+        times = wrk["heartbeat"]["req_s"] / max(wrk["course"]["req_s"], 1)
+        lines.append(
+            f"| heartbeat: ≥ 3 × the course page's req/s | {times:.1f}× | {'yes' if times >= 3 else '**no**'} |"
+        )
+    return lines + [""]
+
+
 def markdown(result):
     """The run as Markdown: one table per level of users, then targets, memory, ledger, dataset."""
     m = result["machine"]
@@ -149,6 +198,7 @@ def markdown(result):
                 f"{row['gzip_bytes'] or '–'} | {row['errors']} |"
             )
         lines.append("")
+    lines += wrk_section(result.get("wrk") or {})
     lines += ["## Targets (issue 9)", "", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {what} | {value} | {'yes' if met else '**no**'} |" for what, value, met in targets(result)]
     mem = result["memory"]

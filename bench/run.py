@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
-from bench import report  # noqa: E402
+from bench import report, throughput  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/bench_learnhub")
 
@@ -219,6 +219,7 @@ def bench_one(db, args):
         FLASK_APP="wsgi",
         SECRET_KEY="bench-" + os.urandom(8).hex(),
         SQL_COUNT_HEADER="1",
+        CACHE_DIR=str(work / "cache"),
         PYTHONPATH=str(ROOT),
         # The load test finishes modules at once: it measures throughput, not study time.
         LESSON_READ_SHARE="0",
@@ -288,6 +289,20 @@ def bench_one(db, args):
         ]
         if subprocess.run(drive, cwd=ROOT, env=env).returncode:
             sys.exit("the load generator failed")
+        if shutil.which("wrk"):
+            print(f"-- throughput (wrk): 50 connections, {args.seconds} s each", flush=True)
+            wrk_pages = ["catalogue", "course", "module", "record", "home", "heartbeat", "ceiling"]
+            wrk = throughput.run(
+                f"http://127.0.0.1:{app_port}",
+                f"http://127.0.0.1:{ceiling_port}",
+                seed,
+                wrk_pages,
+                seconds=args.seconds,
+                app_master=server.pid,
+            )
+        else:
+            notes.append("wrk is not installed: no throughput phase (`make bench` installs it as root).")
+            wrk = {}
     finally:
         if sampler is not None:
             sampler.stop.set()
@@ -307,6 +322,7 @@ def bench_one(db, args):
         "levels": loaded["levels"],
         "shapes": loaded["shapes"],
         "memory": sampler.summary(),
+        "wrk": wrk,
         "ledger": check_ledger(url, loaded["completed"]),
         "seconds": args.seconds,
     }

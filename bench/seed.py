@@ -127,7 +127,11 @@ def _bench_courses(session, count):
 
 
 def _structure(session):
-    """{course id: (slug, [(module id, key, kind, credits, minutes)])} of every published course."""
+    """{course id: (slug, [(module id, key, kind, credits, minutes)])} of every published course open to all.
+
+    Courses for one union's members only (an audience) are left out: the bench's people live in
+    unions of their own and would get a 404.
+    """
     from learnhub.catalog.models import Course, Module, ModuleRevision
 
     rows = session.execute(
@@ -143,7 +147,7 @@ def _structure(session):
         )
         .join(Module, Module.course_id == Course.id)
         .join(ModuleRevision, (ModuleRevision.module_id == Module.id) & (ModuleRevision.revision == Module.revision))
-        .where(Course.status == "published", Module.is_retired.is_(False))
+        .where(Course.status == "published", Course.audience_org_id.is_(None), Module.is_retired.is_(False))
         .order_by(Course.id, Module.position, Module.id)
     ).all()
     courses = {}
@@ -295,6 +299,12 @@ def seed(workers, users, admins, enterprises_count, bench_courses, rng):
             plan.append((user_id, course_id, modules, 0 if course_id in bench_ids else min(2, len(modules) - 1)))
     counts = _learning(session, rng, {p[0] for p in plan}, plan)
     session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        # Hundreds of thousands of rows arrived at once: refresh the planner's statistics, as
+        # autovacuum would within minutes on a live server (without them PostgreSQL joins the
+        # home page's unfinished courses through the wrong index: 10 ms instead of 0.6 ms).
+        with session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
 
     usernames = [f"bench-u{n:04d}" for n in range(1, users + 1)]
     return {

@@ -1,6 +1,7 @@
 """Extension objects, created without an app; `create_app` binds them."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -39,3 +40,4 @@ csrf = CSRFProtect()
 babel = Babel(configure_jinja=False)  # core.i18n gives templates their gettext
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
+cache = Cache()  # core/cache.py: rendered fragments that do not depend on the person

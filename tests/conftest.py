@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from learnhub import create_app
-from learnhub.extensions import db, limiter
+from learnhub.extensions import cache, db, limiter
 
 PASSWORD = "Steady-Hands-2026"
 
@@ -118,6 +118,7 @@ def _transaction(request, app):
         connection = db.engine.connect()
         outer = connection.begin()
         limiter.reset()
+        cache.clear()
         try:
             with session_on(connection):
                 yield

@@ -127,6 +127,7 @@ def _environment(committed_app, **more):
         TASK_QUEUE_NAME="test-" + uuid.uuid4().hex,
         SECRET_KEY="two-servers-" + uuid.uuid4().hex,
         RATELIMIT_KEY_PREFIX="test-" + uuid.uuid4().hex,
+        CACHE_KEY_PREFIX="test-" + uuid.uuid4().hex + ":",
         GUNICORN_ACCESSLOG="/dev/null",
         PYTHONPATH=str(ROOT),
         FLASK_APP="wsgi",
@@ -238,6 +239,17 @@ def test_session_rate_limit_and_award_hold_across_two_servers(committed_app, two
             )[0]
         )
     assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+
+    # Both servers keep the session in the shared cache; a logout on A ends it at once on B too,
+    # even for a copy of the cookie (a phone left behind).
+    for base in (a, b, a, b):
+        assert browser.get(base + "/me/profile")[1].endswith("/me/profile")
+    copy = Browser()
+    for cookie in browser.jar:
+        copy.jar.set_cookie(cookie)
+    browser.post(a + "/logout", {"csrf_token": browser.token(a + "/privacy")})
+    assert "/login" in copy.get(b + "/me/profile")[1]
+    assert "/login" in copy.get(a + "/me/profile")[1]
 
 
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(range(256)) * 400

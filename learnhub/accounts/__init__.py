@@ -3,12 +3,13 @@
 
 def init_app(app):
     """Register accounts' pages, request checks, menu items, home section, CLI, jobs and audit actions."""
-    from learnhub.accounts import cli, guards, onboarding, views
+    from learnhub.accounts import auditlog, cli, guards, onboarding, services, views
     from learnhub.core import audit, jobs, nav
     from learnhub.core.i18n import lazy_gettext as _l
 
     app.register_blueprint(views.bp)
     guards.init_app(app)
+    services.watch_sessions()
     app.cli.add_command(cli.accounts_cli)
     jobs.add_kind(
         app,
@@ -22,15 +23,4 @@ def init_app(app):
     nav.add_menu_item(app, "accounts.login", _l("Log in"), order=91, who="visitors")
     nav.add_menu_item(app, "accounts.register", _l("Register"), order=92, who="visitors")
     nav.add_home_section(app, "accounts/_home_admin.html", roles={"admin"}, order=10)
-    audit.register_actions(
-        app,
-        {
-            "person.role": _l("Role changed"),
-            "person.union": _l("Moved to another union"),
-            "person.deactivate": _l("Deactivated"),
-            "person.activate": _l("Reactivated"),
-            "person.password_reset": _l("Password reset"),
-            "person.two_factor_reset": _l("Two-step sign-in reset"),
-            "people.import": _l("Accounts opened in bulk"),
-        },
-    )
+    audit.register_actions(app, auditlog.LABELS, auditlog.SENTENCES)

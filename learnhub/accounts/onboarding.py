@@ -480,7 +480,9 @@ def apply_import(admin, plan, progress=None, base_url=None):
             )
         ) from error
     if created:
-        audit.record(admin, "people.import", "org", admin.org.id, admin.org.path, accounts=len(created))
+        audit.record(
+            admin, "people.import", "org", admin.org.id, admin.org.path, union=admin.org.name, accounts=len(created)
+        )
     for user, _password in created:
         if user.phone:  # the handout stays for everyone; a phone also gets a link to choose a password
             send_activation(user, base_url=base_url)

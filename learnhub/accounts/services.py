@@ -6,7 +6,8 @@ Services flush and never commit; the request or command commits once.
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import bindparam, delete, event, or_, select
+from sqlalchemy.orm import Session, defer
 
 from learnhub.accounts.models import ROLES, Consent, LoginSession, RecoveryCode, SmsCode, TwoFactor, User
 from learnhub.accounts.passwords import (
@@ -18,6 +19,7 @@ from learnhub.accounts.passwords import (
 )
 from learnhub.accounts.signals import account_erasing, personal_data_requested
 from learnhub.core import audit
+from learnhub.core.cache import forget_after_commit
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.text import (
@@ -28,7 +30,7 @@ from learnhub.core.text import (
     normalise_username,
 )
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
-from learnhub.extensions import db
+from learnhub.extensions import cache, db
 from learnhub.orgs.models import Org
 from learnhub.orgs.services import get_org_in_scope, subtree_filter
 
@@ -175,24 +177,44 @@ def start_session(user):
 
 
 # Run on every signed-in request, so built once (building and keying it each time cost 50 µs).
+# The password hash stays out: it is read only when a password is checked, and never cached.
 _SESSION_USER = (
     select(LoginSession, User)
     .join(User, User.id == LoginSession.user_id)
     .where(LoginSession.token_hash == bindparam("token_hash"))
+    .options(defer(User.password_hash))
 )
+
+# The session and its person are kept in the cache (core/cache.py: Redis, or files every process
+# of a machine shares) between changes: ending a session, and any change to the person, drop
+# them after the commit (_forget_changed_sessions), so that it takes effect at once on every
+# server. The timeout bounds the one race left (a request that read just before such a commit)
+# and a change to the person's union, which is not watched.
+SESSION_CACHE_SECONDS = 60
+
+
+def _session_key(token_hash):
+    return f"session:{token_hash}"
 
 
 def load_session_user(token, max_age=None):
-    """The active user holding this session token, or None. One query.
+    """The active user holding this session token, or None. One query, or none when cached.
 
     A session opened longer than `max_age` (a timedelta) ago is over, however recently used.
     """
     if not token or len(token) > 100:
         return None
-    row = db.session.execute(_SESSION_USER, {"token_hash": LoginSession.hash_token(token)}).first()
-    if row is None:
-        return None
-    session, user = row
+    key = _session_key(LoginSession.hash_token(token))
+    cached = cache.get(key)
+    if cached is not None:
+        # As SQLAlchemy's caching recipe does: back into this request's session without a query.
+        session, user = (db.session.merge(obj, load=False) for obj in cached)
+    else:
+        row = db.session.execute(_SESSION_USER, {"token_hash": LoginSession.hash_token(token)}).first()
+        if row is None:
+            return None
+        session, user = row
+        cache.set(key, (session, user), timeout=SESSION_CACHE_SECONDS)
     if not user.is_active:
         return None
     if max_age is not None and _aware(session.created_at) < datetime.now(UTC) - max_age:
@@ -219,8 +241,27 @@ def end_all_sessions(user, keep=None):
     stmt = delete(LoginSession).where(LoginSession.user_id == user.id)
     if keep is not None:
         stmt = stmt.where(LoginSession.id != keep.id)
-    db.session.execute(stmt)
+    ended = db.session.scalars(stmt.returning(LoginSession.token_hash)).all()
+    forget_after_commit(db.session(), *(_session_key(h) for h in ended))
     db.session.flush()
+
+
+def _forget_changed_sessions(session, _flush_context):
+    """After a flush: the cached sessions of every person changed or deleted, and every session
+    changed or ended, are dropped (see SESSION_CACHE_SECONDS)."""
+    people = {o.id for o in session.dirty if isinstance(o, User) and session.is_modified(o)}
+    people |= {o.id for o in session.deleted if isinstance(o, User)}
+    ended = {o.token_hash for o in session.dirty | session.deleted if isinstance(o, LoginSession)}
+    if people:
+        found = session.connection().scalars(select(LoginSession.token_hash).where(LoginSession.user_id.in_(people)))
+        ended.update(found)
+    forget_after_commit(session, *(_session_key(h) for h in ended))
+
+
+def watch_sessions():
+    """Keep the session cache true to the database (called once by accounts' init_app)."""
+    if not event.contains(Session, "after_flush", _forget_changed_sessions):
+        event.listen(Session, "after_flush", _forget_changed_sessions)
 
 
 # ---------------------------------------------------------------- my own account
@@ -325,7 +366,9 @@ def change_role(admin, person, role):
     _stays_below(admin, role, person.org)
     before = person.role
     person.role = role
-    audit.record(admin, "person.role", "user", person.id, person.org.path, before=before, after=role)
+    audit.record(
+        admin, "person.role", "user", person.id, person.org.path, person=person.name, before=before, after=role
+    )
     return person
 
 
@@ -340,7 +383,9 @@ def move_person(admin, person, org_id):
     person.org = org
     # Both unions' admins see the move: it is recorded under the union the person left too.
     for side in {before.path, org.path}:
-        audit.record(admin, "person.union", "user", person.id, side, before=before.name, after=org.name)
+        audit.record(
+            admin, "person.union", "user", person.id, side, person=person.name, before=before.name, after=org.name
+        )
     return person
 
 
@@ -350,7 +395,14 @@ def set_active(admin, person, active):
     person.is_active_account = bool(active)
     if not active:
         end_all_sessions(person)
-    audit.record(admin, "person.activate" if active else "person.deactivate", "user", person.id, person.org.path)
+    audit.record(
+        admin,
+        "person.activate" if active else "person.deactivate",
+        "user",
+        person.id,
+        person.org.path,
+        person=person.name,
+    )
     return person
 
 
@@ -361,7 +413,7 @@ def reset_password(admin, person):
     person.password_hash = hash_initial_password(password)
     person.must_change_password = True
     end_all_sessions(person)
-    audit.record(admin, "person.password_reset", "user", person.id, person.org.path)
+    audit.record(admin, "person.password_reset", "user", person.id, person.org.path, person=person.name)
     return password
 
 

@@ -248,4 +248,4 @@ def _reset(person, admin, **details):
         raise DomainError(_("%(name)s does not sign in with a code.", name=person.name))
     remove_two_factor(person)
     end_all_sessions(person)
-    audit.record(admin, "person.two_factor_reset", "user", person.id, person.org.path, **details)
+    audit.record(admin, "person.two_factor_reset", "user", person.id, person.org.path, person=person.name, **details)

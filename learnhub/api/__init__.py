@@ -30,7 +30,7 @@ UNION_SCOPE_DOCS = {
 
 def init_app(app):
     """Register the API's blueprints (CSRF-exempt, rate-limited per token), its docs and the tokens' pages."""
-    from learnhub.api import views
+    from learnhub.api import auditlog, views
     from learnhub.api.problems import LearnHubApi
     from learnhub.api.services import PERSONAL_SCOPES
     from learnhub.api.views import me, oauth, tokens, union
@@ -79,13 +79,4 @@ def init_app(app):
     app.register_blueprint(views.bp)  # the tokens' pages, the docs
     nav.add_to_slot(app, "profile", "api/_tokens.html", context=tokens.profile_section)
     nav.add_menu_item(app, "api.clients", _l("API clients"), roles={"admin"}, order=95)
-    audit.register_actions(
-        app,
-        {
-            "api.token_create": _l("API token made"),
-            "api.token_revoke": _l("API token revoked"),
-            "api.client_create": _l("API client made"),
-            "api.client_revoke": _l("API client revoked"),
-            "api.roster_upsert": _l("Worker opened or updated by a union system"),
-        },
-    )
+    audit.register_actions(app, auditlog.LABELS, auditlog.SENTENCES)

@@ -196,6 +196,8 @@ def upsert_worker(client, external_id, *, name, phone, union_id, occupation, ski
             "user",
             user.id,
             org.path,
+            person=user.name,
+            system=client.name,
             client=client.client_id,
             external_id=external_id,
             created=created,

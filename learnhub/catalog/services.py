@@ -1,6 +1,6 @@
 """The catalogue: which courses a person may see, search and filters, a course's modules."""
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -54,6 +54,22 @@ def reachable_filter(org):
     return or_(
         and_(Course.status == "published", audience_ok), and_(Course.status != "published", Course.org_id.in_(subtree))
     )
+
+
+def catalogue_version():
+    """What changes whenever a course is added, changed or removed: part of the key of the
+    catalogue's cached results (core/cache.py)."""
+    count, last = db.session.execute(select(func.count(Course.id), func.max(Course.updated_at))).one()
+    return count, last.isoformat() if last else None
+
+
+def catalogue_audience(user, for_you=False):
+    """Whom the catalogue's results depend on: the person's unions (members-only courses) and,
+    for "for you", their trade and level."""
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    unions = tuple(_audience_ids(user))
+    return (unions, user.occupation, user.skill_level) if for_you else (unions,)
 
 
 def levels_for(level):

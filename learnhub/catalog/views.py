@@ -7,7 +7,8 @@ from learnhub.catalog import renditions
 from learnhub.catalog.filters import required_courses as offered_required_courses
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.importing import media_key
-from learnhub.catalog.services import catalogue_query, get_visible_course
+from learnhub.catalog.services import catalogue_audience, catalogue_query, catalogue_version, get_visible_course
+from learnhub.core.cache import fragment
 from learnhub.core.i18n import current_language
 from learnhub.core.inputs import page_number, query_args
 from learnhub.core.storage import check_key, storage
@@ -16,6 +17,7 @@ from learnhub.extensions import db
 bp = Blueprint("catalog", "learnhub.catalog", template_folder="templates")
 
 PER_PAGE = 20
+FILTERS = ("text", "category", "occupation", "level", "for_you")
 
 
 @bp.get("/courses/")
@@ -25,23 +27,29 @@ def catalogue():
     required_courses = offered_required_courses()
     if not (required_courses and current_user.is_authenticated and current_user.role == "worker"):
         del form.required  # only workers are required to take courses
-    page = db.paginate(
-        catalogue_query(
-            current_user,
-            text=form.q.data,
-            category=form.category.data,
-            occupation=form.occupation.data,
-            level=form.level.data,
-            for_you=form.for_you.data,
-            only=required_courses(current_user) if "required" in form and form.required.data else None,
-            language=current_language(),
-        ),
-        page=page_number(),
-        per_page=PER_PAGE,
-        error_out=False,
+    search = dict(
+        text=form.q.data,
+        category=form.category.data,
+        occupation=form.occupation.data,
+        level=form.level.data,
+        for_you=form.for_you.data,
+        only=required_courses(current_user) if "required" in form and form.required.data else None,
+        language=current_language(),
     )
+    number = page_number()
     args = query_args("page")
-    return render_template("catalog/catalogue.html", form=form, page=page, args=args)
+
+    def results():
+        page = db.paginate(catalogue_query(current_user, **search), page=number, per_page=PER_PAGE, error_out=False)
+        # Only "required of me", nothing found: the union asks nothing (not "try fewer words").
+        only_required = search["only"] is not None and not any(search[k] for k in FILTERS)
+        return render_template("catalog/_results.html", page=page, args=args, only_required=only_required)
+
+    # The results are the same for everyone of the same unions (and, "for you", the same trade
+    # and level) until a course changes: one statement reads that, not the two of the list.
+    who = catalogue_audience(current_user, for_you=form.for_you.data)
+    parts = (catalogue_version(), who, sorted(search.items(), key=str), number, sorted(args.items()))
+    return render_template("catalog/catalogue.html", form=form, results=fragment("catalogue", parts, results))
 
 
 @bp.app_template_global()

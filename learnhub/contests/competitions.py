@@ -316,6 +316,7 @@ def submit(user, contest, answers):
             "contest_entry",
             entry.id,
             user.org.path,
+            title=contest.title[:200],
             seconds=entry.seconds,
             questions=len(paper),
         )

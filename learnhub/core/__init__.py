@@ -11,6 +11,7 @@ def init_app(app):
     from learnhub.core import (
         audit,
         backup,
+        cache,
         deprecation,
         errors,
         i18n,
@@ -42,6 +43,7 @@ def init_app(app):
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -3,15 +3,20 @@
 Every feature records its sensitive changes here (roles, unions, ledger entries, pathways,
 credentials, publications) in the same transaction as the change itself. An event carries
 the path of the union it concerns, so an admin reads the events of their own subtree.
+
+A union admin reads each event as a sentence ("把张伟的角色从职工改为培训师。"): the feature that
+records an action also says how to read it, from the names it keeps in the event's details.
 """
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from sqlalchemy import JSON, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from learnhub.core.db import UTCDateTime, utcnow
+from learnhub.core.i18n import gettext as _
 from learnhub.extensions import db
 
 
@@ -55,6 +60,7 @@ def events_query(scope_path, action_prefix=None):
 
 
 _LABELS = "learnhub_audit_actions"  # app.extensions key: {action: label}
+_SENTENCES = "learnhub_audit_sentences"  # app.extensions key: {action: callable(details) -> str}
 
 
 def action_label(action):
@@ -62,11 +68,49 @@ def action_label(action):
     return current_app.extensions.get(_LABELS, {}).get(action, action)
 
 
-def register_actions(app, labels):
-    """Let a feature name the audit actions it records (lazy_gettext strings), from its init_app."""
+def describe(event):
+    """The event as a sentence a union admin reads: what was done, to whom, with the names kept.
+
+    An event recorded before its action kept the names a sentence needs shows the action's label.
+    """
+    sentence = current_app.extensions.get(_SENTENCES, {}).get(event.action)
+    if sentence is not None:
+        try:
+            return sentence(event.details or {})
+        except (KeyError, TypeError, ValueError):
+            pass
+    return action_label(event.action)
+
+
+def amount(credits=None, minutes=None):
+    """Credits and minutes as a sentence says them ("0.5 credits and 90 minutes"), leaving out a zero."""
+    try:
+        credits = Decimal(str(credits or 0))
+    except InvalidOperation:
+        credits = Decimal(0)
+    minutes = int(minutes or 0)
+    said_credits = _("%(credits)s credits", credits=f"{credits.normalize():f}") if credits else ""
+    said_minutes = _("%(minutes)d minutes", minutes=minutes) if minutes else ""
+    if said_credits and said_minutes:
+        return _("%(credits)s and %(minutes)s", credits=said_credits, minutes=said_minutes)
+    return said_credits or said_minutes
+
+
+def register_actions(app, labels, sentences):
+    """Let a feature name the audit actions it records, from its init_app.
+
+    `labels` maps each action to its name (lazy_gettext); `sentences` maps it to a function of the
+    event's details that returns the sentence the log shows (gettext with the details' names).
+    Every action needs both: an admin reading the log should never meet a bare code.
+    """
+    unsaid = sorted(set(labels) ^ set(sentences))
+    if unsaid:
+        raise ValueError(f"audit actions need both a label and a sentence: {unsaid}")
     app.extensions.setdefault(_LABELS, {}).update(labels)
+    app.extensions.setdefault(_SENTENCES, {}).update(sentences)
 
 
 def init_app(app):
     """Let templates name an action (the audit log page)."""
     app.jinja_env.globals["audit_action_label"] = action_label
+    app.jinja_env.globals["audit_sentence"] = describe

@@ -14,7 +14,7 @@ from babel import support
 from flask import current_app, flash, redirect
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, SelectFieldBase, StringField, TextAreaField
 from wtforms.i18n import messages_path
 
 from learnhub.core.errors import DomainError
@@ -52,6 +52,17 @@ def text_problem(field):
     return None
 
 
+# What WTForms' DataRequired and InputRequired say, in WTForms' own catalogue (not ours).
+_WTFORMS_REQUIRED = "This field is required."
+
+
+def required_message(field):
+    """What to say when a required field is empty, naming the field ("请填写“你的姓名”。")."""
+    if isinstance(field, SelectFieldBase):
+        return _l("Please choose “%(label)s”.", label=field.label.text)
+    return _l("Please fill in “%(label)s”.", label=field.label.text)
+
+
 @lru_cache(maxsize=8)
 def _wtforms_messages(locale):
     """WTForms' own messages ("Not a valid choice") in `locale`, read from disk once."""
@@ -70,6 +81,10 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         for field in self:
+            # WTForms says only "This field is required."; a worker on a long form needs its name.
+            vague = field.gettext(_WTFORMS_REQUIRED)
+            if isinstance(field.errors, list) and vague in field.errors:
+                field.errors = [required_message(field) if error == vague else error for error in field.errors]
             problem = text_problem(field)
             if problem is not None:
                 field.errors = [*field.errors, problem]

@@ -17,7 +17,7 @@ from functools import lru_cache
 import flask_babel
 from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import LazyString, format_datetime, get_locale, get_translations
+from flask_babel import LazyString, format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from learnhub.extensions import babel
@@ -158,3 +158,5 @@ def init_app(app):
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
+    # A day in the user's zone, no clock ("2026年3月1日"): for "completed on" and other dates a person reads.
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""

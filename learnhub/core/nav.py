@@ -79,8 +79,9 @@ def home_sections():
 def add_to_slot(app, slot, template, order=50, context=None):
     """Show `template` where a lower feature's page offers the named `slot`.
 
-    `context(**values)` gets what that page passes to the slot (e.g. the course just finished)
-    and returns the template's variables, or None to show nothing.
+    `context(**values)` gets what that page passes to the slot (e.g. the course just finished, and
+    what the page has already read, such as the person's enrolment, so a slot need not read it
+    again) and returns the template's variables, or None to show nothing.
     """
     _registry(app)["slots"].setdefault(slot, []).append(HomeSection(order, template, None, context))
 

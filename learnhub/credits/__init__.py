@@ -5,10 +5,10 @@ def init_app(app):
     """Register the learning record, its menu item and home section, audit actions and receivers."""
     from learnhub.core import audit, nav
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.credits import subscribers, views
+    from learnhub.credits import auditlog, subscribers, views
 
     app.register_blueprint(views.bp)
     nav.add_menu_item(app, "credits.record", _l("My record"), order=20)
     nav.add_home_section(app, "credits/_home_account.html", order=30, context=views.home_account)
-    audit.register_actions(app, {"ledger.reverse": _l("Ledger entry reversed")})
+    audit.register_actions(app, auditlog.LABELS, auditlog.SENTENCES)
     subscribers.connect()

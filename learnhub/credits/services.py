@@ -126,12 +126,15 @@ def reverse_entry(entry, *, reason, created_by):
     if inserted is None:
         raise DomainError(_("This entry has already been corrected."))
     owner = db.session.get(Account, entry.account_id).user_id
+    org_path, name = _path_and_name_of(owner)
     audit.record(
         created_by,
         "ledger.reverse",
         "ledger_entry",
         entry.id,
-        _org_path_of(owner),
+        org_path,
+        person=name,
+        entry=entry.note or "",
         credits=str(entry.credits),
         minutes=entry.minutes,
         reason=reason,
@@ -141,11 +144,14 @@ def reverse_entry(entry, *, reason, created_by):
     return reversal
 
 
-def _org_path_of(user_id):
+def _path_and_name_of(user_id):
+    """(path of the person's union, the person's name): where a correction is audited, and for whom."""
     from learnhub.accounts.models import User
     from learnhub.orgs.models import Org
 
-    return db.session.scalar(select(Org.path).join(User, User.org_id == Org.id).where(User.id == user_id))
+    return db.session.execute(
+        select(Org.path, User.name).join(User, User.org_id == Org.id).where(User.id == user_id)
+    ).one()
 
 
 def balance(account):

@@ -486,6 +486,7 @@ def submit_quiz(user, course, module, revision, answers, opened=None):
                 user.org.path,
                 course=course.slug,
                 module=module.key,
+                title=course.title,
                 seconds=measured,
                 questions=len(paper),
             )

@@ -4,12 +4,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
+from learnhub.core.cache import forget_after_commit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import NotFound
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
 from learnhub.core.security import safe_next_url
-from learnhub.extensions import db
+from learnhub.extensions import cache, db
 from learnhub.notify import sms
 from learnhub.notify.models import Notification
 
@@ -37,6 +38,7 @@ def notify(user, *, key, kind, title, body="", link=""):
     ).first()
     if inserted is None:
         return False
+    _unread_changed(user)
     sms.notification_added(user, inserted.id, kind, title)
     return True
 
@@ -50,11 +52,28 @@ def inbox_query(user):
     )
 
 
+# The menu shows the count on every page: kept in the cache between changes, which drop it
+# (after their commit; the timeout bounds a request that read just before one).
+UNREAD_SECONDS = 60
+
+
+def _unread_key(user_id):
+    return f"unread:{user_id}"
+
+
+def _unread_changed(user):
+    forget_after_commit(db.session(), _unread_key(user.id))
+
+
 def unread_count(user):
     """How many notifications the person has not read."""
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    count = cache.get(_unread_key(user.id))
+    if count is None:
+        count = db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        cache.set(_unread_key(user.id), count, timeout=UNREAD_SECONDS)
+    return count
 
 
 def mark_read(user, notification_id):
@@ -66,11 +85,13 @@ def mark_read(user, notification_id):
     if notification.read_at is None:
         notification.read_at = datetime.now(UTC)
         db.session.flush()
+        _unread_changed(user)
     return notification
 
 
 def mark_all_read(user):
     """Mark every notification of the person read; returns how many were unread."""
+    _unread_changed(user)
     return db.session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -5,7 +5,7 @@ def init_app(app):
     """Register recognition's pages, menu items, home sections, audit actions and receivers."""
     from learnhub.core import audit, nav, storage
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.recognition import prior, subscribers, views
+    from learnhub.recognition import auditlog, prior, subscribers, views
     from learnhub.recognition.views import review, worker
 
     app.register_blueprint(views.bp)
@@ -16,18 +16,6 @@ def init_app(app):
     nav.add_to_slot(
         app, "course_completed", "recognition/_course_credential.html", context=worker.completed_course_credential
     )
-    audit.register_actions(
-        app,
-        {
-            "application.approve": _l("Recognition approved"),
-            "application.reject": _l("Recognition rejected"),
-            "pathway.save": _l("Pathway saved"),
-            "pathway.activate": _l("Pathway offered again"),
-            "pathway.deactivate": _l("Pathway withdrawn"),
-            "prior_learning.grant": _l("Prior learning granted"),
-            "prior_learning.reject": _l("Prior learning rejected"),
-            "credential.revoke": _l("Credential revoked"),
-        },
-    )
+    audit.register_actions(app, auditlog.LABELS, auditlog.SENTENCES)
     subscribers.connect()
     storage.add_to_migration(app, "certificates", prior.certificates_in_database, prior.move_certificate)

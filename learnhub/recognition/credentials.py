@@ -213,6 +213,7 @@ def revoke(admin, credential, reason):
         "credential",
         credential.uuid,
         credential.user.org.path,
+        person=credential.user.name,
         title=credential.title,
         reason=reason,
     )

@@ -87,14 +87,14 @@ PATHWAYS = [
         NATIONAL,
         dict(
             title="安全生产在线学习证明",
-            summary="近一年内学完“安全生产通识”和一门工种安全课程（电工、焊接、危险化学品、叉车与起重任选一门），"
+            summary="近一年内学完“安全生产通识”（中文或英文版均可）和一门工种安全课程（电工、焊接、危险化学品、叉车与起重任选一门），"
             "可申请安全生产在线学习证明（非学历）。它证明你在本平台学过这些课程，不是法定的安全培训合格证明："
             "新上岗从业人员的岗前安全培训不少于24学时，由用人单位组织；特种作业人员、特种设备作业人员还要另行"
             "考取操作证。",
             target_kind="certificate",
             institution="职工安全教育中心（演示）",
             programme="安全生产在线学习证明",
-            required_courses="work-safety-basics\n"
+            required_courses="work-safety-basics | work-safety-basics-en\n"
             "electrical-safety | electrical-safety-en | welding-safety-quality | hazardous-chemicals"
             " | forklift-and-lifting-safety",
             within_years="1",

@@ -370,5 +370,17 @@ def set_active(admin, pathway, active):
     if not admin.org.contains(pathway.org):
         raise NotFound(_("Pathway not found."))
     pathway.is_active = bool(active)
-    audit.record(admin, "pathway.activate" if active else "pathway.deactivate", "pathway", pathway.id, pathway.org.path)
+    title = db.session.scalar(
+        select(PathwayVersion.title).where(
+            PathwayVersion.pathway_id == pathway.id, PathwayVersion.version == pathway.current_version
+        )
+    )
+    audit.record(
+        admin,
+        "pathway.activate" if active else "pathway.deactivate",
+        "pathway",
+        pathway.id,
+        pathway.org.path,
+        title=title,
+    )
     return pathway

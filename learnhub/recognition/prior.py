@@ -246,6 +246,8 @@ def grant(admin, claim, *, credits, hours):
         "prior_learning",
         claim.id,
         claim.user.org.path,
+        person=claim.user.name,
+        title=claim.title,
         credits=str(credits),
         minutes=minutes,
     )
@@ -261,7 +263,16 @@ def reject(admin, claim, reason):
         reason, "reason", max_length=1000, required_message=_("Give the reason, so that the worker knows what to do.")
     )
     _decide(claim, status="rejected", decided_by_id=admin.id, reason=reason)
-    audit.record(admin, "prior_learning.reject", "prior_learning", claim.id, claim.user.org.path, reason=reason)
+    audit.record(
+        admin,
+        "prior_learning.reject",
+        "prior_learning",
+        claim.id,
+        claim.user.org.path,
+        person=claim.user.name,
+        title=claim.title,
+        reason=reason,
+    )
     notices.claim_decided(claim)
     return claim
 

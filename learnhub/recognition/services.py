@@ -365,6 +365,7 @@ def reject(admin, application, reason):
         "application",
         application.id,
         application.user.org.path,
+        person=application.user.name,
         pathway=application.version.title,
         reason=reason,
     )
@@ -421,6 +422,7 @@ def approve(admin, application):
         "application",
         application.id,
         application.user.org.path,
+        person=application.user.name,
         pathway=application.version.title,
         credits=str(progress.grant_credits),
     )

@@ -8,7 +8,7 @@ def init_app(app):
     from learnhub.catalog.filters import offer_required_filter
     from learnhub.core import audit, db, jobs, nav, tasks
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.stats import cli, exports, headcounts, required, rollups, subscribers, views
+    from learnhub.stats import auditlog, cli, exports, headcounts, required, rollups, subscribers, views
     from learnhub.stats.views import dashboards
 
     app.register_blueprint(views.bp)
@@ -20,14 +20,7 @@ def init_app(app):
     nav.add_to_slot(app, "course_page", "stats/_course_required.html", context=dashboards.course_required)
     offer_required_filter(app, required.required_course_ids)
     nav.add_to_slot(app, "learning_record", "stats/_record_required.html", context=dashboards.record_required)
-    audit.register_actions(
-        app,
-        {
-            "required.add": _l("Required course added"),
-            "required.remove": _l("Required course removed"),
-            "required.remind": _l("Workers reminded of a required course"),
-        },
-    )
+    audit.register_actions(app, auditlog.LABELS, auditlog.SENTENCES)
     subscribers.connect()
     jobs.add_kind(app, exports.JOB_KIND, exports.run_export, label=_l("Statistics export"))
     tasks.add_task(

@@ -298,7 +298,7 @@ def test_the_operator_resets_an_admin_nobody_stands_above(app, client, auth, mak
     assert result.exit_code == 0, result.output
     assert not twofactor.is_enabled(root) and not _signed_in(client)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.two_factor_reset"))
-    assert event.actor_id is None and event.details == {"by": "flask accounts reset-two-step"}
+    assert event.actor_id is None and event.details == {"person": root.name, "by": "flask accounts reset-two-step"}
     again = runner.invoke(args=["accounts", "reset-two-step", "root.admin"])
     assert again.exit_code == 1  # nothing to reset
 

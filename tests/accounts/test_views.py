@@ -304,3 +304,53 @@ def test_sessions_end_on_the_server_when_idle_or_too_old(app, client, auth, make
     session.created_at = session.created_at - timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"], minutes=1)
     db.session.commit()
     assert client.get("/me/record").status_code == 302  # logged in too long ago, however active
+
+
+def _statements_of(client, url):
+    """(status, SQL statements) of one GET."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(*_args):
+        seen.append(_args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return response.status_code, [s for s in seen if "login_session" in s]
+
+
+def test_the_cached_session_ends_at_once_on_logout_deactivation_and_role_change(client, auth, make_user, tree):
+    """The session and its person come from the cache between changes (accounts.services), and
+    every change that matters reaches the next request."""
+    from learnhub.accounts import services as accounts
+
+    admin = make_user("cache-admin", role="admin", org=tree.city_a, occupation=None)
+    worker = make_user("cache-worker")
+    db.session.commit()
+    auth.login("cache-worker")
+    assert _statements_of(client, "/me/profile")[0] == 200
+    status, session_reads = _statements_of(client, "/me/profile")
+    assert status == 200 and session_reads == []  # from the cache: no query for the session
+    # A name changed elsewhere (another server, a job) shows on the next page.
+    worker.name = "新名字"
+    db.session.commit()
+    assert "新名字" in client.get("/me/profile").get_data(as_text=True)
+    # The role changes at once: the worker made a trainer sees the studio's menu.
+    accounts.change_role(admin, db.session.get(User, worker.id), "trainer")
+    db.session.commit()
+    assert client.get("/studio/").status_code == 200
+    # Deactivated by an admin: the very next request is signed out.
+    accounts.set_active(admin, db.session.get(User, worker.id), False)
+    db.session.commit()
+    assert client.get("/me/profile").status_code == 302
+
+
+def test_an_empty_required_field_says_which_one_in_chinese_and_english(client, auth):
+    page = auth.post("/login", {"login": "", "password": ""}).get_data(as_text=True)
+    assert "请填写“手机号或用户名”。" in page and "请填写“密码”。" in page and "该字段是必填字段" not in page
+    english = auth.post("/login", {"login": "someone", "password": ""}, headers={"Accept-Language": "en"})
+    assert "Please fill in “Password”." in english.get_data(as_text=True)

@@ -115,3 +115,34 @@ def test_bulk_onboarding_and_search_share_the_trades_everyday_names():
         "forklift_driver",
         None,
     ]
+
+
+def test_the_cached_results_follow_every_change_to_a_course(client, make_course):
+    """The catalogue's results are kept between requests (core/cache.py), never past a change."""
+    course = make_course("first", title="第一门课")
+    assert _titles(client.get("/courses/").get_data(as_text=True)) == ["第一门课"]
+    make_course("second", title="第二门课", status="draft")
+    db.session.commit()
+    assert _titles(client.get("/courses/").get_data(as_text=True)) == ["第一门课"]
+    db.session.execute(db.update(db.metadata.tables["course"]).values(status="published"))
+    course.title = "第一门课（修订）"
+    db.session.commit()
+    assert _titles(client.get("/courses/").get_data(as_text=True)) == ["第一门课（修订）", "第二门课"]
+    course.status = "archived"  # withdrawn
+    db.session.commit()
+    assert _titles(client.get("/courses/").get_data(as_text=True)) == ["第二门课"]
+
+
+def test_cached_results_are_not_shared_across_unions_or_languages(client, auth, make_user, make_course, tree):
+    make_course("open", title="公开课")
+    make_course("members", title="本会专属", audience_org_id=tree.ent_a1.id)
+    make_user("inside")  # in tree.ent_a1
+    make_user("outside", org=tree.prov_b)
+    db.session.commit()
+    auth.login("inside")
+    assert sorted(_titles(client.get("/courses/").get_data(as_text=True))) == ["公开课", "本会专属"]
+    auth.logout()
+    auth.login("outside")
+    assert _titles(client.get("/courses/").get_data(as_text=True)) == ["公开课"]
+    assert "1 course." in client.get("/courses/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "共1门课程。" in client.get("/courses/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)

@@ -88,6 +88,7 @@ class LiveServer:
         # No quiet hours for SMS: the journeys run at any hour of Beijing's night (tests/notify tests them).
         self.env.update(
             TASK_QUEUE_URL=f"sqlite:///{Path(log_path).parent / 'tasks.sqlite3'}",
+            CACHE_DIR=str(Path(log_path).parent / "cache"),
             SMS_BACKEND="log",
             SMS_QUIET_HOURS="00:00-00:00",
         )

@@ -217,7 +217,7 @@ def test_an_admin_reviews_from_the_queue_and_the_trainer_reads_the_reason(client
     page = client.get(f"/studio/{course.slug}/review")
     assert page.status_code == 200 and "everything is new" in page.get_data(as_text=True)
     refused = auth.post(f"/studio/{course.slug}/review/return", {"reason": ""})
-    assert refused.status_code == 400 and "This field is required." in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Please fill in “What should change”." in refused.get_data(as_text=True)
     response = auth.post(f"/studio/{course.slug}/review/return", {"reason": "请补充一道关于防护的题。"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/studio/reviews/")
     auth.logout()

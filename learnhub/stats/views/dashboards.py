@@ -222,7 +222,7 @@ def home_required(user):
     return {"asked": required.requirements_of(user, today())}
 
 
-def course_required(user, course):
+def course_required(user, course, **_page):
     """Beside a course: whether the worker's union requires it, and by when."""
     asked = next(iter(required.requirements_of(user, today(), course=course)), None)
     return {"asked": asked} if asked is not None else None
