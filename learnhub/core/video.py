@@ -2,7 +2,7 @@
 
 `probe(path)` reads what a file holds (or raises Unreadable); `transcode(source, target)` writes
 an H.264/AAC MP4 of at most 480 lines (854×480 landscape, 480×854 portrait; never scaled up)
-at a bitrate a 3G/4G connection carries, with its index at the front (+faststart) so a phone
+at a bitrate a 3G/4G connection carries (quality-led, capped at TRANSCODE_VIDEO_KBPS), with its index at the front (+faststart) so a phone
 starts playing and seeks before it has the whole file; `poster(source, target)` a JPEG of an
 early frame. No shell is involved: arguments are a list, the file names are ours.
 
@@ -137,10 +137,11 @@ def transcode(source, target, *, duration=0.0, progress=None):
         "yuv420p",
         "-preset",
         config["TRANSCODE_PRESET"],
-        "-b:v",
-        f"{video_kbps}k",
+        # Quality-led (a lecture's slides need far less) and never above TRANSCODE_VIDEO_KBPS.
+        "-crf",
+        "26",
         "-maxrate",
-        f"{video_kbps * 5 // 4}k",
+        f"{video_kbps}k",
         "-bufsize",
         f"{video_kbps * 2}k",
         "-c:a",
