@@ -12,20 +12,20 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check install lock browser ralph translations messages db courses demo clean
+.PHONY: run test check install lock browser ffmpeg ralph translations messages db courses demo clean
 
 # The site and, beside it, the task queue's consumer (headcounts, and later reminders and sending).
-run: install translations db courses demo
+run: install translations ffmpeg db courses demo
 	@echo "LearnHub is at http://127.0.0.1:5000  (Ctrl-C stops it and its task worker)"
 	$(FLASK) tasks worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install translations browser
+test: install translations ffmpeg browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 # The edit-test loop: what `make test` runs, less the browser journeys (tests/e2e).
-check: install translations
+check: install translations ffmpeg
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -m "not e2e"
@@ -60,6 +60,17 @@ browser: node_modules/.package-lock.json
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
 	  else \
 	    echo "make: no chromium; as root: apt-get install chromium fonts-wqy-microhei (until then the browser journeys are skipped)"; \
+	  fi; \
+	fi
+
+# Uploaded videos get a small rendition for phones (core/video.py): Debian's ffmpeg, installed
+# like chromium when missing. Without it uploads still work and the videos wait unconverted.
+ffmpeg:
+	@if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg; \
+	  else \
+	    echo "make: no ffmpeg; as root: apt-get install ffmpeg (until then videos get no phone rendition and its tests are skipped)"; \
 	  fi; \
 	fi
 

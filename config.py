@@ -152,6 +152,15 @@ class Config:
     STUDIO_MAX_VIDEO_BYTES = int(os.environ.get("STUDIO_MAX_VIDEO_BYTES", 200 * 1024 * 1024))
     STUDIO_IMAGE_MAX_WIDTH = 720  # pixels: sharp on a phone, light on a weak network
     STUDIO_LESSON_MAX_CHARS = 20000  # about 60 KB of Chinese: the weight of a worker page
+    # Video for phones (core/video.py): every uploaded video gets an H.264/AAC rendition of at
+    # most 480p at no more than TRANSCODE_VIDEO_KBPS + TRANSCODE_AUDIO_KBPS (some 0.7 Mbit/s,
+    # which 3G carries; slides and talking heads take less), made by the task queue. The preset trades CPU for size; a job is stopped after
+    # TRANSCODE_TIMEOUT_SECONDS.
+    TRANSCODE_VIDEO_KBPS = int(os.environ.get("TRANSCODE_VIDEO_KBPS", 600))
+    TRANSCODE_AUDIO_KBPS = int(os.environ.get("TRANSCODE_AUDIO_KBPS", 64))
+    TRANSCODE_PRESET = os.environ.get("TRANSCODE_PRESET", "veryfast")
+    TRANSCODE_THREADS = int(os.environ.get("TRANSCODE_THREADS", 2))
+    TRANSCODE_TIMEOUT_SECONDS = int(os.environ.get("TRANSCODE_TIMEOUT_SECONDS", 3600))
 
     # Study time as evidence (learning/study.py). The player's heartbeat comes every this many
     # seconds while a reader is active; each counts at most STUDY_HEARTBEAT_CAP_SECONDS since the one before.

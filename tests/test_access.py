@@ -79,6 +79,7 @@ def _png():
 
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
 DETAILS = {
     "title": "甲秘密草稿课程",
     "summary": "班组安全交底。",
@@ -334,6 +335,36 @@ def world(app, tree, make_user, make_course, tmp_path, monkeypatch):
     authoring.save_lesson(w.author, w.in_review, "one", {"title": "第一课", "minutes": "5", "body": "正文。"})
     publishing.publish(w.author, w.in_review)
     w.upload = store_upload(w.author, w.draft, FileStorage(io.BytesIO(_png()), "甲秘密图片.png", "file"))
+    # A video of the draft whose phone rendition is ready (studio/transcode.py), and the
+    # rendition of the published course's clip, served beside it.
+    from learnhub.catalog.models import VideoRendition
+    from learnhub.core.storage import storage
+
+    w.video = store_upload(w.author, w.draft, FileStorage(io.BytesIO(MP4), "甲秘密视频.mp4", "file"))
+    stem = w.video.name.rsplit(".", 1)[0]
+    for key in (f"uploads/{stem}.480p.mp4", f"uploads/{stem}.poster.jpg", "uploads/clip.480p.mp4"):
+        storage().put(key, MP4)
+    ready = dict(status="ready", source_size=len(MP4), width=852, height=480, size=len(MP4), duration_ms=5000)
+    db.session.add_all(
+        [
+            VideoRendition(
+                course_id=w.draft.id,
+                name=w.video.name,
+                source_key=f"uploads/{w.video.name}",
+                video_key=f"uploads/{stem}.480p.mp4",
+                poster_key=f"uploads/{stem}.poster.jpg",
+                **ready,
+            ),
+            VideoRendition(
+                course_id=w.course.id,
+                name="clip.mp4",
+                source_key="media/a-course/clip.mp4",
+                video_key="uploads/clip.480p.mp4",
+                poster_key="uploads/clip.480p.mp4",
+                **ready,
+            ),
+        ]
+    )
 
     # A finished export job of 甲市's admin, its file in storage.
     from learnhub.core import jobs
@@ -407,7 +438,10 @@ def cases(w):
         "contests.enter": [Case(dict(contest_id=w.contest.id), "owner", ("peer",))],
         "contests.submit": [Case(dict(contest_id=w.contest.id), "owner", ("peer",), note="not entered: refused, 302")],
         "contests.publish": [Case(dict(contest_id=w.contest.id), "admin_a", ("keeper_a",))],
-        "catalog.media": [Case(dict(course, filename="clip.mp4"), "owner", CITY_A)],
+        "catalog.media": [
+            Case(dict(course, filename="clip.mp4"), "owner", CITY_A),
+            Case(dict(course, filename="clip.480p.mp4"), "owner", CITY_A, note="its phone rendition"),
+        ],
         # ------------------------------------------------------------ a person, for admins over them
         "accounts.person": [
             Case(person, "admin_a", admins),
@@ -529,6 +563,9 @@ def cases(w):
         # An upload without a file: refused by the form, past the scope check.
         "studio.media": [Case(draft, "author", studio_also, post_ok=(400,))],
         "studio.media_file": [Case(dict(draft, name=w.upload.name), "author", studio_also)],
+        "studio.rendition_file": [Case(dict(draft, name=w.video.name, part="poster"), "author", studio_also)],
+        # Ready already: refused past the scope check, with a message (302).
+        "studio.transcode_again": [Case(dict(draft, name=w.video.name), "author", studio_also)],
         "studio.add_module": [Case(draft, "author", studio_also, form={"kind": "lesson", "title": "新单元"})],
         "studio.module": [Case(dict(draft, key="why"), "author", studio_also, form=lesson)],
         "studio.move_module": [Case(dict(draft, key="why"), "author", studio_also, form={"to": "down"})],

@@ -1301,6 +1301,46 @@ def test_an_odd_course_address_is_not_found(site, client, auth, name):
         assert client.get(url).status_code == 404, url
 
 
+# Video for phones: the names of a rendition and its poster, the player's choice of quality.
+ODD_VIDEO_NAMES = {
+    **_poisoned("0123456789abcdef.mp4"),
+    "no-such-upload": "0123456789abcdef.mp4",
+    "rendition-name": "0123456789abcdef.480p.mp4",
+    "dots": "..",
+    "sql": SQL,
+    "long": "a" * 500,
+}
+
+
+@pytest.mark.parametrize("name", list(ODD_VIDEO_NAMES))
+def test_an_odd_video_name_is_not_found(site, client, auth, name):
+    TRIED["GET/POST /studio/<slug>/media/<name>/phone/<part>, /transcode; GET /media/<slug>/<name>"] += 1
+    odd = ODD_VIDEO_NAMES[name]
+    auth.login("trainer1")
+    for url in (
+        f"/studio/briefing/media/{odd}/phone/video",
+        f"/studio/briefing/media/{odd}/phone/poster",
+        f"/studio/briefing/media/{odd}/phone/{odd}",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert auth.post(f"/studio/briefing/media/{odd}/transcode").status_code == 404
+    auth.logout()
+    auth.login("worker1")
+    stem = odd.rsplit(".", 1)[0]
+    for filename in (f"{stem}.480p.mp4", f"{stem}.poster.jpg", f"{odd}.480p.mp4", f"x/{stem}.poster.jpg"):
+        assert client.get(f"/media/safety-a/{filename}").status_code == 404, filename
+
+
+@pytest.mark.parametrize(
+    "quality", ["original", "phone", "", "ORIGINAL", "原画", "\x00", "original\u202e", SQL, "1e309", "q" * 2000]
+)
+def test_an_odd_video_quality_is_ignored(site, client, auth, quality):
+    TRIED["GET /courses/<slug>/<key>?quality"] += 1
+    auth.login("worker1")
+    response = client.get("/courses/safety-a/intro", query_string={"quality": quality})
+    assert response.status_code == 200
+
+
 HUGE_ID = str(10**30)
 
 

@@ -350,6 +350,20 @@ def test_media_and_an_export_hold_across_two_servers_and_a_killed_job_worker(com
         status, headers, body = worker.fetch(f"{b}/media/cluster-video/{name}", {"Range": "bytes=1000-1999"})
         assert status == 206 and body == MP4[1000:2000], (status, body[:80])
         assert headers["Content-Range"] == f"bytes 1000-1999/{len(MP4)}"
+        # The job worker converts the video for phones first (studio/transcode.py), before the
+        # export below is queued behind it: these bytes are no real video, so it says why on B.
+        from learnhub.catalog.models import VideoRendition
+
+        with app.app_context():
+            video_job = db.session.scalar(select(VideoRendition.job_id).where(VideoRendition.name == name))
+            db.session.remove()
+        converter = start_consumer(env)
+        try:
+            assert wait_for_state(app, video_job, ("done", "failed"))[0] == "done"
+        finally:
+            stop(converter)
+        status, _landed, page = trainer.fetch(b + "/studio/cluster-video/media/")
+        assert status == 200 and 'data-state="failed"' in page.decode()
 
         # An admin starts the export of the whole country on A...
         admin = Browser()

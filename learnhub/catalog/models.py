@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnhub.core.db import UTCDateTime, utcnow
 from learnhub.core.hours import minutes_per_xueshi
 from learnhub.core.i18n import lazy_gettext as _l
+from learnhub.core.jobs import Job
 from learnhub.extensions import db
 
 CATEGORIES = {
@@ -233,3 +234,69 @@ class BankChoice(db.Model):
     is_correct: Mapped[bool] = mapped_column(default=False)  # never rendered before an answer is given
 
     question: Mapped[BankQuestion] = relationship(back_populates="choices")
+
+
+RENDITION_STATUSES = ("waiting", "ready", "failed")
+
+
+class VideoRendition(db.Model):
+    """The phone rendition of a course's video (core/video.py): H.264/AAC, at most 480p, a poster.
+
+    `name` is the video's file name in the course's media (a lesson's media/<name>). The
+    rendition and its poster are stored beside the original (`video_key`, `poster_key`) by a
+    job of the task queue (studio/transcode.py) and recorded here only once both are whole;
+    the catalogue serves them as media/<slug>/<stem>.480p.mp4 and <stem>.poster.jpg once the
+    original is published.
+
+    `status` is waiting (the job has not finished), ready, or failed with a `reason`; while it
+    waits, the job tells whether it is queued, running or has given up (`state`).
+    """
+
+    __tablename__ = "video_rendition"
+    __table_args__ = (
+        UniqueConstraint("course_id", "name"),
+        CheckConstraint("status IN ('waiting', 'ready', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    source_key: Mapped[str] = mapped_column(String(200))
+    source_size: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12), default="waiting")
+    reason: Mapped[str] = mapped_column(String(20), default="")  # why it failed: see REASONS in studio
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
+    video_key: Mapped[str | None] = mapped_column(String(200))
+    poster_key: Mapped[str | None] = mapped_column(String(200))
+    width: Mapped[int | None] = mapped_column()
+    height: Mapped[int | None] = mapped_column()
+    size: Mapped[int | None] = mapped_column()
+    duration_ms: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    job: Mapped[Job | None] = relationship()
+
+    @property
+    def stem(self):
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def video_name(self):
+        """The rendition's file name in the course's published media."""
+        return f"{self.stem}.480p.mp4"
+
+    @property
+    def poster_name(self):
+        return f"{self.stem}.poster.jpg"
+
+    @property
+    def state(self):
+        """waiting, transcoding, ready or failed, as the studio shows it."""
+        if self.status != "waiting":
+            return self.status
+        if self.job is not None and self.job.state == "running":
+            return "transcoding"
+        if self.job is not None and self.job.state == "failed":
+            return "failed"  # tried JOB_MAX_ATTEMPTS times and gave up
+        return "waiting"

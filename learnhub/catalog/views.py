@@ -3,6 +3,7 @@ import mimetypes
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from learnhub.catalog import renditions
 from learnhub.catalog.filters import required_courses as offered_required_courses
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.importing import media_key
@@ -86,15 +87,25 @@ def media(slug, filename):
     course = get_visible_course(current_user, slug)
     try:
         key = check_key(media_key(course.slug, filename))
-        # A document downloads rather than opening inside the site; pictures and videos show.
-        return storage().send(
-            key,
-            mimetype=mimetypes.guess_type(filename)[0],
-            download_name=filename.rsplit("/", 1)[-1],
-            as_attachment=filename.lower().endswith(".pdf"),
-            max_age=7 * 24 * 3600,
-        )
-    except (ValueError, FileNotFoundError):
+    except ValueError:
+        abort(404)
+    # A document downloads rather than opening inside the site; pictures and videos show.
+    options = dict(
+        download_name=filename.rsplit("/", 1)[-1],
+        as_attachment=filename.lower().endswith(".pdf"),
+        max_age=7 * 24 * 3600,
+    )
+    try:
+        return storage().send(key, mimetype=mimetypes.guess_type(filename)[0], **options)
+    except FileNotFoundError:
+        pass
+    # A video's phone rendition or poster, ready since its original was published.
+    found = renditions.published_file(course, filename)
+    if found is None:
+        abort(404)
+    try:
+        return storage().send(found[0], mimetype=found[1], **options)
+    except FileNotFoundError:
         abort(404)
 
 

@@ -10,7 +10,8 @@ and a view starts one with `jobs.start_job(user, "stats_export", params)`, commi
 download link once it is done; the file expires after JOB_RESULT_HOURS.
 
 A runner is `run(job, report) -> (file name, mime type, path of a finished temporary file)`; it
-calls `report(done, total)` now and then. Only once the runner returned is the file put into
+calls `report(done, total)` now and then. A runner whose work keeps its results itself (a video's
+phone rendition, studio/transcode.py) returns None: the job then has no file to download. Only once the runner returned is the file put into
 storage (core.storage, under jobs/<id>/) and the job marked done, in one commit: a job
 stopped half-way leaves no file and no "done". A runner that raises is retried by the task
 queue; a worker killed outright is noticed by `requeue_stalled_jobs` (every minute), which
@@ -188,11 +189,13 @@ def run_job(job_id):
         job.progress = min(99, int(done * 100 / total)) if total else 0
         _heartbeat(job)
 
-    path = None
+    path = key = None
     try:
-        name, mime, path = run(job, report)
-        key = f"jobs/{job.id}/{name}"
-        storage().put_file(key, path, mime=mime)  # whole or not at all; a retry overwrites it
+        made = run(job, report)
+        if made is not None:  # work that keeps its own results (a video's rendition) makes no file
+            name, mime, path = made
+            key = f"jobs/{job.id}/{name}"
+            storage().put_file(key, path, mime=mime)  # whole or not at all; a retry overwrites it
     except DomainError as error:  # no retry will do better: the job ends, and says why
         db.session.rollback()
         job = db.session.get(Job, job_id)
@@ -218,9 +221,10 @@ def run_job(job_id):
             Path(path).unlink(missing_ok=True)
     now = utcnow()
     job.state, job.progress = "done", 100
-    job.result_key, job.result_name, job.result_mime = key, name, mime
     job.finished_at, job.heartbeat_at = now, now
-    job.expires_at = now + timedelta(hours=current_app.config["JOB_RESULT_HOURS"])
+    if key is not None:
+        job.result_key, job.result_name, job.result_mime = key, name, mime
+        job.expires_at = now + timedelta(hours=current_app.config["JOB_RESULT_HOURS"])
     db.session.commit()  # the runner's rows and "done" together; then the upload can go
     _forget_upload(job_id)
 

@@ -1,6 +1,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from learnhub.catalog import renditions
 from learnhub.catalog.models import ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
 from learnhub.core.errors import DomainError
@@ -75,8 +76,12 @@ def _player(course, module, revision, progress, opened, kept=None):
     keys = [m.key for m, _r in modules]
     at = keys.index(module.key)
     paper, sitting = _quiz_paper(module, revision)
+    phone = renditions.ready_rendition(course, revision.video) if module.kind == "video" else None
     return render_template(
         "learning/module.html",
+        phone=phone,
+        # The phone rendition by default; the original when asked for (a link under the video).
+        original=phone is None or request.args.get("quality") == "original",
         course=course,
         module=module,
         revision=revision,

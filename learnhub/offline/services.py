@@ -18,6 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from learnhub.catalog import renditions
 from learnhub.catalog.models import Module, ModuleRevision
 from learnhub.catalog.services import course_modules, get_module, get_visible_course
 from learnhub.core.db import dialect_insert
@@ -51,7 +52,9 @@ class Download:
 
     modules: list  # [(module, revision)]
     files: list  # ["/media/<slug>/picture.png", ...]: pictures and documents the pages show
-    videos: list  # [(module, revision, "/media/<slug>/clip.mp4", bytes or None)]
+    # [(module, revision, "/media/<slug>/clip.mp4", bytes or None, its phone rendition's address
+    # or None, that rendition's bytes or None)]
+    videos: list
     version: str  # changes whenever a module is revised, added or dropped
 
 
@@ -64,13 +67,27 @@ def course_download(user, course):
         db.session.execute(select(ModuleRevision.id, ModuleRevision.body_html).where(ModuleRevision.id.in_(ids))).all()
     )
     files, videos = [], []
+    phones = renditions.ready_by_name(course)
     for module, revision in modules:
         for path in _MEDIA.findall(bodies.get(revision.id) or ""):
             if path.startswith(f"/media/{course.slug}/") and path not in files:
                 files.append(path)
         if revision.video and not revision.video.startswith("https://"):
             path = f"/media/{course.slug}/{revision.video.removeprefix('media/')}"
-            videos.append((module, revision, path, _media_bytes(course, revision.video)))
+            phone = phones.get(revision.video.removeprefix("media/"))
+            phone_path = f"/media/{course.slug}/{phone.video_name}" if phone else None
+            if phone:  # the player shows the poster: it comes with the pages
+                files.append(f"/media/{course.slug}/{phone.poster_name}")
+            videos.append(
+                (
+                    module,
+                    revision,
+                    path,
+                    _media_bytes(course, revision.video),
+                    phone_path,
+                    phone.size if phone else None,
+                )
+            )
     stamp = f"{course.slug}:{course.updated_at:%Y%m%d%H%M%S}:" + ",".join(str(i) for i in ids)
     return Download(modules, files, videos, hashlib.sha256(stamp.encode()).hexdigest()[:16])
 

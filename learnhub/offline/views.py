@@ -116,10 +116,16 @@ def course_files(slug):
         version=download.version,
         pages=pages,
         files=download.files,
-        # Only a phone-sized rendition is ever downloaded; none is made yet (transcoding is its own work).
+        # Only a phone-sized rendition is ever downloaded (studio/transcode.py makes it): its size
+        # is what the worker is asked about; a video without one yet is watched online.
         videos=[
-            {"title": revision.title, "url": path, "bytes": size, "phone_url": None}
-            for _module, revision, path, size in download.videos
+            {
+                "title": revision.title,
+                "url": path,
+                "bytes": phone_size if phone_path else size,
+                "phone_url": phone_path,
+            }
+            for _module, revision, path, size, phone_path, phone_size in download.videos
         ],
     )
 

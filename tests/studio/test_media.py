@@ -195,3 +195,38 @@ def test_a_video_module_uses_an_uploaded_video(client, auth, course):
     assert response.status_code == 302
     auth.post(f"/studio/{course.slug}/publish")
     assert _get(client, f"/media/{course.slug}/{video.name}", headers={"Range": "bytes=0-9"}).status_code == 206
+
+
+def test_an_uploaded_video_waits_for_its_phone_version_and_the_page_says_so(client, auth, course):
+    from learnhub.catalog.models import VideoRendition
+
+    assert _upload(auth, course, MP4, "示范.mp4").status_code == 302
+    upload = db.session.scalar(select(Upload).order_by(Upload.id.desc()))
+    rendition = db.session.scalar(select(VideoRendition).where(VideoRendition.name == upload.name))
+    assert (rendition.state, rendition.source_key, rendition.job.kind) == (
+        "waiting",
+        f"uploads/{upload.name}",
+        "video_transcode",
+    )
+    page = client.get(f"/studio/{course.slug}/media/").get_data(as_text=True)
+    assert "A smaller copy for phones is being made" in page and 'data-state="waiting"' in page
+    assert _upload(auth, course, _image(), "图.png").status_code == 302  # a picture needs none
+    assert db.session.scalar(select(db.func.count()).select_from(VideoRendition)) == 1
+
+
+def test_videos_uploaded_before_renditions_are_put_on_the_queue_once(app, course, trainer):
+    from werkzeug.datastructures import FileStorage
+
+    from learnhub.catalog.models import VideoRendition
+    from learnhub.studio.media import store_upload
+
+    for name in ("一.mp4", "二.webm"):  # as the studio stored them before: no rendition
+        store_upload(trainer, course, FileStorage(io.BytesIO(MP4 if name.endswith("mp4") else WEBM), name, "file"))
+    store_upload(trainer, course, FileStorage(io.BytesIO(_image()), "图.png", "file"))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["media", "transcode"])
+    assert result.exit_code == 0 and "2 videos put on the task queue" in result.output
+    assert {r.state for r in db.session.scalars(select(VideoRendition))} == {"waiting"}
+    again = runner.invoke(args=["media", "transcode"])
+    assert "0 videos put on the task queue" in again.output

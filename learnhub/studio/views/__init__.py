@@ -45,6 +45,8 @@ ROUTES = [
     ("/studio/<slug>/bank/template.csv", bank.bank_template, "GET"),
     ("/studio/<slug>/media/", media.media, "GET POST"),
     ("/studio/<slug>/media/<name>", media.media_file, "GET"),
+    ("/studio/<slug>/media/<name>/phone/<any(video, poster):part>", media.rendition_file, "GET"),
+    ("/studio/<slug>/media/<name>/transcode", media.transcode_again, "POST"),
     ("/studio/<slug>/export", media.export, "GET"),
     ("/studio/<slug>/editors", team.editors, "GET POST"),
     ("/studio/<slug>/editors/<int:user_id>/remove", team.remove_editor, "POST"),

@@ -9,22 +9,31 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from learnhub.core import jobs
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import apply_error
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.core.storage import storage
 from learnhub.extensions import db
-from learnhub.studio import publishing
-from learnhub.studio.forms import UploadForm
+from learnhub.studio import publishing, transcode
+from learnhub.studio.forms import ActionForm, UploadForm
 from learnhub.studio.media import course_uploads, get_upload, megabytes, size_limits, store_upload, upload_key
-from learnhub.studio.views.common import STUDIO, course_or_404
+from learnhub.studio.views.common import STUDIO, check_form, course_or_404
 
 
 def _render_media(course, form, status=200):
     limits = {kind: megabytes(size) for kind, size in size_limits().items()}
     return render_template(
-        "studio/media.html", course=course, form=form, uploads=course_uploads(course), limits=limits
+        "studio/media.html",
+        course=course,
+        form=form,
+        uploads=course_uploads(course),
+        limits=limits,
+        renditions=transcode.renditions_by_name(course),
+        rendition_reason=transcode.reason_text,
+        can_retry=transcode.can_retry,
+        retry_form=ActionForm(formdata=None),  # only its CSRF token: the upload's body is not read here
     ), status
 
 
@@ -71,11 +80,16 @@ def media(slug):
         db.session.rollback()
         apply_error(form, error)
         return _render_media(course, form, 400)
+    job = transcode.start_transcode(current_user, upload, upload_key(upload)) if upload.kind == "video" else None
     db.session.commit()
+    if job is not None:
+        jobs.enqueue_job(job)  # after the commit, so that the worker finds it
     flash(
         _("“%(name)s” is uploaded. Use it in a lesson as %(path)s.", name=upload.original_name, path=upload.path),
         "success",
     )
+    if job is not None:
+        flash(_("A smaller copy for phones is being made; this page shows when it is ready."), "info")
     return redirect(url_for("studio.media", slug=course.slug))
 
 
@@ -93,6 +107,47 @@ def media_file(slug, name):
     )
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _rendition_or_404(course, name):
+    rendition = transcode.renditions_by_name(course).get(get_upload(course, name).name)
+    if rendition is None:
+        abort(404)
+    return rendition
+
+
+@role_required(*STUDIO)
+def rendition_file(slug, name, part):
+    """A video's phone rendition or its poster, for the course's editors once it is ready."""
+    course = course_or_404(slug)
+    rendition = _rendition_or_404(course, name)
+    if rendition.status != "ready":
+        abort(404)
+    key, mime = (rendition.video_key, "video/mp4") if part == "video" else (rendition.poster_key, "image/jpeg")
+    try:
+        response = storage().send(key, mimetype=mime)
+    except FileNotFoundError:
+        abort(404)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@role_required(*STUDIO)
+def transcode_again(slug, name):
+    """Convert a video again whose conversion gave up (the bucket was away, the worker kept dying)."""
+    course = course_or_404(slug)
+    rendition = _rendition_or_404(course, name)
+    check_form()
+    try:
+        job = transcode.retry(current_user, course, rendition)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("studio.media", slug=course.slug))
+    db.session.commit()
+    jobs.enqueue_job(job)
+    flash(_("The video is being converted again."), "info")
+    return redirect(url_for("studio.media", slug=course.slug))
 
 
 @role_required(*STUDIO)
