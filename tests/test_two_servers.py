@@ -181,7 +181,11 @@ def _servers(env):
         for process in processes:
             process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         for process in processes:
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a worker stuck past the quick shutdown, on a loaded machine
+                process.kill()
+                process.wait(timeout=10)
         for log in logs:
             log.close()
 
