@@ -62,6 +62,9 @@ PUBLIC = {
     "recognition.credential_json": "public credential, Open Badges JSON",
     "recognition.credential_jwt": "public credential, signed VC-JWT",
     "recognition.credential_status": "public credential, revocation status",
+    # The revocation lists every verifier reads (W3C Bitstring Status List): numbered from 1, one
+    # bit per credential at a random position; what a bit means is only known to its holder.
+    "recognition.status_list_jwt": "published revocation list",
     "api.docs_asset": "Swagger UI's files, for the API's browsable docs",
     "api.static": "the API docs' start-up script",
     # The one-time link bulk onboarding texts a worker: a signed token naming its account, valid

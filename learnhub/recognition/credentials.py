@@ -19,6 +19,8 @@ from learnhub.credits.services import parse_reason
 from learnhub.extensions import db
 from learnhub.recognition import notices
 from learnhub.recognition.models import Credential
+from learnhub.recognition.signing import did_web
+from learnhub.recognition.status_list import draw_index, status_entry
 
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -64,6 +66,7 @@ def _issue(
             credits=credits,
             minutes=int(minutes),
             issued_at=issued_at or datetime.now(UTC),
+            status_index=draw_index(),
         )
         .on_conflict_do_nothing(index_elements=list(key))
         .returning(Credential.id)
@@ -275,10 +278,10 @@ def open_badge(credential, base_url):
         "id": credential_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": credential.title,
-        "issuer": {"id": f"{base_url}/", "type": ["Profile"], "name": credential.issuer_name},
+        "issuer": {"id": did_web(base_url), "type": ["Profile"], "name": credential.issuer_name, "url": f"{base_url}/"},
         "validFrom": issued,
         "credentialSubject": subject,
-        "credentialStatus": {"id": f"{credential_url}/status", "type": "LearnHubCredentialStatus"},
+        "credentialStatus": status_entry(credential, base_url),
     }
 
 

@@ -56,7 +56,8 @@ def test_a_standard_library_verifies_the_signature_offline(client, credential):
     token = client.get(f"/credentials/{credential.uuid}.jwt").get_data(as_text=True)
     keys = _jwks(client)["keys"]
     header = jwt.get_unverified_header(token)
-    key = next(k for k in keys if k["kid"] == header["kid"])
+    # The kid is the key's DID URL (did:web:localhost#<thumbprint>); the JWKS names it by its fragment.
+    key = next(k for k in keys if header["kid"] == f"did:web:localhost#{k['kid']}")
     claims = jwt.decode(token, jwt.PyJWK(key).key, algorithms=["EdDSA"])
     assert client.get("/.well-known/jwks.json").headers["Access-Control-Allow-Origin"] == "*"
     badge = client.get(f"/credentials/{credential.uuid}.json").get_json()
