@@ -116,6 +116,9 @@ class Config:
     CREDENTIAL_KEY = os.environ.get("CREDENTIAL_KEY")
     CREDENTIAL_KEY_PATH = os.environ.get("CREDENTIAL_KEY_PATH")
     CREDENTIAL_ISSUER_NAME = os.environ.get("CREDENTIAL_ISSUER_NAME", "LearnHub 职工学习网")
+    # The font printable certificates are drawn in (recognition/certificate.py): a CJK font from
+    # Debian's packages (apt-get install fonts-wqy-microhei); without one, no PDF is offered.
+    CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
     # The address credentials and their QR codes point to, e.g. https://learnhub.example.cn;
     # required in production. When set, requests for any other host are refused (Flask's
     # TRUSTED_HOSTS, derived from it in core unless given); unset (development), the request's.

@@ -171,6 +171,14 @@ def get_credential(text):
     return found
 
 
+def holder_credential(user, text):
+    """The credential `text` if `user` holds it and it stands; NotFound for anyone else's or a revoked one."""
+    found = get_credential(text)
+    if found.user_id != getattr(user, "id", None) or found.is_revoked:
+        raise NotFound(_("No credential has this number."))
+    return found
+
+
 def course_credential_of(user, course):
     """The credential `user` holds for finishing `course`, or None."""
     return db.session.scalar(

@@ -20,6 +20,7 @@ ROUTES = [
     ("/recognition/prior/<int:claim_id>", worker.prior_claim, "GET"),
     ("/recognition/prior/<int:claim_id>/certificate", worker.prior_certificate, "GET"),
     ("/recognition/transcript", worker.transcript, "GET"),
+    ("/recognition/credentials/<cid>/certificate.pdf", worker.credential_certificate, "GET"),
     # The union's reviewers
     ("/recognition/review/", review.review_queue, "GET"),
     ("/recognition/review/<int:application_id>", review.review_application, "GET"),
