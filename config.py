@@ -256,6 +256,10 @@ class Config:
     # The JSON API (/api/v1): requests a minute each token may make (Flask-Limiter's notation);
     # its OpenAPI document (flask-smorest) at /api/v1/openapi.json.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    # The completions feed serves an entry once it is this old: a transaction still open may hold
+    # an entry with a lower id than one already committed, and the cursor must not pass it by.
+    # Longer than any transaction that records a completion (a request's, a job's batch).
+    API_FEED_SETTLE_SECONDS = int(os.environ.get("API_FEED_SETTLE_SECONDS", 60))
     # When v1 is on its way out (a v2 to move to): from API_V1_DEPRECATED_AT (an ISO date) every
     # /api/v1 answer carries Deprecation, Sunset (API_V1_SUNSET_AT) and Link (API_V1_SUCCESSOR) headers.
     API_V1_DEPRECATED_AT = os.environ.get("API_V1_DEPRECATED_AT")
