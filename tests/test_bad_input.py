@@ -1341,6 +1341,13 @@ def test_an_odd_video_quality_is_ignored(site, client, auth, quality):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("name", list(ODD_SLUGS))
+def test_an_odd_credential_id_prints_no_certificate(site, client, auth, name):
+    TRIED["GET /recognition/credentials/<id>/certificate.pdf"] += 1
+    auth.login("worker1")
+    assert client.get(f"/recognition/credentials/{ODD_SLUGS[name]}/certificate.pdf").status_code == 404
+
+
 HUGE_ID = str(10**30)
 
 
@@ -1364,6 +1371,7 @@ HUGE_ID = str(10**30)
         "/contests/{huge}",
         "/drills/{huge}",
         "/drills/{huge}/1",
+        "/credentials/status/{huge}",
     ],
 )
 def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):

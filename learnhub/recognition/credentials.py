@@ -17,6 +17,7 @@ from learnhub.core.hours import hours_text, minutes_per_xueshi
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import parse_reason
 from learnhub.extensions import db
+from learnhub.orgs.models import Org
 from learnhub.recognition import notices
 from learnhub.recognition.models import Credential
 from learnhub.recognition.signing import did_web
@@ -30,9 +31,14 @@ OB_CONTEXT = [
 ACHIEVEMENT_TYPES = {"academic": "Course", "skill_level": "ext:SkillLevelTrainingHours", "certificate": "Certificate"}
 
 
-def issuer_name():
-    """The name the platform signs credentials under (configurable, never translated)."""
-    return current_app.config.get("CREDENTIAL_ISSUER_NAME") or "LearnHub"
+def issuer_name(org_id=None):
+    """The issuer a credential names: the union behind what was achieved, else the platform's name.
+
+    The platform signs (its did:web key); the union that ran the course or the contest, or keeps
+    the pathway, is who vouches for it, and the credential names it.
+    """
+    org = db.session.get(Org, org_id) if org_id else None
+    return org.name if org is not None else current_app.config.get("CREDENTIAL_ISSUER_NAME") or "LearnHub"
 
 
 def _issue(
@@ -96,7 +102,7 @@ def issue_course_credential(user, course, completed_at=None):
         description=course.summary or "",
         criteria=criteria,
         achievement_type="Course",
-        issuer=issuer_name(),
+        issuer=issuer_name(course.org_id),
         credits=course.credits,
         minutes=course.minutes,
         issued_at=completed_at,
@@ -145,7 +151,7 @@ def issue_contest_credential(user, contest, rank, count):
         description=contest.title,
         criteria=criteria,
         achievement_type="Award",
-        issuer=issuer_name(),
+        issuer=issuer_name(contest.org_id),
         credits=contest.credits,
         minutes=contest.minutes,
         issued_at=contest.results_published_at,

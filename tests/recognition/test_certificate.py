@@ -116,3 +116,16 @@ def test_without_a_font_no_certificate_is_offered(app, client, auth, make_user, 
     assert "certificate.pdf" not in client.get("/recognition/transcript").get_data(as_text=True)
     answer = client.get(f"/recognition/credentials/{credential.uuid}/certificate.pdf")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/recognition/transcript")
+
+
+def test_the_holders_credential_page_offers_the_certificate_first(client, auth, make_user, safety_course, finish):
+    credential = _holder_with_credential(make_user, finish, safety_course, "cert5", "孙丽")
+    address = f"/recognition/credentials/{credential.uuid}/certificate.pdf"
+    stranger = client.get(f"/credentials/{credential.uuid}").get_data(as_text=True)
+    assert address not in stranger
+    auth.login("cert5")
+    page = client.get(f"/credentials/{credential.uuid}").get_data(as_text=True)
+    # The certificate before the facts; the machine-readable links folded away for verifiers.
+    assert page.index(address) < page.index("<h1>") < page.index("<details")
+    assert page.index("<details") < page.index(f"/credentials/{credential.uuid}.json")
+    assert "/credentials/status/1" in page and "/.well-known/did.json" in page

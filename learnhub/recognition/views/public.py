@@ -10,6 +10,7 @@ from learnhub.core.qr import qr_svg
 from learnhub.extensions import db, limiter
 from learnhub.recognition import credentials as creds
 from learnhub.recognition import status_list
+from learnhub.recognition.certificate import font_path
 from learnhub.recognition.forms import ReasonForm, VerifyForm
 from learnhub.recognition.signing import did_document, did_web, jwks, sign_credential, sign_status_list, verify_token
 from learnhub.recognition.views.common import base_url, credential_url
@@ -65,6 +66,9 @@ def credential(cid, form=None, status=200):
         url=url,
         qr=qr_svg(url, _("QR code of this page")),
         form=form or (ReasonForm() if creds.can_revoke(current_user, found) else None),
+        status_list=status_list.list_number(found.status_index),
+        is_holder=not found.is_revoked and getattr(current_user, "id", None) == found.user_id,
+        can_print=font_path() is not None,
     ), status
 
 
