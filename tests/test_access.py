@@ -494,8 +494,9 @@ def cases(w):
         ],
         "recognition.reject_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins, form={"reason": "证书看不清"})],
         "recognition.revoke": [Case(dict(cid=w.credential.uuid), "admin_a", admins, form={"reason": "发错了"})],
-        # The printable certificate carries the holder's whole name: the holder's alone.
+        # The printable certificate and the share picture carry the whole name: the holder's alone.
         "recognition.credential_certificate": [Case(dict(cid=w.credential.uuid), "owner")],
+        "recognition.credential_picture": [Case(dict(cid=w.credential.uuid), "owner")],
         # A pathway kept by 甲省: offered to its workers, kept by its admin.
         "recognition.pathway": [Case(dict(pathway_id=w.pathway_id), "owner", ("peer",))],
         # The owner's application is open, so the service refuses a second one (400).

@@ -1342,10 +1342,11 @@ def test_an_odd_video_quality_is_ignored(site, client, auth, quality):
 
 
 @pytest.mark.parametrize("name", list(ODD_SLUGS))
-def test_an_odd_credential_id_prints_no_certificate(site, client, auth, name):
-    TRIED["GET /recognition/credentials/<id>/certificate.pdf"] += 1
+def test_an_odd_credential_id_gives_no_certificate(site, client, auth, name):
+    TRIED["GET /recognition/credentials/<id>/certificate.pdf, share.png"] += 1
     auth.login("worker1")
-    assert client.get(f"/recognition/credentials/{ODD_SLUGS[name]}/certificate.pdf").status_code == 404
+    for suffix in ("certificate.pdf", "share.png"):
+        assert client.get(f"/recognition/credentials/{ODD_SLUGS[name]}/{suffix}").status_code == 404
 
 
 HUGE_ID = str(10**30)

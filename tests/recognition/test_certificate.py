@@ -7,6 +7,7 @@ install poppler-utils and the font when missing (as root); without them the test
 with the reason, except in CI, where it fails.
 """
 
+import io
 import os
 import shutil
 import subprocess
@@ -129,3 +130,26 @@ def test_the_holders_credential_page_offers_the_certificate_first(client, auth, 
     assert page.index(address) < page.index("<h1>") < page.index("<details")
     assert page.index("<details") < page.index(f"/credentials/{credential.uuid}.json")
     assert "/credentials/status/1" in page and "/.well-known/did.json" in page
+
+
+def test_the_share_picture_draws_the_name_and_the_qr_code(client, auth, make_user, safety_course, finish):
+    pictures = []
+    for username, name in (("pic1", "李明辉"), ("pic2", "张建国")):
+        credential = _holder_with_credential(make_user, finish, safety_course, username, name)
+        auth.login(username)
+        page = client.get(f"/credentials/{credential.uuid}").get_data(as_text=True)
+        address = f"/recognition/credentials/{credential.uuid}/share.png"
+        assert address in page
+        answer = client.get(address)
+        auth.logout()
+        assert answer.status_code == 200 and answer.mimetype == "image/png"
+        assert len(answer.data) < 150_000  # light enough to send over a weak network
+        pictures.append(Image.open(io.BytesIO(answer.data)).convert("L"))
+    assert pictures[0].size == (certificate.PICTURE_WIDTH, certificate.PICTURE_HEIGHT)
+    top, height = certificate.PICTURE_NAME_TOP, certificate.PICTURE_NAME_HEIGHT
+    bands = [p.crop((40, top, certificate.PICTURE_WIDTH - 40, top + height)) for p in pictures]
+    assert all(0.02 < _dark_share(band) < 0.5 for band in bands), [_dark_share(b) for b in bands]
+    assert bands[0].tobytes() != bands[1].tobytes()
+    middle, bottom = certificate.PICTURE_WIDTH // 2, certificate.PICTURE_HEIGHT
+    qr = pictures[0].crop((middle - 130, bottom - 360, middle + 130, bottom - 100))
+    assert 0.3 < _dark_share(qr) < 0.7  # a QR code: about as much dark as light

@@ -21,6 +21,7 @@ ROUTES = [
     ("/recognition/prior/<int:claim_id>/certificate", worker.prior_certificate, "GET"),
     ("/recognition/transcript", worker.transcript, "GET"),
     ("/recognition/credentials/<cid>/certificate.pdf", worker.credential_certificate, "GET"),
+    ("/recognition/credentials/<cid>/share.png", worker.credential_picture, "GET"),
     # The union's reviewers
     ("/recognition/review/", review.review_queue, "GET"),
     ("/recognition/review/<int:application_id>", review.review_application, "GET"),

@@ -14,7 +14,7 @@ from learnhub.credits.services import get_account, shown_totals
 from learnhub.extensions import db, talisman
 from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
-from learnhub.recognition.certificate import certificate_pdf, font_path
+from learnhub.recognition.certificate import certificate_pdf, font_path, share_picture
 from learnhub.recognition.credentials import course_credential_of, credentials_of, holder_credential
 from learnhub.recognition.forms import ActionForm, ApplyForm, PriorLearningForm, RespondForm
 from learnhub.recognition.views.common import credential_url
@@ -203,13 +203,26 @@ def credential_certificate(cid):
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("recognition.transcript"))
+    return _own_file(data, "application/pdf", f"certificate-{found.uuid}.pdf")
+
+
+@role_required("worker")
+def credential_picture(cid):
+    """The share picture of one of my credentials, as a PNG to send in a chat."""
+    found = holder_credential(current_user, cid)
+    try:
+        data = share_picture(found, current_user.name, credential_url(found))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("recognition.transcript"))
+    return _own_file(data, "image/png", f"certificate-{found.uuid}.png")
+
+
+def _own_file(data, mime, name):
     return Response(
         data,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="certificate-{found.uuid}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
+        mimetype=mime,
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "private, no-store"},
     )
 
 
