@@ -67,6 +67,7 @@ def credential(cid, form=None, status=200):
         qr=qr_svg(url, _("QR code of this page")),
         form=form or (ReasonForm() if creds.can_revoke(current_user, found) else None),
         status_list=status_list.list_number(found.status_index),
+        by_union=found.issuer_name != creds.issuer_name(),
         is_holder=not found.is_revoked and getattr(current_user, "id", None) == found.user_id,
         can_print=font_path() is not None,
     ), status
