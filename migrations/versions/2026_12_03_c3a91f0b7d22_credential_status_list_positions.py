@@ -3,7 +3,7 @@
 Credentials issued before get theirs here, distinct and at random, as new ones do.
 
 Revision ID: c3a91f0b7d22
-Revises: a7c41e9d2b10
+Revises: e1fb7d4ebce3
 Create Date: 2026-12-03 14:10:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c3a91f0b7d22"
-down_revision = "a7c41e9d2b10"
+down_revision = "e1fb7d4ebce3"
 branch_labels = None
 depends_on = None
 
