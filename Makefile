@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 export CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test check install lock browser ffmpeg ralph translations messages db courses demo clean
+.PHONY: run test check install lock browser ffmpeg pdf-tools ralph translations messages db courses demo clean
 
 # The site and, beside it, the task queue's consumer (headcounts, and later reminders and sending).
 run: install translations ffmpeg db courses demo
@@ -20,12 +20,12 @@ run: install translations ffmpeg db courses demo
 	$(FLASK) tasks worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install translations ffmpeg browser
+test: install translations ffmpeg browser pdf-tools
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 # The edit-test loop: what `make test` runs, less the browser journeys (tests/e2e).
-check: install translations ffmpeg
+check: install translations ffmpeg pdf-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -m "not e2e"
@@ -71,6 +71,17 @@ ffmpeg:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg; \
 	  else \
 	    echo "make: no ffmpeg; as root: apt-get install ffmpeg (until then videos get no phone rendition and its tests are skipped)"; \
+	  fi; \
+	fi
+
+# Printable certificates (recognition/certificate.py) are drawn in Debian's CJK font; their test
+# renders them with poppler's pdftoppm and reads them with pdffonts and pdftotext.
+pdf-tools:
+	@if ! command -v pdftoppm >/dev/null || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-wqy-microhei; \
+	  else \
+	    echo "make: no pdftoppm; as root: apt-get install poppler-utils fonts-wqy-microhei (until then the certificate test is skipped)"; \
 	  fi; \
 	fi
 

@@ -116,6 +116,9 @@ class Config:
     CREDENTIAL_KEY = os.environ.get("CREDENTIAL_KEY")
     CREDENTIAL_KEY_PATH = os.environ.get("CREDENTIAL_KEY_PATH")
     CREDENTIAL_ISSUER_NAME = os.environ.get("CREDENTIAL_ISSUER_NAME", "LearnHub 职工学习网")
+    # The font printable certificates are drawn in (recognition/certificate.py): a CJK font from
+    # Debian's packages (apt-get install fonts-wqy-microhei); without one, no PDF is offered.
+    CERTIFICATE_FONT = os.environ.get("CERTIFICATE_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
     # The address credentials and their QR codes point to, e.g. https://learnhub.example.cn;
     # required in production. When set, requests for any other host are refused (Flask's
     # TRUSTED_HOSTS, derived from it in core unless given); unset (development), the request's.
@@ -253,6 +256,10 @@ class Config:
     # The JSON API (/api/v1): requests a minute each token may make (Flask-Limiter's notation);
     # its OpenAPI document (flask-smorest) at /api/v1/openapi.json.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    # The completions feed serves an entry once it is this old: a transaction still open may hold
+    # an entry with a lower id than one already committed, and the cursor must not pass it by.
+    # Longer than any transaction that records a completion (a request's, a job's batch).
+    API_FEED_SETTLE_SECONDS = int(os.environ.get("API_FEED_SETTLE_SECONDS", 60))
     # When v1 is on its way out (a v2 to move to): from API_V1_DEPRECATED_AT (an ISO date) every
     # /api/v1 answer carries Deprecation, Sunset (API_V1_SUNSET_AT) and Link (API_V1_SUCCESSOR) headers.
     API_V1_DEPRECATED_AT = os.environ.get("API_V1_DEPRECATED_AT")

@@ -62,6 +62,9 @@ PUBLIC = {
     "recognition.credential_json": "public credential, Open Badges JSON",
     "recognition.credential_jwt": "public credential, signed VC-JWT",
     "recognition.credential_status": "public credential, revocation status",
+    # The revocation lists every verifier reads (W3C Bitstring Status List): numbered from 1, one
+    # bit per credential at a random position; what a bit means is only known to its holder.
+    "recognition.status_list_jwt": "published revocation list",
     "api.docs_asset": "Swagger UI's files, for the API's browsable docs",
     "api.static": "the API docs' start-up script",
     # The one-time link bulk onboarding texts a worker: a signed token naming its account, valid
@@ -491,6 +494,9 @@ def cases(w):
         ],
         "recognition.reject_prior": [Case(dict(claim_id=w.claim.id), "admin_a", admins, form={"reason": "证书看不清"})],
         "recognition.revoke": [Case(dict(cid=w.credential.uuid), "admin_a", admins, form={"reason": "发错了"})],
+        # The printable certificate and the share picture carry the whole name: the holder's alone.
+        "recognition.credential_certificate": [Case(dict(cid=w.credential.uuid), "owner")],
+        "recognition.credential_picture": [Case(dict(cid=w.credential.uuid), "owner")],
         # A pathway kept by 甲省: offered to its workers, kept by its admin.
         "recognition.pathway": [Case(dict(pathway_id=w.pathway_id), "owner", ("peer",))],
         # The owner's application is open, so the service refuses a second one (400).

@@ -1341,6 +1341,14 @@ def test_an_odd_video_quality_is_ignored(site, client, auth, quality):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("name", list(ODD_SLUGS))
+def test_an_odd_credential_id_gives_no_certificate(site, client, auth, name):
+    TRIED["GET /recognition/credentials/<id>/certificate.pdf, share.png"] += 1
+    auth.login("worker1")
+    for suffix in ("certificate.pdf", "share.png"):
+        assert client.get(f"/recognition/credentials/{ODD_SLUGS[name]}/{suffix}").status_code == 404
+
+
 HUGE_ID = str(10**30)
 
 
@@ -1364,6 +1372,7 @@ HUGE_ID = str(10**30)
         "/contests/{huge}",
         "/drills/{huge}",
         "/drills/{huge}/1",
+        "/credentials/status/{huge}",
     ],
 )
 def test_an_id_past_what_the_database_holds_is_not_found(site, client, auth, url):

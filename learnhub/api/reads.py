@@ -6,14 +6,16 @@ id order, so a page never repeats or skips a row however the table grows meanwhi
 
 import base64
 import binascii
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import and_, select
 
 from learnhub.accounts.models import User
 from learnhub.api import unions
 from learnhub.catalog.models import Course, Module, ModuleRevision
 from learnhub.catalog.services import catalogue_query
-from learnhub.core.db import read_session
+from learnhub.core.db import read_session, utcnow
 from learnhub.core.errors import DomainError
 from learnhub.core.hours import Hours
 from learnhub.core.i18n import gettext as _
@@ -258,6 +260,11 @@ def completions_feed(client, args):
 
     The cursor of the last page is kept and asked with again later: the feed then gives what
     came since (an empty page keeps the same cursor).
+
+    Ids are drawn when a row is written, not when its transaction commits: while one request's
+    completion (id 100) is still uncommitted, another's (id 101) may already be visible. So the
+    feed stops at the first entry younger than API_FEED_SETTLE_SECONDS; by the time an entry is
+    that old, every entry below it has committed or never will, and the cursor passes none by.
     """
     stmt = (
         select(LedgerEntry, User.id, Course.slug)
@@ -268,6 +275,9 @@ def completions_feed(client, args):
         .where(LedgerEntry.kind == "course", subtree_filter(client.org))
     )
     rows, _more = _page(stmt, LedgerEntry.id, args.get("cursor"), args["limit"])
+    settled = utcnow() - timedelta(seconds=current_app.config["API_FEED_SETTLE_SECONDS"])
+    young = next((n for n, row in enumerate(rows) if row[0].created_at > settled), None)
+    rows = rows[:young]
     links = unions.links_of(client, [user_id for _e, user_id, _s in rows])
     items = [
         dict(

@@ -17,8 +17,11 @@ from learnhub.core.hours import hours_text, minutes_per_xueshi
 from learnhub.core.i18n import gettext as _
 from learnhub.credits.services import parse_reason
 from learnhub.extensions import db
+from learnhub.orgs.models import Org
 from learnhub.recognition import notices
 from learnhub.recognition.models import Credential
+from learnhub.recognition.signing import did_web
+from learnhub.recognition.status_list import draw_index, status_entry
 
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -28,9 +31,14 @@ OB_CONTEXT = [
 ACHIEVEMENT_TYPES = {"academic": "Course", "skill_level": "ext:SkillLevelTrainingHours", "certificate": "Certificate"}
 
 
-def issuer_name():
-    """The name the platform signs credentials under (configurable, never translated)."""
-    return current_app.config.get("CREDENTIAL_ISSUER_NAME") or "LearnHub"
+def issuer_name(org_id=None):
+    """The issuer a credential names: the union behind what was achieved, else the platform's name.
+
+    The platform signs (its did:web key); the union that ran the course or the contest, or keeps
+    the pathway, is who vouches for it, and the credential names it.
+    """
+    org = db.session.get(Org, org_id) if org_id else None
+    return org.name if org is not None else current_app.config.get("CREDENTIAL_ISSUER_NAME") or "LearnHub"
 
 
 def _issue(
@@ -64,6 +72,7 @@ def _issue(
             credits=credits,
             minutes=int(minutes),
             issued_at=issued_at or datetime.now(UTC),
+            status_index=draw_index(),
         )
         .on_conflict_do_nothing(index_elements=list(key))
         .returning(Credential.id)
@@ -93,7 +102,7 @@ def issue_course_credential(user, course, completed_at=None):
         description=course.summary or "",
         criteria=criteria,
         achievement_type="Course",
-        issuer=issuer_name(),
+        issuer=issuer_name(course.org_id),
         credits=course.credits,
         minutes=course.minutes,
         issued_at=completed_at,
@@ -142,7 +151,7 @@ def issue_contest_credential(user, contest, rank, count):
         description=contest.title,
         criteria=criteria,
         achievement_type="Award",
-        issuer=issuer_name(),
+        issuer=issuer_name(contest.org_id),
         credits=contest.credits,
         minutes=contest.minutes,
         issued_at=contest.results_published_at,
@@ -164,6 +173,14 @@ def get_credential(text):
     """The credential with this public id; NotFound for unknown or malformed ids."""
     found = db.session.scalar(select(Credential).where(Credential.uuid == parse_uuid(text)))
     if found is None:
+        raise NotFound(_("No credential has this number."))
+    return found
+
+
+def holder_credential(user, text):
+    """The credential `text` if `user` holds it and it stands; NotFound for anyone else's or a revoked one."""
+    found = get_credential(text)
+    if found.user_id != getattr(user, "id", None) or found.is_revoked:
         raise NotFound(_("No credential has this number."))
     return found
 
@@ -275,10 +292,10 @@ def open_badge(credential, base_url):
         "id": credential_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": credential.title,
-        "issuer": {"id": f"{base_url}/", "type": ["Profile"], "name": credential.issuer_name},
+        "issuer": {"id": did_web(base_url), "type": ["Profile"], "name": credential.issuer_name, "url": f"{base_url}/"},
         "validFrom": issued,
         "credentialSubject": subject,
-        "credentialStatus": {"id": f"{credential_url}/status", "type": "LearnHubCredentialStatus"},
+        "credentialStatus": status_entry(credential, base_url),
     }
 
 

@@ -342,6 +342,9 @@ class Credential(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    # Its bit in the published revocation list (status_list.py): drawn at random when issued,
+    # so that the list's positions tell nothing of who was issued what, or when.
+    status_index: Mapped[int] = mapped_column(unique=True)
 
     user = relationship("User", foreign_keys=[user_id])
 

@@ -1,4 +1,7 @@
-"""The Ed25519 key that signs credentials as VC-JWTs, and the JWKS that publishes it.
+"""The Ed25519 key that signs credentials as VC-JWTs, and the JWKS and did:web document that publish it.
+
+The issuer is named by a did:web DID made from the public address (did:web:learnhub.example.cn),
+whose document at /.well-known/did.json lists the key; a token's `kid` is that key's DID URL.
 
 Where the key comes from, first match wins:
 - CREDENTIAL_KEY: the PEM itself (an environment variable or a secret store);
@@ -15,6 +18,7 @@ import json
 import os
 import tempfile
 from datetime import UTC
+from urllib.parse import quote, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -93,11 +97,37 @@ def jwks():
     return {"keys": [dict(public_jwk(key), kid=kid, use="sig", alg="EdDSA")]}
 
 
+def did_web(base_url):
+    """The did:web DID of the site at `base_url`: its host (a port's colon encoded), then its path."""
+    parts = urlsplit(base_url)
+    path = [quote(segment, safe="") for segment in parts.path.split("/") if segment]
+    return ":".join(["did:web", quote(parts.netloc, safe="")] + path)
+
+
+def did_document(base_url):
+    """The DID document that names our signing key as the issuer's assertion method."""
+    key, kid = signing_key()
+    did = did_web(base_url)
+    method = f"{did}#{kid}"
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/jws/v1"],
+        "id": did,
+        "verificationMethod": [
+            {"id": method, "type": "JsonWebKey", "controller": did, "publicKeyJwk": dict(public_jwk(key), kid=kid)}
+        ],
+        "assertionMethod": [method],
+    }
+
+
+def _sign(claims, issuer_did):
+    key, kid = signing_key()
+    return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": f"{issuer_did}#{kid}", "typ": "vc+jwt"})
+
+
 def sign_credential(badge):
     """The OpenBadgeCredential `badge` as a VC-JWT: its claims plus iss, jti, sub and nbf."""
     from datetime import datetime
 
-    key, kid = signing_key()
     issued = datetime.strptime(badge["validFrom"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     claims = dict(badge)
     claims.update(
@@ -107,15 +137,22 @@ def sign_credential(badge):
         nbf=int(issued.timestamp()),
         iat=int(issued.timestamp()),
     )
-    return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid, "typ": "JWT"})
+    return _sign(claims, badge["issuer"]["id"])
 
 
-def verify_token(token, issuer):
+def sign_status_list(status_list):
+    """A BitstringStatusListCredential as a VC-JWT, signed as the credentials it speaks for."""
+    return _sign(dict(status_list, iss=status_list["issuer"], jti=status_list["id"]), status_list["issuer"])
+
+
+def verify_token(token, base_url):
     """The claims of a VC-JWT this server signed, or a DomainError saying it cannot be trusted.
 
-    `issuer` is our public address with its final slash: the token's `iss` must be it, and its
-    id and status check must lie under it, or a holder could send verifiers elsewhere.
+    Its `iss` must be our did:web DID (or, in tokens signed before there was one, our public
+    address with its final slash), and its id and status must lie under our address, or a
+    holder could send verifiers elsewhere.
     """
+    base = base_url.rstrip("/")
     token = "".join(str(token or "").split())
     if not token:
         raise DomainError(_("Paste the signed credential (a long text in three parts, separated by dots)."), "token")
@@ -126,14 +163,14 @@ def verify_token(token, issuer):
     key, kid = signing_key()
     try:
         header = jwt.get_unverified_header(token)
-        if header.get("kid") not in (None, kid):
+        if str(header.get("kid") or kid).rsplit("#", 1)[-1] != kid:
             raise DomainError(_("This credential was not signed with our key."), "token")
         claims = jwt.decode(
             token,
             key.public_key(),
             algorithms=["EdDSA"],
             options={"require": ["jti", "iss", "nbf"], "verify_aud": False},
-            issuer=issuer,
+            issuer=[did_web(base), f"{base}/"],
             leeway=300,
         )
     except DomainError:
@@ -148,7 +185,13 @@ def verify_token(token, issuer):
         raise DomainError(_("This is not a signed credential we can read."), "token") from None
     jti = str(claims["jti"])
     status = claims.get("credentialStatus")
-    status_id = status.get("id") if isinstance(status, dict) else None
-    if not jti.startswith(f"{issuer}credentials/") or status_id not in (None, f"{jti}/status"):
+    status = status if isinstance(status, dict) else {}
+    lists = f"{base}/credentials/status/"
+    our_status = (
+        str(status.get("statusListCredential", "")).startswith(lists)
+        if status.get("type") == "BitstringStatusListEntry"
+        else status.get("id") in (None, f"{jti}/status")  # the form of tokens signed before the lists
+    )
+    if not jti.startswith(f"{base}/credentials/") or not our_status:
         raise DomainError(_("This credential names another address as its issuer: do not trust it."), "token")
     return claims

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 
 from learnhub.accounts.models import User
-from learnhub.api import unions
+from learnhub.api import reads, unions
 from learnhub.api.models import UnionClient, UnionToken, hash_secret
 from learnhub.catalog.services import course_modules
 from learnhub.core.audit import AuditEvent
+from learnhub.core.db import utcnow
 from learnhub.extensions import db
 from learnhub.learning import services as learning
 from learnhub.stats.rollups import drain_outbox
@@ -26,6 +27,12 @@ def _token(client, client_id, secret, scope=None):
     )
     assert answer.status_code == 200, answer.get_data(as_text=True)
     return answer.json["access_token"]
+
+
+@pytest.fixture
+def minute_later(monkeypatch):
+    """The feed's clock, a couple of minutes on: what was just completed has settled (reads.completions_feed)."""
+    monkeypatch.setattr(reads, "utcnow", lambda: utcnow() + timedelta(minutes=2))
 
 
 @pytest.fixture
@@ -88,7 +95,7 @@ def test_an_admin_makes_a_client_on_its_page_and_the_system_syncs_ten_workers(cl
 
 
 def test_a_client_of_one_city_never_sees_or_touches_another_citys_people(
-    client, tree, make_user, make_course, union_client
+    client, tree, make_user, make_course, union_client, minute_later
 ):
     a_worker = make_user("aworker", org=tree.ent_a1, name="甲市工人")
     make_user("bworker", org=tree.ent_b1, name="乙市工人")
@@ -116,7 +123,9 @@ def test_a_client_of_one_city_never_sees_or_touches_another_citys_people(
     assert stats_b["total"]["completions"] == 0
 
 
-def test_the_completion_feed_gives_what_came_since_its_cursor(client, tree, make_user, make_course, union_client):
+def test_the_completion_feed_gives_what_came_since_its_cursor(
+    client, tree, make_user, make_course, union_client, minute_later
+):
     token = union_client(tree.city_a)
     course = make_course("feed-course", modules=(("only", "lesson", "1", 10),))
     first = client.get("/api/v1/union/completions", headers=bearer(token)).json

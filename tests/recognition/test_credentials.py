@@ -56,7 +56,8 @@ def test_a_standard_library_verifies_the_signature_offline(client, credential):
     token = client.get(f"/credentials/{credential.uuid}.jwt").get_data(as_text=True)
     keys = _jwks(client)["keys"]
     header = jwt.get_unverified_header(token)
-    key = next(k for k in keys if k["kid"] == header["kid"])
+    # The kid is the key's DID URL (did:web:localhost#<thumbprint>); the JWKS names it by its fragment.
+    key = next(k for k in keys if header["kid"] == f"did:web:localhost#{k['kid']}")
     claims = jwt.decode(token, jwt.PyJWK(key).key, algorithms=["EdDSA"])
     assert client.get("/.well-known/jwks.json").headers["Access-Control-Allow-Origin"] == "*"
     badge = client.get(f"/credentials/{credential.uuid}.json").get_json()
@@ -235,3 +236,14 @@ def test_reversing_a_courses_credits_revokes_its_credential(make_user, tree, cre
         credits.reverse_entry(other, reason="另一条", created_by=admin)
         db.session.refresh(credential)
         assert "考试替考" in credential.revoke_reason
+
+
+def test_the_issuer_named_is_the_union_behind_the_course(client, make_user, make_course, finish, tree):
+    course = make_course("city-course", modules=(("only", "lesson", "1", 10),), org_id=tree.city_a.id)
+    holder = make_user("city.learner", org=tree.ent_a1, locale="en")
+    finish(holder, course)
+    credential = db.session.scalar(select(Credential).where(Credential.user_id == holder.id))
+    badge = client.get(f"/credentials/{credential.uuid}.json").get_json()
+    assert badge["issuer"]["name"] == tree.city_a.name and badge["issuer"]["id"] == "did:web:localhost"
+    page = client.get(f"/credentials/{credential.uuid}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert f"issued by {tree.city_a.name} through LearnHub" in page

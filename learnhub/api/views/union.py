@@ -90,5 +90,9 @@ def statistics(args):
 @union.doc(security=_security("completions"))
 @require("completions")
 def completions(args):
-    """Courses completed in the client's subtree, oldest first; keep `next_cursor` and ask again for what came since."""
+    """Courses completed in the client's subtree, oldest first; keep `next_cursor` and ask again for what came since.
+
+    A completion appears here a minute after it is recorded, so that the cursor never passes one
+    recorded at the same moment by a transaction not yet committed.
+    """
     return reads.completions_feed(g.api_client, args)

@@ -20,6 +20,8 @@ ROUTES = [
     ("/recognition/prior/<int:claim_id>", worker.prior_claim, "GET"),
     ("/recognition/prior/<int:claim_id>/certificate", worker.prior_certificate, "GET"),
     ("/recognition/transcript", worker.transcript, "GET"),
+    ("/recognition/credentials/<cid>/certificate.pdf", worker.credential_certificate, "GET"),
+    ("/recognition/credentials/<cid>/share.png", worker.credential_picture, "GET"),
     # The union's reviewers
     ("/recognition/review/", review.review_queue, "GET"),
     ("/recognition/review/<int:application_id>", review.review_application, "GET"),
@@ -40,8 +42,12 @@ ROUTES = [
     ("/credentials/<cid>/status", public.credential_status, "GET"),
     ("/credentials/<cid>/revoke", public.revoke, "POST"),
     ("/credentials/verify", public.verify, "GET POST"),
+    ("/credentials/status/<int:number>", public.status_list_jwt, "GET"),
     ("/.well-known/jwks.json", public.jwks_json, "GET"),
+    ("/.well-known/did.json", public.did_json, "GET"),
 ]
 for rule, view, methods in ROUTES:
     bp.add_url_rule(rule, view_func=view, methods=methods.split())
+# did:web puts the document of a site served under a path (https://host/learnhub) at path/did.json.
+bp.add_url_rule("/did.json", "did_json_at_path", public.did_json)
 bp.after_request(public.open_to_other_sites)

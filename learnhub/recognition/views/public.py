@@ -1,4 +1,4 @@
-"""What strangers may open: a credential's page, its JSON and VC-JWT, its status, our keys."""
+"""What strangers may open: a credential's page, its JSON and VC-JWT, its status, the status lists, our keys."""
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -9,8 +9,10 @@ from learnhub.core.i18n import gettext as _
 from learnhub.core.qr import qr_svg
 from learnhub.extensions import db, limiter
 from learnhub.recognition import credentials as creds
+from learnhub.recognition import status_list
+from learnhub.recognition.certificate import font_path
 from learnhub.recognition.forms import ReasonForm, VerifyForm
-from learnhub.recognition.signing import jwks, sign_credential, verify_token
+from learnhub.recognition.signing import did_document, did_web, jwks, sign_credential, sign_status_list, verify_token
 from learnhub.recognition.views.common import base_url, credential_url
 
 PUBLIC_LIMIT = "120 per minute"
@@ -22,7 +24,12 @@ OPEN_TO_OTHER_SITES = (
     "recognition.credential_jwt",
     "recognition.credential_status",
     "recognition.jwks_json",
+    "recognition.status_list_jwt",
+    "recognition.did_json",
+    "recognition.did_json_at_path",
 )
+# How long a verifier may keep a status list: a revocation reaches every verifier within it.
+STATUS_LIST_MAX_AGE = 300
 
 
 def open_to_other_sites(response):
@@ -59,6 +66,10 @@ def credential(cid, form=None, status=200):
         url=url,
         qr=qr_svg(url, _("QR code of this page")),
         form=form or (ReasonForm() if creds.can_revoke(current_user, found) else None),
+        status_list=status_list.list_number(found.status_index),
+        by_union=found.issuer_name != creds.issuer_name(),
+        is_holder=not found.is_revoked and getattr(current_user, "id", None) == found.user_id,
+        can_print=font_path() is not None,
     ), status
 
 
@@ -123,7 +134,7 @@ def verify():
     result = None
     if form.validate_on_submit():
         try:
-            claims = verify_token(form.token.data, issuer=f"{base_url()}/")
+            claims = verify_token(form.token.data, base_url())
             found = creds.get_credential(str(claims.get("jti", "")).rsplit("/", 1)[-1])
         except NotFound:
             apply_error(form, DomainError(_("The signature is ours, but no such credential exists any more."), "token"))
@@ -142,6 +153,25 @@ def verify():
 
 def jwks_json():
     response = jsonify(jwks())
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@limiter.limit(PUBLIC_LIMIT)
+def status_list_jwt(number):
+    if not 1 <= number <= status_list.list_count():
+        return _json_missing()
+    listed = status_list.status_list_credential(number, base_url(), did_web(base_url()))
+    response = current_app.response_class(sign_status_list(listed), mimetype="application/vc+jwt")
+    response.cache_control.public = True
+    response.cache_control.max_age = STATUS_LIST_MAX_AGE
+    return response
+
+
+def did_json():
+    response = jsonify(did_document(base_url()))
+    response.mimetype = "application/did+json"
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response

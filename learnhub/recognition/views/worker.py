@@ -14,7 +14,8 @@ from learnhub.credits.services import get_account, shown_totals
 from learnhub.extensions import db, talisman
 from learnhub.recognition import prior
 from learnhub.recognition import services as recognition
-from learnhub.recognition.credentials import course_credential_of, credentials_of
+from learnhub.recognition.certificate import certificate_pdf, font_path, share_picture
+from learnhub.recognition.credentials import course_credential_of, credentials_of, holder_credential
 from learnhub.recognition.forms import ActionForm, ApplyForm, PriorLearningForm, RespondForm
 from learnhub.recognition.views.common import credential_url
 
@@ -189,6 +190,39 @@ def transcript():
         links=links,
         printed_at=datetime.now(UTC),
         qr={c.id: qr_svg(links[c.id], _("Scan to check this credential")) for c in credentials},
+        can_print=font_path() is not None,
+    )
+
+
+@role_required("worker")
+def credential_certificate(cid):
+    """The printable certificate of one of my credentials, as a PDF."""
+    found = holder_credential(current_user, cid)
+    try:
+        data = certificate_pdf(found, current_user.name, credential_url(found))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("recognition.transcript"))
+    return _own_file(data, "application/pdf", f"certificate-{found.uuid}.pdf")
+
+
+@role_required("worker")
+def credential_picture(cid):
+    """The share picture of one of my credentials, as a PNG to send in a chat."""
+    found = holder_credential(current_user, cid)
+    try:
+        data = share_picture(found, current_user.name, credential_url(found))
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("recognition.transcript"))
+    return _own_file(data, "image/png", f"certificate-{found.uuid}.png")
+
+
+def _own_file(data, mime, name):
+    return Response(
+        data,
+        mimetype=mime,
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "private, no-store"},
     )
 
 
