@@ -13,7 +13,6 @@ import os
 import segno
 from flask import current_app
 from flask_babel import format_datetime
-from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from learnhub.core.errors import DomainError
@@ -59,6 +58,9 @@ def certificate_pdf(credential, holder_name, url):
     path = font_path()
     if path is None:
         raise _no_font()
+    # Imported here: fpdf2 and fontTools weigh 20 MB in every worker that never draws a certificate.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_title(credential.title)
     pdf.set_creator(credential.issuer_name)
