@@ -30,6 +30,7 @@ monkey.patch_all()
 import gevent  # noqa: E402
 from locust import FastHttpUser, constant, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
+from papers import paper_answers  # noqa: E402
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -99,10 +100,11 @@ class Worker(FastHttpUser):
         self.client.get(f"/courses/{slug}/{key}", name="module")
 
     def page_quiz(self):
-        where, questions = self.rng.choice(self.quizzes)
+        # Papers are drawn from a bank for each attempt: read the one drawn, then answer it.
+        where, _questions = self.rng.choice(self.quizzes)
         slug, key = where.split("/")
-        data = [("csrf_token", self.token)]
-        data += [(f"q{qid}", str(self.rng.choice(choices))) for qid, choices in questions.items()]
+        page = self.client.get(f"/courses/{slug}/{key}", name="quiz paper").text
+        data = [("csrf_token", self.token), *paper_answers(page, self.rng)]
         self.client.post(
             f"/courses/{slug}/{key}/quiz", data=urlencode(data), headers=FORM, name="quiz submit", allow_redirects=False
         )
