@@ -204,13 +204,14 @@ def load_session_user(token, max_age=None):
     """
     if not token or len(token) > 100:
         return None
-    key = _session_key(LoginSession.hash_token(token))
+    token_hash = LoginSession.hash_token(token)
+    key = _session_key(token_hash)
     cached = cache.get(key)
     if cached is not None:
         # As SQLAlchemy's caching recipe does: back into this request's session without a query.
         session, user = (db.session.merge(obj, load=False) for obj in cached)
     else:
-        row = db.session.execute(_SESSION_USER, {"token_hash": LoginSession.hash_token(token)}).first()
+        row = db.session.execute(_SESSION_USER, {"token_hash": token_hash}).first()
         if row is None:
             return None
         session, user = row

@@ -189,8 +189,7 @@ def shown_totals(account, year=None):
     if year is None:
         credits, shown = db.session.execute(_TOTALS, values).one()
     else:
-        start = datetime(year, 1, 1, tzinfo=UTC)
-        values.update(start=start, end=start.replace(year=year + 1))
+        values["start"], values["end"] = _year_bounds(year)
         credits, shown = db.session.execute(_TOTALS_OF_YEAR, values).one()
     return Decimal(credits).quantize(Decimal("0.01")), Hours(shown)
 
@@ -207,12 +206,18 @@ def course_totals(account, course_id):
     return Decimal(credits).quantize(Decimal("0.01")), Hours(shown)
 
 
+def _year_bounds(year):
+    """The first moment of a calendar year (UTC) and of the next."""
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    return start, start.replace(year=year + 1)
+
+
 def entries_query(account, year=None):
     """A SELECT of the account's entries, newest first, optionally of one calendar year (UTC)."""
     stmt = select(LedgerEntry).where(LedgerEntry.account_id == (account.id if account else -1))
     if year is not None:
-        start = datetime(year, 1, 1, tzinfo=UTC)
-        stmt = stmt.where(LedgerEntry.created_at >= start, LedgerEntry.created_at < start.replace(year=year + 1))
+        start, end = _year_bounds(year)
+        stmt = stmt.where(LedgerEntry.created_at >= start, LedgerEntry.created_at < end)
     return stmt.order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
 
 
