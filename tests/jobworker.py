@@ -68,14 +68,16 @@ def close_app(app):
         db.engine.dispose()
 
 
-def start_consumer(env):
-    """The job worker: `flask tasks worker`, as `make run` and production run it, with `env`."""
+def start_consumer(env, output=False):
+    """The job worker: `flask tasks worker`, as `make run` and production run it, with `env`;
+    `output`: what it prints kept for `communicate()` (a test that shows it when it fails)."""
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1", "--no-periodic"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if output else subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
+        text=output,
     )
 
 

@@ -1,8 +1,6 @@
 """The task queue: a real consumer (`flask tasks worker`) runs what the app puts on the queue."""
 
 import os
-import subprocess
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +15,7 @@ from learnhub.extensions import db
 from learnhub.stats.headcounts import count_everyone
 from learnhub.stats.models import Headcount
 from tests.conftest import seed_one_module_course
+from tests.jobworker import start_consumer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,14 +44,7 @@ def test_a_consumer_runs_a_queued_task_and_commits_its_work(committed_app, tmp_p
         assert db.session.scalars(select(Headcount)).all() == []
 
     env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url)
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1", "--no-periodic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_consumer(env, output=True)
     try:
         deadline = time.monotonic() + 30
         counted = {}

@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
@@ -24,6 +22,7 @@ from learnhub.learning import services as learning
 from learnhub.xapi import sending
 from learnhub.xapi.models import XapiStatement
 from tests.conftest import seed_one_module_course
+from tests.jobworker import start_consumer
 from tests.xapi.conftest import BASE, COURSE_MODULES, learn_whole_course, queued, verbs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,14 +165,7 @@ def test_a_task_queue_consumer_sends_the_committed_statements(committed_app, ral
 
     env = dict(os.environ, FLASK_APP="wsgi", DATABASE_URL=database_url, TASK_QUEUE_URL=queue_url)
     env.update({name: str(value) for name, value in ralph.config().items()})
-    consumer = subprocess.Popen(
-        [sys.executable, "-m", "flask", "tasks", "worker", "--workers", "1", "--no-periodic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    consumer = start_consumer(env, output=True)
     try:
         deadline = time.monotonic() + 60
         left = len(ids)
