@@ -1,7 +1,8 @@
 """Studio, end to end: the demo trainer builds a course for their province with a lesson showing
 an uploaded picture, a video and a quiz, and publishes it (no credits, its own union: no review);
 the demo worker takes it on a phone; the trainer then sees that worker's progress among the
-course's learners.
+course's learners. On a phone that keeps courses for offline, the worker downloads the course with
+its phone-sized video and watches it, seeking, with no network.
 """
 
 import io
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.journey import DESKTOP, PHONE
 from tests.e2e.test_admin import log_in
+from tests.e2e.test_offline import offline
 from tests.e2e.test_trainer import add_module
 
 TITLES = {"zh_CN": "高处作业安全带的正确使用", "en": "Safety harnesses for work at height"}
@@ -64,6 +66,10 @@ def test_trainer_builds_worker_takes_trainer_sees_progress(start_journey, langua
     see_progress(trainer, title)
     worker.finish()
     trainer.finish()
+
+    phone = start_journey("studio-done-offline-video", audience="worker", viewport=PHONE, service_workers=True)
+    watch_offline(phone, title)
+    phone.finish()
 
 
 def build_and_publish(journey, title, picture, video):
@@ -221,6 +227,52 @@ def take_the_course(journey, title):
     page.get_by_role("button", name=t("Submit answers")).click()
     expect(page.get_by_role("status")).to_have_text(t("You scored %(score)d%% and passed.", score=100))
     journey.step("quiz passed")
+
+
+def watch_offline(journey, title):
+    """Download the course with its phone-sized video, lose the network, watch the video, seeking."""
+    page, t = journey.page, journey.t
+    log_in(journey, "demo-worker")
+    page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Courses")).click()
+    page.get_by_label(t("Search courses")).fill(title)
+    page.get_by_role("button", name=t("Search")).click()
+    page.get_by_role("link", name=title).click()
+    video_url = page.get_by_role("link", name=VIDEO[journey.language]).get_attribute("href")
+    panel = page.get_by_role("region", name=t("Learn offline"))
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    panel.get_by_role("button", name=t("Download for offline")).click()
+    expect(panel.get_by_role("button", name=t("Remove download"))).to_be_visible()
+    assert asked and asked[0].startswith(
+        t("Also download the phone-sized videos (%(size)s)?", size="{}").split("{}")[0]
+    )
+    journey.step("course and its video downloaded")
+
+    with offline(journey):
+        assert page.goto(video_url).from_service_worker
+        expect(page.get_by_role("heading", level=1)).to_have_text(VIDEO[journey.language])
+        video = page.locator("video")
+        expect(video).to_have_attribute("src", re.compile(r"\.480p\.mp4$"))
+        # The browser asks for byte ranges; the service worker cuts them from the downloaded file.
+        sought = video.evaluate(
+            """v => new Promise((done, failed) => {
+              setTimeout(() => failed(new Error("no seek in 20 s, ready state " + v.readyState)), 20000);
+              v.addEventListener("error", () => failed(new Error("video error " + (v.error && v.error.code))));
+              const go = () => { v.addEventListener("seeked", () => done(v.currentTime), {once: true}); v.currentTime = 2; };
+              v.readyState >= 1 ? go() : v.addEventListener("loadedmetadata", go, {once: true});
+            })"""
+        )
+        assert 1.5 <= sought <= 2.5
+        played = video.evaluate(
+            """v => { v.muted = true; return v.play().then(() => new Promise((done, failed) => {
+              setTimeout(() => failed(new Error("not playing after 20 s, at " + v.currentTime)), 20000);
+              v.addEventListener("timeupdate", function moved() {
+                if (v.currentTime > 2.6) { v.removeEventListener("timeupdate", moved); done(v.currentTime); }
+              });
+            })); }"""
+        )
+        assert played > 2.6
+        journey.step("video watched offline, seeking")
 
 
 def see_progress(journey, title):

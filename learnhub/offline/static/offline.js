@@ -78,11 +78,19 @@
   function within(ms, promise) {
     return Promise.race([promise, new Promise(function (resolve, reject) { setTimeout(reject, ms); })]);
   }
+  // A signal just back may fail the first sending: a failure (not a sending that takes too long)
+  // is tried twice more, two seconds apart.
+  function sendBeforeLogout(tries) {
+    return within(20000, ask({type: "flush"})).catch(function (error) {
+      if (!error || tries <= 1 || !navigator.onLine) throw error;
+      return new Promise(function (wait) { setTimeout(wait, 2000); }).then(function () { return sendBeforeLogout(tries - 1); });
+    });
+  }
   var logout = document.querySelector("form[data-logout]");
   if (logout && note) logout.addEventListener("submit", function (event) {
     if (!navigator.serviceWorker.controller) return; // nothing kept for offline: as ever
     event.preventDefault();
-    within(20000, ask({type: "flush"})).catch(function () { return within(3000, ask({type: "state"})); }).then(
+    sendBeforeLogout(3).catch(function () { return within(3000, ask({type: "state"})); }).then(
       function (state) { return state.queued.length; }, function () { return 0; }
     ).then(function (waiting) {
       if (waiting && !window.confirm(fill(note.dataset.unsent, {num: waiting}))) return;

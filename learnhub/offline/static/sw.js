@@ -4,6 +4,7 @@
  *   VERSION are written above this comment by the server, offline/views.py).
  * - Pages come from the network while there is one; without one, a downloaded page comes
  *   from its course's cache ("lh-course:<slug>"), and any other page is the offline page.
+ *   A downloaded video always plays from the phone: its byte ranges are cut from the cache.
  * - What the module player posts (a heartbeat, "I have finished", quiz answers) goes to the
  *   network; when there is none it waits in IndexedDB with a key made here, and is sent to
  *   /offline/sync by Background Sync where the browser has it, else when a page asks ("flush").
@@ -35,8 +36,10 @@ self.addEventListener("activate", function (event) {
 
 self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
-  if (url.origin !== location.origin || request.headers.has("range")) return; // videos seek as ever
-  if (request.method === "POST" && PLAYER_POST.test(url.pathname)) {
+  if (url.origin !== location.origin) return;
+  if (request.headers.has("range")) {
+    event.respondWith(rangeOfDownload(request)); // a video seeking: the downloaded copy first
+  } else if (request.method === "POST" && PLAYER_POST.test(url.pathname)) {
     event.respondWith(postOrQueue(request, url.pathname));
   } else if (request.method === "GET" && url.pathname !== "/sw.js") {
     event.respondWith(networkElseCache(request));
@@ -59,6 +62,29 @@ async function networkElseCache(request) {
     if (request.mode === "navigate") return caches.match(OFFLINE_PAGE);
     return Response.error();
   }
+}
+
+// A video of a downloaded course plays from the phone, online or not: the player asks for byte
+// ranges, and the cache keeps the whole file, so the range is cut from it here. Any other range
+// goes to the network as ever.
+async function rangeOfDownload(request) {
+  var cached = request.method === "GET" && await caches.match(request.url);
+  if (!cached) return fetch(request);
+  var blob = await cached.blob(), size = blob.size;
+  var asked = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get("range").trim()) || ["", "", ""];
+  var start = -1, end = size - 1;
+  if (asked[1] !== "") {
+    start = Number(asked[1]);
+    if (asked[2] !== "") end = Math.min(Number(asked[2]), end);
+  } else if (asked[2] !== "") {
+    start = Math.max(0, size - Number(asked[2])); // "bytes=-500": the last 500 bytes
+  }
+  if (start < 0 || start > end) return new Response(null, {status: 416, headers: {"Content-Range": "bytes */" + size}});
+  return new Response(blob.slice(start, end + 1), {status: 206, headers: {
+    "Content-Type": cached.headers.get("Content-Type") || "video/mp4",
+    "Content-Range": "bytes " + start + "-" + end + "/" + size,
+    "Content-Length": String(end - start + 1), "Accept-Ranges": "bytes"
+  }});
 }
 
 async function postOrQueue(request, path) {
