@@ -170,8 +170,8 @@ class LocalStorage:
             if p.is_file() and not p.name.startswith(".part-")
         )
 
-    def send(self, key, *, mimetype=None, download_name=None, as_attachment=False, max_age=0):
-        """A response with the file, answering Range and conditional requests."""
+    def send(self, key, *, mimetype=None, download_name=None, as_attachment=False, max_age=0, stream=False):
+        """A response with the file, answering Range and conditional requests (always streamed)."""
         path = self.path(key)
         if not path.is_file():
             raise FileNotFoundError(key)
@@ -294,12 +294,13 @@ class S3Storage:
         params["ResponseContentDisposition"] = _disposition(download_name, as_attachment)
         return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=seconds or self.url_seconds)
 
-    def send(self, key, *, mimetype=None, download_name=None, as_attachment=False, max_age=0):
-        """A presigned redirect, or the object streamed with byte ranges (MEDIA_DELIVERY)."""
+    def send(self, key, *, mimetype=None, download_name=None, as_attachment=False, max_age=0, stream=False):
+        """A presigned redirect, or the object streamed with byte ranges (MEDIA_DELIVERY); `stream`
+        streams it whatever the setting (a phone keeping it for offline needs it from this site)."""
         found = self.stat(key)
         if found is None:
             raise FileNotFoundError(key)
-        if self.delivery == "redirect":
+        if self.delivery == "redirect" and not stream:
             url = self.presigned_url(key, mimetype=mimetype, download_name=download_name, as_attachment=as_attachment)
             response = redirect(url, 302)
             response.headers["Cache-Control"] = "private, no-store"  # the address expires

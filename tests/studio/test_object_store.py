@@ -106,3 +106,20 @@ def test_with_redirects_a_presigned_address_works_and_then_expires(app, client, 
     auth.logout()  # signed out: the permission check comes first, no address of the bucket
     anonymous = _get(client, f"/studio/{course.slug}/media/{upload.name}")
     assert not anonymous.headers.get("Location", "").startswith(app.config["S3_ENDPOINT_URL"])
+
+
+def test_with_redirects_a_phone_keeping_a_course_offline_gets_its_files_from_the_site(
+    app, client, auth, course, make_user, monkeypatch
+):
+    """The service worker keeps what it downloads and cuts a video's byte ranges from it: a
+    bucket's address (another site) would not do, so its download is streamed by the app."""
+    video = _upload(auth, course, MP4, "demo.mp4")
+    _publish_video(auth, course, video)
+    auth.logout()
+    make_user("worker1", locale="en")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "MEDIA_DELIVERY", "redirect")
+    auth.login("worker1")
+    assert _get(client, f"/media/{course.slug}/{video.name}").status_code == 302  # watched online: the bucket
+    kept = _get(client, f"/media/{course.slug}/{video.name}", headers={"X-Offline-Download": "1"})
+    assert kept.status_code == 200 and kept.data == MP4 and kept.mimetype == "video/mp4"

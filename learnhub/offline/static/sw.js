@@ -176,7 +176,8 @@ async function download(listUrl, withVideos) {
   if (withVideos) list.videos.forEach(function (v) { if (v.phone_url) urls.push(v.phone_url); });
   var cache = await caches.open(COURSE + list.slug), bytes = 0;
   for (var i = 0; i < urls.length; i++) {
-    var page = await fetch(urls[i], {credentials: "same-origin"});
+    // The header asks for files from this site, not a bucket's address (catalog/views.py).
+    var page = await fetch(urls[i], {credentials: "same-origin", headers: {"X-Offline-Download": "1"}});
     // A redirect (to the login page, or "enrol first") is not the page: stop rather than keep it.
     if (!page.ok || page.redirected) throw new Error("not downloaded: " + urls[i]);
     bytes += (await page.clone().blob()).size;
