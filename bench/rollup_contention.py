@@ -102,6 +102,7 @@ def main():
     from config import Config
     from learnhub import create_app
     from learnhub.catalog.models import Course
+    from learnhub.core.migrations import init_migrations
     from learnhub.extensions import db
     from learnhub.orgs.services import create_org
 
@@ -109,7 +110,7 @@ def main():
         SQLALCHEMY_DATABASE_URI = url.render_as_string(hide_password=False)
         SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 40, "max_overflow": 0}
 
-    app = create_app(BenchConfig())
+    app = init_migrations(create_app(BenchConfig()))
     try:
         with app.app_context():
             upgrade()

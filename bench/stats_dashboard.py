@@ -45,6 +45,7 @@ def main():
     from config import Config
     from learnhub import create_app
     from learnhub.accounts.models import User
+    from learnhub.core.migrations import init_migrations
     from learnhub.demo import DEMO_PASSWORD, generate_command
     from learnhub.extensions import db
     from learnhub.learning.models import Progress
@@ -52,7 +53,7 @@ def main():
     from learnhub.stats.generate import MARK
     from learnhub.stats.models import Headcount
 
-    app = create_app(Config())
+    app = init_migrations(create_app(Config()))
     with app.app_context():
         upgrade()
         if args.generate and db.session.scalar(select(Org.id).where(Org.region_code == MARK).limit(1)) is None:

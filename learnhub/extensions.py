@@ -5,7 +5,6 @@ from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
@@ -34,7 +33,6 @@ STATS_REPLICA = "stats_replica"
 # A view commits once, then renders what it just saved: expiring everything on commit
 # would reload each object with one more query.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
-migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel(configure_jinja=False)  # core.i18n gives templates their gettext

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from learnhub import create_app
+from learnhub.core.migrations import init_migrations
 from learnhub.extensions import cache, db, limiter
 
 PASSWORD = "Steady-Hands-2026"
@@ -58,7 +59,7 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app(TestConfig())
+    app = init_migrations(create_app(TestConfig()))
     app.test_client_class = _Client
     # Files the tests keep (uploads, certificates, signing keys) go to a folder of this run.
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
@@ -150,7 +151,7 @@ def committed_app(tmp_path):
         SQLALCHEMY_DATABASE_URI = database_url
         SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
 
-    app = create_app(Config())
+    app = init_migrations(create_app(Config()))
     with app.app_context():
         upgrade()
     yield app

@@ -65,3 +65,25 @@ def test_ledger_links_are_filled_in_from_the_string_ids_that_named_them(committe
         db.session.remove()
         assert {e.kind: (e.module_id, e.course_id) for e in db.session.scalars(select(LedgerEntry))} == links
         db.session.remove()
+
+
+def test_the_web_app_leaves_the_migration_tool_out_and_the_command_line_has_it(tmp_path):
+    """Alembic (11 MB) stays out of gunicorn's workers; `flask db` still migrates."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+        "FLASK_APP": "wsgi",
+    }
+    env.pop("LEARNHUB_CONFIG", None)
+    web = "import sys, wsgi; print('alembic' in sys.modules, 'migrate' in wsgi.app.extensions)"
+    shown = subprocess.run([sys.executable, "-c", web], env=env, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["False", "False"], shown.stderr
+    migrated = subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"], env=env, capture_output=True, text=True, check=True
+    )
+    assert "Running upgrade" in migrated.stderr, migrated.stderr

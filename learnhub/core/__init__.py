@@ -1,6 +1,5 @@
 """The floor everything stands on: database, security, languages, layout and error pages."""
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -19,6 +18,7 @@ def init_app(app):
         jobs,
         logs,
         metering,
+        migrations,
         nav,
         security,
         storage,
@@ -28,7 +28,7 @@ def init_app(app):
     )
     from learnhub.core.db import init_db
     from learnhub.core.i18n import lazy_gettext as _l
-    from learnhub.extensions import csrf, db, limiter, login_manager, migrate
+    from learnhub.extensions import csrf, limiter, login_manager
 
     if app.config.get("TRUSTED_PROXY_HOPS"):
         # The client's address and scheme as the trusted balancer saw them: rate limits key on
@@ -40,7 +40,7 @@ def init_app(app):
         app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_BASE_URL"]).hostname]
     init_db(app)
     inputs.init_app(app)  # before any blueprint adds a route: it bounds <int:> ids
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    migrations.init_app(app)  # `flask db`, loaded when used
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
