@@ -1719,6 +1719,17 @@ def test_a_bad_offline_sync_request_is_refused_whole_and_writes_nothing(site, cl
     assert _count(SyncItem) == 0
 
 
+@pytest.mark.parametrize("value", ["0", "", "yes", "1\x00", "\uff11", " 1", "1" * 5000])
+def test_an_odd_keep_offline_at_logout_clears_everything_as_usual(site, client, auth, value):
+    """Only the page's own "1" keeps the storage (another person's learning waits on the phone)."""
+    from tests.conftest import csrf_token
+
+    TRIED["POST /logout keep_offline"] += 1
+    auth.login("other.worker")
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/"), "keep_offline": value})
+    assert response.status_code == 302 and response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
 def test_an_offline_sync_replayed_or_sent_logged_out_pays_nothing_more(site, client, auth):
     from learnhub.credits.models import LedgerEntry
 

@@ -13,6 +13,10 @@ what was learnt offline counted when the phone is back online, held to the rules
   queue, and if items still wait (no network to the server) says so and asks before going on;
   then the logout's response says Clear-Site-Data, and the page asks the service worker to
   forget too (for browsers that ignore the header).
+- A phone passed on without a logout (the session expired): every signed-in page tells the
+  service worker whose phone it is now; another person's downloads then go, and what they
+  learnt offline waits for them, sent only in their own session (a logout that finds such
+  items keeps the storage: the header would delete them).
 
 Browsers tried: Debian's Chromium (headless, a 390x844 phone, tests/e2e/test_offline.py). Not
 tried yet: Android Chrome on a device, the in-app browsers of WeChat and QQ. Where a browser

@@ -160,10 +160,14 @@ def clear_on_logout(response):
     header, so that the next person on a shared phone finds none of it.
 
     The page has already sent the queue, or warned that items wait and been told to go on
-    (offline.js); a browser without service workers, or without JavaScript, keeps neither.
+    (offline.js); a browser without service workers, or without JavaScript, keeps neither. When
+    the queue also holds what another person learnt offline on this phone (their session ended
+    without a logout), the page says so (`keep_offline`): storage then stays, and the service
+    worker forgets only this person's downloads and queue.
     """
     if request.endpoint == "accounts.logout" and request.method == "POST" and response.status_code in (302, 303):
-        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        keep = request.form.get("keep_offline") == "1"
+        response.headers["Clear-Site-Data"] = '"cache"' if keep else '"cache", "storage"'
     return response
 
 

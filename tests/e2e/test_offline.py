@@ -261,3 +261,76 @@ def test_logging_out_clears_the_phone_but_never_loses_unsent_learning_unasked(st
     assert "done" in sent  # what was learnt offline reached the server before the phone forgot it
     journey.step("logged out: the phone keeps nothing of the worker's")
     journey.finish()
+
+
+def test_a_phone_passed_on_without_logging_out_keeps_each_persons_learning_apart(start_journey, server, language):
+    """A session that ends on the server (it expired) while the phone was offline, then someone
+    else signs in on it: the first worker's downloads go, and what they learnt offline waits for
+    them, neither sent in the other's name nor lost; it counts once they sign in again."""
+    from sqlalchemy import select
+
+    from learnhub.accounts.models import User
+    from learnhub.learning.models import Progress
+    from learnhub.offline.models import SyncItem
+    from tests.e2e.test_admin import log_in
+    from tests.e2e.test_worker import PASSWORD
+
+    journey = start_journey("worker-offline-shared-phone", service_workers=True)
+    page, t = journey.page, journey.t
+    slug = COURSES[language]
+    first_phone, second_phone = (
+        ("13800000521", "13800000523") if language == "zh_CN" else ("13800000522", "13800000524")
+    )
+    (first, first_url), _second = _lessons(server, slug)[0]
+    register(journey, phone=first_phone, javascript=True)
+    page.goto(f"/courses/{slug}")
+    page.get_by_role("button", name=t("Start this course")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(first)
+    page.goto(f"/courses/{slug}")
+    panel = page.get_by_role("region", name=t("Learn offline"))
+    panel.get_by_role("button", name=t("Download for offline")).click()
+    expect(panel.get_by_role("button", name=t("Remove download"))).to_be_visible()
+    with offline(journey):
+        page.goto(first_url)
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(8000)
+        page.get_by_role("button", name=t("I have finished this module")).click()
+        expect(
+            page.get_by_text(t("Saved on this phone: this module will count when the phone is back online."))
+        ).to_be_visible()
+        journey.context.clear_cookies()  # the session ended meanwhile
+    journey.step("finished offline; the session ended")
+
+    register(journey, phone=second_phone, javascript=True)  # someone else, on the same phone
+    page.goto("/me/record")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("My learning record"))
+    expect(page.get_by_role("link", name=first, exact=True)).to_have_count(0)
+    for _tick in range(20):  # the page tells the service worker whose phone it is once loaded
+        kept = _kept_on_the_phone(page)
+        if not kept["courses"]:
+            break
+        page.wait_for_timeout(500)
+    assert kept["courses"] == [] and kept["queued"] >= 1, kept  # not theirs to see, not theirs to send
+    journey.step("the next person sees none of it")
+    page.get_by_role("button", name=t("Log out")).click()
+    expect(page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=t("Log in"))).to_be_visible()
+    assert _kept_on_the_phone(page)["queued"] >= 1  # their logout leaves the first worker's learning
+
+    log_in(journey, first_phone, PASSWORD)
+    for _tick in range(20):  # signed in again, the phone sends what waited for them
+        page.goto("/me/record")
+        if page.get_by_role("table").get_by_role("link", name=first, exact=True).count():
+            break
+        page.wait_for_timeout(1000)
+    expect(page.get_by_role("table").get_by_role("link", name=first, exact=True)).to_have_count(1)
+    journey.step("back: what was learnt offline counts")
+    with server.app_context() as session:
+        people = {
+            u.phone: u.id for u in session.scalars(select(User).where(User.phone.in_([first_phone, second_phone])))
+        }
+        senders = set(session.scalars(select(SyncItem.user_id).where(SyncItem.user_id.in_(people.values()))))
+        finished = session.scalar(
+            select(Progress).where(Progress.user_id == people[first_phone], Progress.completed_at.is_not(None))
+        )
+    assert senders == {people[first_phone]} and finished is not None
+    journey.finish()

@@ -131,3 +131,14 @@ def test_logging_out_tells_the_browser_to_clear_what_the_phone_kept_for_offline(
     auth.login("worker1")
     refused = client.post("/logout", data={"csrf_token": "forged"})
     assert refused.status_code == 400 and "Clear-Site-Data" not in refused.headers
+
+
+def test_a_logout_leaves_the_storage_where_another_persons_learning_waits(client, auth, learner):
+    """The page says so (offline.js) when the phone's queue holds another person's unsent learning:
+    clearing all storage would delete it, so only this person's part goes (the service worker's)."""
+    from tests.conftest import csrf_token
+
+    page = client.get("/").get_data(as_text=True)
+    assert f'data-person="{learner.id}"' in page  # whose phone it is now, for the service worker
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/"), "keep_offline": "1"})
+    assert response.status_code == 302 and response.headers["Clear-Site-Data"] == '"cache"'

@@ -90,11 +90,13 @@
   if (logout && note) logout.addEventListener("submit", function (event) {
     if (!navigator.serviceWorker.controller) return; // nothing kept for offline: as ever
     event.preventDefault();
-    sendBeforeLogout(3).catch(function () { return within(3000, ask({type: "state"})); }).then(
-      function (state) { return state.queued.length; }, function () { return 0; }
-    ).then(function (waiting) {
+    sendBeforeLogout(3).catch(function () { return within(3000, ask({type: "state"})); }).catch(
+      function () { return {queued: [], others: 0}; }
+    ).then(function (state) {
+      var waiting = state.queued.length, form = new FormData(logout);
       if (waiting && !window.confirm(fill(note.dataset.unsent, {num: waiting}))) return;
-      return fetch(logout.action, {method: "POST", body: new FormData(logout), credentials: "same-origin", redirect: "manual"})
+      if (state.others) form.append("keep_offline", "1"); // another person's learning waits here
+      return fetch(logout.action, {method: "POST", body: form, credentials: "same-origin", redirect: "manual"})
         .then(function (response) {
           if (response.type !== "opaqueredirect") return logout.submit(); // the server has its say
           return within(5000, ask({type: "forget"})).catch(function () {}).then(function () { location.assign("/"); });
@@ -159,6 +161,9 @@
   window.addEventListener("load", function () {
     navigator.serviceWorker.register("/sw.js").catch(function () {});
     navigator.serviceWorker.ready.then(function () {
+      // Whose phone it is now: another person's downloads go, their unsent learning waits for them.
+      if (note && note.dataset.person) return ask({type: "hello", person: note.dataset.person}).catch(function () {});
+    }).then(function () {
       if (panel) { panel.hidden = false; courseState(); }
       if (list) ask({type: "courses"}).then(listCourses);
       if (!navigator.onLine) return ask({type: "state"}).then(showState);

@@ -11,6 +11,9 @@
  * - Pages ask it, by message, to download or remove a course, to list downloads, to say what
  *   waits in the queue, to look for new revisions of downloaded courses, and at logout to
  *   forget the person's downloads and queue.
+ * - A phone passes from hand to hand: each signed-in page says whose it is ("hello"). Downloads
+ *   are the present person's (another's go when someone else signs in), and each queued item is
+ *   kept for the person who learnt it: sent only in their session, whoever holds the phone now.
  */
 "use strict";
 var SHELL_CACHE = "lh-shell-" + VERSION;
@@ -19,6 +22,7 @@ var OFFLINE_PAGE = SHELL[0];
 var PLAYER_POST = /^\/courses\/[^/]+\/[^/]+\/(heartbeat|done|quiz)$/;
 var MAX_ITEMS = 200; // per request, as the server takes them (OFFLINE_SYNC_MAX_ITEMS)
 var lastNote = null; // what the last sync said, until a page has shown it
+var OWNER = "lh-owner", OWNER_KEY = "/offline/owner"; // whose downloads and queue these are
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); })
@@ -96,7 +100,8 @@ async function postOrQueue(request, path) {
     (await copy.formData()).forEach(function (value, name) {
       if (name !== "csrf_token") (fields[name] = fields[name] || []).push(String(value));
     });
-    await store("readwrite", function (queue) { queue.put({key: newKey(), path: path, at: Date.now(), fields: fields}); });
+    var item = {key: newKey(), path: path, at: Date.now(), fields: fields, person: await owner()};
+    await store("readwrite", function (queue) { queue.put(item); });
     if (self.registration.sync) self.registration.sync.register("learnhub-queue").catch(function () {});
     var kind = path.slice(path.lastIndexOf("/") + 1);
     if (kind === "heartbeat") return new Response(null, {status: 204});
@@ -128,7 +133,27 @@ function store(mode, work) {
   });
 }
 
-function queued() { return store("readonly", function (queue) { return queue.getAll(); }); }
+// What waits to be sent in the present person's session (an item of no one's: older than owners).
+async function queued() {
+  var me = await owner(), items = await store("readonly", function (queue) { return queue.getAll(); });
+  return items.filter(function (item) { return item.person == null || item.person === me; });
+}
+
+async function owner() {
+  var kept = await caches.match(OWNER_KEY, {cacheName: OWNER});
+  return kept ? (await kept.json()).person : null;
+}
+
+async function setOwner(person) {
+  var cache = await caches.open(OWNER);
+  if (person == null) return cache.delete(OWNER_KEY);
+  return cache.put(OWNER_KEY, new Response(JSON.stringify({person: person}), {headers: {"Content-Type": "application/json"}}));
+}
+
+async function forgetDownloads() {
+  var names = (await caches.keys()).filter(function (n) { return n.indexOf(COURSE) === 0; });
+  await Promise.all(names.map(function (n) { return caches.delete(n); }));
+}
 
 var flushing = null;
 function flush() {
@@ -221,16 +246,24 @@ var checkedAt = 0;
 var answers = {
   state: async function () {
     var items = await queued(), note = lastNote;
+    var all = await store("readonly", function (queue) { return queue.count(); });
     lastNote = null;
-    return {queued: items.map(function (item) { return item.path; }), note: note};
+    return {queued: items.map(function (item) { return item.path; }), others: all - items.length, note: note};
   },
   flush: function () { return flush().then(function () { return answers.state(); }); },
   download: function (data) { return download(data.list, data.videos); },
   remove: function (data) { return caches.delete(COURSE + data.slug); },
+  hello: async function (data) {
+    var before = await owner();
+    if (before != null && before !== data.person) await forgetDownloads();
+    await setOwner(data.person);
+  },
+  // Logged out: the person's downloads and queue go; another person's unsent learning stays.
   forget: async function () {
-    var names = (await caches.keys()).filter(function (n) { return n.indexOf(COURSE) === 0; });
-    await Promise.all(names.map(function (n) { return caches.delete(n); }));
-    await store("readwrite", function (queue) { queue.clear(); });
+    var mine = (await queued()).map(function (item) { return item.key; });
+    await forgetDownloads();
+    await store("readwrite", function (queue) { mine.forEach(function (key) { queue.delete(key); }); });
+    await setOwner(null);
   },
   courses: downloads,
   update: function () {
