@@ -141,6 +141,11 @@ def lazy_pgettext(context, string, **variables):
     return LazyString(pgettext, context, string, **variables)
 
 
+def day_text(value, fmt="long"):
+    """A day as a person reads it, in the request's language ("2026年3月1日", "March 1, 2026"); "" for None."""
+    return format_date(value, fmt) if value else ""
+
+
 def init_app(app):
     """Bind flask-babel (it picks the locale per request) and give templates these gettext functions."""
     babel.init_app(
@@ -159,4 +164,4 @@ def init_app(app):
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": format_datetime(value, fmt) if value else ""
     # A day in the user's zone, no clock ("2026年3月1日"): for "completed on" and other dates a person reads.
-    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="long": day_text(value, fmt)

@@ -17,7 +17,7 @@ from learnhub.catalog.services import visible_filter
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert, utcnow
 from learnhub.core.errors import DomainError, NotFound
-from learnhub.core.i18n import force_locale
+from learnhub.core.i18n import day_text, force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
 from learnhub.core.vocab import OCCUPATION_CODES, SKILL_LEVEL_CODES
@@ -258,7 +258,7 @@ def tell_the_asked(requirement_id):
                 body=_(
                     "%(union)s asks you to finish this course by %(date)s.",
                     union=requirement.org.name,
-                    date=requirement.due_on.isoformat(),
+                    date=day_text(requirement.due_on),
                 ),
                 link=f"/courses/{requirement.course.slug}",
             )
@@ -317,7 +317,7 @@ def send_reminder(reminder_id):
                 body=_(
                     "%(union)s reminds you to finish this course by %(date)s.",
                     union=org.name,
-                    date=requirement.due_on.isoformat(),
+                    date=day_text(requirement.due_on),
                 ),
                 link=f"/courses/{requirement.course.slug}",
             )
@@ -334,7 +334,7 @@ NOTICE_BATCH = 200
 
 def _deadline_notice(requirement, notice, today):
     """(title, body) of a deadline notice, in the current language."""
-    course, date = requirement.course.title, requirement.due_on.isoformat()
+    course, date = requirement.course.title, day_text(requirement.due_on)
     if notice == "overdue":
         return (
             _("Overdue: %(course)s", course=course),

@@ -11,6 +11,7 @@ own); demo-worker's home stays as a new worker finds it for the other journeys.
 import re
 from datetime import timedelta
 
+from babel.dates import format_date
 from playwright.sync_api import expect
 
 from tests.e2e.test_admin import DEMO_PASSWORD, log_in
@@ -99,7 +100,8 @@ def _wait_for_message(page, t, title):
 def test_a_required_course_reaches_the_electricians_it_asks_and_their_reminder_arrives(start_journey, server, language):
     course_id, title = _add_workers(server, language)
     (sparky, (sparky_name, *_s, sparky_phone)), (welder, (_welder_name, *_w)) = PEOPLE[language].items()
-    due = (_beijing_today(server) + timedelta(days=10)).isoformat()
+    due_on = _beijing_today(server) + timedelta(days=10)
+    due = due_on.isoformat()  # as typed into the form
 
     # demo-admin of 滨江市总工会 requires the course of the city's electricians.
     admin = start_journey("required-admin", audience="admin")
@@ -123,7 +125,8 @@ def test_a_required_course_reaches_the_electricians_it_asks_and_their_reminder_a
     log_in(worker, sparky)
     required = page.locator("section.card").filter(has=page.get_by_role("heading", name=t("Required by your union")))
     expect(required.get_by_role("link", name=title)).to_be_visible()
-    expect(required).to_contain_text(t("To finish by %(date)s.", date=due))
+    shown = format_date(due_on, "long", locale=worker.language)  # as a person reads a day
+    expect(required).to_contain_text(t("To finish by %(date)s.", date=shown))
     asked = required.get_by_role("link").count()  # in the other language's run, its course too
     worker.step("home: required, with its deadline")
     page.get_by_role("navigation", name=t("Main")).get_by_role("link", name=re.compile(t("Messages"))).click()
@@ -167,7 +170,7 @@ def test_a_required_course_reaches_the_electricians_it_asks_and_their_reminder_a
     page.goto("/inbox")
     reminder = _wait_for_message(page, t, t("Reminder: %(course)s", course=title))
     expect(reminder).to_contain_text(
-        t("%(union)s reminds you to finish this course by %(date)s.", union="滨江市总工会", date=due)
+        t("%(union)s reminds you to finish this course by %(date)s.", union="滨江市总工会", date=shown)
     )
     worker.step("inbox: the reminder")
     reminder.get_by_role("button", name=t("Open")).click()

@@ -61,7 +61,11 @@ def test_the_worker_asked_sees_it_at_home_on_the_course_and_in_the_record(
     auth.logout()
     auth.login("sparky")
     home = client.get("/").get_data(as_text=True)
-    assert "工会要求的必修课" in home and "配电作业安全" in home and f"请在{due.isoformat()}前学完" in home
+    assert (
+        "工会要求的必修课" in home
+        and "配电作业安全" in home
+        and f"请在{due.year}年{due.month}月{due.day}日前学完" in home
+    )
     assert "已完成0/2个单元" in home  # its progress: none of its two modules yet
     assert "请在" in client.get("/courses/wiring-safety").get_data(as_text=True)
     assert "必修课" in client.get("/me/record").get_data(as_text=True)

@@ -229,7 +229,8 @@ def test_required_course_from_marking_to_chasing(client, admin_of, auth, tree, m
     learn(make_user("half", org=tree.ent_a1, name="吴半程", phone="13700002222"), course, modules=1)
     make_user("none", org=tree.ent_a2, name="郑未动")
     admin_of(tree.city_a)
-    due = (_today() + timedelta(days=30)).isoformat()
+    due_day = _today() + timedelta(days=30)
+    due = due_day.isoformat()
     page = f"/stats/{tree.city_a.id}/required"
     response = auth.post("/stats/required", {"course": "", "due_on": due})
     assert response.status_code == 400
@@ -240,7 +241,7 @@ def test_required_course_from_marking_to_chasing(client, admin_of, auth, tree, m
     assert response.status_code == 302
     assert auth.post("/stats/required", {"course": str(course.id), "due_on": due}).status_code == 400
     html = client.get(page).get_data(as_text=True)
-    assert "安全第一" in html and due in html
+    assert "安全第一" in html and f"{due_day.year}年{due_day.month}月{due_day.day}日" in html  # as a person reads it
     from learnhub.stats.models import RequiredCourse
 
     requirement = db.session.scalars(db.select(RequiredCourse)).one()

@@ -7,8 +7,8 @@ from learnhub.accounts.forms import ConfirmForm
 from learnhub.core import tasks
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import as_choices, refuse
+from learnhub.core.i18n import day_text, ngettext
 from learnhub.core.i18n import gettext as _
-from learnhub.core.i18n import ngettext
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
 from learnhub.extensions import db
@@ -77,7 +77,7 @@ def required_add():
                     "“%(course)s” is now required in %(union)s by %(date)s.",
                     course=requirement.course.title,
                     union=org.name,
-                    date=requirement.due_on.isoformat(),
+                    date=day_text(requirement.due_on),
                 ),
                 "success",
             )
