@@ -196,6 +196,12 @@ def test_the_heartbeat_of_a_page_that_stays_open_costs_two_statements(client, au
     # Nobody's heartbeat reaches a module that is not there, or one not enrolled in.
     assert auth.post("/courses/beat-course/nothing/heartbeat").status_code == 404
     assert auth.post("/courses/no-such-course/read/heartbeat").status_code == 404
+    # Another site's page cannot beat for the worker: no token, or a forged one, and no time counts.
+    clock.now += timedelta(seconds=30)
+    for forged in ({}, {"csrf_token": "forged"}):
+        assert client.post("/courses/beat-course/read/heartbeat", data=forged).status_code == 400
+    db.session.refresh(progress)
+    assert progress.active_seconds == 660
 
 
 def test_a_page_open_past_midnight_counts_the_new_day_as_a_day_of_learning(client, auth, make_user, make_course, clock):
