@@ -102,6 +102,8 @@ def catalogue_query(
         stmt = stmt.where(Course.occupation.in_([occupation, ALL_OCCUPATIONS]))
     if level in SKILL_LEVEL_CODES:
         stmt = stmt.where(Course.target_level.in_(levels_for(level)))
+    if language:  # first of all: a copy in another language comes after every course in mine
+        stmt = stmt.order_by((Course.language == language).desc())
     if for_you and user is not None and getattr(user, "is_authenticated", False):
         stmt = stmt.where(
             Course.occupation.in_([user.occupation or ALL_OCCUPATIONS, ALL_OCCUPATIONS]),
@@ -109,8 +111,6 @@ def catalogue_query(
         )
         # The courses of my own trade first, then those for everyone.
         stmt = stmt.order_by((Course.occupation == ALL_OCCUPATIONS).asc())
-    if language:
-        stmt = stmt.order_by((Course.language == language).desc())
     return stmt.order_by(Course.title, Course.id)
 
 

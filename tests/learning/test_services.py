@@ -149,3 +149,13 @@ def test_suggestions_leave_out_courses_i_have_started(make_user, make_course):
     started, fresh = make_course("started"), make_course("fresh")
     learning.enrol(worker, started)
     assert learning.suggestions(worker) == [fresh]
+
+
+def test_suggestions_in_my_language_come_before_a_copy_for_my_trade_in_another(make_user, make_course):
+    """A Chinese reader sees every suitable course in Chinese before the English copy of one for their trade."""
+    worker = make_user("worker1")  # an electrician
+    english = make_course("trade-en", title="Electrical safety", language="en", occupation="electrician")
+    mine = make_course("trade-zh", title="电工安全", language="zh_CN", occupation="electrician")
+    everyone = make_course("all-zh", title="劳动法入门", language="zh_CN", occupation="all")
+    assert learning.suggestions(worker, language="zh_CN") == [mine, everyone, english]
+    assert learning.suggestions(worker, language="en") == [english, mine, everyone]
