@@ -111,6 +111,7 @@
     var videos = panel.querySelector("[data-offline-videos]");
     state.textContent = meta ? fill(panel.dataset.done, {count: meta.count, size: size(meta.bytes)}) : panel.dataset.none;
     panel.querySelector("[data-offline-remove]").hidden = !meta;
+    panel.querySelector("[data-offline-download]").textContent = meta ? panel.dataset.downloadAgain : panel.dataset.download;
     var videoBytes = meta ? meta.videos.reduce(function (sum, v) { return sum + (v.phone_url ? 0 : v.bytes || 0); }, 0) : 0;
     videos.hidden = !videoBytes;
     if (videoBytes) videos.textContent = fill(panel.dataset.videos, {size: size(videoBytes)});
