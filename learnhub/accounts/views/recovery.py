@@ -76,7 +76,7 @@ def activate(token):
             refuse(form, error)
         else:
             db.session.commit()
-            flash(_("Your password is set. Log in with your mobile number and it."), "success")
+            flash(_("Your password is set. Log in with your mobile number and the new password."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/activate.html", form=form, person=user)
 
