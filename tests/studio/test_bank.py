@@ -60,6 +60,9 @@ def test_a_good_sheet_fills_the_bank_and_again_changes_nothing(client, auth, sig
     assert bank["true_false"].difficulty == "harder"
     _upload(auth, course.slug, "bank.csv", (HEADER + GOOD_ROWS).encode("utf-8"))
     assert len(db.session.scalars(select(BankQuestion)).all()) == 5
+    # Nobody has answered yet: the page says so rather than "from the latest 0 attempts".
+    shown = client.get(f"/studio/{course.slug}/bank/").get_data(as_text=True)
+    assert "还没有人做过从本题库抽题的测验" in shown and "最近0次" not in shown
 
 
 def test_an_xlsx_sheet_imports_too(client, auth, signed_in, studio_course):
