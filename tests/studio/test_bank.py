@@ -62,7 +62,7 @@ def test_a_good_sheet_fills_the_bank_and_again_changes_nothing(client, auth, sig
     assert len(db.session.scalars(select(BankQuestion)).all()) == 5
     # Nobody has answered yet: the page says so rather than "from the latest 0 attempts".
     shown = client.get(f"/studio/{course.slug}/bank/").get_data(as_text=True)
-    assert "还没有人做过从本题库抽题的测验" in shown and "最近0次" not in shown
+    assert "Nobody has sat a quiz drawn from this bank yet" in shown and "latest 0 attempts" not in shown
 
 
 def test_an_xlsx_sheet_imports_too(client, auth, signed_in, studio_course):
