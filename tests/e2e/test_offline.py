@@ -189,6 +189,34 @@ def _kept_on_the_phone(page):
     )
 
 
+def _started_and_downloaded(journey, server, language, phone):
+    """A new worker registers, starts the course and downloads it; the first lesson's (title, address)."""
+    page, t = journey.page, journey.t
+    slug = COURSES[language]
+    (first, first_url), _second = _lessons(server, slug)[0]
+    register(journey, phone=phone, javascript=True)
+    page.goto(f"/courses/{slug}")
+    page.get_by_role("button", name=t("Start this course")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(first)
+    page.goto(f"/courses/{slug}")
+    panel = page.get_by_role("region", name=t("Learn offline"))
+    panel.get_by_role("button", name=t("Download for offline")).click()
+    expect(panel.get_by_role("button", name=t("Remove download"))).to_be_visible()
+    return first, first_url
+
+
+def _finish_offline(journey, url):
+    """Read the lesson long enough with no network reaching the server, and press "I have finished"."""
+    page, t = journey.page, journey.t
+    page.goto(url)
+    page.mouse.wheel(0, 400)
+    page.wait_for_timeout(8000)
+    page.get_by_role("button", name=t("I have finished this module")).click()
+    expect(
+        page.get_by_text(t("Saved on this phone: this module will count when the phone is back online."))
+    ).to_be_visible()
+
+
 def test_logging_out_clears_the_phone_but_never_loses_unsent_learning_unasked(start_journey, server, language):
     """A shared phone: logging out leaves the next person none of the worker's downloads or queue,
     and what was learnt offline is sent first, or its loss is announced and can be refused."""
@@ -201,26 +229,12 @@ def test_logging_out_clears_the_phone_but_never_loses_unsent_learning_unasked(st
     page, t = journey.page, journey.t
     slug = COURSES[language]
     phone = "13800000511" if language == "zh_CN" else "13800000512"
-    (first, first_url), _second = _lessons(server, slug)[0]
-    register(journey, phone=phone, javascript=True)
-    page.goto(f"/courses/{slug}")
-    page.get_by_role("button", name=t("Start this course")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(first)
-    page.goto(f"/courses/{slug}")
-    panel = page.get_by_role("region", name=t("Learn offline"))
-    panel.get_by_role("button", name=t("Download for offline")).click()
-    expect(panel.get_by_role("button", name=t("Remove download"))).to_be_visible()
+    _first, first_url = _started_and_downloaded(journey, server, language, phone)
     journey.step("course downloaded for offline")
 
     # The phone says it is online, but nothing reaches the server (a weak signal underground).
     journey.context.set_offline(True)
-    page.goto(first_url)
-    page.mouse.wheel(0, 400)
-    page.wait_for_timeout(8000)
-    page.get_by_role("button", name=t("I have finished this module")).click()
-    expect(
-        page.get_by_text(t("Saved on this phone: this module will count when the phone is back online."))
-    ).to_be_visible()
+    _finish_offline(journey, first_url)
     asked = []
 
     def refuse(dialog):
@@ -277,27 +291,12 @@ def test_a_phone_passed_on_without_logging_out_keeps_each_persons_learning_apart
 
     journey = start_journey("worker-offline-shared-phone", service_workers=True)
     page, t = journey.page, journey.t
-    slug = COURSES[language]
     first_phone, second_phone = (
         ("13800000521", "13800000523") if language == "zh_CN" else ("13800000522", "13800000524")
     )
-    (first, first_url), _second = _lessons(server, slug)[0]
-    register(journey, phone=first_phone, javascript=True)
-    page.goto(f"/courses/{slug}")
-    page.get_by_role("button", name=t("Start this course")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(first)
-    page.goto(f"/courses/{slug}")
-    panel = page.get_by_role("region", name=t("Learn offline"))
-    panel.get_by_role("button", name=t("Download for offline")).click()
-    expect(panel.get_by_role("button", name=t("Remove download"))).to_be_visible()
+    first, first_url = _started_and_downloaded(journey, server, language, first_phone)
     with offline(journey):
-        page.goto(first_url)
-        page.mouse.wheel(0, 400)
-        page.wait_for_timeout(8000)
-        page.get_by_role("button", name=t("I have finished this module")).click()
-        expect(
-            page.get_by_text(t("Saved on this phone: this module will count when the phone is back online."))
-        ).to_be_visible()
+        _finish_offline(journey, first_url)
         journey.context.clear_cookies()  # the session ended meanwhile
     journey.step("finished offline; the session ended")
 
