@@ -197,25 +197,24 @@ def transcript():
 @role_required("worker")
 def credential_certificate(cid):
     """The printable certificate of one of my credentials, as a PDF."""
-    found = holder_credential(current_user, cid)
-    try:
-        data = certificate_pdf(found, current_user.name, credential_url(found))
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("recognition.transcript"))
-    return _own_file(data, "application/pdf", f"certificate-{found.uuid}.pdf")
+    return _credential_file(cid, certificate_pdf, "application/pdf", "pdf")
 
 
 @role_required("worker")
 def credential_picture(cid):
     """The share picture of one of my credentials, as a PNG to send in a chat."""
+    return _credential_file(cid, share_picture, "image/png", "png")
+
+
+def _credential_file(cid, draw, mime, extension):
+    """One of my credentials drawn by `draw` (a PDF or a picture); back to the transcript if it cannot be."""
     found = holder_credential(current_user, cid)
     try:
-        data = share_picture(found, current_user.name, credential_url(found))
+        data = draw(found, current_user.name, credential_url(found))
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("recognition.transcript"))
-    return _own_file(data, "image/png", f"certificate-{found.uuid}.png")
+    return _own_file(data, mime, f"certificate-{found.uuid}.{extension}")
 
 
 def _own_file(data, mime, name):
