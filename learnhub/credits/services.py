@@ -25,6 +25,22 @@ def get_account(user):
     return db.session.scalar(select(Account).where(Account.user_id == user.id))
 
 
+# The account and the id of its latest entry, in one statement (built once: see _TOTALS).
+_ACCOUNT_AND_LATEST = select(
+    Account, select(func.max(LedgerEntry.id)).where(LedgerEntry.account_id == Account.id).scalar_subquery()
+).where(Account.user_id == bindparam("user_id"))
+
+
+def account_and_latest_entry(user):
+    """(the learning account of `user` or None, the id of its latest entry or None).
+
+    Entries are never changed or deleted, so the latest id names the whole record as it
+    stands: a page made of the ledger alone can be kept under it (credits/views.py).
+    """
+    row = db.session.execute(_ACCOUNT_AND_LATEST, {"user_id": user.id}).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def ensure_account(user):
     """The learning account of `user`, opened on first use; safe when two requests race."""
     account = get_account(user)

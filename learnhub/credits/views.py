@@ -1,10 +1,13 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from learnhub.accounts.services import get_person_in_scope
+from learnhub.core.cache import fragment
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
-from learnhub.core.hours import Hours
+from learnhub.core.hours import Hours, minutes_per_xueshi
+from learnhub.core.i18n import current_language
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import page_number
 from learnhub.core.permissions import role_required
@@ -26,33 +29,59 @@ def _year():
 ENTRIES_PER_PAGE = 50
 
 
-def _record_context(person):
-    account = credits.get_account(person)
-    year = _year()
+def _totals(account, year):
     # The totals are those of the rows listed (every page of them): of the year when one is chosen.
     total_credits, total_minutes = credits.shown_totals(account, year)
+    return render_template("credits/_totals.html", year=year, total_credits=total_credits, total_minutes=total_minutes)
+
+
+def _entries(account, year, **admin):
     page = db.paginate(
         credits.entries_query(account, year), page=page_number(), per_page=ENTRIES_PER_PAGE, error_out=False
     )
-    args = {"year": year} if year else {}
-    return dict(
-        person=person,
-        account=account,
+    return render_template(
+        "credits/_entries.html",
         year=year,
         years=credits.entry_years(account),
         entries=page.items,
         page=page,
-        page_args=args,
+        page_args={"year": year} if year else {},
         links=credits.entry_links(page.items),
-        total_credits=total_credits,
-        total_minutes=total_minutes,
+        admin_view=bool(admin),
+        **admin,
     )
 
 
 @bp.get("/me/record")
 @login_required
 def record():
-    return render_template("credits/record.html", **_record_context(current_user))
+    account, latest = credits.account_and_latest_entry(current_user)
+    year = _year()
+    # A worker's totals and entries are kept until their next entry: its id names the ledger as
+    # it stands (entries are never changed or deleted); the rest names the page.
+    ledger = (account.id if account else None, latest, year, current_language(), minutes_per_xueshi())
+    return render_template(
+        "credits/record.html",
+        person=current_user,
+        account=account,
+        year=year,
+        totals=fragment("record-totals", ledger, lambda: _totals(account, year)),
+        entries=fragment("record-entries", (*ledger, page_number()), lambda: _entries(account, year)),
+    )
+
+
+def _record_context(person, **admin):
+    """An admin's view of a person's record: a correction form on every entry, so never kept."""
+    account = credits.get_account(person)
+    year = _year()
+    return dict(
+        person=person,
+        account=account,
+        year=year,
+        admin_view=True,
+        totals=Markup(_totals(account, year)),
+        entries=Markup(_entries(account, year, person=person, **admin)),
+    )
 
 
 @bp.get("/me/record.csv")
@@ -87,7 +116,7 @@ def _person_or_404(user_id):
 @role_required("admin")
 def person_record(user_id):
     person = _person_or_404(user_id)
-    return render_template("credits/record.html", admin_view=True, form=ReversalForm(), **_record_context(person))
+    return render_template("credits/record.html", **_record_context(person, form=ReversalForm()))
 
 
 @bp.post("/people/<int:user_id>/record/<int:entry_id>/reverse")
@@ -108,9 +137,7 @@ def reverse(user_id, entry_id):
             db.session.commit()
             flash(_("The correction is recorded."), "success")
             return redirect(url_for("credits.person_record", user_id=person.id))
-    return render_template(
-        "credits/record.html", admin_view=True, form=form, failed_entry=entry.id, **_record_context(person)
-    ), 400
+    return render_template("credits/record.html", **_record_context(person, form=form, failed_entry=entry.id)), 400
 
 
 def home_account(user):

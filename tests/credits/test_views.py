@@ -152,3 +152,34 @@ def test_the_record_links_to_what_a_learning_hour_is_and_the_page_says_the_deplo
         assert ">1.5</td>" in client.get("/me/record").get_data(as_text=True)
     finally:
         app.config["MINUTES_PER_XUESHI"] = 45
+
+
+def test_a_kept_record_shows_a_new_entry_and_a_correction_at_once_and_only_to_its_owner(client, auth, make_user, tree):
+    worker = make_user("worker1", org=tree.ent_a1)
+    other = make_user("worker2", org=tree.ent_a1)
+    first = _award(worker, 1, "1.0", 45, note="第一个单元")
+    _award(other, 1, "2.0", 90, note="别人的单元")
+    auth.login("worker1")
+    page = client.get("/me/record").get_data(as_text=True)
+    assert "第一个单元" in page and "别人的单元" not in page and ">1<" in page
+    assert client.get("/me/record").get_data(as_text=True) == page  # kept: the same page
+    assert "Learning record" in client.get("/me/record", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    _award(worker, 2, "0.5", 15, note="第二个单元")
+    db.session.commit()
+    page = client.get("/me/record").get_data(as_text=True)
+    assert "第二个单元" in page and ">1.5<" in page
+
+    auth.logout()
+    make_user("admin1", role="admin", org=tree.city_a)
+    auth.login("admin1")
+    assert auth.post(f"/people/{worker.id}/record/{first.id}/reverse", {"reason": "误记"}).status_code == 302
+    auth.logout()
+    auth.login("worker1")
+    page = client.get("/me/record").get_data(as_text=True)
+    assert "误记" in page and ">0.5<" in page
+
+    auth.logout()
+    auth.login("worker2")
+    page = client.get("/me/record").get_data(as_text=True)
+    assert "别人的单元" in page and "第二个单元" not in page and ">2<" in page
