@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from learnhub.accounts.models import User
+from learnhub.catalog.models import Course
 from learnhub.core import audit
 from learnhub.core.db import dialect_insert
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import force_locale
 from learnhub.core.i18n import gettext as _
 from learnhub.core.inputs import parse_id
+from learnhub.credits.models import Account, LedgerEntry
 from learnhub.credits.services import award
 from learnhub.extensions import db
 from learnhub.orgs.models import Org
@@ -87,27 +89,61 @@ class PathwayView:
         return self.progress.is_met and not self.is_recognised and not self.has_open
 
 
-def pathway_views(user, pathway_id=None):
-    """Every pathway offered to `user` (or just one) with progress: a fixed number of queries."""
-    stmt = visible_pathways_query(user)
-    if pathway_id is not None:
-        stmt = stmt.where(Pathway.id == pathway_id)
-    rows = db.session.execute(stmt).all()
-    if not rows:
+def pathway_views(user, pathway_id=None, offered=None):
+    """Every pathway offered to `user` (or just one) with progress: a fixed number of queries.
+
+    `offered`: the (Pathway, PathwayVersion) rows of offered_pathways(user), when already read.
+    """
+    if offered is None:
+        stmt = visible_pathways_query(user)
+        if pathway_id is not None:
+            stmt = stmt.where(Pathway.id == pathway_id)
+        offered = db.session.execute(stmt).all()
+    if not offered:
         return []
     earned = rules.earned_by(user)
-    courses = rules.courses_for([version for _p, version in rows])
+    courses = rules.courses_for([version for _p, version in offered])
     latest = {}
     for application in db.session.scalars(
         select(Application)
-        .where(Application.user_id == user.id, Application.pathway_id.in_([p.id for p, _v in rows]))
+        .where(Application.user_id == user.id, Application.pathway_id.in_([p.id for p, _v in offered]))
         .order_by(Application.id)
     ):
         latest[application.pathway_id] = application
     return [
         PathwayView(pathway, version, rules.measure(version, earned, courses), latest.get(pathway.id))
-        for pathway, version in rows
+        for pathway, version in offered
     ]
+
+
+def offered_pathways(user):
+    """The (Pathway, current PathwayVersion) rows offered to `user`: one query."""
+    return db.session.execute(visible_pathways_query(user)).all()
+
+
+# Everything else a worker's progress along their pathways is measured from (rules.earned_by,
+# courses_for, their applications), as one row that changes whenever any of it does: the id of
+# their latest ledger entry (entries are never changed: it covers credits, hours, courses done
+# and contest placings, each of which is an entry), their applications' latest change, and the
+# courses' (their titles and whether they are published). Versions and targets are never changed.
+_MEASURED_FROM = select(
+    select(func.max(LedgerEntry.id))
+    .join(Account, Account.id == LedgerEntry.account_id)
+    .where(Account.user_id == bindparam("user_id"))
+    .scalar_subquery(),
+    select(func.max(Application.updated_at)).where(Application.user_id == bindparam("user_id")).scalar_subquery(),
+    select(func.count(Course.id)).scalar_subquery(),
+    select(func.max(Course.updated_at)).scalar_subquery(),
+)
+
+
+def progress_stamp(user):
+    """What changes whenever `user`'s progress along an offered pathway may: one query.
+
+    With the offered pathways' version ids and the day (a rule may count only the last years),
+    it names what pathway_views would measure, so a page can keep what it rendered from them.
+    """
+    return tuple(db.session.execute(_MEASURED_FROM, {"user_id": user.id}).one())
 
 
 def get_pathway_view(user, pathway_id):
@@ -122,9 +158,9 @@ def get_pathway_view(user, pathway_id):
     return found[0]
 
 
-def nearest_pathway(user):
+def nearest_pathway(user, offered=None):
     """The pathway this worker is closest to finishing and has not yet applied for, or None."""
-    candidates = [v for v in pathway_views(user) if not v.is_recognised and not v.has_open]
+    candidates = [v for v in pathway_views(user, offered=offered) if not v.is_recognised and not v.has_open]
     return max(candidates, key=lambda v: v.progress.fraction, default=None)
 
 

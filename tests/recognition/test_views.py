@@ -360,3 +360,31 @@ def test_a_choice_of_courses_reads_any_one_of_in_the_page_language(client, auth,
     page = _text(client.get(f"/recognition/pathways/{version.pathway_id}"))
     assert "以下课程任选一门：" in page and "现场急救</a>、<a" in page
     assert "First Aid at Work" not in page and " 或 " not in page
+
+
+def test_the_kept_nearest_pathway_follows_learning_applying_and_a_decision(
+    client, auth, worker, admin, pathway, safety_course, finish
+):
+    from learnhub.recognition import services
+
+    auth.login("li.ming")
+    home = _text(client.get("/", headers=EN))
+    assert "Nearest recognition" in home and "0 of 1 credits" in home and "You meet it: apply" not in home
+    assert _text(client.get("/", headers=EN)) == home  # kept: the same card
+
+    finish(worker, safety_course)
+    db.session.commit()
+    home = _text(client.get("/", headers=EN))
+    assert "1.5 of 1 credits" in home and "You meet it: apply" in home
+
+    assert auth.post(f"/recognition/pathways/{pathway.pathway_id}/apply", {"note": ""}).status_code == 302
+    assert "Nearest recognition" not in _text(client.get("/", headers=EN))  # applied: nothing to suggest
+
+    application = db.session.scalars(select(Application)).one()
+    services.reject(admin, application, "材料不全")
+    db.session.commit()
+    assert "You meet it: apply" in _text(client.get("/", headers=EN))  # may apply again
+
+    db.session.get(Pathway, pathway.pathway_id).is_active = False  # the union retires the pathway
+    db.session.commit()
+    assert "Nearest recognition" not in _text(client.get("/", headers=EN))

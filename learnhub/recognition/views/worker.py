@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from learnhub.core.cache import fragment
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse, run_action
+from learnhub.core.i18n import current_language
 from learnhub.core.i18n import gettext as _
 from learnhub.core.permissions import role_required
 from learnhub.core.qr import qr_svg
@@ -226,8 +228,25 @@ def _own_file(data, mime, name):
 
 
 def home_nearest(user):
-    """The home page's section: the pathway I am nearest to."""
-    return {"nearest": recognition.nearest_pathway(user)}
+    """The home page's section: the pathway I am nearest to, kept until what it measures changes."""
+    offered = recognition.offered_pathways(user)
+    if not offered:
+        return {"card": ""}
+    # The progress_stamp names what the card is measured from; a rule may count only the last
+    # years, so the day is part of the name too.
+    parts = (
+        user.id,
+        [version.id for _pathway, version in offered],
+        recognition.progress_stamp(user),
+        datetime.now(UTC).date(),
+        current_language(),
+    )
+
+    def card():
+        nearest = recognition.nearest_pathway(user, offered)
+        return render_template("recognition/_home_nearest.html", nearest=nearest)
+
+    return {"card": fragment("home-nearest", parts, card)}
 
 
 def completed_course_credential(user, course):
