@@ -142,5 +142,5 @@ def reverse(user_id, entry_id):
 
 def home_account(user):
     """The home page's section: my credits and hours."""
-    credits_total, minutes = credits.shown_totals(credits.get_account(user))
+    credits_total, minutes = credits.shown_totals_of(user)
     return {"credits": credits_total, "minutes": minutes}

@@ -89,36 +89,32 @@ class PathwayView:
         return self.progress.is_met and not self.is_recognised and not self.has_open
 
 
-def pathway_views(user, pathway_id=None, offered=None):
-    """Every pathway offered to `user` (or just one) with progress: a fixed number of queries.
-
-    `offered`: the (Pathway, PathwayVersion) rows of offered_pathways(user), when already read.
-    """
-    if offered is None:
-        stmt = visible_pathways_query(user)
-        if pathway_id is not None:
-            stmt = stmt.where(Pathway.id == pathway_id)
-        offered = db.session.execute(stmt).all()
-    if not offered:
+def pathway_views(user, pathway_id=None):
+    """Every pathway offered to `user` (or just one) with progress: a fixed number of queries."""
+    stmt = visible_pathways_query(user)
+    if pathway_id is not None:
+        stmt = stmt.where(Pathway.id == pathway_id)
+    rows = db.session.execute(stmt).all()
+    if not rows:
         return []
     earned = rules.earned_by(user)
-    courses = rules.courses_for([version for _p, version in offered])
+    courses = rules.courses_for([version for _p, version in rows])
     latest = {}
     for application in db.session.scalars(
         select(Application)
-        .where(Application.user_id == user.id, Application.pathway_id.in_([p.id for p, _v in offered]))
+        .where(Application.user_id == user.id, Application.pathway_id.in_([p.id for p, _v in rows]))
         .order_by(Application.id)
     ):
         latest[application.pathway_id] = application
     return [
         PathwayView(pathway, version, rules.measure(version, earned, courses), latest.get(pathway.id))
-        for pathway, version in offered
+        for pathway, version in rows
     ]
 
 
-def offered_pathways(user):
-    """The (Pathway, current PathwayVersion) rows offered to `user`: one query."""
-    return db.session.execute(visible_pathways_query(user)).all()
+def offered_version_ids(user):
+    """The ids of the current versions of the pathways offered to `user`: one light query."""
+    return db.session.scalars(visible_pathways_query(user).with_only_columns(PathwayVersion.id)).all()
 
 
 # Everything else a worker's progress along their pathways is measured from (rules.earned_by,
@@ -158,9 +154,9 @@ def get_pathway_view(user, pathway_id):
     return found[0]
 
 
-def nearest_pathway(user, offered=None):
+def nearest_pathway(user):
     """The pathway this worker is closest to finishing and has not yet applied for, or None."""
-    candidates = [v for v in pathway_views(user, offered=offered) if not v.is_recognised and not v.has_open]
+    candidates = [v for v in pathway_views(user) if not v.is_recognised and not v.has_open]
     return max(candidates, key=lambda v: v.progress.fraction, default=None)
 
 

@@ -229,22 +229,15 @@ def _own_file(data, mime, name):
 
 def home_nearest(user):
     """The home page's section: the pathway I am nearest to, kept until what it measures changes."""
-    offered = recognition.offered_pathways(user)
-    if not offered:
+    versions = recognition.offered_version_ids(user)
+    if not versions:
         return {"card": ""}
-    # The progress_stamp names what the card is measured from; a rule may count only the last
-    # years, so the day is part of the name too.
-    parts = (
-        user.id,
-        [version.id for _pathway, version in offered],
-        recognition.progress_stamp(user),
-        datetime.now(UTC).date(),
-        current_language(),
-    )
+    # progress_stamp names what the card is measured from; a rule may count only the last years,
+    # so the day is part of the name too.
+    parts = (user.id, versions, recognition.progress_stamp(user), datetime.now(UTC).date(), current_language())
 
     def card():
-        nearest = recognition.nearest_pathway(user, offered)
-        return render_template("recognition/_home_nearest.html", nearest=nearest)
+        return render_template("recognition/_home_nearest.html", nearest=recognition.nearest_pathway(user))
 
     return {"card": fragment("home-nearest", parts, card)}
 
