@@ -22,6 +22,7 @@ def init_app(app):
     nav.add_to_slot(app, "learning_record", "stats/_record_required.html", context=dashboards.record_required)
     audit.register_actions(app, auditlog.LABELS, auditlog.SENTENCES)
     subscribers.connect()
+    required.watch_requirements()
     jobs.add_kind(app, exports.JOB_KIND, exports.run_export, label=_l("Statistics export"))
     tasks.add_task(
         app, headcounts.count_everyone, schedule=crontab(minute=f"*/{app.config['STATS_HEADCOUNT_MINUTES']}")

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, event, func, select
+from sqlalchemy.orm import Session
 
 from learnhub.accounts.models import User
 from learnhub.catalog.models import Course
 from learnhub.catalog.services import visible_filter
 from learnhub.core import audit
+from learnhub.core.cache import generation, kept, new_generation_after_commit
 from learnhub.core.db import dialect_insert, utcnow
 from learnhub.core.errors import DomainError, NotFound
 from learnhub.core.i18n import day_text, force_locale
@@ -201,17 +203,45 @@ class Asked:
     modules: int = 0
 
 
+GENERATION = "required"  # core.cache: a new generation whenever a requirement is written
+
+
+def _asking(user):
+    """[(requirement id, course id)] of what the worker's unions require of them.
+
+    The same for every worker of the same union, occupation and level, and kept for them until
+    a requirement is written anywhere: most pages a worker sees ask it, and most unions require
+    nothing, so most pages then read nothing.
+    """
+
+    def read():
+        stmt = select(RequiredCourse).where(RequiredCourse.org_id.in_(user.org.ancestor_ids))
+        return [(r.id, r.course_id) for r in db.session.scalars(stmt) if r.asks(user)]
+
+    parts = (generation(GENERATION), user.org.ancestor_ids, user.occupation, user.skill_level)
+    return kept("required", parts, read)
+
+
+def _written(session, _flush_context):
+    if any(isinstance(o, RequiredCourse) for o in (*session.new, *session.dirty, *session.deleted)):
+        new_generation_after_commit(session, GENERATION)
+
+
+def watch_requirements():
+    """A new generation of requirements whenever one is added, changed or removed (stats.init_app)."""
+    if not event.contains(Session, "after_flush", _written):
+        event.listen(Session, "after_flush", _written)
+
+
 def requirements_of(user, today, course=None):
     """What the worker's unions require of them (of `course` only, if given): [Asked], unfinished
     first, soonest deadline first."""
     if user.role != "worker":
         return []
-    stmt = select(RequiredCourse).where(RequiredCourse.org_id.in_(user.org.ancestor_ids))
-    if course is not None:
-        stmt = stmt.where(RequiredCourse.course_id == course.id)
-    asked = [r for r in db.session.scalars(stmt) if r.asks(user)]
-    if not asked:
+    ids = [r for r, course_id in _asking(user) if course is None or course_id == course.id]
+    if not ids:
         return []
+    asked = db.session.scalars(select(RequiredCourse).where(RequiredCourse.id.in_(ids))).all()
     finished = set(
         db.session.scalars(
             select(Enrolment.course_id).where(

@@ -175,7 +175,7 @@ def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_cours
     for i in range(25):
         make_course(f"filler-{i:02d}")
     counts = {}
-    for name, url in {
+    pages = {
         "catalogue": "/courses/",
         "small": "/courses/small",
         "big": "/courses/big",
@@ -183,7 +183,9 @@ def test_pages_run_a_bounded_number_of_queries(client, auth, learner, make_cours
         "big-module": "/courses/big/q",
         "home": "/",
         "record": "/me/record",
-    }.items():
+    }
+    client.get("/")  # what pages keep for the person (core.cache) is read once, by the first
+    for name, url in pages.items():
         with count_queries() as statements:
             assert client.get(url).status_code == 200
         counts[name] = len(statements)

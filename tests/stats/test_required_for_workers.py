@@ -180,3 +180,33 @@ def test_an_admin_reminds_only_the_workers_they_ticked(client, admin_of, tree, m
     }
     assert told == {ticked.id} and other.id not in told
     tasks.queue().flush()
+
+
+def test_a_requirement_set_or_withdrawn_shows_at_once_on_pages_the_worker_has_seen(
+    client, auth, tree, electricians_must
+):
+    course, electrician, welder, due = electricians_must
+    auth.logout()
+    auth.login("sparky")
+    pages = ("/", "/courses/wiring-safety", "/me/record")
+    for path in pages:  # seen before anything is required: kept as "nothing required"
+        assert "必修课" not in client.get(path).get_data(as_text=True)
+    auth.logout()
+    auth.login(db.session.get(type(electrician), _admin_id(tree)).username)
+    response = auth.post("/stats/required", {"course": str(course.id), "due_on": due.isoformat()})
+    assert response.status_code == 302
+    auth.logout()
+    auth.login("sparky")
+    home = client.get("/").get_data(as_text=True)
+    assert "工会要求的必修课" in home and "配电作业安全" in home
+    assert "请在" in client.get("/courses/wiring-safety").get_data(as_text=True)
+    assert "必修课" in client.get("/me/record").get_data(as_text=True)
+
+    requirement = db.session.scalar(db.select(RequiredCourse))
+    auth.logout()
+    auth.login(db.session.get(type(electrician), _admin_id(tree)).username)
+    assert auth.post(f"/stats/required/{requirement.id}/remove", {}).status_code == 302
+    auth.logout()
+    auth.login("sparky")
+    for path in pages:
+        assert "必修课" not in client.get(path).get_data(as_text=True)
