@@ -51,7 +51,14 @@ def catalogue():
     # and level) until a course changes: one statement reads that, not the two of the list.
     who = catalogue_audience(current_user, for_you=form.for_you.data)
     parts = (catalogue_version(), who, sorted(search.items(), key=str), number, sorted(args.items()))
-    return render_template("catalog/catalogue.html", form=form, results=fragment("catalogue", parts, results))
+    # The search form, with its hundred translated choices, is the same for the same search.
+    sent = sorted((k, v) for k, v in request.args.items(multi=True) if k in form)
+    asks = (sent, current_user.is_authenticated, "required" in form, search["language"])
+    return render_template(
+        "catalog/catalogue.html",
+        filters=fragment("catalogue-filters", asks, lambda: render_template("catalog/_filters.html", form=form)),
+        results=fragment("catalogue", parts, results),
+    )
 
 
 @bp.app_template_global()

@@ -146,3 +146,16 @@ def test_cached_results_are_not_shared_across_unions_or_languages(client, auth, 
     assert _titles(client.get("/courses/").get_data(as_text=True)) == ["公开课"]
     assert "1 course." in client.get("/courses/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "共1门课程。" in client.get("/courses/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+
+
+def test_the_kept_search_form_shows_each_search_its_own_words_choices_and_language(client, auth, make_user):
+    first = client.get("/courses/?q=验电&category=safety").get_data(as_text=True)
+    assert 'value="验电"' in first and '<option value="safety" selected>' in first and "全部类别" in first
+    again = client.get("/courses/?q=焊接").get_data(as_text=True)
+    assert 'value="焊接"' in again and 'value="验电"' not in again and '<option value="safety" selected>' not in again
+    english = client.get("/courses/?q=焊接", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "All categories" in english and "全部类别" not in english
+    assert 'name="for_you"' not in again  # "for you" is for someone signed in
+    make_user("worker1")
+    auth.login("worker1")
+    assert 'name="for_you"' in client.get("/courses/?q=焊接").get_data(as_text=True)
