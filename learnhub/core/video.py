@@ -58,12 +58,25 @@ def _timeout():
     return current_app.config["TRANSCODE_TIMEOUT_SECONDS"]
 
 
+def _command(name, *arguments):
+    """The command line that runs `name` with `arguments`, and ends with the process that started it.
+
+    A task worker killed outright (SIGKILL, the kernel out of memory) cannot stop its ffmpeg,
+    which would transcode on for nobody. On Linux, util-linux's setpriv starts it with a parent
+    death signal: the kernel kills it when its parent goes. (Python's preexec_fn could set the
+    same, but is unsafe in the task worker's threads.)
+    """
+    program = [binary(name) or name, *arguments]
+    setpriv = binary("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--", *program] if setpriv else program
+
+
 def probe(path):
     """The Probe of the video at `path`; Unreadable when it has no picture ffmpeg can decode."""
     try:
         done = subprocess.run(
-            [
-                binary("ffprobe") or "ffprobe",
+            _command(
+                "ffprobe",
                 "-v",
                 "error",
                 "-print_format",
@@ -72,7 +85,7 @@ def probe(path):
                 "-show_streams",
                 "--",
                 str(path),
-            ],
+            ),
             capture_output=True,
             timeout=120,
             check=False,
@@ -112,8 +125,8 @@ def transcode(source, target, *, duration=0.0, progress=None):
     """
     config = current_app.config
     video_kbps, audio_kbps = config["TRANSCODE_VIDEO_KBPS"], config["TRANSCODE_AUDIO_KBPS"]
-    arguments = [
-        binary("ffmpeg") or "ffmpeg",
+    arguments = _command(
+        "ffmpeg",
         "-nostdin",
         "-hide_banner",
         "-loglevel",
@@ -164,7 +177,7 @@ def transcode(source, target, *, duration=0.0, progress=None):
         "-f",
         "mp4",
         str(target),
-    ]
+    )
     # ffmpeg's complaints go to a file: a damaged video can fill a pipe nobody reads yet.
     with tempfile.TemporaryFile() as errors:
         with subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=errors) as process:
@@ -192,8 +205,8 @@ def poster(source, target, *, duration=0.0):
     clip) to `target`, the size of the rendition."""
     at = 1.0 if duration >= 2 else 0.0
     done = subprocess.run(
-        [
-            binary("ffmpeg") or "ffmpeg",
+        _command(
+            "ffmpeg",
             "-nostdin",
             "-hide_banner",
             "-loglevel",
@@ -214,7 +227,7 @@ def poster(source, target, *, duration=0.0):
             "-f",
             "image2",
             str(target),
-        ],
+        ),
         capture_output=True,
         timeout=120,
         check=False,

@@ -57,3 +57,60 @@ def test_a_file_that_is_no_video_is_unreadable(tmp_path):
     text.write_text("就是一段文字")
     with pytest.raises(video.Unreadable):
         video.probe(text)
+
+
+# A task worker that transcodes, in a process of its own (it needs only the transcoding settings).
+_WORKER = """
+import sys
+from flask import Flask
+from learnhub.core import video
+app = Flask("worker")
+app.config.update({k: int(v) if v.isdigit() else v for k, v in (a.split("=", 1) for a in sys.argv[3:])})
+with app.app_context():
+    video.transcode(sys.argv[1], sys.argv[2])
+"""
+
+
+def _running(pid):
+    """Whether process `pid` is alive (an ended one not yet reaped counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not video.binary("setpriv"), reason="needs Linux's setpriv (util-linux)")
+def test_ffmpeg_ends_with_a_task_worker_killed_outright(app, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "upload.ts"
+    os.mkfifo(source)  # a source that never ends: ffmpeg waits on it until someone stops it
+    keep_open = os.open(source, os.O_RDWR)
+    settings = [f"{k}={v}" for k, v in app.config.items() if k.startswith("TRANSCODE_")]
+    worker = subprocess.Popen([sys.executable, "-c", _WORKER, str(source), str(tmp_path / "phone.mp4"), *settings])
+    ffmpeg = None
+    try:
+        for _ in range(200):
+            found = subprocess.run(["pgrep", "-P", str(worker.pid), "-x", "ffmpeg"], capture_output=True, text=True)
+            if found.stdout.strip():
+                ffmpeg = int(found.stdout.split()[0])
+                break
+            time.sleep(0.05)
+        assert ffmpeg is not None, "the worker started no ffmpeg"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        deadline = time.monotonic() + 10
+        while _running(ffmpeg) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(ffmpeg), "ffmpeg transcodes on for a worker that is gone"
+    finally:
+        os.close(keep_open)
+        if worker.poll() is None:
+            worker.kill()
+        if ffmpeg is not None and _running(ffmpeg):
+            os.kill(ffmpeg, signal.SIGKILL)
