@@ -8,7 +8,7 @@ from learnhub.catalog.filters import required_courses as offered_required_course
 from learnhub.catalog.forms import CatalogueForm
 from learnhub.catalog.importing import media_key
 from learnhub.catalog.services import catalogue_audience, catalogue_query, catalogue_version, get_visible_course
-from learnhub.core.cache import fragment
+from learnhub.core.cache import VISIT_SECONDS, fragment
 from learnhub.core.i18n import current_language
 from learnhub.core.inputs import page_number, query_args
 from learnhub.core.storage import check_key, storage
@@ -56,7 +56,9 @@ def catalogue():
     asks = (sent, current_user.is_authenticated, "required" in form, search["language"])
     return render_template(
         "catalog/catalogue.html",
-        filters=fragment("catalogue-filters", asks, lambda: render_template("catalog/_filters.html", form=form)),
+        filters=fragment(
+            "catalogue-filters", asks, lambda: render_template("catalog/_filters.html", form=form), VISIT_SECONDS
+        ),
         results=fragment("catalogue", parts, results),
     )
 

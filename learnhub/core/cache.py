@@ -24,6 +24,11 @@ from learnhub.extensions import cache
 
 _FORGET = "learnhub.cache.forget"
 
+# What is kept for one person (their record, a card of their home page) or one search lives for
+# a visit, not a month: the files of the default store are pruned one by one once CACHE_THRESHOLD
+# of them are live, and every write then reads them all.
+VISIT_SECONDS = 600
+
 
 def kept(name, parts, compute, timeout=None):
     """What `compute()` returns (not None), kept under `name` and `parts` (everything it depends on).

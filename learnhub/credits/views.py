@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from learnhub.accounts.services import get_person_in_scope
-from learnhub.core.cache import fragment
+from learnhub.core.cache import VISIT_SECONDS, fragment
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse
 from learnhub.core.hours import Hours, minutes_per_xueshi
@@ -65,8 +65,8 @@ def record():
         person=current_user,
         account=account,
         year=year,
-        totals=fragment("record-totals", ledger, lambda: _totals(account, year)),
-        entries=fragment("record-entries", (*ledger, page_number()), lambda: _entries(account, year)),
+        totals=fragment("record-totals", ledger, lambda: _totals(account, year), VISIT_SECONDS),
+        entries=fragment("record-entries", (*ledger, page_number()), lambda: _entries(account, year), VISIT_SECONDS),
     )
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from learnhub.core.cache import fragment
+from learnhub.core.cache import VISIT_SECONDS, fragment
 from learnhub.core.errors import DomainError
 from learnhub.core.forms import refuse, run_action
 from learnhub.core.i18n import current_language
@@ -239,7 +239,7 @@ def home_nearest(user):
     def card():
         return render_template("recognition/_home_nearest.html", nearest=recognition.nearest_pathway(user))
 
-    return {"card": fragment("home-nearest", parts, card)}
+    return {"card": fragment("home-nearest", parts, card, VISIT_SECONDS)}
 
 
 def completed_course_credential(user, course):
