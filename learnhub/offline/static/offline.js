@@ -78,12 +78,19 @@
   function within(ms, promise) {
     return Promise.race([promise, new Promise(function (resolve, reject) { setTimeout(reject, ms); })]);
   }
-  // A signal just back may fail the first sending: a failure (not a sending that takes too long)
-  // is tried twice more, two seconds apart.
+  // A signal just back may fail the first sending, and a sending only takes what was queued when
+  // it began (the one the signal's return set off may be under way, and the player may queue a
+  // heartbeat meanwhile): a failure (not a sending that takes too long), or learning still
+  // queued after a sending, is tried twice more, two seconds apart.
   function sendBeforeLogout(tries) {
-    return within(20000, ask({type: "flush"})).catch(function (error) {
-      if (!error || tries <= 1 || !navigator.onLine) throw error;
+    function again() {
       return new Promise(function (wait) { setTimeout(wait, 2000); }).then(function () { return sendBeforeLogout(tries - 1); });
+    }
+    return within(20000, ask({type: "flush"})).then(function (state) {
+      return state.queued.length && tries > 1 && navigator.onLine ? again() : state;
+    }, function (error) {
+      if (!error || tries <= 1 || !navigator.onLine) throw error;
+      return again();
     });
   }
   var logout = document.querySelector("form[data-logout]");
